@@ -1,0 +1,234 @@
+"""The generic graph: Node / Port / Edge records extracted once from an ``openvino.Model``.
+
+Views, layout and statistics work on these records and never on OpenVINO objects, the way Netron's
+viewer knows nothing of any one format. Node ids are positions in OpenVINO's topological order, stable
+for a given file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import openvino as ov
+
+from ovexplorer.core.categories import category_of
+from ovexplorer.core.tasks import CancelToken, ProgressFn, no_progress
+
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class Port:
+    """One input or output of a node."""
+
+    index: int
+    shape: str  # OpenVINO's partial shape text, e.g. "[1,3,?,224]" or "[...]"
+    dims: tuple[int, ...] | None  # -1 for a dynamic dimension; None when the rank is dynamic
+    element_type: str  # OpenVINO's short name: f32, f16, bf16, i8, u4...
+    names: tuple[str, ...]  # tensor names
+
+    @property
+    def is_static(self) -> bool:
+        return self.dims is not None and all(d >= 0 for d in self.dims)
+
+
+@dataclass(frozen=True, slots=True)
+class ConstInfo:
+    """What a Constant holds, without touching its bytes."""
+
+    shape: tuple[int, ...]
+    element_type: str
+    element_count: int
+    byte_size: int
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """A tensor flowing from ``src``'s output ``src_port`` to ``dst``'s input ``dst_port``."""
+
+    src: int
+    src_port: int
+    dst: int
+    dst_port: int
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """One operation."""
+
+    id: int
+    name: str
+    type: str
+    opset: str
+    category: str
+    attributes: Mapping[str, Any]
+    rt_info: Mapping[str, Any]
+    inputs: tuple[Port, ...]
+    outputs: tuple[Port, ...]
+    const: ConstInfo | None = None
+    subgraphs: tuple[Graph, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Graph:
+    """A model's (or a body's) nodes and edges, with per-node edge indexes."""
+
+    name: str
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+    inputs: tuple[int, ...]
+    outputs: tuple[int, ...]
+    rt_info: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
+    in_edges: tuple[tuple[int, ...], ...] = field(default=(), repr=False)
+    out_edges: tuple[tuple[int, ...], ...] = field(default=(), repr=False)
+
+    def producers(self, node_id: int) -> list[int]:
+        """Ids of the nodes feeding ``node_id``, in input-port order."""
+        return [self.edges[e].src for e in self.in_edges[node_id]]
+
+    def consumers(self, node_id: int) -> list[int]:
+        """Ids of the nodes reading any output of ``node_id``."""
+        return [self.edges[e].dst for e in self.out_edges[node_id]]
+
+    def edge_array(self) -> np.ndarray:
+        """Edges as an ``(E, 2)`` int array of (src, dst), for vectorised layout work."""
+        if not self.edges:
+            return np.zeros((0, 2), dtype=np.int64)
+        return np.array([(e.src, e.dst) for e in self.edges], dtype=np.int64)
+
+    def find(self, name: str) -> Node | None:
+        """First node with this friendly name."""
+        return next((n for n in self.nodes if n.name == name), None)
+
+
+def any_to_python(value: Any) -> Any:
+    """Turn an OpenVINO rt_info value (OVAny, nested dicts) into plain Python values."""
+    if isinstance(value, Mapping):
+        return {str(k): any_to_python(v) for k, v in value.items()}
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, (list, tuple)):
+        return [any_to_python(v) for v in value]
+    for getter in (lambda v: v.value, lambda v: v.astype(str)):
+        try:
+            return any_to_python(getter(value))
+        except Exception:  # noqa: BLE001 - opaque OVAny payloads raise assorted errors
+            continue
+    return "<opaque>"
+
+
+def rt_info_dict(rt_map: Any) -> dict[str, Any]:
+    """rt_info (an RTMap or dict) as a plain dict."""
+    try:
+        if len(rt_map) == 0:
+            return {}
+        items = list(rt_map.items())
+    except Exception:  # noqa: BLE001
+        return {}
+    return {str(k): any_to_python(v) for k, v in items}
+
+
+@lru_cache(maxsize=4096)
+def parse_dims(shape: str) -> tuple[int, ...] | None:
+    """``"[1,?,3..8,224]"`` -> ``(1, -1, -1, 224)``; ``"[...]"`` (dynamic rank) -> None."""
+    inner = shape.strip()[1:-1].strip()
+    if inner == "...":
+        return None
+    if not inner:
+        return ()
+    return tuple(int(d) if d.strip().isdigit() else -1 for d in inner.split(","))
+
+
+def _port(index: int, pshape: ov.PartialShape, etype: ov.Type, names: set[str] | tuple = ()) -> Port:
+    text = str(pshape)
+    return Port(index, text, parse_dims(text), etype.get_type_name(), tuple(sorted(names)) if names else ())
+
+
+def _const_info(port: Port, etype: ov.Type) -> ConstInfo:
+    dims = port.dims or ()
+    count = int(np.prod(dims, dtype=np.int64)) if dims else 1
+    return ConstInfo(tuple(dims), port.element_type, count, (count * etype.bitwidth + 7) // 8)
+
+
+def _bodies(node: ov.Node) -> list[tuple[str, ov.Model]]:
+    kind = node.get_type_name()
+    if kind == "If":
+        return [("then", node.get_then_body()), ("else", node.get_else_body())]
+    if kind in ("Loop", "TensorIterator"):
+        return [("body", node.get_function())]
+    return []
+
+
+def extract_graph(
+    model: ov.Model,
+    *,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken | None = None,
+    name: str | None = None,
+) -> tuple[Graph, list[ov.Node]]:
+    """Build the :class:`Graph` of ``model``; also return the OpenVINO nodes, indexed by node id."""
+    ov_nodes = list(model.get_ordered_ops())
+    index = {n.get_name(): i for i, n in enumerate(ov_nodes)}
+    nodes: list[Node] = []
+    edges: list[Edge] = []
+    in_edges: list[list[int]] = [[] for _ in ov_nodes]
+    out_edges: list[list[int]] = [[] for _ in ov_nodes]
+    total = max(1, len(ov_nodes))
+    for i, n in enumerate(ov_nodes):
+        if i % 2048 == 0:
+            if cancel is not None:
+                cancel.check()
+            progress(i / total, "Reading the graph")
+        op_type = n.get_type_name()
+        inputs = tuple(_port(p.get_index(), p.get_partial_shape(), p.get_element_type()) for p in n.inputs())
+        outputs = tuple(
+            _port(p.get_index(), p.get_partial_shape(), p.get_element_type(), p.get_names()) for p in n.outputs()
+        )
+        for p in n.inputs():
+            src = p.get_source_output()
+            e = len(edges)
+            s = index[src.get_node().get_name()]
+            edges.append(Edge(s, src.get_index(), i, p.get_index()))
+            in_edges[i].append(e)
+            out_edges[s].append(e)
+        try:
+            attributes = MappingProxyType(dict(n.get_attributes()))
+        except Exception:  # noqa: BLE001 - a few ops cannot visit their attributes from Python
+            attributes = _EMPTY
+        subgraphs = tuple(
+            extract_graph(body, name=f"{n.get_friendly_name()}/{label}")[0] for label, body in _bodies(n)
+        )
+        nodes.append(
+            Node(
+                id=i,
+                name=n.get_friendly_name(),
+                type=op_type,
+                opset=n.get_type_info().version_id,
+                category=category_of(op_type),
+                attributes=attributes,
+                rt_info=MappingProxyType(rt_info_dict(n.get_rt_info())),
+                inputs=inputs,
+                outputs=outputs,
+                const=_const_info(outputs[0], n.get_output_element_type(0)) if op_type == "Constant" else None,
+                subgraphs=subgraphs,
+            )
+        )
+    progress(1.0, "Reading the graph")
+    params = tuple(index[p.get_name()] for p in model.get_parameters())
+    results = tuple(index[r.get_name()] for r in model.get_results())
+    graph = Graph(
+        name=name if name is not None else model.get_friendly_name(),
+        nodes=tuple(nodes),
+        edges=tuple(edges),
+        inputs=params,
+        outputs=results,
+        rt_info=MappingProxyType(rt_info_dict(model.get_rt_info())),
+        in_edges=tuple(tuple(x) for x in in_edges),
+        out_edges=tuple(tuple(x) for x in out_edges),
+    )
+    return graph, ov_nodes

@@ -1,0 +1,187 @@
+"""Sniff and validate an OpenVINO IR ``.xml`` before OpenVINO reads it.
+
+OpenVINO answers a bad IR with terse messages (or, for an XML that is not an IR, by probing every
+frontend, one of which prints parser noise on stderr). Checking the file here first lets the user see
+one precise message that names the file, the layer and the problem.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+from ovexplorer.core.errors import (
+    BrokenGraph,
+    MalformedXml,
+    NotAModel,
+    UnsupportedIrVersion,
+    WeightsMissing,
+    WeightsTruncated,
+)
+
+#: IR versions this OpenVINO reads.
+SUPPORTED_IR_VERSIONS = (10, 11)
+
+_SNIFF_BYTES = 64 * 1024
+_PROLOG_SKIP = re.compile(rb"\s*(<\?xml[^>]*\?>|<!--.*?-->|\s+)*", re.S)
+_ROOT_TAG = re.compile(rb"<([A-Za-z_][\w.:-]*)")
+
+
+@dataclass(frozen=True, slots=True)
+class IrHeader:
+    """What the first bytes of an IR say: its name and version."""
+
+    name: str
+    version: int
+
+
+def looks_like_xml(head: bytes) -> bool:
+    """True if the bytes start (after a BOM and whitespace) with ``<``."""
+    return head.lstrip(b"\xef\xbb\xbf").lstrip().startswith(b"<")
+
+
+def sniff_ir(path: Path) -> IrHeader:
+    """Check that ``path`` is an IR by its root element ``<net>``; raise a precise error otherwise."""
+    with path.open("rb") as f:
+        head = f.read(_SNIFF_BYTES)
+    if not looks_like_xml(head):
+        raise NotAModel(
+            f"{path.name} is not an XML file (it starts with binary or plain-text data), so it cannot be an "
+            "OpenVINO IR. Open the .xml file of the IR, not its .bin.",
+            path=path,
+        )
+    body = head.lstrip(b"\xef\xbb\xbf")
+    body = body[_PROLOG_SKIP.match(body).end():]
+    if body.startswith(b"<!DOCTYPE") or b"<!ENTITY" in head:
+        raise NotAModel(
+            f"{path.name} contains a DOCTYPE/ENTITY declaration; an OpenVINO IR never does, and ovexplorer does not "
+            "expand XML entities.",
+            path=path,
+        )
+    match = _ROOT_TAG.match(body)
+    if match is None:
+        raise MalformedXml(f"{path.name} is not well-formed XML: no root element found.", path=path)
+    root = match.group(1).decode("ascii", "replace")
+    if root != "net":
+        raise NotAModel(
+            f"{path.name} is an XML file whose root element is <{root}>, not an OpenVINO IR (an IR starts with <net>).",
+            path=path,
+        )
+    tag_end = body.find(b">")
+    tag = body[: tag_end if tag_end >= 0 else 512].decode("utf-8", "replace")
+    version_match = re.search(r"\bversion\s*=\s*[\"']([^\"']*)[\"']", tag)
+    name_match = re.search(r"\bname\s*=\s*[\"']([^\"']*)[\"']", tag)
+    name = name_match.group(1) if name_match else path.stem
+    if version_match is None:
+        raise UnsupportedIrVersion(f"{path.name}: the <net> element has no version attribute.", path=path)
+    try:
+        version = int(version_match.group(1))
+    except ValueError:
+        raise UnsupportedIrVersion(
+            f"{path.name}: IR version {version_match.group(1)!r} is not a number.", path=path
+        ) from None
+    if version not in SUPPORTED_IR_VERSIONS:
+        supported = " and ".join(str(v) for v in SUPPORTED_IR_VERSIONS)
+        raise UnsupportedIrVersion(
+            f"{path.name} is an IR version {version}; this OpenVINO reads IR versions {supported}. "
+            "Convert the original model again with a current openvino.convert_model.",
+            path=path,
+        )
+    return IrHeader(name=name, version=version)
+
+
+def _parse_int(text: str | None) -> int | None:
+    try:
+        return int(text) if text is not None else None
+    except ValueError:
+        return None
+
+
+def _check_body(body: ET.Element, xml_path: Path, bin_path: Path | None, bin_size: int | None, where: str) -> None:
+    """Check one ``<net>`` or nested ``<body>``: layer ids, weights ranges, edges."""
+    layers_el = body.find("layers")
+    layers = list(layers_el) if layers_el is not None else []
+    ports: dict[str, tuple[str, set[str], set[str]]] = {}
+    for layer in layers:
+        lid = layer.get("id")
+        lname = layer.get("name", "")
+        if lid is None:
+            raise BrokenGraph(f"{xml_path.name}: layer {lname!r}{where} has no id.", path=xml_path)
+        if lid in ports:
+            raise BrokenGraph(f"{xml_path.name}: two layers{where} share the id {lid}.", path=xml_path)
+        ins = {p.get("id", "") for p in layer.findall("input/port")}
+        outs = {p.get("id", "") for p in layer.findall("output/port")}
+        ports[lid] = (lname, ins, outs)
+        if layer.get("type") == "Const":
+            data = layer.find("data")
+            if data is not None and data.get("offset") is not None:
+                offset, size = _parse_int(data.get("offset")), _parse_int(data.get("size"))
+                if offset is None or size is None or offset < 0 or size < 0:
+                    raise WeightsTruncated(
+                        f"{xml_path.name}: constant {lname!r} (layer {lid}) has an invalid offset/size "
+                        f"({data.get('offset')!r}, {data.get('size')!r}).",
+                        path=xml_path,
+                    )
+                if bin_size is None:
+                    raise WeightsMissing(
+                        f"{xml_path.name} needs its weights file {bin_path.name if bin_path else '(.bin)'}, "
+                        "which is missing. Keep the .bin next to the .xml with the same name.",
+                        path=xml_path,
+                    )
+                if offset + size > bin_size:
+                    raise WeightsTruncated(
+                        f"{xml_path.name}: constant {lname!r} (layer {lid}) needs bytes {offset}..{offset + size} "
+                        f"of {bin_path.name if bin_path else 'the weights'}, which has only {bin_size} bytes: "
+                        "the weights file is truncated or belongs to another model.",
+                        path=xml_path,
+                    )
+        for sub in layer.findall("body"):
+            _check_body(sub, xml_path, bin_path, bin_size, f" in the body of {lname!r}")
+    edges_el = body.find("edges")
+    for edge in edges_el if edges_el is not None else []:
+        fl, fp, tl, tp = (edge.get(k) for k in ("from-layer", "from-port", "to-layer", "to-port"))
+        if fl not in ports or tl not in ports:
+            missing = fl if fl not in ports else tl
+            raise BrokenGraph(
+                f"{xml_path.name}: an edge{where} ({fl}:{fp} -> {tl}:{tp}) refers to layer {missing}, which does "
+                "not exist.",
+                path=xml_path,
+            )
+        if fp not in ports[fl][2]:
+            raise BrokenGraph(
+                f"{xml_path.name}: an edge{where} leaves output port {fp} of layer {ports[fl][0]!r} ({fl}), which "
+                "has no such port.",
+                path=xml_path,
+            )
+        if tp not in ports[tl][1]:
+            raise BrokenGraph(
+                f"{xml_path.name}: an edge{where} enters input port {tp} of layer {ports[tl][0]!r} ({tl}), which "
+                "has no such port.",
+                path=xml_path,
+            )
+
+
+def validate_ir(xml_path: Path, bin_path: Path | None) -> IrHeader:
+    """Sniff, parse and check an IR; return its header or raise a :class:`ModelLoadError`."""
+    header = sniff_ir(xml_path)
+    try:
+        root = ET.parse(xml_path).getroot()
+    except ET.ParseError as exc:
+        line, column = exc.position
+        raise MalformedXml(
+            f"{xml_path.name} is not well-formed XML: {_expat_reason(exc)} at line {line}, column {column + 1}.",
+            path=xml_path,
+            detail=str(exc),
+            line=line,
+            column=column + 1,
+        ) from None
+    bin_size = bin_path.stat().st_size if bin_path is not None and bin_path.is_file() else None
+    _check_body(root, xml_path, bin_path, bin_size, "")
+    return header
+
+
+def _expat_reason(exc: ET.ParseError) -> str:
+    text = str(exc)
+    return text.split(":", 1)[0] if ":" in text else text

@@ -1,0 +1,1 @@
+"""Qt widgets that show core objects and drive core work from worker threads."""

@@ -1,0 +1,105 @@
+"""The one way to run core work off the UI thread: a task with progress, cancel and result signals."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from ovexplorer.core.errors import Cancelled
+from ovexplorer.core.tasks import CancelToken
+
+_PROGRESS_INTERVAL_S = 0.05
+
+
+class TaskSignals(QObject):
+    """Signals a task emits; delivered on the UI thread (queued connections)."""
+
+    progress = Signal(float, str)
+    succeeded = Signal(object)
+    failed = Signal(object)  # the exception
+    cancelled = Signal()
+    finished = Signal()  # after any of the three above
+
+
+class Task(QRunnable):
+    """Runs ``fn(*args, progress=..., cancel=..., **kwargs)`` in the thread pool."""
+
+    def __init__(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self.fn, self.args, self.kwargs = fn, args, kwargs
+        self.signals = TaskSignals()
+        self.token = CancelToken()
+        self._last_progress = 0.0
+        self.done = False
+
+    def cancel(self) -> None:
+        self.token.cancel()
+
+    def _progress(self, fraction: float, text: str) -> None:
+        now = time.monotonic()
+        if now - self._last_progress >= _PROGRESS_INTERVAL_S or fraction >= 1.0:
+            self._last_progress = now
+            self.signals.progress.emit(float(fraction), text)
+
+    def run(self) -> None:
+        try:
+            result = self.fn(*self.args, progress=self._progress, cancel=self.token, **self.kwargs)
+        except Cancelled:
+            self.done = True
+            self.signals.cancelled.emit()
+        except Exception as exc:  # noqa: BLE001 - every failure goes back to the UI as a signal
+            self.done = True
+            self.signals.failed.emit(exc)
+        else:
+            self.done = True
+            self.signals.succeeded.emit(result)
+        self.signals.finished.emit()
+
+
+class TaskRunner(QObject):
+    """Starts tasks and keeps them alive until they finish."""
+
+    def __init__(self, parent: QObject | None = None, pool: QThreadPool | None = None) -> None:
+        super().__init__(parent)
+        self.pool = pool or QThreadPool.globalInstance()
+        self._tasks: set[Task] = set()
+
+    def start(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_success: Callable[[Any], None] | None = None,
+        on_failure: Callable[[BaseException], None] | None = None,
+        on_progress: Callable[[float, str], None] | None = None,
+        on_cancel: Callable[[], None] | None = None,
+        **kwargs: Any,
+    ) -> Task:
+        task = Task(fn, *args, **kwargs)
+        if on_success:
+            task.signals.succeeded.connect(on_success)
+        if on_failure:
+            task.signals.failed.connect(on_failure)
+        if on_progress:
+            task.signals.progress.connect(on_progress)
+        if on_cancel:
+            task.signals.cancelled.connect(on_cancel)
+        task.signals.finished.connect(lambda: self._tasks.discard(task))
+        self._tasks.add(task)
+        self.pool.start(task)
+        return task
+
+    @property
+    def running(self) -> int:
+        return len(self._tasks)
+
+    def cancel_all(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+
+    def wait(self, msecs: int = 30000) -> bool:
+        """Cancel nothing; wait until the pool is idle (used on close and in tests)."""
+        return self.pool.waitForDone(msecs)

@@ -1,0 +1,38 @@
+"""Shared test set-up: offscreen Qt before any Qt import, isolated settings, tiny models built in code."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("OPENVINO_TELEMETRY_DISABLE", "1")
+sys.path.insert(0, str(Path(__file__).parent))
+
+import pytest
+from models import make_if_ir, make_tiny_ir
+
+
+@pytest.fixture
+def tiny_ir(tmp_path: Path) -> Path:
+    """A valid 5-op IR (Parameter, Const, Convolution, Relu, Result) in a fresh folder."""
+    return make_tiny_ir(tmp_path / "tiny.xml")
+
+
+@pytest.fixture
+def if_ir(tmp_path: Path) -> Path:
+    """An IR with an If whose bodies are Relu and Negative."""
+    return make_if_ir(tmp_path / "if.xml")
+
+
+@pytest.fixture
+def qt_settings(tmp_path: Path):
+    """QSettings written to a temporary folder, never the user's."""
+    from PySide6.QtCore import QCoreApplication, QSettings
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    QCoreApplication.setOrganizationName("ovexplorer-tests")
+    QCoreApplication.setApplicationName("ovexplorer-tests")
+    yield QSettings()

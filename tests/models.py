@@ -1,0 +1,84 @@
+"""Tiny OpenVINO models built in code for tests (fast, deterministic)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import openvino as ov
+import openvino.opset13 as ops
+
+
+def tiny_model() -> ov.Model:
+    rng = np.random.default_rng(0)
+    p = ops.parameter([1, 3, 8, 8], ov.Type.f32, name="input")
+    w = ops.constant(rng.standard_normal((4, 3, 3, 3)).astype(np.float32), name="conv.weight")
+    c = ops.convolution(p, w, [1, 1], [1, 1], [1, 1], [1, 1], name="__module.conv1/aten::conv2d/Convolution")
+    r = ops.relu(c, name="__module.relu/aten::relu/Relu")
+    res = ops.result(r, name="output")
+    r.output(0).get_tensor().set_names({"output"})
+    model = ov.Model([res], [p], "tiny")
+    model.set_rt_info("tiny test model", ["model_info", "description"])
+    return model
+
+
+def make_tiny_ir(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ov.save_model(tiny_model(), str(path), compress_to_fp16=False)
+    return path
+
+
+def make_if_ir(path: Path) -> Path:
+    cond = ops.parameter([], ov.Type.boolean, name="cond")
+    x = ops.parameter([2], ov.Type.f32, name="x")
+    tp = ops.parameter([2], ov.Type.f32, name="then_x")
+    then_body = ov.Model([ops.result(ops.relu(tp, name="then_relu"))], [tp], "then_body")
+    ep = ops.parameter([2], ov.Type.f32, name="else_x")
+    else_body = ov.Model([ops.result(ops.negative(ep, name="else_neg"))], [ep], "else_body")
+    node = ops.if_op(cond)
+    node.set_friendly_name("branch")
+    node.set_then_body(then_body)
+    node.set_else_body(else_body)
+    node.set_input(x.output(0), tp, ep)
+    out = node.set_output(then_body.results[0], else_body.results[0])
+    model = ov.Model([ops.result(out, name="y")], [cond, x], "if_model")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ov.save_model(model, str(path), compress_to_fp16=False)
+    return path
+
+
+def make_big_weights_ir(path: Path, megabytes: int) -> Path:
+    """An IR whose single Const holds ``megabytes`` MiB of zeros, the .bin written as a sparse file."""
+    count = megabytes * 1024 * 1024 // 4
+    xml = f"""<?xml version="1.0"?>
+<net name="big" version="11">
+  <layers>
+    <layer id="0" name="x" type="Parameter" version="opset1">
+      <data shape="{count}" element_type="f32" />
+      <output><port id="0" precision="FP32" names="x"><dim>{count}</dim></port></output>
+    </layer>
+    <layer id="1" name="w" type="Const" version="opset1">
+      <data element_type="f32" shape="{count}" offset="0" size="{count * 4}" />
+      <output><port id="0" precision="FP32"><dim>{count}</dim></port></output>
+    </layer>
+    <layer id="2" name="add" type="Add" version="opset1">
+      <data auto_broadcast="numpy" />
+      <input><port id="0" precision="FP32"><dim>{count}</dim></port>
+             <port id="1" precision="FP32"><dim>{count}</dim></port></input>
+      <output><port id="2" precision="FP32" names="y"><dim>{count}</dim></port></output>
+    </layer>
+    <layer id="3" name="y" type="Result" version="opset1">
+      <input><port id="0" precision="FP32"><dim>{count}</dim></port></input>
+    </layer>
+  </layers>
+  <edges>
+    <edge from-layer="0" from-port="0" to-layer="2" to-port="0" />
+    <edge from-layer="1" from-port="0" to-layer="2" to-port="1" />
+    <edge from-layer="2" from-port="2" to-layer="3" to-port="0" />
+  </edges>
+</net>
+"""
+    path.write_text(xml)
+    with path.with_suffix(".bin").open("wb") as f:
+        f.truncate(count * 4)
+    return path
