@@ -41,6 +41,8 @@ class MainWindow(QMainWindow):
 
     document_changed = Signal(object)  # ModelDocument | None
     load_failed = Signal(object)  # the exception
+    #: A node of the top-level graph was selected (by id) in any panel; panels follow the selection.
+    node_selected = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -69,6 +71,17 @@ class MainWindow(QMainWindow):
         """Add a panel as a tab; it is told about every document change."""
         self.tabs.addTab(panel, title)
         self.panels.append(panel)
+
+    def select_node(self, node_id: int) -> None:
+        """Make ``node_id`` the selected node everywhere (graph, inspector, weights table...)."""
+        if self.document is not None and 0 <= node_id < len(self.document.graph.nodes):
+            self.node_selected.emit(node_id)
+
+    def show_panel(self, panel: QWidget) -> None:
+        """Bring a panel's tab to the front."""
+        index = self.tabs.indexOf(panel)
+        if index >= 0:
+            self.tabs.setCurrentIndex(index)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
