@@ -188,25 +188,27 @@ def group_by_scope(graph: Graph) -> Grouping:
 def default_expanded(
     grouping: Grouping, visible_count: list[int], budget: int = 160, wrapper_budget: int = 800
 ) -> frozenset[int]:
-    """Groups to show expanded first: breadth-first while the visible items stay within ``budget``.
+    """Groups to show expanded first: depth by depth, a whole depth at once while the items fit ``budget``.
 
     ``visible_count[g]`` is the number of items group ``g`` shows when expanded (its visible direct nodes
     plus its non-empty child groups). The root is always expanded, and so is a wrapper group holding most of
     its parent's ops (``model`` around ``layers.0 .. layers.N``) while the items stay within ``wrapper_budget``.
     """
+    groups = grouping.groups
     expanded = {ROOT}
     shown = visible_count[ROOT]
-    queue = list(grouping.groups[ROOT].children)
-    head = 0
-    while head < len(queue):
-        g = queue[head]
-        head += 1
-        extra = visible_count[g] - 1
-        group = grouping.groups[g]
-        wrapper = group.op_count * 2 > grouping.groups[group.parent].op_count
-        if shown + extra > (wrapper_budget if wrapper else budget):
-            continue
-        expanded.add(g)
-        shown += extra
-        queue.extend(grouping.groups[g].children)
+    frontier = list(groups[ROOT].children)
+    while frontier:
+        extra = sum(visible_count[g] - 1 for g in frontier)
+        if shown + extra <= budget:
+            chosen = frontier
+        else:
+            chosen = [g for g in frontier if groups[g].op_count * 2 > groups[groups[g].parent].op_count
+                      and shown + visible_count[g] - 1 <= wrapper_budget]
+            if not chosen:
+                break
+        for g in chosen:
+            expanded.add(g)
+            shown += visible_count[g] - 1
+        frontier = [c for g in chosen for c in groups[g].children]
     return frozenset(expanded)
