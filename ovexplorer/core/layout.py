@@ -398,7 +398,10 @@ class GraphLayouter:
                 continue
             sources = sorted({edges[e].src for e in pair_edges[(a, b)]})
             src = port_src.get(a, sources[0]) if a >= n_items else sources[0]
-            label = "⇢ " + elide(short_name(graph.nodes[src]), 22)
+            if a < n_items and items[a][0]:  # from a group: name the group
+                label = "⇢ " + elide(self.group_label(items[a][1]), 22)
+            else:
+                label = "⇢ " + elide(short_name(graph.nodes[src]), 22)
             pw = len(label) * 6.0 + 8.0
             k = per_target.get(b, 0)
             per_target[b] = k + 1
