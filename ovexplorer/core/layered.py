@@ -180,6 +180,22 @@ def _transpose(layers: list[list[int]], pos: list[int], up: list[list[int]], dow
             break
 
 
+def _order_equivalents(layer: list[int], up: list[list[int]], down: list[list[int]],
+                       tiebreak: Sequence[float], n: int) -> None:
+    """Sort runs of adjacent real nodes with identical neighbours by ``tiebreak``."""
+    i = 0
+    while i < len(layer):
+        v = layer[i]
+        j = i + 1
+        if v < n:
+            sig = (up[v], down[v])
+            while j < len(layer) and layer[j] < n and (up[layer[j]], down[layer[j]]) == sig:
+                j += 1
+            if j - i > 1:
+                layer[i:j] = sorted(layer[i:j], key=lambda w: (tiebreak[w], w))
+        i = j
+
+
 def _pava(target: list[float], weight: list[float], offset: list[float]) -> list[float]:
     """Minimise sum w (x - t)^2 subject to x[i+1] - x[i] >= offset[i+1] - offset[i] (offsets increasing)."""
     # y = x - offset must be non-decreasing: weighted isotonic regression of (t - offset).
@@ -214,6 +230,8 @@ def layered_layout(
     span: int = 3,
     sweeps: int = 6,
     reference: bool = False,
+    tiebreak: Sequence[float] | None = None,
+    anchors: dict[tuple[int, int], tuple[float, float]] | None = None,
     cancel: CancelToken | None = None,
 ) -> LevelLayout:
     """Lay out ``n`` boxes (``widths``/``heights`` in layer space) joined by ``edges`` (src, dst).
@@ -221,7 +239,11 @@ def layered_layout(
     ``top`` nodes sit on the first rank and ``bottom`` nodes on the last (a group's entry and exit ports).
     Edges from a node with ``fan_out`` or more consumers that span more than ``span`` ranks are detached
     (returned in ``detached``, not routed), except the shortest one. ``reference=True`` runs a plain
-    barycenter Sugiyama (no median, transposition or best-order keeping), for comparison.
+    barycenter Sugiyama (no median, transposition or best-order keeping), for comparison. ``tiebreak``
+    orders neighbouring nodes with the same neighbours (swapping them changes no crossing), e.g. by the
+    position of the port they feed inside an expanded group. ``anchors[(src, dst)] = (a, b)`` says the edge
+    leaves ``src`` at ``a`` and enters ``dst`` at ``b`` from their centres (along the rank), so coordinates
+    keep such edges straight too.
     """
     top_set, bottom_set = set(top), set(bottom)
     pairs = sorted({(s, d) for s, d in edges if s != d and 0 <= s < n and 0 <= d < n})
@@ -278,6 +300,10 @@ def layered_layout(
     width = [float(w) for w in widths]
     is_dummy = [False] * n
     chains: dict[tuple[int, int], list[int]] = {}
+    # Anchored edges leave/enter their boxes off-centre (ports of expanded groups): link (p, q) wants
+    # x[q] - x[p] == delta[(p, q)].
+    anchor = {pair: off for pair, off in (anchors or {}).items() if oriented.get(pair) == pair}
+    delta: dict[tuple[int, int], float] = {}
     for s in range(n):
         for d in succ[s]:
             chain = [s]
@@ -296,6 +322,11 @@ def layered_layout(
             up[d].append(prev)
             chain.append(d)
             chains[(s, d)] = chain
+            off = anchor.get((s, d))
+            if off is not None:
+                first, last = (chain[0], chain[1]), (chain[-2], chain[-1])
+                delta[first] = delta.get(first, 0.0) + off[0]
+                delta[last] = delta.get(last, 0.0) - off[1]
     total = len(node_rank)
     n_ranks = max(node_rank, default=-1) + 1
     layers: list[list[int]] = [[] for _ in range(n_ranks)]
@@ -335,6 +366,9 @@ def layered_layout(
                 crossings = c
                 best = [list(layer) for layer in layers]
         layers = best
+        if tiebreak is not None:
+            for layer in layers:
+                _order_equivalents(layer, up, down, tiebreak, n)
         for layer in layers:
             for i, v in enumerate(layer):
                 pos[v] = i
@@ -359,23 +393,31 @@ def layered_layout(
         elif len(up[v]) == 1 and len(down[up[v][0]]) == 1:
             weight[v] = 3.0  # a chain link: keep it straight under its producer
 
-    def place(indices: range, adj: list[list[int]], both: bool = False) -> None:
+    def place(indices: range, use_up: bool, use_down: bool | None) -> None:
         for li in indices:
             layer = layers[li]
             if not layer:
                 continue
             target: list[float] = []
             for v in layer:
-                nbs = adj[v] + (up[v] if both else [])
-                target.append(_median([x[u] for u in nbs]) if nbs else x[v])
+                if use_up and use_down is None:  # final pass: sources follow their consumers
+                    use_down_v = not up[v]
+                else:
+                    use_down_v = bool(use_down)
+                if delta:
+                    vals = ([x[u] + delta.get((u, v), 0.0) for u in up[v]] if use_up else []) + (
+                        [x[w] - delta.get((v, w), 0.0) for w in down[v]] if use_down_v else [])
+                else:
+                    vals = ([x[u] for u in up[v]] if use_up else []) + ([x[w] for w in down[v]] if use_down_v else [])
+                target.append(_median(vals) if vals else x[v])
             for v, xv in zip(layer, _pava(target, [weight[v] for v in layer], offsets[li]), strict=True):
                 x[v] = xv
 
     for _ in range(3):
-        place(range(1, n_ranks), up)
-        place(range(n_ranks - 2, -1, -1), down)
-    place(range(n_ranks), down, both=True)
-    place(range(1, n_ranks), up)
+        place(range(1, n_ranks), True, False)
+        place(range(n_ranks - 2, -1, -1), False, True)
+    place(range(n_ranks), True, True)
+    place(range(n_ranks), True, None)
 
     # Depth coordinates.
     rank_h = [0.0] * n_ranks

@@ -244,7 +244,8 @@ class GraphLayouter:
         """Lay out the graph with ``expanded`` groups open (the default view when None)."""
         if expanded is None:
             expanded = self.default_expanded()
-        expanded = frozenset(expanded) | {ROOT}
+        count = len(self.grouping.groups)
+        expanded = frozenset(g for g in expanded if 0 <= g < count) | {ROOT}
         todo = self._levels_to_compute(expanded)
         done = [0]
 
@@ -333,10 +334,30 @@ class GraphLayouter:
         # Layer space: breadth along a rank, depth across ranks.
         breadth = [h if horiz else w for w, h in sizes] + [2.0] * (total - n_items)
         depth = [w if horiz else h for w, h in sizes] + [0.0] * (total - n_items)
+        # Edges into/out of expanded children attach at their ports: sources feeding a child keep the order
+        # of its entry ports, and coordinates keep those edges straight.
+        tiebreak = [float("inf")] * total
+        anchors: dict[tuple[int, int], tuple[float, float]] = {}
+        along = 1 if horiz else 0
+        for (a, b), elist in pair_edges.items():
+            src = edges[elist[0]].src
+            start = end = 0.0
+            if a < n_items and items[a][0] and items[a][1] in child_levels:
+                point = child_levels[items[a][1]].port_out.get(src)
+                if point is not None:
+                    start = point[along] - sizes[a][along] / 2.0
+            if b < n_items and items[b][0] and items[b][1] in child_levels:
+                point = child_levels[items[b][1]].port_in.get(src)
+                if point is not None:
+                    end = point[along] - sizes[b][along] / 2.0
+                    tiebreak[a] = min(tiebreak[a], point[along])
+            if start or end:
+                anchors[(a, b)] = (start, end)
         res = layered_layout(
             total, list(pair_edges), breadth, depth,
             top=list(port_in_ids.values()), bottom=list(port_out_ids.values()),
-            fan_out=opts.fan_out, span=opts.span, reference=opts.reference, cancel=cancel,
+            fan_out=opts.fan_out, span=opts.span, reference=opts.reference, tiebreak=tiebreak, anchors=anchors,
+            cancel=cancel,
         )
         framed = gid != ROOT
         ox, oy = (GROUP_PAD, GROUP_TITLE + GROUP_PAD) if framed else (ROOT_PAD, ROOT_PAD)
