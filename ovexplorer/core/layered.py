@@ -434,6 +434,16 @@ def layered_layout(
     right = max((x[v] + width[v] / 2.0 for v in range(total)), default=0.0)
     xs = [xv - left for xv in x]
     ys = [rank_top[node_rank[v]] + max(rank_h[node_rank[v]], 8.0) / 2.0 for v in range(total)]
+    # Edges entering a node spread along its top edge, in the order of where they come from.
+    entry: dict[tuple[int, int], float] = {}
+    for d in range(n):
+        ins = up[d]
+        if len(ins) < 2 or d in bottom_set:
+            continue
+        k = len(ins)
+        step = min(22.0, 0.8 * width[d] / k)
+        for i, p in enumerate(sorted(ins, key=lambda p: (xs[p], p))):
+            entry[(p, d)] = (i - (k - 1) / 2.0) * step
     routes: dict[tuple[int, int], tuple[tuple[float, float], ...]] = {}
     for (s, d), (os_, od) in oriented.items():
         chain = chains.get((os_, od))
@@ -444,7 +454,7 @@ def layered_layout(
             r = node_rank[v]
             pts.append((xs[v], rank_top[r]))
             pts.append((xs[v], rank_top[r] + max(rank_h[r], 8.0)))
-        pts.append((xs[od], ys[od] - heights[od] / 2.0))
+        pts.append((xs[od] + entry.get((chain[-2], od), 0.0), ys[od] - heights[od] / 2.0))
         if (os_, od) != (s, d):
             pts.reverse()
         routes[(s, d)] = tuple(pts)

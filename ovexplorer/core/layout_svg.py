@@ -13,6 +13,30 @@ from ovexplorer.core.layout import GraphLayout
 GROUP_FILLS = ("#f4f7fb", "#e9eff7", "#f7f4fb", "#eef6f0")
 
 
+def rounded(points, radius: float = 10.0) -> list[tuple]:
+    """Path commands for a polyline with rounded corners: ``("M", x, y)``, ``("L", x, y)``,
+    ``("Q", cx, cy, x, y)``; straight runs stay straight."""
+    if not points:
+        return []
+    out: list[tuple] = [("M", *points[0])]
+    for i in range(1, len(points) - 1):
+        (ax, ay), (bx, by), (cx, cy) = points[i - 1], points[i], points[i + 1]
+        d1 = ((bx - ax) ** 2 + (by - ay) ** 2) ** 0.5
+        d2 = ((cx - bx) ** 2 + (cy - by) ** 2) ** 0.5
+        if d1 < 1e-6 or d2 < 1e-6:
+            continue
+        r = min(radius, d1 / 2, d2 / 2)
+        out.append(("L", bx - (bx - ax) / d1 * r, by - (by - ay) / d1 * r))
+        out.append(("Q", bx, by, bx + (cx - bx) / d2 * r, by + (cy - by) / d2 * r))
+    if len(points) > 1:
+        out.append(("L", *points[-1]))
+    return out
+
+
+def _svg_path(points) -> str:
+    return " ".join(c[0] + " " + " ".join(f"{v:.1f}" for v in c[1:]) for c in rounded(points))
+
+
 def _hit(x: float, y: float, w: float, h: float, rect: tuple[float, float, float, float] | None) -> bool:
     if rect is None:
         return True
@@ -54,9 +78,8 @@ def layout_to_svg(layout: GraphLayout, rect: tuple[float, float, float, float] |
         ys = [p[1] for p in e.points]
         if not _hit(min(xs), min(ys), max(xs) - min(xs) + 1, max(ys) - min(ys) + 1, rect):
             continue
-        pts = " ".join(f"{px:.1f},{py:.1f}" for px, py in e.points)
         marker = ' marker-end="url(#arrow)"' if e.dst >= 0 else ""
-        out.append(f'<polyline points="{pts}" fill="none" stroke="#55606e" stroke-width="1.2"{marker}/>')
+        out.append(f'<path d="{_svg_path(e.points)}" fill="none" stroke="#55606e" stroke-width="1.2"{marker}/>')
         if show_edge_labels and e.label and len(e.points) >= 2:
             (ax, ay), (bx, by) = e.points[0], e.points[1]
             out.append(f'<text x="{(ax + bx) / 2 + 4:.1f}" y="{(ay + by) / 2:.1f}" font-size="9" '

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from ovexplorer.core.categories import CATEGORY_COLORS
 from ovexplorer.core.layout import GraphLayout
-from ovexplorer.core.layout_svg import GROUP_FILLS
+from ovexplorer.core.layout_svg import GROUP_FILLS, rounded
 
 TEXT_LOD = 0.42  # below this scale, no text
 DETAIL_LOD = 0.22  # below this scale, plain rectangles, no arrows or proxies
@@ -24,6 +24,17 @@ HIT_COLOR = QColor("#ffb000")
 
 def _polyline(points) -> QPolygonF:
     return QPolygonF([QPointF(x, y) for x, y in points])
+
+
+def _add_route(path: QPainterPath, points) -> None:
+    """Append a polyline with rounded corners to ``path``."""
+    for cmd in rounded(points):
+        if cmd[0] == "M":
+            path.moveTo(cmd[1], cmd[2])
+        elif cmd[0] == "L":
+            path.lineTo(cmd[1], cmd[2])
+        else:
+            path.quadTo(cmd[1], cmd[2], cmd[3], cmd[4])
 
 
 class GraphItem(QGraphicsItem):
@@ -97,7 +108,10 @@ class GraphItem(QGraphicsItem):
             heads = QPainterPath()
             for e in edges:
                 pts = e.points
-                lines.addPolygon(_polyline(pts))
+                if len(pts) > 2:
+                    _add_route(lines, pts)
+                else:
+                    lines.addPolygon(_polyline(pts))
                 if e.dst >= 0 and len(pts) >= 2:
                     (ax, ay), (bx, by) = pts[-2], pts[-1]
                     dx, dy = bx - ax, by - ay
