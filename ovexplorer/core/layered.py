@@ -373,7 +373,10 @@ def layered_layout(
             for i, v in enumerate(layer):
                 pos[v] = i
 
-    # Coordinates.
+    # Coordinates: each node is aligned with at most one upper and one lower neighbour (a simplified
+    # Brandes–Köpf vertical alignment: long edges first, then the median neighbour); aligned nodes pull
+    # hard towards their partner, unaligned ones gently towards the median of their neighbours, and every
+    # rank is solved exactly under its separations (isotonic regression).
     x = [0.0] * total
     offsets: list[list[float]] = []
     for layer in layers:
@@ -386,38 +389,59 @@ def layered_layout(
         centre = off[-1] / 2.0 if off else 0.0
         for v, o in zip(layer, off, strict=True):
             x[v] = o - centre
-    weight = [1.0] * total
-    for v in range(total):
-        if is_dummy[v]:
-            weight[v] = 8.0 if (is_dummy[up[v][0]] or is_dummy[down[v][0]]) else 4.0
-        elif len(up[v]) == 1 and len(down[up[v][0]]) == 1:
-            weight[v] = 3.0  # a chain link: keep it straight under its producer
 
-    def place(indices: range, use_up: bool, use_down: bool | None) -> None:
+    # Vertical alignment (mutual): a node pairs with one upper neighbour not yet paired below.
+    above = [-1] * total
+    below = [-1] * total
+    span = [0] * total  # for a dummy: the number of ranks its edge spans (long edges align first)
+    for chain in chains.values():
+        for v in chain[1:-1]:
+            span[v] = len(chain)
+    for layer in layers:
+        for v in sorted(layer, key=lambda v: (not is_dummy[v], -span[v], pos[v])):
+            nbs = up[v]
+            if not nbs:
+                continue
+            if not is_dummy[v]:
+                longest = max(span[u] for u in nbs)
+                nbs = [u for u in nbs if is_dummy[u] and span[u] == longest] or nbs
+            nbs = sorted(nbs, key=lambda u: pos[u])
+            m = len(nbs)
+            for u in dict.fromkeys((nbs[(m - 1) // 2], nbs[m // 2])):
+                if below[u] < 0:
+                    below[u] = v
+                    above[v] = u
+                    break
+    strong = [1000.0 if is_dummy[v] else 100.0 for v in range(total)]
+
+    def place(indices: range, mode: str) -> None:
         for li in indices:
             layer = layers[li]
             if not layer:
                 continue
             target: list[float] = []
+            weights: list[float] = []
             for v in layer:
-                if use_up and use_down is None:  # final pass: sources follow their consumers
-                    use_down_v = not up[v]
+                a = above[v] if mode in ("up", "final") else -1
+                b = below[v] if mode == "down" or (mode == "final" and a < 0) else -1
+                if a >= 0:
+                    target.append(x[a] + delta.get((a, v), 0.0))
+                    weights.append(strong[v])
+                elif b >= 0:
+                    target.append(x[b] - delta.get((v, b), 0.0))
+                    weights.append(strong[v])
                 else:
-                    use_down_v = bool(use_down)
-                if delta:
-                    vals = ([x[u] + delta.get((u, v), 0.0) for u in up[v]] if use_up else []) + (
-                        [x[w] - delta.get((v, w), 0.0) for w in down[v]] if use_down_v else [])
-                else:
-                    vals = ([x[u] for u in up[v]] if use_up else []) + ([x[w] for w in down[v]] if use_down_v else [])
-                target.append(_median(vals) if vals else x[v])
-            for v, xv in zip(layer, _pava(target, [weight[v] for v in layer], offsets[li]), strict=True):
+                    vals = [x[u] + delta.get((u, v), 0.0) for u in up[v]] + [
+                        x[w] - delta.get((v, w), 0.0) for w in down[v]]
+                    target.append(_median(vals) if vals else x[v])
+                    weights.append(0.3)
+            for v, xv in zip(layer, _pava(target, weights, offsets[li]), strict=True):
                 x[v] = xv
 
     for _ in range(3):
-        place(range(1, n_ranks), True, False)
-        place(range(n_ranks - 2, -1, -1), False, True)
-    place(range(n_ranks), True, True)
-    place(range(n_ranks), True, None)
+        place(range(1, n_ranks), "up")
+        place(range(n_ranks - 2, -1, -1), "down")
+    place(range(n_ranks), "final")
 
     # Depth coordinates.
     rank_h = [0.0] * n_ranks

@@ -20,6 +20,7 @@ DETAIL_LOD = 0.22  # below this scale, plain rectangles, no arrows or proxies
 EDGE_COLOR = QColor("#55606e")
 SELECT_COLOR = QColor("#e0457b")
 HIT_COLOR = QColor("#ffb000")
+EDGE_CHUNK = 64
 
 
 def _polyline(points) -> QPolygonF:
@@ -42,6 +43,7 @@ class GraphItem(QGraphicsItem):
 
     def __init__(self) -> None:
         super().__init__()
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)  # exposedRect for culling
         self.layout: GraphLayout | None = None
         self.show_edge_labels = False
         self.selected: int | None = None
@@ -99,11 +101,16 @@ class GraphItem(QGraphicsItem):
         self.py = np.array([p.y for p in prox], dtype=float)
         self.pw = np.array([p.w for p in prox], dtype=float)
         self.ph = np.array([p.h for p in prox], dtype=float)
+        # Batched edge paths: per group level, in chunks of edges close together (for culling).
         by_group: dict[int, list] = {}
         for e in layout.edges:
             by_group.setdefault(e.group, []).append(e)
-        self.edge_paths = []
+        chunks: list[list] = []
         for edges in by_group.values():
+            edges.sort(key=lambda e: (min(p[1] for p in e.points), min(p[0] for p in e.points)))
+            chunks.extend(edges[i:i + EDGE_CHUNK] for i in range(0, len(edges), EDGE_CHUNK))
+        self.edge_paths = []
+        for edges in chunks:
             lines = QPainterPath()
             heads = QPainterPath()
             for e in edges:
@@ -163,6 +170,9 @@ class GraphItem(QGraphicsItem):
             return
         lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
         r = option.exposedRect if not option.exposedRect.isEmpty() else self._bounds
+        inverse, ok = painter.worldTransform().inverted()
+        if ok:  # QGraphicsView.render() exposes the whole item: cull to the painted device too
+            r = r.intersected(inverse.mapRect(QRectF(painter.viewport())))
         x0, y0, x1, y1 = r.left(), r.top(), r.right(), r.bottom()
         text = lod >= TEXT_LOD
         detail = lod >= DETAIL_LOD
