@@ -191,7 +191,7 @@ def default_expanded(
     """Groups to show expanded first: depth by depth, a whole depth at once while the items fit ``budget``.
 
     ``visible_count[g]`` is the number of items group ``g`` shows when expanded (its visible direct nodes
-    plus its non-empty child groups). The root is always expanded, and so is a wrapper group holding most of
+    plus its non-empty child groups). The root is always expanded, and so is a wrapper group holding 80 % of
     its parent's ops (``model`` around ``layers.0 .. layers.N``) while the items stay within ``wrapper_budget``.
     """
     groups = grouping.groups
@@ -203,7 +203,7 @@ def default_expanded(
         if shown + extra <= budget:
             chosen = frontier
         else:
-            chosen = [g for g in frontier if groups[g].op_count * 2 > groups[groups[g].parent].op_count
+            chosen = [g for g in frontier if groups[g].op_count * 5 > groups[groups[g].parent].op_count * 4
                       and shown + visible_count[g] - 1 <= wrapper_budget]
             if not chosen:
                 break

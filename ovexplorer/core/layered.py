@@ -25,6 +25,7 @@ NODE_GAP = 24.0
 DUMMY_GAP = 10.0
 DUMMY_WIDTH = 2.0
 LAYER_GAP = 42.0
+SPINE_SPAN = 6  # nodes in a chain (ranks spanned + 1) from which an edge counts as a spine
 
 
 @dataclass(frozen=True, slots=True)
@@ -402,9 +403,10 @@ def layered_layout(
             nbs = up[v]
             if not nbs:
                 continue
-            if not is_dummy[v]:
+            if not is_dummy[v]:  # a long edge (a residual) is the spine; short side inputs are not
                 longest = max(span[u] for u in nbs)
-                nbs = [u for u in nbs if is_dummy[u] and span[u] == longest] or nbs
+                if longest >= SPINE_SPAN:
+                    nbs = [u for u in nbs if span[u] == longest]
             nbs = sorted(nbs, key=lambda u: pos[u])
             m = len(nbs)
             for u in dict.fromkeys((nbs[(m - 1) // 2], nbs[m // 2])):

@@ -351,7 +351,7 @@ class GraphLayouter:
                 if point is not None:
                     end = point[along] - sizes[b][along] / 2.0
                     tiebreak[a] = min(tiebreak[a], point[along])
-            if start or end:
+            if (start or end) and not (start and end):  # group to group: centred, or chains of groups drift
                 anchors[(a, b)] = (start, end)
         res = layered_layout(
             total, list(pair_edges), breadth, depth,
