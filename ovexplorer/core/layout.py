@@ -413,8 +413,8 @@ class GraphLayouter:
                 shape = graph.nodes[ed.src].outputs[ed.src_port].shape if graph.nodes[ed.src].outputs else ""
                 routes.append(EdgeRoute(ed.src, ed.src_port, dst, gid, tuple(p), shape))
         proxies: list[ProxyMark] = []
-        per_target: dict[int, int] = {}
-        for a, b in res.detached:
+        next_free: dict[int, float] = {}  # per target: where the next marker may start along its edge
+        for a, b in sorted(res.detached, key=lambda ab: (ab[1], ab[0])):
             if b >= n_items:
                 continue
             sources = sorted({edges[e].src for e in pair_edges[(a, b)]})
@@ -424,14 +424,21 @@ class GraphLayouter:
             else:
                 label = "⇢ " + elide(short_name(graph.nodes[src]), 22)
             pw = len(label) * 6.0 + 8.0
-            k = per_target.get(b, 0)
-            per_target[b] = k + 1
             bx, by, bw, bh = boxes[b]
+            along = by if horiz else bx
+            child = child_levels.get(items[b][1]) if items[b][0] else None
+            if child is not None:  # an expanded group: mark where the entry port's line starts
+                points = [child.port_in[s] for s in sources if s in child.port_in]
+                if points:
+                    along += min(p[1] if horiz else p[0] for p in points) - (PROXY_H / 2 if horiz else pw / 2)
+            along = max(along, next_free.get(b, along))
             if horiz:
-                proxies.append(ProxyMark(src, bx - 4.0 - min(pw, 36.0), by + k * (PROXY_H + 2), min(pw, 36.0),
-                                         PROXY_H, label, gid))
+                pw = min(pw, 36.0)
+                proxies.append(ProxyMark(src, bx - 4.0 - pw, along, pw, PROXY_H, label, gid))
+                next_free[b] = along + PROXY_H + 2.0
             else:
-                proxies.append(ProxyMark(src, bx + k * (pw + 4.0), by - PROXY_H - 3.0, pw, PROXY_H, label, gid))
+                proxies.append(ProxyMark(src, along, by - PROXY_H - 3.0, pw, PROXY_H, label, gid))
+                next_free[b] = along + pw + 4.0
         crossings = res.crossings + sum(lv.crossings for lv in child_levels.values())
         dummies = res.dummies + sum(lv.dummies for lv in child_levels.values())
         return _Level(w, h, level_nodes, level_groups, routes, proxies, port_in, port_out, crossings, dummies)
