@@ -102,6 +102,11 @@ def test_click_node_shows_it_in_the_inspector(qtbot, window: MainWindow, model_d
     assert "__module.model.layers.1.self_attn" in text
     assert "[1,2,?,4]" in text and "f32" in text
     assert panel.view.item.selected == sdpa
+    lay = panel.layout_data
+    empty = QPointF(lay.width + 30, lay.height + 30)  # outside every box
+    panel.view.centerOn(empty)
+    qtbot.mouseClick(panel.view.viewport(), Qt.MouseButton.LeftButton, pos=_viewport_point(panel, empty))
+    assert panel.view.item.selected is None and "Model rt_info" in window.inspector.text()
 
 
 def test_inspector_links_navigate(qtbot, window: MainWindow, model_dir: Path) -> None:

@@ -59,6 +59,7 @@ class GraphPanel(QWidget):
     """Shows the open model's graph."""
 
     layout_ready = Signal()  # a new layout is shown
+    selection_cleared = Signal()  # the user clicked the background
     body_node_selected = Signal(object, int, bool)  # graph, node id, is top-level
 
     def __init__(self, window: Any = None, parent: QWidget | None = None) -> None:
@@ -366,7 +367,9 @@ class GraphPanel(QWidget):
         if frame is not None:
             frame.selected = None
             self.view.item.selected = None
+            self.view.item.highlight = None
             self.view.item.update()
+            self.selection_cleared.emit()
 
     def _on_search_hit(self, node_id: int) -> None:
         self.view.item.highlight = node_id
@@ -487,5 +490,6 @@ def install_graph_panel(window: Any) -> tuple[GraphPanel, Inspector]:
     window.node_selected.connect(inspector.show_top_node)
     panel.body_node_selected.connect(inspector.show_node)
     inspector.body_link.connect(panel.select_in_body)
+    panel.selection_cleared.connect(inspector.show_placeholder)
     window.view_menu.addAction(inspector.toggleViewAction())
     return panel, inspector
