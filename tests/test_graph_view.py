@@ -261,3 +261,22 @@ def test_empty_graph_shows_a_message(qtbot, qt_settings) -> None:
     assert panel.message.isVisible() and "no operations" in panel.message.text()
     panel.set_document(None)
     assert "No model" in panel.message.text()
+
+
+def test_proxy_marker_jumps_to_its_source(qtbot, window: MainWindow, model_dir: Path) -> None:
+    panel = _open(qtbot, window, model_dir / "t12.xml")
+    with qtbot.waitSignal(panel.layout_ready, timeout=TIMEOUT):
+        panel.collapse_all()
+    model = next(g for g in panel.layout_data.groups if g.path == "model")
+    with qtbot.waitSignal(panel.layout_ready, timeout=TIMEOUT):
+        panel.toggle_group(model.id)
+    proxy = next(p for p in panel.layout_data.proxies if "rotary_emb" in p.label)
+    centre = QPointF(proxy.x + proxy.w / 2, proxy.y + proxy.h / 2)
+    panel.view.centerOn(centre)
+    assert "Input from" in panel.view.tooltip_at(centre)
+    with qtbot.waitSignal(panel.layout_ready, timeout=TIMEOUT):  # the source's group expands
+        qtbot.mouseClick(panel.view.viewport(), Qt.MouseButton.LeftButton, pos=_viewport_point(panel, centre))
+    source = window.document.graph.nodes[proxy.source]
+    assert source.type in ("Cos", "Sin") and window.inspector.node_id == proxy.source
+    assert panel.view.item.selected == proxy.source and _in_viewport(panel, proxy.source)
+    assert "rotary_emb" in panel.view.tooltip_at(panel.view.scene_pos_of_node(proxy.source))

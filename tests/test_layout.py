@@ -237,3 +237,28 @@ def test_svg_export_parses(small_graph: Graph, tmp_path) -> None:
     assert len(part) < len(root)
     out = write_atomically(tmp_path / "g.svg", text.encode())
     assert out.read_text().startswith("<svg") and list(tmp_path.iterdir()) == [out]
+
+
+def test_layout_core_imports_no_qt() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, ovexplorer.core.layout, ovexplorer.core.layered, ovexplorer.core.grouping, "
+        "ovexplorer.core.layout_svg, ovexplorer.core.search\n"
+        "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'pyqtgraph'))]\n"
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_search_by_name_type_and_tensor(small_graph: Graph) -> None:
+    from ovexplorer.core.search import find_nodes
+
+    assert len(find_nodes(small_graph, "scaleddotproductattention")) == 2
+    logits = find_nodes(small_graph, "logits")
+    assert small_graph.nodes[logits[0]].outputs[0].names == ("logits",)
+    assert find_nodes(small_graph, "layers.1.mlp.down_proj/aten::linear/MatMul") == [
+        n.id for n in small_graph.nodes if n.name == "__module.model.layers.1.mlp.down_proj/aten::linear/MatMul"]
+    assert find_nodes(small_graph, "  ") == [] and find_nodes(small_graph, "no such thing") == []

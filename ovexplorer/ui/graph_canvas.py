@@ -6,6 +6,8 @@ colour without text; edges are one batched path per group level. Hit testing wor
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
@@ -38,6 +40,85 @@ def _add_route(path: QPainterPath, points) -> None:
             path.quadTo(cmd[1], cmd[2], cmd[3], cmd[4])
 
 
+@dataclass(slots=True)
+class CanvasData:
+    """What painting a layout needs, built once per layout (in a worker: no widget involved)."""
+
+    bounds: QRectF
+    nx: np.ndarray
+    ny: np.ndarray
+    nw: np.ndarray
+    nh: np.ndarray
+    node_rects: list[QRectF]
+    cat_index: np.ndarray
+    gx: np.ndarray
+    gy: np.ndarray
+    gw: np.ndarray
+    gh: np.ndarray
+    px: np.ndarray
+    py: np.ndarray
+    pw: np.ndarray
+    ph: np.ndarray
+    edge_paths: list[tuple[QRectF, QPainterPath, QPainterPath]]
+    label_pos: np.ndarray
+
+
+def _arrays(records, *names: str) -> list[np.ndarray]:
+    return [np.array([getattr(r, n) for r in records], dtype=float) for n in names]
+
+
+def prepare_canvas(layout: GraphLayout | None) -> CanvasData:
+    """Arrays, rectangles and batched edge paths of ``layout`` (safe to call from a worker thread)."""
+    if layout is None:
+        z = np.zeros(0)
+        return CanvasData(QRectF(), z, z, z, z, [], np.zeros(0, dtype=np.int64), z, z, z, z, z, z, z, z, [],
+                          np.zeros((0, 2)))
+    nodes = layout.nodes
+    cats = list(CATEGORY_COLORS)
+    cat_index = np.array([cats.index(n.category) if n.category in CATEGORY_COLORS else len(cats) - 1
+                          for n in nodes], dtype=np.int64)
+    # Batched edge paths: per group level, in chunks of edges close together (for culling).
+    by_group: dict[int, list] = {}
+    for e in layout.edges:
+        by_group.setdefault(e.group, []).append(e)
+    chunks: list[list] = []
+    for edges in by_group.values():
+        edges.sort(key=lambda e: (min(p[1] for p in e.points), min(p[0] for p in e.points)))
+        chunks.extend(edges[i:i + EDGE_CHUNK] for i in range(0, len(edges), EDGE_CHUNK))
+    edge_paths = []
+    for edges in chunks:
+        lines = QPainterPath()
+        heads = QPainterPath()
+        for e in edges:
+            pts = e.points
+            if len(pts) > 2:
+                _add_route(lines, pts)
+            else:
+                lines.addPolygon(_polyline(pts))
+            if e.dst >= 0 and len(pts) >= 2:
+                (ax, ay), (bx, by) = pts[-2], pts[-1]
+                dx, dy = bx - ax, by - ay
+                length = max((dx * dx + dy * dy) ** 0.5, 1e-6)
+                ux, uy = dx / length, dy / length
+                heads.addPolygon(_polyline([(bx, by), (bx - 7 * ux - 3.5 * uy, by - 7 * uy + 3.5 * ux),
+                                            (bx - 7 * ux + 3.5 * uy, by - 7 * uy - 3.5 * ux), (bx, by)]))
+        edge_paths.append((lines.boundingRect().adjusted(-8, -8, 8, 8), lines, heads))
+    label_pos = np.array(
+        [((e.points[0][0] + e.points[1][0]) / 2, (e.points[0][1] + e.points[1][1]) / 2)
+         if len(e.points) >= 2 else e.points[0] for e in layout.edges], dtype=float,
+    ).reshape(-1, 2)
+    return CanvasData(
+        QRectF(0, 0, max(layout.width, 1.0), max(layout.height, 1.0)),
+        *_arrays(nodes, "x", "y", "w", "h"),
+        [QRectF(n.x, n.y, n.w, n.h) for n in nodes],
+        cat_index,
+        *_arrays(layout.groups, "x", "y", "w", "h"),
+        *_arrays(layout.proxies, "x", "y", "w", "h"),
+        edge_paths,
+        label_pos,
+    )
+
+
 class GraphItem(QGraphicsItem):
     """Paints nodes, groups, edges and proxies of one layout."""
 
@@ -48,8 +129,8 @@ class GraphItem(QGraphicsItem):
         self.show_edge_labels = False
         self.selected: int | None = None
         self.highlight: int | None = None
-        self._bounds = QRectF()
-        self._empty()
+        self.brushes = [QBrush(QColor(CATEGORY_COLORS[c])) for c in CATEGORY_COLORS]
+        self.set_layout(None)
         self.type_font = QFont()
         self.type_font.setPixelSize(11)
         self.type_font.setBold(True)
@@ -61,76 +142,20 @@ class GraphItem(QGraphicsItem):
         self.title_font.setPixelSize(12)
         self.title_font.setBold(True)
 
-    def _empty(self) -> None:
-        self.nx = self.ny = self.nw = self.nh = np.zeros(0)
-        self.gx = self.gy = self.gw = self.gh = np.zeros(0)
-        self.px = self.py = self.pw = self.ph = np.zeros(0)
-        self.node_rects: list[QRectF] = []
-        self.node_brush: list[QBrush] = []
-        self.cat_index = np.zeros(0, dtype=np.int64)
-        self.edge_paths: list[tuple[QRectF, QPainterPath, QPainterPath]] = []
-        self.label_pos = np.zeros((0, 2))
-
     # -- data ---------------------------------------------------------------------------------
-    def set_layout(self, layout: GraphLayout | None) -> None:
+    def set_layout(self, layout: GraphLayout | None, data: CanvasData | None = None) -> None:
+        """Show ``layout``; ``data`` is its :func:`prepare_canvas` result when a worker built it."""
         self.prepareGeometryChange()
         self.layout = layout
-        self._empty()
-        if layout is None:
-            self._bounds = QRectF()
-            self.update()
-            return
-        self._bounds = QRectF(0, 0, max(layout.width, 1.0), max(layout.height, 1.0))
-        nodes = layout.nodes
-        self.nx = np.array([n.x for n in nodes], dtype=float)
-        self.ny = np.array([n.y for n in nodes], dtype=float)
-        self.nw = np.array([n.w for n in nodes], dtype=float)
-        self.nh = np.array([n.h for n in nodes], dtype=float)
-        self.node_rects = [QRectF(n.x, n.y, n.w, n.h) for n in nodes]
-        cats = list(CATEGORY_COLORS)
-        self.brushes = [QBrush(QColor(CATEGORY_COLORS[c])) for c in cats]
-        self.cat_index = np.array([cats.index(n.category) if n.category in CATEGORY_COLORS else len(cats) - 1
-                                   for n in nodes], dtype=np.int64)
-        groups = layout.groups
-        self.gx = np.array([g.x for g in groups], dtype=float)
-        self.gy = np.array([g.y for g in groups], dtype=float)
-        self.gw = np.array([g.w for g in groups], dtype=float)
-        self.gh = np.array([g.h for g in groups], dtype=float)
-        prox = layout.proxies
-        self.px = np.array([p.x for p in prox], dtype=float)
-        self.py = np.array([p.y for p in prox], dtype=float)
-        self.pw = np.array([p.w for p in prox], dtype=float)
-        self.ph = np.array([p.h for p in prox], dtype=float)
-        # Batched edge paths: per group level, in chunks of edges close together (for culling).
-        by_group: dict[int, list] = {}
-        for e in layout.edges:
-            by_group.setdefault(e.group, []).append(e)
-        chunks: list[list] = []
-        for edges in by_group.values():
-            edges.sort(key=lambda e: (min(p[1] for p in e.points), min(p[0] for p in e.points)))
-            chunks.extend(edges[i:i + EDGE_CHUNK] for i in range(0, len(edges), EDGE_CHUNK))
-        self.edge_paths = []
-        for edges in chunks:
-            lines = QPainterPath()
-            heads = QPainterPath()
-            for e in edges:
-                pts = e.points
-                if len(pts) > 2:
-                    _add_route(lines, pts)
-                else:
-                    lines.addPolygon(_polyline(pts))
-                if e.dst >= 0 and len(pts) >= 2:
-                    (ax, ay), (bx, by) = pts[-2], pts[-1]
-                    dx, dy = bx - ax, by - ay
-                    length = max((dx * dx + dy * dy) ** 0.5, 1e-6)
-                    ux, uy = dx / length, dy / length
-                    heads.addPolygon(_polyline([(bx, by), (bx - 7 * ux - 3.5 * uy, by - 7 * uy + 3.5 * ux),
-                                                (bx - 7 * ux + 3.5 * uy, by - 7 * uy - 3.5 * ux), (bx, by)]))
-            self.edge_paths.append((lines.boundingRect().adjusted(-8, -8, 8, 8), lines, heads))
-        self.label_pos = np.array(
-            [((e.points[0][0] + e.points[1][0]) / 2, (e.points[0][1] + e.points[1][1]) / 2)
-             if len(e.points) >= 2 else e.points[0] for e in layout.edges], dtype=float,
-        ).reshape(-1, 2)
+        d = data if data is not None else prepare_canvas(layout)
+        self._bounds = d.bounds
+        self.nx, self.ny, self.nw, self.nh = d.nx, d.ny, d.nw, d.nh
+        self.node_rects = d.node_rects
+        self.cat_index = d.cat_index
+        self.gx, self.gy, self.gw, self.gh = d.gx, d.gy, d.gw, d.gh
+        self.px, self.py, self.pw, self.ph = d.px, d.py, d.pw, d.ph
+        self.edge_paths = d.edge_paths
+        self.label_pos = d.label_pos
         self.update()
 
     # -- hit testing --------------------------------------------------------------------------

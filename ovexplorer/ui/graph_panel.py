@@ -8,7 +8,7 @@ expands or collapses it (only that group and the levels holding it are laid out 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ from ovexplorer.core.graph import Graph
 from ovexplorer.core.grouping import ROOT
 from ovexplorer.core.layout import GraphLayout, GraphLayouter, LayoutOptions
 from ovexplorer.core.layout_svg import layout_to_svg, write_atomically
+from ovexplorer.ui.graph_canvas import CanvasData, prepare_canvas
 from ovexplorer.ui.graph_search import SearchBar
 from ovexplorer.ui.graph_view import GraphView
 from ovexplorer.ui.inspector import Inspector, dock_right
@@ -51,8 +52,8 @@ class Frame:
     layouter: GraphLayouter | None = None
     expanded: frozenset[int] | None = None
     layout: GraphLayout | None = None
+    canvas: CanvasData | None = None
     selected: int | None = None
-    history: list[str] = field(default_factory=list)
 
 
 class GraphPanel(QWidget):
@@ -102,6 +103,7 @@ class GraphPanel(QWidget):
         layout.addWidget(self.search)
         layout.addWidget(self.message)
         layout.addWidget(self.view, 1)
+        self.view.describe_node = self._describe_node
         self.view.node_clicked.connect(self._on_node_clicked)
         self.view.node_double_clicked.connect(self._on_node_double_clicked)
         self.view.group_double_clicked.connect(self.toggle_group)
@@ -192,7 +194,7 @@ class GraphPanel(QWidget):
             self._show_message(f"{frame.title} has no operations to draw.")
             return
         if frame.layout is not None and frame.layouter is not None and frame.layouter.options == self.options:
-            self._show_layout(frame.layout)
+            self._show_layout(frame.layout, frame.canvas)
             self.view.show_start()
             return
         self._request_layout(frame.expanded, then=self.view.show_start)
@@ -235,7 +237,6 @@ class GraphPanel(QWidget):
         node = frame.graph.nodes[node_id]
         if not node.subgraphs:
             return False
-        frame.layout = self.view.layout_data
         siblings = tuple((g.name.rsplit("/", 1)[-1], g) for g in node.subgraphs)
         body = node.subgraphs[index]
         self.stack.append(Frame(body, body.name or f"{node.name} body", siblings))
@@ -262,7 +263,8 @@ class GraphPanel(QWidget):
 
         def work(progress, cancel):
             lay_out = layouter or GraphLayouter(graph, options)
-            return lay_out, lay_out.layout(expanded, progress=progress, cancel=cancel)
+            layout = lay_out.layout(expanded, progress=progress, cancel=cancel)
+            return lay_out, layout, prepare_canvas(layout)  # the scene's paths are built here too
 
         self.progress.setValue(0)
         self.progress.show()
@@ -289,20 +291,21 @@ class GraphPanel(QWidget):
     def _layout_done(self, generation: int, frame: Frame, result, then) -> None:
         if generation != self._generation or frame is not self.frame:
             return
-        layouter, layout = result
+        layouter, layout, data = result
         frame.layouter = layouter
         frame.expanded = layout.expanded
         frame.layout = layout
+        frame.canvas = data
         self.progress.hide()
-        self._show_layout(layout)
+        self._show_layout(layout, data)
         if then is not None:
             then()
         self.layout_ready.emit()
 
-    def _show_layout(self, layout: GraphLayout) -> None:
+    def _show_layout(self, layout: GraphLayout, data: CanvasData | None = None) -> None:
         self.message.hide()
         self.view.item.show_edge_labels = self.shapes_action.isChecked()
-        self.view.set_layout(layout)
+        self.view.set_layout(layout, data)
         frame = self.frame
         if frame is not None:
             self.view.item.selected = frame.selected
@@ -351,6 +354,14 @@ class GraphPanel(QWidget):
             self._request_layout(frozenset({ROOT}), then=self.view.show_start)
 
     # -- selection and navigation -------------------------------------------------------------
+    def _describe_node(self, node_id: int) -> str:
+        frame = self.frame
+        if frame is None or not 0 <= node_id < len(frame.graph.nodes):
+            return ""
+        node = frame.graph.nodes[node_id]
+        shapes = ", ".join(p.shape for p in node.outputs)
+        return f"{node.type}  {node.name or '(no name)'}" + (f"\n→ {shapes}" if shapes else "")
+
     def _on_node_clicked(self, node_id: int) -> None:
         if len(self.stack) == 1 and self.window_ is not None:
             self.window_.select_node(node_id)  # comes back through focus_node

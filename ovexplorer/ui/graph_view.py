@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
+    QHelpEvent,
     QKeySequence,
     QMouseEvent,
     QNativeGestureEvent,
@@ -18,10 +19,18 @@ from PySide6.QtGui import (
     QShortcut,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QFrame, QGestureEvent, QGraphicsScene, QGraphicsView, QPinchGesture, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGestureEvent,
+    QGraphicsScene,
+    QGraphicsView,
+    QPinchGesture,
+    QToolTip,
+    QWidget,
+)
 
 from ovexplorer.core.layout import GraphLayout
-from ovexplorer.ui.graph_canvas import GraphItem
+from ovexplorer.ui.graph_canvas import CanvasData, GraphItem
 
 MIN_SCALE = 0.002
 MAX_SCALE = 4.0
@@ -94,6 +103,8 @@ class GraphView(QGraphicsView):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.viewport().grabGesture(Qt.GestureType.PinchGesture)
         self._press: QPointF | None = None
+        #: ``describe_node(id) -> str`` for tooltips; the panel sets one that knows the graph
+        self.describe_node = lambda node_id: f"node {node_id}"
         self.minimap = MiniMap(self)
         self.minimap.hide()
         for keys, slot in (
@@ -111,8 +122,8 @@ class GraphView(QGraphicsView):
     def layout_data(self) -> GraphLayout | None:
         return self.item.layout
 
-    def set_layout(self, layout: GraphLayout | None) -> None:
-        self.item.set_layout(layout)
+    def set_layout(self, layout: GraphLayout | None, data: CanvasData | None = None) -> None:
+        self.item.set_layout(layout, data)
         rect = self.item.boundingRect().adjusted(-40, -40, 40, 40)
         self.scene().setSceneRect(rect)
         big = layout is not None and (layout.height > 3 * max(1, self.viewport().height())
@@ -183,7 +194,33 @@ class GraphView(QGraphicsView):
             self.zoom(1.0015 ** delta)
         event.accept()
 
+    def tooltip_at(self, pos: QPointF) -> str:
+        """The tooltip text for scene position ``pos`` (node name, proxy source, group path)."""
+        x, y = pos.x(), pos.y()
+        lay = self.item.layout
+        if lay is None:
+            return ""
+        proxy = self.item.proxy_at(x, y)
+        if proxy is not None:
+            return f"Input from {self.describe_node(proxy)}: click to go there"
+        node = self.item.node_at(x, y)
+        if node is not None:
+            return self.describe_node(node)
+        group = self.item.group_at(x, y)
+        if group is not None:
+            g = lay.groups[lay.group_index[group]]
+            action = "collapse" if g.expanded else "expand"
+            return f"{g.path}: {g.op_count} ops (double-click to {action})"
+        return ""
+
     def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            text = self.tooltip_at(self.mapToScene(event.pos()))
+            if text:
+                QToolTip.showText(event.globalPos(), text, self.viewport())
+            else:
+                QToolTip.hideText()
+            return True
         if event.type() == QEvent.Type.Gesture:
             pinch = QGestureEvent.gesture(event, Qt.GestureType.PinchGesture)  # type: ignore[arg-type]
             if isinstance(pinch, QPinchGesture):
