@@ -87,7 +87,7 @@ class EdgeRoute:
     dst: int  # a node id, or -1 when the piece ends at a group frame or box
     group: int
     points: tuple[tuple[float, float], ...]
-    label: str  # the tensor's shape
+    label: str  # the tensor's shape, on the piece that leaves the source ("" on continuations)
 
 
 @dataclass(frozen=True, slots=True)
@@ -410,7 +410,9 @@ class GraphLayouter:
                     px, py = child_levels[items[b][1]].port_in[ed.src]
                     p[-1] = (bx + px, by + py)
                 dst = -1 if (b >= n_items or items[b][0]) else items[b][1]
-                shape = graph.nodes[ed.src].outputs[ed.src_port].shape if graph.nodes[ed.src].outputs else ""
+                continued = a >= n_items or (items[a][0] and items[a][1] in child_levels)
+                outputs = graph.nodes[ed.src].outputs
+                shape = outputs[ed.src_port].shape if outputs and not continued else ""  # label the first piece
                 routes.append(EdgeRoute(ed.src, ed.src_port, dst, gid, tuple(p), shape))
         proxies: list[ProxyMark] = []
         next_free: dict[int, float] = {}  # per target: where the next marker may start along its edge

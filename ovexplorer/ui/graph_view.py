@@ -35,6 +35,7 @@ from ovexplorer.ui.graph_canvas import CanvasData, GraphItem
 MIN_SCALE = 0.002
 MAX_SCALE = 4.0
 CLICK_SLOP = 4
+START_SCALE = 0.6  # the first view of a big graph: readable text
 
 
 class MiniMap(QGraphicsView):
@@ -171,11 +172,18 @@ class GraphView(QGraphicsView):
         """The first view of a layout: fit when it stays readable, else the top at a readable scale."""
         self.fit()
         rect = self.item.boundingRect()
-        if self.current_scale() < 0.35 and not rect.isEmpty():
+        if self.current_scale() < START_SCALE and not rect.isEmpty():
             self.resetTransform()
-            scale = max(0.35, min(1.0, self.viewport().width() / max(1.0, rect.width() + 40)))
-            self.scale(scale, scale)
-            self.centerOn(rect.center().x(), rect.top() + self.viewport().height() / scale / 2 - 20)
+            vp = self.viewport()
+            if rect.width() > rect.height():  # left to right: show the start (left end)
+                scale = max(START_SCALE, min(1.0, vp.height() / max(1.0, rect.height() + 40)))
+                self.scale(scale, scale)
+                self.centerOn(rect.left() + vp.width() / scale / 2 - 20, rect.center().y())
+            else:  # top down: show the top
+                scale = max(START_SCALE, min(1.0, vp.width() / max(1.0, rect.width() + 40)))
+                self.scale(scale, scale)
+                self.centerOn(rect.center().x(), rect.top() + vp.height() / scale / 2 - 20)
+        self.minimap.viewport().update()
 
     def centre_on_rect(self, rect: QRectF) -> None:
         if self.current_scale() < 0.5:
