@@ -9,8 +9,9 @@ from types import SimpleNamespace
 
 import pytest
 from models_graph import make_transformer_ir
-from PySide6.QtCore import QPointF, Qt, QUrl
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QImage, QWheelEvent
+from PySide6.QtWidgets import QApplication
 
 from ovexplorer.core.graph import Graph
 from ovexplorer.core.layout import GraphLayouter
@@ -158,6 +159,12 @@ def test_search_expands_the_holding_group_and_centres_the_hit(qtbot, window: Mai
     assert panel.search.count.text() == "2 of 12"
     qtbot.keyClick(panel.search.edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
     assert panel.search.count.text() == "1 of 12"
+    qtbot.keyClick(panel.search.edit, Qt.Key.Key_F3)
+    assert panel.search.count.text() == "2 of 12"
+    qtbot.keyClick(panel.search.edit, Qt.Key.Key_F3, Qt.KeyboardModifier.ShiftModifier)
+    assert panel.search.count.text() == "1 of 12"
+    qtbot.keyClick(panel.search.edit, Qt.Key.Key_Escape)
+    assert not panel.search.isVisible()
 
 
 def _group_box(panel: GraphPanel, path: str):
@@ -246,10 +253,32 @@ def test_zoom_and_fit_keys(qtbot, window: MainWindow, model_dir: Path) -> None:
     fitted = view.current_scale()
     qtbot.keyClick(view, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
     assert view.current_scale() > fitted
+    zoomed = view.current_scale()
+    qtbot.keyClick(view, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    assert view.current_scale() > zoomed
+    qtbot.keyClick(view, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    assert view.current_scale() == pytest.approx(zoomed)
     qtbot.keyClick(view, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
     assert view.current_scale() == pytest.approx(fitted)
-    rect = panel.layout_data
-    assert rect is not None and view.minimap.isVisible()
+    assert view.minimap.isVisible()
+    # wheel zooms around the cursor
+    before = view.current_scale()
+    centre = QPointF(view.viewport().rect().center())
+    wheel = QWheelEvent(centre, view.viewport().mapToGlobal(centre), QPoint(0, 0), QPoint(0, 240),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(view.viewport(), wheel)
+    assert view.current_scale() > before
+    # arrow keys and dragging pan
+    bar = view.verticalScrollBar()
+    start = bar.value()
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    assert bar.value() > start
+    at = bar.value()
+    mid = view.viewport().rect().center()
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=mid)
+    qtbot.mouseMove(view.viewport(), pos=mid - QPoint(0, 120))
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=mid - QPoint(0, 120))
+    assert bar.value() > at
 
 
 def test_empty_graph_shows_a_message(qtbot, qt_settings) -> None:

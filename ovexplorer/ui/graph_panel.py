@@ -109,14 +109,16 @@ class GraphPanel(QWidget):
         self.view.group_double_clicked.connect(self.toggle_group)
         self.view.proxy_clicked.connect(self._on_node_clicked)
         self.view.background_clicked.connect(self._on_background)
-        for keys, slot in (
-            (QKeySequence.StandardKey.Find, self.search.open),
-            (QKeySequence.StandardKey.FindNext, self.search.next),
-            (QKeySequence.StandardKey.FindPrevious, self.search.previous),
-            (QKeySequence("F3"), self.search.next),
-            (QKeySequence("Shift+F3"), self.search.previous),
+        bindings: dict[str, object] = {}
+        for standard, extra, slot in (
+            (QKeySequence.StandardKey.Find, "Ctrl+F", self.search.open),
+            (QKeySequence.StandardKey.FindNext, "F3", self.search.next),
+            (QKeySequence.StandardKey.FindPrevious, "Shift+F3", self.search.previous),
         ):
-            shortcut = QShortcut(keys, self)
+            for keys in [*QKeySequence.keyBindings(standard), QKeySequence(extra)]:
+                bindings.setdefault(keys.toString(), slot)  # one shortcut per key: duplicates are ambiguous
+        for text, slot in bindings.items():
+            shortcut = QShortcut(QKeySequence(text), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
         if window is not None:

@@ -108,13 +108,17 @@ class GraphView(QGraphicsView):
         self.describe_node = lambda node_id: f"node {node_id}"
         self.minimap = MiniMap(self)
         self.minimap.hide()
-        for keys, slot in (
-            (QKeySequence.StandardKey.ZoomIn, self.zoom_in),
-            (QKeySequence("Ctrl+="), self.zoom_in),
-            (QKeySequence.StandardKey.ZoomOut, self.zoom_out),
-            (QKeySequence("Ctrl+0"), self.fit),
+        bindings: dict[str, object] = {}
+        for standard, extra, slot in (
+            (QKeySequence.StandardKey.ZoomIn, "Ctrl+=", self.zoom_in),
+            (QKeySequence.StandardKey.ZoomOut, "Ctrl+-", self.zoom_out),
+            (None, "Ctrl+0", self.fit),
         ):
-            shortcut = QShortcut(keys, self)
+            keys = [*QKeySequence.keyBindings(standard)] if standard is not None else []
+            for seq in [*keys, QKeySequence(extra)]:
+                bindings.setdefault(seq.toString(), slot)  # one shortcut per key: duplicates are ambiguous
+        for text, slot in bindings.items():
+            shortcut = QShortcut(QKeySequence(text), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
 
