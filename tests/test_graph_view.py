@@ -309,3 +309,20 @@ def test_proxy_marker_jumps_to_its_source(qtbot, window: MainWindow, model_dir: 
     assert source.type in ("Cos", "Sin") and window.inspector.node_id == proxy.source
     assert panel.view.item.selected == proxy.source and _in_viewport(panel, proxy.source)
     assert "rotary_emb" in panel.view.tooltip_at(panel.view.scene_pos_of_node(proxy.source))
+
+
+def test_loop_body_opens_and_back(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    import openvino as ov
+    from models_graph import loop_model
+
+    path = tmp_path / "loop.xml"
+    ov.save_model(loop_model(), str(path), compress_to_fp16=False)
+    panel = _open(qtbot, window, path)
+    loop = _node_id(window, "Loop")
+    with qtbot.waitSignal(panel.layout_ready, timeout=TIMEOUT):
+        _click_node(qtbot, panel, loop, double=True)
+    assert {n.lines[0] for n in panel.layout_data.nodes} >= {"Parameter", "Add", "Result"}
+    assert "loop_body" in panel.breadcrumb.text() or "body" in panel.breadcrumb.text()
+    window.select_node(loop)  # selecting a model node elsewhere returns to the model's graph
+    assert len(panel.stack) == 1 and panel.view.item.selected == loop
+    assert any(n.lines[0] == "Loop" for n in panel.layout_data.nodes) and _in_viewport(panel, loop)

@@ -402,8 +402,7 @@ class GraphPanel(QWidget):
         if len(self.stack) > 1:
             del self.stack[1:]
             self.stack[0].selected = node_id
-            self._update_breadcrumb()
-            self.search.set_graph(self.stack[0].graph)
+            self._enter_frame()
         self.select(node_id, centre=True)
 
     def _visible_target(self, node_id: int) -> int:
