@@ -199,6 +199,7 @@ class GraphPanel(QWidget):
             self._show_layout(frame.layout, frame.canvas)
             self.view.show_start()
             return
+        self.view.set_layout(None)  # never show one graph's picture for another
         self._request_layout(frame.expanded, then=self.view.show_start)
 
     def _show_message(self, text: str) -> None:
