@@ -311,7 +311,7 @@ class GraphPanel(QWidget):
         self.view.set_layout(layout, data)
         frame = self.frame
         if frame is not None:
-            self.view.item.selected = frame.selected
+            self.view.item.selected = None if frame.selected is None else self._visible_target(frame.selected)
         self.status.setText(f"{len(layout.nodes)} nodes · {len(layout.groups)} groups · "
                             f"{layout.crossings} crossings")
 
