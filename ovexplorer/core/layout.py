@@ -415,7 +415,7 @@ class GraphLayouter:
                 shape = outputs[ed.src_port].shape if outputs and not continued else ""  # label the first piece
                 routes.append(EdgeRoute(ed.src, ed.src_port, dst, gid, tuple(p), shape))
         proxies: list[ProxyMark] = []
-        next_free: dict[int, float] = {}  # per target: where the next marker may start along its edge
+        wanted: dict[int, list[tuple[float, float, int, str]]] = {}  # target -> (start, size, source, label)
         for a, b in sorted(res.detached, key=lambda ab: (ab[1], ab[0])):
             if b >= n_items:
                 continue
@@ -425,22 +425,31 @@ class GraphLayouter:
                 label = "⇢ " + elide(self.group_label(items[a][1]), 22)
             else:
                 label = "⇢ " + elide(short_name(graph.nodes[src]), 22)
-            pw = len(label) * 6.0 + 8.0
+            size = PROXY_H if horiz else len(label) * 6.0 + 8.0
             bx, by, bw, bh = boxes[b]
             along = by if horiz else bx
             child = child_levels.get(items[b][1]) if items[b][0] else None
             if child is not None:  # an expanded group: mark where the entry port's line starts
                 points = [child.port_in[s] for s in sources if s in child.port_in]
                 if points:
-                    along += min(p[1] if horiz else p[0] for p in points) - (PROXY_H / 2 if horiz else pw / 2)
-            along = max(along, next_free.get(b, along))
-            if horiz:
-                pw = min(pw, 36.0)
-                proxies.append(ProxyMark(src, bx - 4.0 - pw, along, pw, PROXY_H, label, gid))
-                next_free[b] = along + PROXY_H + 2.0
-            else:
-                proxies.append(ProxyMark(src, along, by - PROXY_H - 3.0, pw, PROXY_H, label, gid))
-                next_free[b] = along + pw + 4.0
+                    along += min(p[1] if horiz else p[0] for p in points) - size / 2
+            wanted.setdefault(b, []).append((along, size, src, label))
+        for b, marks in wanted.items():
+            bx, by, bw, bh = boxes[b]
+            low, high = (by, by + bh) if horiz else (bx, bx + bw)
+            starts: list[float] = []
+            end = -float("inf")
+            for along, size, _, _ in sorted(marks):
+                starts.append(max(along, end))
+                end = starts[-1] + size + (2.0 if horiz else 4.0)
+            shift = max(0.0, min(end - (2.0 if horiz else 4.0) - high, starts[0] - low)) if starts else 0.0
+            for start, (_, size, src, label) in zip(starts, sorted(marks), strict=True):
+                start -= shift
+                if horiz:
+                    pw = 36.0
+                    proxies.append(ProxyMark(src, bx - 4.0 - pw, start, pw, PROXY_H, label, gid))
+                else:
+                    proxies.append(ProxyMark(src, start, by - PROXY_H - 3.0, size, PROXY_H, label, gid))
         crossings = res.crossings + sum(lv.crossings for lv in child_levels.values())
         dummies = res.dummies + sum(lv.dummies for lv in child_levels.values())
         return _Level(w, h, level_nodes, level_groups, routes, proxies, port_in, port_out, crossings, dummies)
