@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from ovexplorer.core.document import MODEL_SUFFIXES, ModelDocument, open_model, resolve_model_path
 from ovexplorer.core.errors import OvexplorerError
+from ovexplorer.ui.graph_panel import install_graph_panel
 from ovexplorer.ui.summary_panel import SummaryPanel
 from ovexplorer.ui.workers import Task, TaskRunner
 
@@ -65,11 +66,17 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self.document_changed.connect(self._update_title)
+        self.graph_panel, self.inspector = install_graph_panel(self)
 
     # -- construction -------------------------------------------------------------------------
     def add_panel(self, panel: QWidget, title: str) -> None:
         """Add a panel as a tab; it is told about every document change."""
         self.tabs.addTab(panel, title)
+        self.panels.append(panel)
+
+    def insert_panel(self, index: int, panel: QWidget, title: str) -> None:
+        """Insert a panel as the tab at ``index``; it is told about every document change."""
+        self.tabs.insertTab(index, panel, title)
         self.panels.append(panel)
 
     def select_node(self, node_id: int) -> None:

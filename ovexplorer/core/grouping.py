@@ -1,0 +1,214 @@
+"""Group a graph's nodes into nested boxes by name scope (the module path of PyTorch-style friendly names).
+
+``__module.model.layers.0.self_attn.q_proj/aten::linear/MatMul`` lies in the scope
+``model / layers.0 / self_attn / q_proj``; ONNX- and TensorFlow-style names (``/model/layers.0/MatMul``,
+``model/dense/MatMul``) group the same way. Nodes without a scope (constants, ops added by transformations)
+join the innermost group holding all their consumers. Groups holding a single op dissolve into their parent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ovexplorer.core.graph import Graph
+
+MAX_DEPTH = 12
+ROOT = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """One name scope; ``nodes`` are the direct members, ``children`` the nested groups (ids)."""
+
+    id: int
+    name: str
+    path: str
+    parent: int  # -1 for the root
+    depth: int
+    children: tuple[int, ...]
+    nodes: tuple[int, ...]
+    op_count: int  # operations in the whole subtree, constants excluded
+    const_count: int  # constants in the whole subtree
+
+
+@dataclass(frozen=True, slots=True)
+class Grouping:
+    """Groups of a graph: ``groups[0]`` is the root; ``node_group[i]`` is node ``i``'s innermost group."""
+
+    groups: tuple[Group, ...]
+    node_group: tuple[int, ...]
+    ancestors: tuple[tuple[int, ...], ...]  # per group: root .. group itself
+
+    def holding_groups(self, node_id: int) -> tuple[int, ...]:
+        """Groups containing ``node_id``, root first."""
+        return self.ancestors[self.node_group[node_id]]
+
+    def contains(self, group: int, node_id: int) -> bool:
+        anc = self.ancestors[self.node_group[node_id]]
+        depth = self.groups[group].depth
+        return len(anc) > depth and anc[depth] == group
+
+    def subtree_nodes(self, group: int) -> list[int]:
+        out: list[int] = []
+        stack = [group]
+        while stack:
+            g = self.groups[stack.pop()]
+            out.extend(g.nodes)
+            stack.extend(g.children)
+        return sorted(out)
+
+
+def scope_of(name: str) -> tuple[str, ...]:
+    """The name scope of a friendly name, outermost first (``()`` when it has none)."""
+    if not name or "/" not in name:
+        return ()
+    segments = name.split("/")[:-1]
+    parts: list[str] = []
+    for seg in segments:
+        if not seg or "::" in seg:
+            continue
+        if seg.startswith("__module."):
+            seg = seg[len("__module."):]
+        for piece in seg.split("."):
+            if not piece:
+                continue
+            if piece.isdigit() and parts:
+                parts[-1] = f"{parts[-1]}.{piece}"
+            else:
+                parts.append(piece)
+    return tuple(parts[:MAX_DEPTH])
+
+
+def flat_grouping(graph: Graph) -> Grouping:
+    """Every node in the root group (no grouping)."""
+    n = len(graph.nodes)
+    consts = sum(1 for node in graph.nodes if node.type == "Constant")
+    root = Group(ROOT, "", "", -1, 0, (), tuple(range(n)), n - consts, consts)
+    return Grouping((root,), (ROOT,) * n, ((ROOT,),))
+
+
+def group_by_scope(graph: Graph) -> Grouping:
+    """Group ``graph``'s nodes by name scope (see the module docstring)."""
+    nodes = graph.nodes
+    n = len(nodes)
+    scopes: list[tuple[str, ...] | None] = [None] * n
+    for node in nodes:
+        if node.type in ("Parameter", "Result"):
+            scopes[node.id] = ()
+        elif node.type != "Constant":
+            s = scope_of(node.name)
+            if s:
+                scopes[node.id] = s
+    # Unscoped nodes join the common scope of their consumers (ids are in topological order).
+    for i in range(n - 1, -1, -1):
+        if scopes[i] is not None:
+            continue
+        common: tuple[str, ...] | None = None
+        for e in graph.out_edges[i]:
+            s = scopes[graph.edges[e].dst] or ()
+            if common is None:
+                common = s
+            else:
+                k = 0
+                while k < len(common) and k < len(s) and common[k] == s[k]:
+                    k += 1
+                common = common[:k]
+            if not common:
+                break
+        scopes[i] = common or ()
+    # Count ops per scope prefix, then dissolve scopes holding a single op and no other scope.
+    counts: dict[tuple[str, ...], int] = {}
+    for i, s in enumerate(scopes):
+        if nodes[i].type == "Constant":
+            continue
+        for k in range(1, len(s) + 1):
+            counts[s[:k]] = counts.get(s[:k], 0) + 1
+    child_scopes: dict[tuple[str, ...], int] = {}
+    for s in counts:
+        if len(s) > 1:
+            child_scopes[s[:-1]] = child_scopes.get(s[:-1], 0) + 1
+    keep: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def kept(s: tuple[str, ...]) -> tuple[str, ...]:
+        if s in keep:
+            return keep[s]
+        out = s
+        while out and counts.get(out, 0) <= 1 and not child_scopes.get(out):
+            out = out[:-1]
+        keep[s] = out
+        return out
+
+    # Build groups in first-appearance (topological) order.
+    index: dict[tuple[str, ...], int] = {(): ROOT}
+    parents: list[int] = [-1]
+    names: list[str] = [""]
+    paths: list[str] = [""]
+    members: list[list[int]] = [[]]
+    node_group: list[int] = [ROOT] * n
+    for i, s in enumerate(scopes):
+        s = kept(s or ())
+        gid = index.get(s)
+        if gid is None:
+            for k in range(1, len(s) + 1):
+                prefix = s[:k]
+                if prefix not in index:
+                    index[prefix] = len(parents)
+                    parents.append(index[prefix[:-1]])
+                    names.append(prefix[-1])
+                    paths.append("/".join(prefix))
+                    members.append([])
+            gid = index[s]
+        members[gid].append(i)
+        node_group[i] = gid
+    count = len(parents)
+    children: list[list[int]] = [[] for _ in range(count)]
+    for g in range(1, count):
+        children[parents[g]].append(g)
+    depth = [0] * count
+    ancestors: list[tuple[int, ...]] = [(ROOT,)] + [()] * (count - 1)
+    for g in range(1, count):  # parents are created before their children
+        depth[g] = depth[parents[g]] + 1
+        ancestors[g] = (*ancestors[parents[g]], g)
+    ops = [0] * count
+    consts = [0] * count
+    for i in range(n):
+        is_const = nodes[i].type == "Constant"
+        for g in ancestors[node_group[i]]:
+            if is_const:
+                consts[g] += 1
+            else:
+                ops[g] += 1
+    groups = tuple(
+        Group(g, names[g], paths[g], parents[g], depth[g], tuple(children[g]), tuple(members[g]), ops[g], consts[g])
+        for g in range(count)
+    )
+    return Grouping(groups, tuple(node_group), tuple(ancestors))
+
+
+def default_expanded(
+    grouping: Grouping, visible_count: list[int], budget: int = 160, wrapper_budget: int = 800
+) -> frozenset[int]:
+    """Groups to show expanded first: depth by depth, a whole depth at once while the items fit ``budget``.
+
+    ``visible_count[g]`` is the number of items group ``g`` shows when expanded (its visible direct nodes
+    plus its non-empty child groups). The root is always expanded, and so is a wrapper group holding 80 % of
+    its parent's ops (``model`` around ``layers.0 .. layers.N``) while the items stay within ``wrapper_budget``.
+    """
+    groups = grouping.groups
+    expanded = {ROOT}
+    shown = visible_count[ROOT]
+    frontier = list(groups[ROOT].children)
+    while frontier:
+        extra = sum(visible_count[g] - 1 for g in frontier)
+        if shown + extra <= budget:
+            chosen = frontier
+        else:
+            chosen = [g for g in frontier if groups[g].op_count * 5 > groups[groups[g].parent].op_count * 4
+                      and shown + visible_count[g] - 1 <= wrapper_budget]
+            if not chosen:
+                break
+        for g in chosen:
+            expanded.add(g)
+            shown += visible_count[g] - 1
+        frontier = [c for g in chosen for c in groups[g].children]
+    return frozenset(expanded)
