@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import openvino as ov
@@ -22,9 +22,8 @@ from ovexplorer.core.tasks import CancelToken, ProgressFn, no_progress
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
-@dataclass(frozen=True, slots=True)
-class Port:
-    """One input or output of a node."""
+class Port(NamedTuple):
+    """One input or output of a node (a NamedTuple: graphs hold hundreds of thousands of them)."""
 
     index: int
     shape: str  # OpenVINO's partial shape text, e.g. "[1,3,?,224]" or "[...]"
@@ -47,8 +46,7 @@ class ConstInfo:
     byte_size: int
 
 
-@dataclass(frozen=True, slots=True)
-class Edge:
+class Edge(NamedTuple):
     """A tensor flowing from ``src``'s output ``src_port`` to ``dst``'s input ``dst_port``."""
 
     src: int
@@ -179,23 +177,27 @@ def extract_graph(
     in_edges: list[list[int]] = [[] for _ in ov_nodes]
     out_edges: list[list[int]] = [[] for _ in ov_nodes]
     total = max(1, len(ov_nodes))
+    outputs_of: list[tuple[Port, ...]] = []
     for i, n in enumerate(ov_nodes):
         if i % 2048 == 0:
             if cancel is not None:
                 cancel.check()
             progress(i / total, "Reading the graph")
         op_type = n.get_type_name()
-        inputs = tuple(_port(p.get_index(), p.get_partial_shape(), p.get_element_type()) for p in n.inputs())
         outputs = tuple(
             _port(p.get_index(), p.get_partial_shape(), p.get_element_type(), p.get_names()) for p in n.outputs()
         )
+        outputs_of.append(outputs)
+        inputs: list[Port] = []
         for p in n.inputs():
+            # ordered ops are topological: the producer's output port (same shape and type) is already known
             src = p.get_source_output()
-            e = len(edges)
-            s = index[src.get_node().get_name()]
-            edges.append(Edge(s, src.get_index(), i, p.get_index()))
-            in_edges[i].append(e)
-            out_edges[s].append(e)
+            s, src_index, dst_index = index[src.get_node().get_name()], src.get_index(), p.get_index()
+            sp = outputs_of[s][src_index]
+            inputs.append(Port(dst_index, sp.shape, sp.dims, sp.element_type, ()))
+            in_edges[i].append(len(edges))
+            out_edges[s].append(len(edges))
+            edges.append(Edge(s, src_index, i, dst_index))
         try:
             attributes = MappingProxyType(dict(n.get_attributes()))
         except Exception:  # noqa: BLE001 - a few ops cannot visit their attributes from Python
@@ -203,6 +205,7 @@ def extract_graph(
         subgraphs = tuple(
             extract_graph(body, name=f"{n.get_friendly_name()}/{label}")[0] for label, body in _bodies(n)
         )
+        rt_map = n.get_rt_info()
         nodes.append(
             Node(
                 id=i,
@@ -211,8 +214,8 @@ def extract_graph(
                 opset=n.get_type_info().version_id,
                 category=category_of(op_type),
                 attributes=attributes,
-                rt_info=MappingProxyType(rt_info_dict(n.get_rt_info())),
-                inputs=inputs,
+                rt_info=MappingProxyType(rt_info_dict(rt_map)) if len(rt_map) else _EMPTY,
+                inputs=tuple(inputs),
                 outputs=outputs,
                 const=_const_info(outputs[0], n.get_output_element_type(0)) if op_type == "Constant" else None,
                 subgraphs=subgraphs,
