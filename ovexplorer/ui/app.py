@@ -14,10 +14,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QUrl
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from ovexplorer import __version__
-from ovexplorer.resources import sample_model
+from ovexplorer.resources import resources_dir, sample_model
 
 ORGANIZATION = "ovexplorer"
 APPLICATION = "ovexplorer"
@@ -35,7 +36,16 @@ def make_application(argv: Sequence[str] | None = None) -> QApplication:
     app.setApplicationName(APPLICATION)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("ovexplorer")
+    app.setWindowIcon(app_icon())
     return app
+
+
+def app_icon() -> QIcon:
+    """The application icon at every rendered size (resources/icons, see packaging/render_icons.py)."""
+    icon = QIcon()
+    for png in sorted((resources_dir() / "icons").glob("ovexplorer-*.png")):
+        icon.addFile(str(png))
+    return icon
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
