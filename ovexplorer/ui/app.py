@@ -31,7 +31,7 @@ def make_application(argv: Sequence[str] | None = None) -> QApplication:
     """The QApplication, created once, with the names QSettings needs."""
     app = QApplication.instance()
     if app is None:
-        app = QApplication([sys.argv[0] if sys.argv else "ovexplorer", *(argv or [])])
+        app = QApplication(["ovexplorer", *(argv or [])])  # argv[0] names the X11 WM_CLASS (StartupWMClass)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationVersion(__version__)
@@ -127,8 +127,8 @@ class WindowManager(QObject):
         if window.document is not None or origin is None or not any(w is origin for w in self.windows):
             return
         window.close()
+        _activate(origin)  # first, so that the dialog ends up above its window even without a window manager
         origin.show_error("Cannot open model", exc)
-        _activate(origin)
 
 
 def _activate(window) -> None:
