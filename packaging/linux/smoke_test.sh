@@ -100,7 +100,16 @@ fi
 sed 's/^/     | /' "$WORK/smoke.log"
 check "frozen app lists the CPU device" grep -q "^devices: .*CPU" "$WORK/smoke.log"
 check "/usr/bin/ovexplorer --smoke (bundled sample)" sh -c "HOME='$WORK/home' /usr/bin/ovexplorer --smoke | grep -q 'smoke: passed'"
-# Single instance: a second launch hands its file to the running app and exits 0.
+# The file manager's way: launch the .desktop entry on the IR (Exec=ovexplorer %f) while a stand-in for the
+# running app listens on its single-instance name; the path must arrive whole.
+PY="${PYTHON:-$ROOT/.venv/bin/python}"
+HOME="$WORK/home" PYTHONPATH="$ROOT" "$PY" "$HERE/handoff_receiver.py" "$WORK/received.txt" 60 &
+receiver=$!
+for _ in $(seq 100); do [ -e "$WORK/received.txt.ready" ] && break; sleep 0.1; done
+HOME="$WORK/home" gio launch /usr/share/applications/ovexplorer.desktop "$IR" >/dev/null 2>&1
+wait "$receiver"
+expect ".desktop launch (Exec=ovexplorer %f) hands over the path" "$(cat "$WORK/received.txt" 2>/dev/null)" "$IR"
+# Single instance with the real app: a second launch hands its file to the running one and exits 0.
 HOME="$WORK/home" /usr/bin/ovexplorer "$IR" > "$WORK/first.log" 2>&1 &
 first=$!
 sleep 4
@@ -124,4 +133,5 @@ else bad "$left file(s) left after dpkg -r"; fi
 if grep -rqs ovexplorer /usr/share/applications/mimeinfo.cache; then bad "mimeinfo.cache still names ovexplorer"
 else ok "mimeinfo.cache no longer names ovexplorer"; fi
 expect "gio after removal: the sample IR" "$(gio_type "$IR")" application/xml
+check "dpkg -P ovexplorer forgets the package" sh -c "dpkg -P ovexplorer && ! dpkg-query -W ovexplorer"
 finish
