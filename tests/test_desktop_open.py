@@ -15,6 +15,7 @@ from PySide6.QtCore import QDir, Qt, QUrl
 from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtNetwork import QLocalServer
 from PySide6.QtWidgets import QApplication, QMessageBox, QToolButton
+from qt_helpers import drop_files
 
 from ovexplorer.ui import app as app_module
 from ovexplorer.ui.app import FileOpenFilter, WindowManager, argument_path
@@ -237,3 +238,37 @@ def test_smoke_flag_fails_clearly_on_bad_model(qtbot, qt_settings, tmp_path, cap
     bad.write_text("<svg/>")
     assert app_module.run_app(["--smoke", str(bad)]) == app_module.EXIT_SMOKE_FAILED
     assert "bad.xml" in capsys.readouterr().err
+
+
+def test_new_instance_flag_bypasses_the_running_app(qtbot, qt_settings, tiny_ir, monkeypatch, instance_key) -> None:
+    running = InstanceServer()
+    assert running.listen()
+    handed: list[list[str]] = []
+    running.open_requested.connect(handed.append)
+    windows: list[MainWindow] = []
+    monkeypatch.setattr(app_module.QApplication, "exec", lambda self: 0)
+    original = MainWindow.__init__
+
+    def remember(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        windows.append(self)
+
+    monkeypatch.setattr(MainWindow, "__init__", remember)
+    assert app_module.run_app(["--new-instance", str(tiny_ir)]) == 0
+    (w,) = windows
+    qtbot.addWidget(w)
+    qtbot.waitUntil(lambda: w.document is not None, timeout=30000)
+    assert w.document.path == tiny_ir and handed == []
+    running.close()
+
+
+def test_drop_of_bin_without_its_xml_says_so(qtbot, qt_settings, tmp_path) -> None:
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    orphan = tmp_path / "weights only.bin"
+    orphan.write_bytes(b"\0" * 64)
+    with qtbot.waitSignal(w.load_failed, timeout=30000):
+        assert drop_files(w, [orphan])
+    assert "weights only.bin is a weights file with no model beside it" in w.error_box.text()
+    assert w.document is None
