@@ -23,6 +23,7 @@ class SmokeResult:
 
     openvino_version: str
     devices: tuple[str, ...]
+    frontends: tuple[str, ...]
     model_path: Path
     operations: int
     outputs: dict[str, tuple[tuple[int, ...], list[float]]]
@@ -51,6 +52,10 @@ def run_smoke(model_path: str | Path, *, fill: float = 1.0, device: str = "CPU",
     devices = tuple(core.available_devices)
     log(f"openvino: {ov.get_version()}")
     log(f"devices: {', '.join(devices) if devices else '(none)'}")
+    frontends = tuple(sorted(ov.frontend.FrontEndManager().get_available_front_ends()))
+    log(f"frontends: {', '.join(frontends) if frontends else '(none)'}")
+    if "ir" not in frontends:
+        raise errors.OvexplorerError("OpenVINO finds no IR frontend: its frontend libraries are missing.")
     if device not in devices:
         raise errors.OvexplorerError(
             f"OpenVINO finds no {device} device (found: {', '.join(devices) or 'none'}): its plugin is missing."
@@ -77,6 +82,7 @@ def run_smoke(model_path: str | Path, *, fill: float = 1.0, device: str = "CPU",
     return SmokeResult(
         openvino_version=ov.get_version(),
         devices=devices,
+        frontends=frontends,
         model_path=doc.path,
         operations=len(doc.graph.nodes),
         outputs=outputs,

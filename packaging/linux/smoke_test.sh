@@ -99,6 +99,10 @@ else
 fi
 sed 's/^/     | /' "$WORK/smoke.log"
 check "frozen app lists the CPU device" grep -q "^devices: .*CPU" "$WORK/smoke.log"
+check "frozen app has the IR, ONNX, TF, TFLite and Paddle frontends" \
+  grep -Eq "^frontends: (.*, )?ir, (.*, )?onnx, (.*, )?paddle, (.*, )?tf, (.*, )?tflite" "$WORK/smoke.log"
+check "/usr/bin/ovexplorer info on an ONNX model" \
+  sh -c "/usr/bin/ovexplorer info '$ROOT/tests/data/add.onnx' | grep -q 'Format: *ONNX'"
 check "/usr/bin/ovexplorer --smoke (bundled sample)" sh -c "HOME='$WORK/home' /usr/bin/ovexplorer --smoke | grep -q 'smoke: passed'"
 # The file manager's way: launch the .desktop entry on the IR (Exec=ovexplorer %f) while a stand-in for the
 # running app listens on its single-instance name; the path must arrive whole.
