@@ -49,10 +49,10 @@ def _copy_ir(src: Path, dest: Path) -> Path:
     return dest
 
 
-def _second_launch(*args: str) -> subprocess.Popen:
+def _second_launch(*args: str, **env_overrides: str) -> subprocess.Popen:
     """Start ``python -m ovexplorer ARGS`` as a file manager would (same user, same environment)."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-           "QT_QPA_PLATFORM": "offscreen"}
+           "QT_QPA_PLATFORM": "offscreen", **env_overrides}
     return subprocess.Popen([sys.executable, "-m", "ovexplorer", *args], env=env, cwd=str(ROOT),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
@@ -113,7 +113,8 @@ def test_second_launch_hands_its_file_to_the_running_app(qtbot, manager, tiny_ir
     manager.open_path(tiny_ir)
     qtbot.waitUntil(lambda: manager.windows[0].document is not None, timeout=30000)
     target = _copy_ir(if_ir, tmp_path / "dossier à part" / "second model.xml")
-    proc = _second_launch(str(target))
+    # No display for the second launch: the handoff happens before any QApplication would need one.
+    proc = _second_launch(str(target), QT_QPA_PLATFORM="xcb", DISPLAY="", WAYLAND_DISPLAY="")
     assert _wait_exit(qtbot, proc) == 0, proc.stderr.read().decode()
     qtbot.waitUntil(lambda: len(manager.windows) == 2 and manager.windows[1].document is not None, timeout=30000)
     assert _docs(manager) == [tiny_ir, target]

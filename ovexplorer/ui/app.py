@@ -189,13 +189,14 @@ def run_app(argv: Sequence[str]) -> int:
     if args.smoke:
         return run_smoke_command(args.models)
     paths = [argument_path(a) for a in args.models]
-    app = make_application()
     from ovexplorer.ui.single_instance import InstanceServer, send_to_running
 
+    # The handoff needs no QApplication: a second launch exits fast, even without a display.
+    if not args.new_instance and send_to_running(paths):
+        return 0
+    app = make_application()
     server = None
     if not args.new_instance:
-        if send_to_running(paths):
-            return 0
         server = InstanceServer(parent=app)
         if not server.listen():  # a live instance that did not answer in time: run on our own
             server = None
