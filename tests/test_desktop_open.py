@@ -273,3 +273,15 @@ def test_drop_of_bin_without_its_xml_says_so(qtbot, qt_settings, tmp_path) -> No
         assert drop_files(w, [orphan])
     assert "weights only.bin is a weights file with no model beside it" in w.error_box.text()
     assert w.document is None
+
+
+def test_first_file_from_outside_replaces_the_start_up_sample(qtbot, manager, tiny_ir, if_ir) -> None:
+    manager.open_sample()
+    manager.open_path(tiny_ir)  # e.g. macOS: Finder's open event arrives while the sample is still loading
+    (w,) = manager.windows
+    qtbot.waitUntil(lambda: w.document is not None and not w.is_loading(), timeout=30000)
+    assert w.document.path == tiny_ir
+    manager.open_path(if_ir)  # the user's model is never replaced: a second window opens
+    assert len(manager.windows) == 2
+    qtbot.waitUntil(lambda: manager.windows[1].document is not None, timeout=30000)
+    assert _docs(manager) == [tiny_ir, if_ir]

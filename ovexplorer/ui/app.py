@@ -72,6 +72,7 @@ class WindowManager(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.windows: list = []  # MainWindow
+        self._sample_windows: list = []  # windows showing (or loading) the sample they were started with
 
     def new_window(self):
         from ovexplorer.ui.main_window import MainWindow
@@ -88,6 +89,20 @@ class WindowManager(QObject):
 
     def _forget(self, window) -> None:
         self.windows = [w for w in self.windows if w is not window]
+        self._unmark_sample(window)
+
+    def _unmark_sample(self, window) -> None:
+        self._sample_windows = [w for w in self._sample_windows if w is not window]
+
+    def open_sample(self):
+        """A new window on the bundled sample; the first model opened from outside replaces it."""
+        window = self.new_window()
+        self._sample_windows.append(window)
+        sample = sample_model("regression")
+        window.document_changed.connect(
+            lambda doc, w=window: None if doc is not None and doc.path == sample else self._unmark_sample(w))
+        window.open_path(sample)
+        return window
 
     def front_window(self):
         """The active window if it is one of ours, else the one opened last."""
@@ -98,10 +113,9 @@ class WindowManager(QObject):
         return self.windows[-1] if self.windows else None
 
     def _reusable(self):
-        """A window showing nothing (or only the sample it started with) and loading nothing."""
-        sample = sample_model("regression")
+        """A window showing nothing and loading nothing, or still on the sample it was started with."""
         for w in self.windows:
-            if w.is_empty() or (w.document is not None and w.document.path == sample and not w.is_loading()):
+            if w.is_empty() or any(w is s for s in self._sample_windows):
                 return w
         return None
 
@@ -116,7 +130,9 @@ class WindowManager(QObject):
     def open_path(self, path: str | Path) -> None:
         origin = self.front_window()
         window = self._reusable()
-        if window is None:
+        if window is not None:
+            self._unmark_sample(window)
+        else:
             window = self.new_window()
             window.load_failed.connect(lambda exc, w=window, o=origin: self._failed_in_new_window(w, o, exc))
         window.open_path(path)
@@ -208,7 +224,7 @@ def run_app(argv: Sequence[str]) -> int:
     if paths:
         manager.open_paths(paths)
     else:
-        manager.new_window().open_path(sample_model("regression"))
+        manager.open_sample()  # on macOS a file from Finder arrives just after start-up and replaces it
     try:
         return app.exec()
     finally:
