@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QUrl
 from PySide6.QtGui import QIcon
@@ -19,6 +20,9 @@ from PySide6.QtWidgets import QApplication
 
 from ovexplorer import __version__
 from ovexplorer.resources import resources_dir, sample_model
+
+if TYPE_CHECKING:  # imported lazily: a second launch and --smoke never load the window's modules
+    from ovexplorer.ui.main_window import MainWindow
 
 ORGANIZATION = "ovexplorer"
 APPLICATION = "ovexplorer"
@@ -71,10 +75,10 @@ class WindowManager(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.windows: list = []  # MainWindow
-        self._sample_windows: list = []  # windows showing (or loading) the sample they were started with
+        self.windows: list[MainWindow] = []
+        self._sample_windows: list[MainWindow] = []  # showing (or loading) the sample they were started with
 
-    def new_window(self):
+    def new_window(self) -> MainWindow:
         from ovexplorer.ui.main_window import MainWindow
 
         window = MainWindow()
@@ -87,14 +91,14 @@ class WindowManager(QObject):
         window.show()
         return window
 
-    def _forget(self, window) -> None:
+    def _forget(self, window: MainWindow) -> None:
         self.windows = [w for w in self.windows if w is not window]
         self._unmark_sample(window)
 
-    def _unmark_sample(self, window) -> None:
+    def _unmark_sample(self, window: MainWindow) -> None:
         self._sample_windows = [w for w in self._sample_windows if w is not window]
 
-    def open_sample(self):
+    def open_sample(self) -> MainWindow:
         """A new window on the bundled sample; the first model opened from outside replaces it."""
         window = self.new_window()
         self._sample_windows.append(window)
@@ -104,7 +108,7 @@ class WindowManager(QObject):
         window.open_path(sample)
         return window
 
-    def front_window(self):
+    def front_window(self) -> MainWindow | None:
         """The active window if it is one of ours, else the one opened last."""
         active = QApplication.activeWindow()
         for w in self.windows:
@@ -112,7 +116,7 @@ class WindowManager(QObject):
                 return w
         return self.windows[-1] if self.windows else None
 
-    def _reusable(self):
+    def _reusable(self) -> MainWindow | None:
         """A window showing nothing and loading nothing, or still on the sample it was started with."""
         for w in self.windows:
             if w.is_empty() or any(w is s for s in self._sample_windows):
@@ -138,7 +142,7 @@ class WindowManager(QObject):
         window.open_path(path)
         _activate(window)
 
-    def _failed_in_new_window(self, window, origin, exc: BaseException) -> None:
+    def _failed_in_new_window(self, window: MainWindow, origin: MainWindow | None, exc: BaseException) -> None:
         """A bad file sent to a running app: show the error in the window the user had, close the new one."""
         if window.document is not None or origin is None or not any(w is origin for w in self.windows):
             return
@@ -147,7 +151,7 @@ class WindowManager(QObject):
         origin.show_error("Cannot open model", exc)
 
 
-def _activate(window) -> None:
+def _activate(window: MainWindow) -> None:
     window.show()
     window.raise_()
     window.activateWindow()
