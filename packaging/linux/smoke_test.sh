@@ -49,6 +49,17 @@ echo "bundle: $(du -sh "$ROOT/dist/ovexplorer" | cut -f1), deb: $(du -h "$DEB" |
 
 step "NSIS installer script"
 check "makensis compiles packaging/windows/ovexplorer.nsi" "$ROOT/packaging/windows/check_nsis.sh"
+# The installer's logic under Wine when wine64 is installed (WINE_TEST=1 installs it: ~100 MB download).
+[ "${WINE_TEST:-auto}" = 1 ] && apt-get install -y -qq --no-install-recommends wine64 >/dev/null
+if [ "${WINE_TEST:-auto}" != 0 ] && [ -x /usr/lib/wine/wine64 ]; then
+  wine_out="$("$ROOT/packaging/windows/wine_test.sh" 2>&1)"
+  grep -E '^(ok|FAIL)' <<<"$wine_out"
+  read -r wp _ wf _ < <(grep -E '^[0-9]+ passed, [0-9]+ failed$' <<<"$wine_out" || echo "0 passed, 1 failed")
+  passed=$((passed + wp))
+  failed=$((failed + wf))
+else
+  echo "skip - Windows installer under Wine (wine64 not installed; WINE_TEST=1 installs it)"
+fi
 
 step "install"
 WORK="$(mktemp -d)"

@@ -49,5 +49,4 @@ excludedimports = [
     "openvino.frontend.pytorch",
     "openvino.frontend.jax",
     "openvino.torch",
-    "openvino.tools",
 ]
