@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Linux install test: build the bundle and the .deb, install it, check the desktop integration, remove it.
 #   sudo packaging/linux/smoke_test.sh        (root: it runs apt-get and dpkg; CI runs it from .ci/run)
-# Env: PYTHON (venv python for the build), SKIP_BUILD=1 to reuse dist/ (bundle and .deb).
+# Env: PYTHON (venv python for the build), SKIP_BUILD=1 to reuse dist/ (bundle and .deb), WINE_TEST=0/1/auto
+# (the Windows installer under Wine: never / install wine64 for it / when wine64 is installed).
 # Prints one line per check and "N passed, N failed"; exits non-zero if any check failed.
 set -uo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
