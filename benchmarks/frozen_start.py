@@ -49,12 +49,16 @@ def main() -> int:
            "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
     commands = {"source": [sys.executable, "-m", "ovexplorer", "--smoke"], "frozen": [args.bundle, "--smoke"]}
     first: dict[str, float] = {}
-    warm: dict[str, float] = {}
     cold = False
     for name, cmd in commands.items():
         cold = args.cold and drop_caches()
         first[name] = timed(cmd, env)
-        warm[name] = statistics.median(timed(cmd, env) for _ in range(args.runs))
+    # Warm runs alternate between the two, so that a change in the machine's load hits both alike.
+    samples: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(args.runs):
+        for name, cmd in commands.items():
+            samples[name].append(timed(cmd, env))
+    warm = {name: statistics.median(values) for name, values in samples.items()}
     kind = "cold" if cold else "first"
     base_first, base_warm = first["source"], warm["source"]
     for name in commands:
