@@ -285,3 +285,12 @@ def test_first_file_from_outside_replaces_the_start_up_sample(qtbot, manager, ti
     assert len(manager.windows) == 2
     qtbot.waitUntil(lambda: manager.windows[1].document is not None, timeout=30000)
     assert _docs(manager) == [tiny_ir, if_ir]
+
+
+def test_handoff_requests_are_checked() -> None:
+    from ovexplorer.ui.single_instance import decode_request, encode_request
+
+    paths = ["/a b/modèle 模型.xml", "C:\\Users\\x\\m.xml"]
+    assert decode_request(encode_request(paths).strip()) == paths
+    for garbage in (b"\xff\xfe", b"not json", b'{"open": "x.xml"}', b'{"open": [1, 2]}', b"[]", b'{"exec": "rm"}'):
+        assert decode_request(garbage) is None
