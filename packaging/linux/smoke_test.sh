@@ -78,6 +78,7 @@ check "installed .desktop passes desktop-file-validate" desktop-file-validate /u
 check "Exec=ovexplorer %f" grep -qx 'Exec=ovexplorer %f' /usr/share/applications/ovexplorer.desktop
 
 step "file types"
+PY="${PYTHON:-$ROOT/.venv/bin/python}"
 mkdir -p "$WORK/my models" "$WORK/home"
 cp "$ROOT/resources/samples/regression.xml" "$WORK/my models/modèle régression.xml"
 cp "$ROOT/resources/samples/regression.bin" "$WORK/my models/modèle régression.bin"
@@ -97,6 +98,9 @@ expect "xdg-mime (GNOME): the sample IR" "$(xdg_type "$IR")" application/x-openv
 expect "gio: plain XML with a nested <net>" "$(gio_type "$WORK/nested-net.xml")" application/xml
 expect "xdg-mime (GNOME): plain XML with a nested <net>" "$(xdg_type "$WORK/nested-net.xml")" application/xml
 expect "gio: an SVG" "$(gio_type "$WORK/picture.svg")" image/svg+xml
+qt_type() { "$PY" -c 'import sys; from PySide6.QtCore import QMimeDatabase as D; print(D().mimeTypeForFile(sys.argv[1]).name())' "$1" 2>/dev/null; }
+expect "Qt (KDE file dialogs, Dolphin): the sample IR" "$(qt_type "$IR")" application/x-openvino-ir+xml
+expect "Qt: plain XML with a nested <net>" "$(qt_type "$WORK/nested-net.xml")" application/xml
 expect "default app for application/x-openvino-ir+xml" \
   "$(xdg-mime query default application/x-openvino-ir+xml)" ovexplorer.desktop
 xml_default="$(xdg-mime query default application/xml)"
@@ -118,7 +122,6 @@ check "/usr/bin/ovexplorer info on an ONNX model" \
 check "/usr/bin/ovexplorer --smoke (bundled sample)" sh -c "HOME='$WORK/home' /usr/bin/ovexplorer --smoke | grep -q 'smoke: passed'"
 # The file manager's way: launch the .desktop entry on the IR (Exec=ovexplorer %f) while a stand-in for the
 # running app listens on its single-instance name; the path must arrive whole.
-PY="${PYTHON:-$ROOT/.venv/bin/python}"
 HOME="$WORK/home" PYTHONPATH="$ROOT" "$PY" "$HERE/handoff_receiver.py" "$WORK/received.txt" 60 &
 receiver=$!
 for _ in $(seq 100); do [ -e "$WORK/received.txt.ready" ] && break; sleep 0.1; done
