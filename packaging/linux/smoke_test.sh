@@ -142,6 +142,7 @@ if [ "$rc" -eq 0 ] && kill -0 "$first" 2>/dev/null; then ok "second launch hande
 else bad "second launch handed its file over and exited 0 (rc $rc)"; cat "$WORK/first.log" "$WORK/second.log"; fi
 kill "$first" 2>/dev/null
 wait "$first" 2>/dev/null
+rm -f "$socket"  # killed, the app could not remove its socket (the next start would, as a stale name)
 
 step "remove"
 check "dpkg -r ovexplorer" dpkg -r ovexplorer
