@@ -8,6 +8,8 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("OPENVINO_TELEMETRY_DISABLE", "1")
+# A single-instance name of this test run's own: never hand files to (or take them from) a running app.
+os.environ.setdefault("OVEXPLORER_INSTANCE_KEY", f"pytest-{os.getpid()}")
 sys.path.insert(0, str(Path(__file__).parent))
 
 import pytest

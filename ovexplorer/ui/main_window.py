@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from ovexplorer.core.document import MODEL_SUFFIXES, ModelDocument, open_model, resolve_model_path
 from ovexplorer.core.errors import OvexplorerError
+from ovexplorer.ui.file_watch import ModelFileWatcher
 from ovexplorer.ui.graph_panel import install_graph_panel
 from ovexplorer.ui.summary_panel import SummaryPanel
 from ovexplorer.ui.workers import Task, TaskRunner
@@ -67,6 +68,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.document_changed.connect(self._update_title)
         self.graph_panel, self.inspector = install_graph_panel(self)
+        self.file_watcher = ModelFileWatcher(self)  # "model.xml changed on disk — Reload"
 
     # -- construction -------------------------------------------------------------------------
     def add_panel(self, panel: QWidget, title: str) -> None:
@@ -159,6 +161,13 @@ class MainWindow(QMainWindow):
         )
         self._load_task = task
         return task
+
+    def is_loading(self) -> bool:
+        return self._load_task is not None and not self._load_task.done
+
+    def is_empty(self) -> bool:
+        """No model shown and none loading: a file opened from outside may use this window."""
+        return self.document is None and not self.is_loading()
 
     def cancel_loading(self) -> None:
         if self._load_task is not None:

@@ -1,0 +1,13 @@
+"""Entry point of the frozen app: the ``ovexplorer`` command (window, ``--smoke`` and the subcommands)."""
+
+import os
+import sys
+
+if sys.stdout is None:  # the windowed Windows exe has no console: printing must not fail
+    sys.stdout = open(os.devnull, "w")
+if sys.stderr is None:
+    sys.stderr = open(os.devnull, "w")
+
+from ovexplorer.cli import main
+
+sys.exit(main())
