@@ -1,0 +1,657 @@
+"""Statistics of a model's constants, computed in chunks over zero-copy views of the mmap'd weights.
+
+For every ``Constant``: shape, stored element type, element count, bytes, min, max, mean, std, zero
+fraction, NaN and Inf counts, and a fixed-bin histogram; for compressed weights (low-precision Const ->
+Convert -> optional Subtract(zero point) -> Multiply(scale)) the same statistics of the de-quantized values.
+
+Memory stays bounded: values are decoded ``CHUNK_ELEMENTS`` at a time, and on Linux the pages of the
+weights file that a chunk touched are handed back to the kernel (``madvise(MADV_DONTNEED)`` on the
+read-only file mapping: the page cache keeps them, the process's RSS does not grow with the model).
+
+Rows stream out of :func:`iter_weight_stats` as they are computed; two worker threads share the work
+(numpy releases the GIL inside its loops).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+import os
+import sys
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ovexplorer.core.document import ModelDocument
+from ovexplorer.core.dtypes import ElementCodec, codec_for
+from ovexplorer.core.errors import Cancelled
+from ovexplorer.core.graph import Graph, Node
+from ovexplorer.core.tasks import CancelToken, ProgressFn, no_progress
+
+#: Values decoded and reduced at a time (4 MiB of float32).
+CHUNK_ELEMENTS = 1 << 20
+#: Histogram bins.
+HIST_BINS = 64
+#: By default a histogram counts an evenly strided sample of at most this many values per constant
+#: (its shape is indistinguishable from the full count at 64 bins); ``exact_histograms=True`` counts all.
+HIST_SAMPLES = 1 << 14
+#: Ops a decompression chain may pass through between the stored constant and its real consumer.
+_CHAIN_OPS = frozenset({"Convert", "Subtract", "Multiply", "Reshape", "Transpose", "Unsqueeze", "Squeeze"})
+
+
+@dataclass(frozen=True, slots=True)
+class ValueStats:
+    """Statistics of a set of values (stored or de-quantized)."""
+
+    count: int
+    min: float
+    max: float
+    mean: float
+    std: float
+    zero_count: int
+    nan_count: int
+    inf_count: int
+    hist_counts: tuple[int, ...]
+    hist_range: tuple[float, float]
+    #: 1 when the histogram counts every finite value, k when it counts every k-th one.
+    hist_stride: int = 1
+
+    @property
+    def zero_fraction(self) -> float:
+        return self.zero_count / self.count if self.count else 0.0
+
+    @property
+    def finite_count(self) -> int:
+        return self.count - self.nan_count - self.inf_count
+
+    def hist_edges(self) -> np.ndarray:
+        return np.linspace(self.hist_range[0], self.hist_range[1], len(self.hist_counts) + 1)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "min": _num(self.min), "max": _num(self.max), "mean": _num(self.mean), "std": _num(self.std),
+            "zero_fraction": self.zero_fraction, "zero_count": self.zero_count,
+            "nan_count": self.nan_count, "inf_count": self.inf_count,
+            "histogram": {"counts": list(self.hist_counts), "range": [_num(v) for v in self.hist_range],
+                          "stride": self.hist_stride},
+        }
+
+
+def _num(v: float) -> float | None:
+    """JSON-safe number (NaN and infinities become None)."""
+    return v if math.isfinite(v) else None
+
+
+@dataclass(frozen=True, slots=True)
+class WeightStats:
+    """One row: a constant and its statistics (``stats`` is None when ``note`` says why there are none)."""
+
+    node_id: int
+    name: str
+    consumers: tuple[str, ...]
+    consumer_types: tuple[str, ...]
+    shape: tuple[int, ...]
+    element_type: str
+    count: int
+    nbytes: int
+    stats: ValueStats | None
+    note: str = ""
+    #: Statistics of the de-quantized values when this constant starts a decompression chain.
+    dequant: ValueStats | None = None
+    dequant_chain: tuple[str, ...] = ()
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        """Problems worth a colour in a table: ``NaN``, ``Inf``, ``all zero``, ``error``."""
+        out: list[str] = []
+        if self.stats is None:
+            return ("error",) if self.note and self.count else ()
+        for s in (self.stats, self.dequant):
+            if s is None:
+                continue
+            if s.nan_count and "NaN" not in out:
+                out.append("NaN")
+            if s.inf_count and "Inf" not in out:
+                out.append("Inf")
+        if self.stats.count and self.stats.zero_count == self.stats.count and self.count > 1:
+            out.append("all zero")
+        return tuple(out)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "node_id": self.node_id, "name": self.name, "consumers": list(self.consumers),
+            "consumer_types": list(self.consumer_types), "shape": list(self.shape),
+            "element_type": self.element_type, "count": self.count, "bytes": self.nbytes,
+            "note": self.note, "flags": list(self.flags),
+            "stats": self.stats.to_dict() if self.stats else None,
+        }
+        if self.dequant is not None:
+            data["dequantized"] = self.dequant.to_dict()
+            data["dequant_chain"] = list(self.dequant_chain)
+        return data
+
+
+# -- accumulation -----------------------------------------------------------------------------
+class _Accumulator:
+    """Running min/max/sum/sum-of-squares/zero/NaN/Inf counts plus histogram samples over chunks."""
+
+    def __init__(self, count: int, bins: int, stride: int, keep_samples: bool) -> None:
+        self.count, self.bins, self.stride, self.keep = count, bins, stride, keep_samples
+        self.n = 0
+        self.s = 0.0
+        self.q = 0.0
+        self.mn = math.inf
+        self.mx = -math.inf
+        self.zeros = self.nans = self.infs = 0
+        self.samples: list[np.ndarray] = []
+        self.m2 = 0.0
+        self.hist: np.ndarray | None = None
+
+    def add(self, x: np.ndarray, first: int) -> None:
+        """Add the chunk ``x`` (flat), whose first value has flat index ``first``."""
+        if x.size == 0:
+            return
+        if self.keep:
+            if self.stride == 1:
+                self.samples.append(x)
+            else:
+                self.samples.append(x[(-first) % self.stride::self.stride].copy())
+        mn, mx = float(np.minimum.reduce(x)), float(np.maximum.reduce(x))
+        if not (math.isfinite(mn) and math.isfinite(mx)):
+            nan_mask = np.isnan(x)
+            nans = int(np.count_nonzero(nan_mask))
+            finite = np.isfinite(x)
+            self.nans += nans
+            self.infs += x.size - nans - int(np.count_nonzero(finite))
+            x = x[finite]
+            if x.size == 0:
+                return
+            mn, mx = float(np.minimum.reduce(x)), float(np.maximum.reduce(x))
+        self.mn, self.mx = min(self.mn, mn), max(self.mx, mx)
+        self.n += x.size
+        s = float(np.add.reduce(x))
+        q = _sum_squares(x)
+        if not (math.isfinite(s) and math.isfinite(q)):  # float32 overflow near 3e38
+            x64 = x.astype(np.float64)
+            s, q = float(np.add.reduce(x64)), _sum_squares(x64)
+        self.s += s
+        self.q += q
+        if mn <= 0.0 <= mx:
+            self.zeros += x.size - int(np.count_nonzero(x))
+
+    # Second pass (only when needed): precise variance and/or exact histogram of a large tensor.
+    @property
+    def mean(self) -> float:
+        return self.s / self.n if self.n else math.nan
+
+    @property
+    def needs_precise_var(self) -> bool:
+        """True when the mean dominates the spread and E[x²] - E[x]² would lose the variance."""
+        if self.n < 2:
+            return False
+        msq = self.q / self.n
+        var = msq - self.mean**2
+        return math.isfinite(msq) and var <= 1e-3 * msq and self.mx > self.mn
+
+    @property
+    def needs_hist_pass(self) -> bool:
+        return not self.keep and self.n > 0
+
+    def add_second(self, x: np.ndarray, precise_var: bool) -> None:
+        if self.nans or self.infs:
+            x = x[np.isfinite(x)]
+        if x.size == 0:
+            return
+        if precise_var:
+            d = x - x.dtype.type(self.mean)
+            self.m2 += _sum_squares(d)
+        if self.needs_hist_pass:
+            counts = histogram(x, *self.hist_range(), self.bins)
+            self.hist = counts if self.hist is None else self.hist + counts
+
+    def hist_range(self) -> tuple[float, float]:
+        if self.n == 0:
+            return (0.0, 1.0)
+        if self.mn == self.mx:
+            return (self.mn - 0.5, self.mx + 0.5)
+        return (self.mn, self.mx)
+
+    def finish(self, precise_var: bool) -> ValueStats:
+        if self.n == 0:
+            return ValueStats(self.count, math.nan, math.nan, math.nan, math.nan, self.zeros, self.nans, self.infs,
+                              (0,) * self.bins, (0.0, 1.0), self.stride)
+        mean = self.s / self.n
+        if precise_var:
+            var = self.m2 / self.n
+        else:
+            var = max(0.0, self.q / self.n - mean * mean)
+        lo, hi = self.hist_range()
+        if self.hist is not None:
+            counts = self.hist
+        elif self.samples:
+            values = self.samples[0] if len(self.samples) == 1 else np.concatenate(self.samples)
+            if self.nans or self.infs:
+                values = values[np.isfinite(values)]
+            counts = histogram(values, lo, hi, self.bins)
+        else:
+            counts = np.zeros(self.bins, dtype=np.int64)
+        return ValueStats(self.count, self.mn, self.mx, mean, math.sqrt(var), self.zeros, self.nans, self.infs,
+                          tuple(int(c) for c in counts), (lo, hi), self.stride)
+
+
+def _sum_squares(x: np.ndarray) -> float:
+    # einsum, not np.dot: BLAS wakes its own threads per call, which stalls for milliseconds on a busy machine.
+    return float(np.einsum("i,i->", x, x))
+
+
+def histogram(values: np.ndarray, lo: float, hi: float, bins: int) -> np.ndarray:
+    """Counts of ``values`` (all finite, within [lo, hi]) in ``bins`` equal bins; the last bin is closed."""
+    if values.size == 0:
+        return np.zeros(bins, dtype=np.int64)
+    idx = ((values.astype(np.float64) - lo) * (bins / (hi - lo))).astype(np.intp)
+    np.clip(idx, 0, bins - 1, out=idx)
+    return np.bincount(idx, minlength=bins)[:bins].astype(np.int64)
+
+
+# -- decompression chains -----------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class _Chain:
+    """Const -> Convert -> [Subtract zp] -> Multiply scale, with the small zp/scale arrays decoded."""
+
+    nodes: tuple[str, ...]
+    zero_point: np.ndarray | None
+    scale: np.ndarray
+
+
+def _const_values(doc: ModelDocument, node_id: int) -> np.ndarray | None:
+    """The full value of a small constant, possibly behind Converts (used for scales and zero points)."""
+    graph = doc.graph
+    node = graph.nodes[node_id]
+    while node.type == "Convert":
+        producers = graph.producers(node.id)
+        if not producers:
+            return None
+        node = graph.nodes[producers[0]]
+    if node.const is None:
+        return None
+    codec = codec_for(node.const.element_type)
+    raw = _raw_bytes(doc, node.id)
+    if codec is None or raw is None or raw.size < codec.byte_size(node.const.element_count):
+        return None
+    return codec.decode(raw, 0, node.const.element_count).astype(np.float32).reshape(node.const.shape)
+
+
+def _find_chain(doc: ModelDocument, node: Node) -> _Chain | None:
+    graph = doc.graph
+    consumers = graph.consumers(node.id)
+    convert = next((c for c in consumers if graph.nodes[c].type == "Convert"), None)
+    if convert is None:
+        return None
+    names = [graph.nodes[convert].name]
+    current = convert
+    zero_point = None
+    nxt = graph.consumers(current)
+    if len(nxt) == 1 and graph.nodes[nxt[0]].type == "Subtract" and graph.producers(nxt[0])[0] == current:
+        sub = nxt[0]
+        zero_point = _const_values(doc, graph.producers(sub)[1])
+        if zero_point is None:
+            return None
+        names.append(graph.nodes[sub].name)
+        current = sub
+        nxt = graph.consumers(current)
+    if len(nxt) != 1 or graph.nodes[nxt[0]].type != "Multiply":
+        return None
+    mul = nxt[0]
+    producers = graph.producers(mul)
+    other = producers[1] if producers[0] == current else producers[0]
+    scale = _const_values(doc, other)
+    if scale is None:
+        return None
+    names.append(graph.nodes[mul].name)
+    shape = node.const.shape if node.const else ()
+    if graph.nodes[mul].outputs[0].dims != tuple(shape):
+        return None  # the scale broadcasts the weight to a bigger shape: not a plain decompression
+    rank = len(shape)
+    try:
+        if zero_point is not None:
+            zero_point = _padded(zero_point, rank, shape)
+        scale = _padded(scale, rank, shape)
+    except ValueError:
+        return None
+    return _Chain(tuple(names), zero_point, scale)
+
+
+def _padded(a: np.ndarray, rank: int, shape: tuple[int, ...]) -> np.ndarray:
+    if a.ndim > rank:
+        raise ValueError("broadcast rank")
+    a = a.reshape((1,) * (rank - a.ndim) + a.shape)
+    np.broadcast_shapes(a.shape, shape)  # raises ValueError when it does not broadcast
+    return a
+
+
+def _rows(a: np.ndarray, r0: int, r1: int) -> np.ndarray:
+    return a if a.ndim == 0 or a.shape[0] == 1 else a[r0:r1]
+
+
+# -- pages of the weights file --------------------------------------------------------------------
+class _PageReleaser:
+    """Hands pages of the read-only weights mapping back to the kernel once a chunk is done (Linux)."""
+
+    MADV_DONTNEED = 4
+
+    def __init__(self, weights_path: os.PathLike | str | None) -> None:
+        self._ranges: list[tuple[int, int]] = []
+        self._madvise: Any = None
+        if sys.platform != "linux" or weights_path is None:
+            return
+        try:
+            st = os.stat(weights_path)
+            with open("/proc/self/maps", encoding="utf-8", errors="replace") as f:
+                for line in f:
+                    parts = line.split(maxsplit=5)
+                    if len(parts) < 6 or "w" in parts[1] or int(parts[4]) != st.st_ino:
+                        continue
+                    if os.path.realpath(parts[5].strip()) != os.path.realpath(weights_path):
+                        continue
+                    start, end = (int(v, 16) for v in parts[0].split("-"))
+                    self._ranges.append((start, end))
+            if self._ranges:
+                libc = ctypes.CDLL(None, use_errno=True)
+                libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+                self._madvise = libc.madvise
+                self._page = os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError, AttributeError):
+            self._ranges = []
+
+    def release(self, raw: np.ndarray) -> None:
+        if not self._ranges or raw.size == 0:
+            return
+        addr = raw.__array_interface__["data"][0]
+        end = addr + raw.nbytes
+        if not any(s <= addr and end <= e for s, e in self._ranges):
+            return  # not our file mapping (a constant built in memory): never touch it
+        a0 = -(-addr // self._page) * self._page
+        a1 = end // self._page * self._page
+        if a1 > a0:
+            self._madvise(a0, a1 - a0, self.MADV_DONTNEED)
+
+
+# -- one constant ------------------------------------------------------------------------------------
+@dataclass(slots=True)
+class _Job:
+    node: Node
+    raw: np.ndarray | None
+    codec: ElementCodec | None
+    consumers: tuple[str, ...]
+    consumer_types: tuple[str, ...]
+    chain: _Chain | None = None
+    problem: str = ""
+    nbytes: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+def _raw_bytes(doc: ModelDocument, node_id: int) -> np.ndarray | None:
+    """The stored bytes of a Constant as a flat uint8 view (no copy), or None if unavailable."""
+    if node_id >= len(doc.ov_nodes):
+        return None
+    try:
+        data = doc.ov_nodes[node_id].get_data()
+    except (RuntimeError, TypeError, ValueError):
+        return None
+    if not isinstance(data, np.ndarray) or not data.flags.c_contiguous:
+        return None
+    return data.reshape(-1).view(np.uint8)
+
+
+def tensor_stats(
+    raw: np.ndarray,
+    element_type: str,
+    shape: tuple[int, ...],
+    *,
+    bins: int = HIST_BINS,
+    hist_samples: int = HIST_SAMPLES,
+    exact_histograms: bool = False,
+) -> tuple[ValueStats | None, str]:
+    """Statistics of one stored tensor given its raw bytes: ``(stats, note)``; ``stats`` is None on a problem."""
+    job = _Job(_bare_node(element_type, shape), np.asarray(raw).reshape(-1).view(np.uint8),
+               codec_for(element_type), (), ())
+    row = _compute(job, bins, hist_samples, exact_histograms, None, None)
+    return row.stats, row.note
+
+
+def _bare_node(element_type: str, shape: tuple[int, ...]) -> Node:
+    from ovexplorer.core.graph import ConstInfo
+
+    count = int(np.prod(shape, dtype=np.int64)) if shape else 1
+    codec = codec_for(element_type)
+    size = codec.byte_size(count) if codec else 0
+    return Node(0, "tensor", "Constant", "opset1", "constant", {}, {}, (), (),
+                const=ConstInfo(tuple(shape), element_type, count, size))
+
+
+def _compute(
+    job: _Job,
+    bins: int,
+    hist_samples: int,
+    exact: bool,
+    cancel: CancelToken | None,
+    releaser: _PageReleaser | None,
+) -> WeightStats:
+    node = job.node
+    info = node.const
+    assert info is not None
+    shape, etype, count = info.shape, info.element_type, info.element_count
+    base = dict(node_id=node.id, name=node.name, consumers=job.consumers, consumer_types=job.consumer_types,
+                shape=shape, element_type=etype, count=count, nbytes=info.byte_size)
+
+    def problem(text: str) -> WeightStats:
+        return WeightStats(**base, stats=None, note=text)
+
+    if job.codec is None:
+        return problem(f"unsupported element type {etype}")
+    if count == 0:
+        return problem(f"zero-size constant (shape {list(shape)}): no values")
+    if job.raw is None:
+        return problem("the stored bytes could not be read")
+    need = job.codec.byte_size(count)
+    if job.raw.size < need:
+        return problem(f"holds {job.raw.size} bytes but shape {list(shape)} of {etype} needs {need}")
+
+    row_elems = int(np.prod(shape[1:], dtype=np.int64)) if len(shape) > 1 else 1
+    chain = job.chain if len(shape) >= 1 else None
+    if chain is not None:
+        step_rows = max(1, CHUNK_ELEMENTS // max(1, row_elems))
+        bounds = [(r * row_elems, min(count, (r + step_rows) * row_elems)) for r in range(0, shape[0], step_rows)]
+    else:
+        bounds = [(i, min(count, i + CHUNK_ELEMENTS)) for i in range(0, count, CHUNK_ELEMENTS)]
+    stride = 1 if exact else max(1, -(-count // hist_samples))
+    keep = (count // stride) <= CHUNK_ELEMENTS if exact else True
+    acc = _Accumulator(count, bins, stride, keep)
+    dacc = _Accumulator(count, bins, stride, keep) if chain is not None else None
+    single = len(bounds) == 1
+    kept: list[tuple[np.ndarray, np.ndarray | None]] = []
+
+    def chunk(i0: int, i1: int) -> tuple[np.ndarray, np.ndarray | None]:
+        values = job.codec.decode(job.raw, i0, i1 - i0)
+        dq = None
+        if chain is not None:
+            r0, r1 = i0 // row_elems, i1 // row_elems
+            w = values.reshape((r1 - r0, *shape[1:]))
+            if chain.zero_point is not None:
+                w = w - _rows(chain.zero_point, r0, r1)
+            dq = (w * _rows(chain.scale, r0, r1)).reshape(-1)
+        return values, dq
+
+    def release(i0: int, i1: int) -> None:
+        if releaser is not None:
+            releaser.release(job.raw[i0 * job.codec.bits // 8:-(-i1 * job.codec.bits // 8)])
+
+    for i0, i1 in bounds:
+        if cancel is not None:
+            cancel.check()
+        values, dq = chunk(i0, i1)
+        acc.add(values, i0)
+        if dacc is not None and dq is not None:
+            dacc.add(dq, i0)
+        if single:
+            kept.append((values, dq))
+        else:
+            release(i0, i1)
+    accs = [(acc, 0)] + ([(dacc, 1)] if dacc is not None else [])
+    precise = {k: a.needs_precise_var for a, k in accs}
+    if any(precise.values()) or any(a.needs_hist_pass for a, _ in accs):
+        for i0, i1 in bounds:
+            if cancel is not None:
+                cancel.check()
+            pair = kept[0] if single else chunk(i0, i1)
+            for a, k in accs:
+                if pair[k] is not None and (precise[k] or a.needs_hist_pass):
+                    a.add_second(pair[k], precise[k])
+            if not single:
+                release(i0, i1)
+    stats = acc.finish(precise[0])
+    if single:
+        release(*bounds[0])
+    dstats = dacc.finish(precise[1]) if dacc is not None else None
+    note = ""
+    if stats.nan_count == count:
+        note = "all values are NaN"
+    elif not shape:
+        note = "scalar"
+    return WeightStats(**base, stats=stats, note=note, dequant=dstats,
+                       dequant_chain=chain.nodes if chain is not None else ())
+
+
+# -- the model --------------------------------------------------------------------------------------
+def const_derived(graph: Graph) -> list[bool]:
+    """For each node, whether its value depends on constants only (weights and their decompression)."""
+    derived = [False] * len(graph.nodes)
+    for node in graph.nodes:  # ids are in topological order
+        if node.type == "Constant":
+            derived[node.id] = True
+        elif node.type not in ("Parameter", "Result", "ReadValue") and graph.in_edges[node.id]:
+            derived[node.id] = all(derived[p] for p in graph.producers(node.id))
+    return derived
+
+
+def real_consumers(graph: Graph, node_id: int, derived: list[bool]) -> list[int]:
+    """The first non-constant nodes reading the value of ``node_id`` (through decompression chains)."""
+    out: list[int] = []
+    seen = {node_id}
+    stack = [node_id]
+    while stack:
+        for c in graph.consumers(stack.pop()):
+            if c in seen:
+                continue
+            seen.add(c)
+            if derived[c] and graph.nodes[c].type in _CHAIN_OPS:
+                stack.append(c)
+            else:
+                out.append(c)
+    return sorted(out)
+
+
+def _plan(doc: ModelDocument) -> list[_Job]:
+    graph = doc.graph
+    derived = const_derived(graph)
+    jobs = []
+    for node in graph.nodes:
+        if node.const is None:
+            continue
+        consumers = real_consumers(graph, node.id, derived)
+        job = _Job(
+            node=node,
+            raw=None,
+            codec=codec_for(node.const.element_type),
+            consumers=tuple(graph.nodes[c].name for c in consumers),
+            consumer_types=tuple(sorted({graph.nodes[c].type for c in consumers})),
+        )
+        if job.codec is not None and node.const.element_type not in ("f32", "f64", "i32", "i64", "boolean"):
+            job.chain = _find_chain(doc, node)
+        jobs.append(job)
+    return jobs
+
+
+def iter_weight_stats(
+    doc: ModelDocument,
+    *,
+    bins: int = HIST_BINS,
+    hist_samples: int = HIST_SAMPLES,
+    exact_histograms: bool = False,
+    workers: int | None = None,
+    release_pages: bool = True,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken | None = None,
+) -> Iterator[WeightStats]:
+    """Yield a :class:`WeightStats` per Constant of the top-level graph, in node order, as they are computed."""
+    jobs = _plan(doc)
+    total = sum(j.node.const.byte_size for j in jobs if j.node.const) or 1
+    releaser = _PageReleaser(doc.weights_path) if release_pages else None
+    workers = workers or min(2, os.cpu_count() or 1)
+    done_bytes = 0
+
+    def run(job: _Job) -> WeightStats:
+        return _compute(job, bins, hist_samples, exact_histograms, cancel, releaser)
+
+    def prepare(job: _Job) -> _Job:
+        job.raw = _raw_bytes(doc, job.node.id)
+        return job
+
+    progress(0.0, "Computing weight statistics")
+    if workers <= 1:
+        for job in jobs:
+            if cancel is not None:
+                cancel.check()
+            row = run(prepare(job))
+            done_bytes += row.nbytes
+            progress(done_bytes / total, f"Statistics of {row.name}")
+            yield row
+    else:
+        pending: deque[Future] = deque()
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="weights") as pool:
+            try:
+                for job in jobs:
+                    if cancel is not None:
+                        cancel.check()
+                    pending.append(pool.submit(run, prepare(job)))
+                    while len(pending) > 4 * workers or (pending and pending[0].done()):
+                        row = pending.popleft().result()
+                        done_bytes += row.nbytes
+                        progress(done_bytes / total, f"Statistics of {row.name}")
+                        yield row
+                while pending:
+                    row = pending.popleft().result()
+                    done_bytes += row.nbytes
+                    progress(done_bytes / total, f"Statistics of {row.name}")
+                    yield row
+            finally:
+                for f in pending:
+                    f.cancel()
+    progress(1.0, "Weight statistics done")
+
+
+def compute_weight_stats(
+    doc: ModelDocument,
+    *,
+    on_row: Callable[[WeightStats], None] | None = None,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken | None = None,
+    **options: Any,
+) -> list[WeightStats]:
+    """All rows as a list; ``on_row`` sees each row as soon as it is computed."""
+    rows = []
+    for row in iter_weight_stats(doc, progress=progress, cancel=cancel, **options):
+        rows.append(row)
+        if on_row is not None:
+            on_row(row)
+    return rows
+
+
+__all__ = [
+    "CHUNK_ELEMENTS", "HIST_BINS", "HIST_SAMPLES", "Cancelled", "ValueStats", "WeightStats",
+    "compute_weight_stats", "histogram", "iter_weight_stats", "tensor_stats",
+]
