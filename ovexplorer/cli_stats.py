@@ -1,0 +1,126 @@
+"""``ovexplorer stats MODEL [--json | --csv] [--top N]``: weight statistics and model totals, headless."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the heavy modules load only when the command runs
+    from ovexplorer.core.weights import WeightStats
+
+#: Columns of the CSV export (the UI's export uses the same).
+CSV_COLUMNS = (
+    "node_id", "name", "consumers", "consumer_types", "shape", "element_type", "count", "bytes",
+    "min", "max", "mean", "std", "zero_fraction", "nan_count", "inf_count",
+    "dq_min", "dq_max", "dq_mean", "dq_std", "flags", "note",
+)
+
+
+def csv_row(row: WeightStats) -> dict[str, Any]:
+    """One row of the CSV export."""
+    s, d = row.stats, row.dequant
+
+    def num(v: float | None) -> str:
+        return "" if v is None else repr(float(v))
+
+    return {
+        "node_id": row.node_id, "name": row.name, "consumers": ";".join(row.consumers),
+        "consumer_types": ";".join(row.consumer_types), "shape": "x".join(map(str, row.shape)),
+        "element_type": row.element_type, "count": row.count, "bytes": row.nbytes,
+        "min": num(s and s.min), "max": num(s and s.max), "mean": num(s and s.mean), "std": num(s and s.std),
+        "zero_fraction": num(s and s.zero_fraction), "nan_count": s.nan_count if s else "",
+        "inf_count": s.inf_count if s else "",
+        "dq_min": num(d and d.min), "dq_max": num(d and d.max), "dq_mean": num(d and d.mean),
+        "dq_std": num(d and d.std), "flags": ";".join(row.flags), "note": row.note,
+    }
+
+
+def write_csv(rows: list[WeightStats], out: Any) -> None:
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(csv_row(row))
+
+
+def _fmt(v: float) -> str:
+    if math.isnan(v):
+        return "nan"
+    return f"{v:.4g}"
+
+
+def format_text(name: str, rows: list[WeightStats], totals: Any, top: int) -> str:
+    from ovexplorer.core.summary import human_bytes, human_count
+
+    by_type = ", ".join(f"{t} {human_bytes(b)}" for t, b in totals.bytes_by_type.items()) or "none"
+    lines = [
+        f"Model:       {name}",
+        f"Parameters:  {totals.parameters:,} ({human_count(totals.parameters)})",
+        f"Constants:   {totals.constants} ({human_bytes(totals.total_bytes)}: {by_type})",
+        f"MACs:        {totals.macs_text()}",
+        f"FLOPs:       {totals.flops:,}" + (" + dynamic" if totals.dynamic_layers else ""),
+    ]
+    flagged = [r for r in rows if r.flags]
+    lines.append(f"Flagged:     {len(flagged)} constants" + (
+        " (" + ", ".join(f"{r.name}: {'/'.join(r.flags)}" for r in flagged[:5]) + (", …" if len(flagged) > 5 else "")
+        + ")" if flagged else ""))
+    shown = sorted(rows, key=lambda r: -r.nbytes)[:top] if top > 0 else []
+    if shown:
+        lines.append(f"Largest {len(shown)} constants:")
+        lines.append(f"  {'bytes':>10}  {'type':6} {'shape':18} {'min':>10} {'max':>10} {'mean':>10} {'std':>10} "
+                     f"{'zeros':>6}  name")
+        for r in shown:
+            s = r.stats
+            shape = "x".join(map(str, r.shape)) or "scalar"
+            if s is None:
+                nums = f"{r.note:>52}"
+            else:
+                nums = (f"{_fmt(s.min):>10} {_fmt(s.max):>10} {_fmt(s.mean):>10} {_fmt(s.std):>10} "
+                        f"{s.zero_fraction:>6.1%}")
+            flags = f"  [{', '.join(r.flags)}]" if r.flags else ""
+            lines.append(f"  {human_bytes(r.nbytes):>10}  {r.element_type:6} {shape:18} {nums}  {r.name}{flags}")
+            if r.dequant is not None:
+                d = r.dequant
+                lines.append(f"  {'':>10}  {'→ deq':6} {'':18} {_fmt(d.min):>10} {_fmt(d.max):>10} "
+                             f"{_fmt(d.mean):>10} {_fmt(d.std):>10} {d.zero_fraction:>6.1%}")
+    return "\n".join(lines)
+
+
+def _cmd_stats(args: argparse.Namespace) -> int:
+    from ovexplorer.core.document import open_model
+    from ovexplorer.core.flops import model_totals
+    from ovexplorer.core.weights import compute_weight_stats
+
+    doc = open_model(args.model, args.weights)
+    rows = compute_weight_stats(doc, exact_histograms=args.exact_histograms)
+    totals = model_totals(doc.graph)
+    if args.json:
+        shown = sorted(rows, key=lambda r: -r.nbytes)[:args.top] if args.top else rows
+        data = {"model": doc.name, "path": str(doc.path), "totals": totals.to_dict(),
+                "constants": [r.to_dict() for r in shown]}
+        json.dump(data, sys.stdout, indent=1, allow_nan=False)
+        sys.stdout.write("\n")
+    elif args.csv:
+        write_csv(sorted(rows, key=lambda r: -r.nbytes)[:args.top] if args.top else rows, sys.stdout)
+    else:
+        print(format_text(doc.name, rows, totals, args.top if args.top else 20))
+    return 0
+
+
+def add_parser(sub: argparse._SubParsersAction) -> Callable[[argparse.Namespace], int]:
+    """Add the ``stats`` subcommand; return its handler."""
+    p = sub.add_parser("stats", help="weight statistics per constant, parameters, bytes, MACs/FLOPs")
+    p.add_argument("model", help="model file (.xml IR, .onnx, ...)")
+    p.add_argument("--weights", help="weights file, when it is not the .bin beside the .xml")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="print JSON (totals and every constant)")
+    fmt.add_argument("--csv", action="store_true", help="print one CSV row per constant")
+    p.add_argument("--top", type=int, default=0, metavar="N",
+                   help="only the N largest constants (text output shows 20 by default)")
+    p.add_argument("--exact-histograms", action="store_true",
+                   help="count every value in the histograms (default: an even sample of at most 16384 per constant)")
+    return _cmd_stats
