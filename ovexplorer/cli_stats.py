@@ -3,49 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import math
+import os
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the heavy modules load only when the command runs
     from ovexplorer.core.weights import WeightStats
-
-#: Columns of the CSV export (the UI's export uses the same).
-CSV_COLUMNS = (
-    "node_id", "name", "consumers", "consumer_types", "shape", "element_type", "count", "bytes",
-    "min", "max", "mean", "std", "zero_fraction", "nan_count", "inf_count",
-    "dq_min", "dq_max", "dq_mean", "dq_std", "flags", "note",
-)
-
-
-def csv_row(row: WeightStats) -> dict[str, Any]:
-    """One row of the CSV export."""
-    s, d = row.stats, row.dequant
-
-    def num(v: float | None) -> str:
-        return "" if v is None else repr(float(v))
-
-    return {
-        "node_id": row.node_id, "name": row.name, "consumers": ";".join(row.consumers),
-        "consumer_types": ";".join(row.consumer_types), "shape": "x".join(map(str, row.shape)),
-        "element_type": row.element_type, "count": row.count, "bytes": row.nbytes,
-        "min": num(s and s.min), "max": num(s and s.max), "mean": num(s and s.mean), "std": num(s and s.std),
-        "zero_fraction": num(s and s.zero_fraction), "nan_count": s.nan_count if s else "",
-        "inf_count": s.inf_count if s else "",
-        "dq_min": num(d and d.min), "dq_max": num(d and d.max), "dq_mean": num(d and d.mean),
-        "dq_std": num(d and d.std), "flags": ";".join(row.flags), "note": row.note,
-    }
-
-
-def write_csv(rows: list[WeightStats], out: Any) -> None:
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(csv_row(row))
-
 
 def _fmt(v: float) -> str:
     if math.isnan(v):
@@ -98,17 +64,24 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     doc = open_model(args.model, args.weights)
     rows = compute_weight_stats(doc, exact_histograms=args.exact_histograms)
     totals = model_totals(doc.graph)
+    try:
+        _print_report(args, doc, rows, totals)
+    except BrokenPipeError:  # `ovexplorer stats m.xml | head`
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silences the flush at exit
+    return 0
+
+
+def _print_report(args: argparse.Namespace, doc: Any, rows: list[WeightStats], totals: Any) -> None:
+    from ovexplorer.core.weights_export import report_dict, write_csv
+
     if args.json:
         shown = sorted(rows, key=lambda r: -r.nbytes)[:args.top] if args.top else rows
-        data = {"model": doc.name, "path": str(doc.path), "totals": totals.to_dict(),
-                "constants": [r.to_dict() for r in shown]}
-        json.dump(data, sys.stdout, indent=1, allow_nan=False)
+        json.dump(report_dict(doc.name, str(doc.path), shown, totals), sys.stdout, indent=1, allow_nan=False)
         sys.stdout.write("\n")
     elif args.csv:
         write_csv(sorted(rows, key=lambda r: -r.nbytes)[:args.top] if args.top else rows, sys.stdout)
     else:
         print(format_text(doc.name, rows, totals, args.top if args.top else 20))
-    return 0
 
 
 def add_parser(sub: argparse._SubParsersAction) -> Callable[[argparse.Namespace], int]:
