@@ -67,7 +67,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     try:
         _print_report(args, doc, rows, totals)
     except BrokenPipeError:  # `ovexplorer stats m.xml | head`
-        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silences the flush at exit
+        sys.stdout = open(os.devnull, "w")  # silences the flush at exit
     return 0
 
 
