@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from ovexplorer.core.document import MODEL_SUFFIXES, ModelDocument, open_model, resolve_model_path
 from ovexplorer.core.errors import OvexplorerError
 from ovexplorer.ui.summary_panel import SummaryPanel
+from ovexplorer.ui.weights_panel import WeightsPanel
 from ovexplorer.ui.workers import Task, TaskRunner
 
 MAX_RECENT = 10
@@ -60,6 +61,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self.summary_panel = SummaryPanel(self)
         self.add_panel(self.summary_panel, "Summary")
+        self.weights_panel = WeightsPanel(self)
+        self.add_panel(self.weights_panel, "Weights")
 
         self._build_status_bar()
         self._build_actions()
