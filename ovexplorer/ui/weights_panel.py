@@ -215,12 +215,19 @@ class WeightsFilter(QSortFilterProxyModel):
         self.flagged_only = False
 
     def set_text(self, text: str) -> None:
-        self.text = text.strip().lower()
-        self.invalidateFilter()
+        self._change_filter(lambda: setattr(self, "text", text.strip().lower()))
 
     def set_flagged_only(self, on: bool) -> None:
-        self.flagged_only = on
-        self.invalidateFilter()
+        self._change_filter(lambda: setattr(self, "flagged_only", on))
+
+    def _change_filter(self, change: Any) -> None:
+        if hasattr(self, "endFilterChange"):  # Qt >= 6.10 (invalidateFilter is deprecated there)
+            self.beginFilterChange()
+            change()
+            self.endFilterChange()
+        else:
+            change()
+            self.invalidateFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
         rows = self.sourceModel().rows
