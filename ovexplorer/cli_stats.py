@@ -95,5 +95,5 @@ def add_parser(sub: argparse._SubParsersAction) -> Callable[[argparse.Namespace]
     p.add_argument("--top", type=int, default=0, metavar="N",
                    help="only the N largest constants (text output shows 20 by default)")
     p.add_argument("--exact-histograms", action="store_true",
-                   help="count every value in the histograms (default: an even sample of at most 16384 per constant)")
+                   help="count every value in the histograms (default: an even sample of at most 8192 per constant)")
     return _cmd_stats

@@ -8,8 +8,8 @@ Memory stays bounded: values are decoded ``CHUNK_ELEMENTS`` at a time, and on Li
 weights file that a chunk touched are handed back to the kernel (``madvise(MADV_DONTNEED)`` on the
 read-only file mapping: the page cache keeps them, the process's RSS does not grow with the model).
 
-Rows stream out of :func:`iter_weight_stats` as they are computed; two worker threads share the work
-(numpy releases the GIL inside its loops).
+Rows stream out of :func:`iter_weight_stats` as they are computed (``workers=2`` shares the work between
+two threads; numpy releases the GIL inside its loops).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import ctypes
 import math
 import os
 import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -38,7 +39,7 @@ CHUNK_ELEMENTS = 1 << 20
 HIST_BINS = 64
 #: By default a histogram counts an evenly strided sample of at most this many values per constant
 #: (its shape is indistinguishable from the full count at 64 bins); ``exact_histograms=True`` counts all.
-HIST_SAMPLES = 1 << 14
+HIST_SAMPLES = 1 << 13
 #: Ops a decompression chain may pass through between the stored constant and its real consumer.
 _CHAIN_OPS = frozenset({"Convert", "Subtract", "Multiply", "Reshape", "Transpose", "Unsqueeze", "Squeeze"})
 
@@ -173,7 +174,9 @@ class _Accumulator:
             mn, mx = float(np.minimum.reduce(x)), float(np.maximum.reduce(x))
         self.mn, self.mx = min(self.mn, mn), max(self.mx, mx)
         self.n += x.size
-        s = float(np.add.reduce(x))
+        # einsum sums with SIMD lanes (2x faster than np.add.reduce's pairwise sum here); a chunk's relative
+        # error stays ~1e-7, and chunks are added in float64.
+        s = float(np.einsum("i->", x))
         q = _sum_squares(x)
         if not (math.isfinite(s) and math.isfinite(q)):  # float32 overflow near 3e38
             x64 = x.astype(np.float64)
@@ -181,7 +184,7 @@ class _Accumulator:
         self.s += s
         self.q += q
         if mn <= 0.0 <= mx:
-            self.zeros += x.size - int(np.count_nonzero(x))
+            self.zeros += _zero_count(x)
 
     # Second pass (only when needed): precise variance and/or exact histogram of a large tensor.
     @property
@@ -240,7 +243,20 @@ class _Accumulator:
         else:
             counts = np.zeros(self.bins, dtype=np.int64)
         return ValueStats(self.count, self.mn, self.mx, mean, math.sqrt(var), self.zeros, self.nans, self.infs,
-                          tuple(int(c) for c in counts), (lo, hi), self.stride)
+                          tuple(counts.tolist()), (lo, hi), self.stride)
+
+
+_INT_VIEW = {4: (np.int32, int(np.iinfo(np.int32).min)), 8: (np.int64, int(np.iinfo(np.int64).min))}
+
+
+def _zero_count(x: np.ndarray) -> int:
+    """Values equal to zero (+0.0 and -0.0); counting the integer view is ~7x faster than the float one."""
+    itype, negative_zero = _INT_VIEW[x.itemsize]  # -0.0 has the bit pattern of the smallest integer
+    ints = np.ascontiguousarray(x).view(itype)
+    zeros = x.size - int(np.count_nonzero(ints))
+    if int(np.minimum.reduce(ints)) == negative_zero:
+        zeros += int(np.count_nonzero(ints == negative_zero))
+    return zeros
 
 
 def _sum_squares(x: np.ndarray) -> float:
@@ -252,9 +268,22 @@ def histogram(values: np.ndarray, lo: float, hi: float, bins: int) -> np.ndarray
     """Counts of ``values`` (all finite, within [lo, hi]) in ``bins`` equal bins; the last bin is closed."""
     if values.size == 0:
         return np.zeros(bins, dtype=np.int64)
-    idx = ((values.astype(np.float64) - lo) * (bins / (hi - lo))).astype(np.intp)
-    np.clip(idx, 0, bins - 1, out=idx)
-    return np.bincount(idx, minlength=bins)[:bins].astype(np.int64)
+    scale = bins / (hi - lo)
+    if values.dtype == np.float32 and math.isfinite(float(np.float32(hi) - np.float32(lo))) and scale < 1e30:
+        t = np.subtract(values, np.float32(lo))  # float32 math: the values are float32 already
+        np.multiply(t, np.float32(scale), out=t)
+    else:
+        t = (values.astype(np.float64) - lo) * scale
+    # lo <= v <= hi, so 0 <= t <= bins (+ rounding): no clipping pass; int32 converts ~10x faster than int64.
+    idx = t.astype(np.int32)
+    try:
+        counts = np.bincount(idx, minlength=bins + 1)
+    except ValueError:  # a value below lo: not expected, but never fail on it
+        counts = np.bincount(np.clip(idx, 0, bins), minlength=bins + 1)
+    if counts.size > bins + 1:
+        counts[bins] += counts[bins + 1:].sum()
+    counts[bins - 1] += counts[bins]  # the maximum falls in the last bin
+    return counts[:bins].astype(np.int64)
 
 
 # -- decompression chains -----------------------------------------------------------------------
@@ -342,9 +371,13 @@ class _PageReleaser:
     """Hands pages of the read-only weights mapping back to the kernel once a chunk is done (Linux)."""
 
     MADV_DONTNEED = 4
+    BATCH = 32 << 20
 
     def __init__(self, weights_path: os.PathLike | str | None) -> None:
         self._ranges: list[tuple[int, int]] = []
+        self._lock = threading.Lock()
+        self._pending: list[tuple[int, int]] = []
+        self._pending_bytes = 0
         self._madvise: Any = None
         if sys.platform != "linux" or weights_path is None:
             return
@@ -368,15 +401,39 @@ class _PageReleaser:
             self._ranges = []
 
     def release(self, raw: np.ndarray) -> None:
+        """Note that ``raw``'s pages are done with; they are handed back in batches of ``BATCH`` bytes."""
         if not self._ranges or raw.size == 0:
             return
         addr = raw.__array_interface__["data"][0]
         end = addr + raw.nbytes
-        if not any(s <= addr and end <= e for s, e in self._ranges):
+        mapping = next(((s, e) for s, e in self._ranges if s <= addr and end <= e), None)
+        if mapping is None:
             return  # not our file mapping (a constant built in memory): never touch it
-        a0 = -(-addr // self._page) * self._page
-        a1 = end // self._page * self._page
-        if a1 > a0:
+        a0 = max(mapping[0], addr // self._page * self._page)
+        a1 = min(mapping[1], -(-end // self._page) * self._page)
+        with self._lock:
+            self._pending.append((a0, a1))
+            self._pending_bytes += a1 - a0
+            if self._pending_bytes < self.BATCH:
+                return
+            pending, self._pending, self._pending_bytes = self._pending, [], 0
+        self._advise(pending)
+
+    def flush(self) -> None:
+        with self._lock:
+            pending, self._pending, self._pending_bytes = self._pending, [], 0
+        self._advise(pending)
+
+    def _advise(self, ranges: list[tuple[int, int]]) -> None:
+        # Pages of a read-only file mapping: dropping them loses nothing (they are read again on access),
+        # so neighbouring ranges are merged into few calls (each call costs a TLB flush on every core).
+        merged: list[list[int]] = []
+        for a0, a1 in sorted(ranges):
+            if merged and a0 <= merged[-1][1] + self._page:
+                merged[-1][1] = max(merged[-1][1], a1)
+            else:
+                merged.append([a0, a1])
+        for a0, a1 in merged:
             self._madvise(a0, a1 - a0, self.MADV_DONTNEED)
 
 
@@ -461,22 +518,34 @@ def _compute(
     if job.raw.size < need:
         return problem(f"holds {job.raw.size} bytes but shape {list(shape)} of {etype} needs {need}")
 
+    stride = 1 if exact else max(1, -(-count // hist_samples))
+    keep = (count // stride) <= CHUNK_ELEMENTS if exact else True
+    acc = _Accumulator(count, bins, stride, keep)
+    codec, raw = job.codec, job.raw
+    chain = job.chain if shape else None
+    if chain is None and count <= CHUNK_ELEMENTS:  # the common case, kept lean: one chunk, no de-quantization
+        values = codec.decode(raw, 0, count)
+        acc.add(values, 0)
+        precise = acc.needs_precise_var
+        if precise:
+            acc.add_second(values, True)
+        stats = acc.finish(precise)
+        if releaser is not None:
+            releaser.release(raw[:need])
+        return WeightStats(**base, stats=stats, note=_note(stats, shape))
+
     row_elems = int(np.prod(shape[1:], dtype=np.int64)) if len(shape) > 1 else 1
-    chain = job.chain if len(shape) >= 1 else None
     if chain is not None:
         step_rows = max(1, CHUNK_ELEMENTS // max(1, row_elems))
         bounds = [(r * row_elems, min(count, (r + step_rows) * row_elems)) for r in range(0, shape[0], step_rows)]
     else:
         bounds = [(i, min(count, i + CHUNK_ELEMENTS)) for i in range(0, count, CHUNK_ELEMENTS)]
-    stride = 1 if exact else max(1, -(-count // hist_samples))
-    keep = (count // stride) <= CHUNK_ELEMENTS if exact else True
-    acc = _Accumulator(count, bins, stride, keep)
     dacc = _Accumulator(count, bins, stride, keep) if chain is not None else None
     single = len(bounds) == 1
     kept: list[tuple[np.ndarray, np.ndarray | None]] = []
 
     def chunk(i0: int, i1: int) -> tuple[np.ndarray, np.ndarray | None]:
-        values = job.codec.decode(job.raw, i0, i1 - i0)
+        values = codec.decode(raw, i0, i1 - i0)
         dq = None
         if chain is not None:
             r0, r1 = i0 // row_elems, i1 // row_elems
@@ -488,7 +557,7 @@ def _compute(
 
     def release(i0: int, i1: int) -> None:
         if releaser is not None:
-            releaser.release(job.raw[i0 * job.codec.bits // 8:-(-i1 * job.codec.bits // 8)])
+            releaser.release(raw[i0 * codec.bits // 8:-(-i1 * codec.bits // 8)])
 
     for i0, i1 in bounds:
         if cancel is not None:
@@ -517,13 +586,14 @@ def _compute(
     if single:
         release(*bounds[0])
     dstats = dacc.finish(precise[1]) if dacc is not None else None
-    note = ""
-    if stats.nan_count == count:
-        note = "all values are NaN"
-    elif not shape:
-        note = "scalar"
-    return WeightStats(**base, stats=stats, note=note, dequant=dstats,
+    return WeightStats(**base, stats=stats, note=_note(stats, shape), dequant=dstats,
                        dequant_chain=chain.nodes if chain is not None else ())
+
+
+def _note(stats: ValueStats, shape: tuple[int, ...]) -> str:
+    if stats.nan_count == stats.count:
+        return "all values are NaN"
+    return "" if shape else "scalar"
 
 
 # -- the model --------------------------------------------------------------------------------------
@@ -591,7 +661,9 @@ def iter_weight_stats(
     jobs = _plan(doc)
     total = sum(j.node.const.byte_size for j in jobs if j.node.const) or 1
     releaser = _PageReleaser(doc.weights_path) if release_pages else None
-    workers = workers or min(2, os.cpu_count() or 1)
+    # One worker by default: measured on a shared 2-core machine, a second thread lost more to the GIL and
+    # to the other core's load than it gained; the UI thread keeps a core.
+    workers = workers or 1
     done_bytes = 0
 
     def run(job: _Job) -> WeightStats:
@@ -631,6 +703,8 @@ def iter_weight_stats(
             finally:
                 for f in pending:
                     f.cancel()
+    if releaser is not None:
+        releaser.flush()
     progress(1.0, "Weight statistics done")
 
 
