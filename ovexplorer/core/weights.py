@@ -376,7 +376,7 @@ class _PageReleaser:
     def __init__(self, weights_path: os.PathLike | str | None) -> None:
         self._ranges: list[tuple[int, int]] = []
         self._lock = threading.Lock()
-        self._pending: list[tuple[int, int]] = []
+        self._pending: list[tuple[int, int, np.ndarray]] = []
         self._pending_bytes = 0
         self._madvise: Any = None
         if sys.platform != "linux" or weights_path is None:
@@ -412,7 +412,9 @@ class _PageReleaser:
         a0 = max(mapping[0], addr // self._page * self._page)
         a1 = min(mapping[1], -(-end // self._page) * self._page)
         with self._lock:
-            self._pending.append((a0, a1))
+            # ``raw`` is kept until the advice is given: it holds its Constant, so the mapping cannot be
+            # unmapped (and the addresses reused) in between.
+            self._pending.append((a0, a1, raw))
             self._pending_bytes += a1 - a0
             if self._pending_bytes < self.BATCH:
                 return
@@ -424,12 +426,12 @@ class _PageReleaser:
             pending, self._pending, self._pending_bytes = self._pending, [], 0
         self._advise(pending)
 
-    def _advise(self, ranges: list[tuple[int, int]]) -> None:
+    def _advise(self, ranges: list[tuple[int, int, np.ndarray]]) -> None:
         # Pages of a read-only file mapping: dropping them loses nothing (they are read again on access),
         # so neighbouring ranges are merged into few calls (each call costs a TLB flush on every core).
         merged: list[list[int]] = []
-        for a0, a1 in sorted(ranges):
-            if merged and a0 <= merged[-1][1] + self._page:
+        for a0, a1, _ in sorted(ranges, key=lambda r: r[0]):
+            if merged and a0 <= merged[-1][1]:  # touching or overlapping: one call
                 merged[-1][1] = max(merged[-1][1], a1)
             else:
                 merged.append([a0, a1])
