@@ -100,6 +100,7 @@ class WeightsTableModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.rows: list[WeightStats] = []
+        self._cells: list[list[Any] | None] = []  # (display, sort key) per column, built on first use
         self._warning = None
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
@@ -119,6 +120,7 @@ class WeightsTableModel(QAbstractTableModel):
     def clear(self) -> None:
         self.beginResetModel()
         self.rows = []
+        self._cells = []
         self.endResetModel()
 
     def append(self, rows: list[WeightStats]) -> None:
@@ -127,6 +129,7 @@ class WeightsTableModel(QAbstractTableModel):
         first = len(self.rows)
         self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
         self.rows.extend(rows)
+        self._cells.extend([None] * len(rows))
         self.endInsertRows()
 
     def row_of_node(self, node_id: int) -> int:
@@ -157,10 +160,11 @@ class WeightsTableModel(QAbstractTableModel):
             return None
         r = self.rows[index.row()]
         col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._values(r)[col][0]
-        if role == SORT_ROLE:
-            return self._values(r)[col][1]
+        if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
+            cells = self._cells[index.row()]
+            if cells is None:
+                cells = self._cells[index.row()] = self._values(r)
+            return cells[col][0 if role == Qt.ItemDataRole.DisplayRole else 1]
         if role == Qt.ItemDataRole.TextAlignmentRole and COL_COUNT <= col < COL_FLAGS - 1:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.BackgroundRole and (r.flags or (r.note and r.stats is None)):
@@ -560,7 +564,7 @@ class WeightsPanel(QWidget):
         axis.setTicks([[]])
         axis.setWidth(4)
         self.chart.getAxis("bottom").setLabel("parameters")
-        self.chart.setYRange(-0.6, n - 0.4, padding=0)
+        self.chart.setYRange(n - 0.4 - max(n, 8), n - 0.4, padding=0)  # bars keep their height with few items
         self.chart.setXRange(0, float(widths.max()) * 1.02, padding=0)
 
     # -- selection and histogram -------------------------------------------------------------------
