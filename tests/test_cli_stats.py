@@ -62,3 +62,14 @@ def test_stats_bad_file_is_one_line_exit_2(tmp_path: Path) -> None:
                          timeout=120)
     assert out.returncode == 2 and out.stdout == ""
     assert len(out.stderr.strip().splitlines()) == 1 and "notes.xml" in out.stderr
+
+
+def test_stats_exact_histograms(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rng = np.random.default_rng(4)
+    path = save(square_chain_model([rng.standard_normal((160, 160)).astype(np.float32)]), tmp_path / "m.xml")
+    assert main(["stats", str(path), "--json"]) == 0
+    sampled = json.loads(capsys.readouterr().out)["constants"][0]["stats"]["histogram"]
+    assert sampled["stride"] == 4 and sum(sampled["counts"]) == 6400
+    assert main(["stats", str(path), "--json", "--exact-histograms"]) == 0
+    exact = json.loads(capsys.readouterr().out)["constants"][0]["stats"]["histogram"]
+    assert exact["stride"] == 1 and sum(exact["counts"]) == 160 * 160

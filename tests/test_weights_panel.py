@@ -139,3 +139,34 @@ def test_closing_the_model_clears_the_panel(qtbot, window: MainWindow, tmp_path:
     window.close_document()
     assert panel.model.rowCount() == 0 and not panel.compute_button.isEnabled()
     assert panel.shown_histogram() is None
+
+
+def test_rows_arrive_while_computing_and_cancel(qtbot, window: MainWindow, tmp_path: Path, monkeypatch) -> None:
+    import time
+
+    from ovexplorer.ui import weights_panel as module
+
+    real = module.iter_weight_stats
+
+    def slow(doc, *, progress, cancel, **options):  # the real rows, one every 50 ms
+        for row in real(doc, progress=progress, cancel=cancel, **options):
+            cancel.check()
+            time.sleep(0.05)
+            yield row
+        cancel.check()
+
+    monkeypatch.setattr(module, "iter_weight_stats", slow)
+    rng = np.random.default_rng(0)
+    path = save(square_chain_model([rng.standard_normal((8, 8)).astype(np.float32) for _ in range(40)]),
+                tmp_path / "many.xml")
+    with qtbot.waitSignal(window.document_changed, timeout=30000):
+        window.open_path(path)
+    panel = window.weights_panel
+    window.tabs.setCurrentWidget(panel)
+    qtbot.waitUntil(lambda: panel.model.rowCount() > 0, timeout=10000)
+    assert panel.running and panel.compute_button.text() == "Cancel" and panel.progress.isVisible()
+    with qtbot.waitSignal(panel.stats_finished, timeout=10000):
+        qtbot.mouseClick(panel.compute_button, Qt.MouseButton.LeftButton)
+    assert panel.status.text().startswith("Statistics cancelled")
+    assert 0 < panel.model.rowCount() < 40 and panel.compute_button.text() == "Compute"
+    assert not panel.progress.isVisible()
