@@ -170,3 +170,31 @@ def test_rows_arrive_while_computing_and_cancel(qtbot, window: MainWindow, tmp_p
     assert panel.status.text().startswith("Statistics cancelled")
     assert 0 < panel.model.rowCount() < 40 and panel.compute_button.text() == "Compute"
     assert not panel.progress.isVisible()
+
+
+def test_closing_the_window_cancels_the_statistics(qtbot, qt_settings, tmp_path: Path, monkeypatch) -> None:
+    import time
+
+    from ovexplorer.ui import weights_panel as module
+
+    started = []
+
+    def endless(doc, *, progress, cancel, **options):  # never yields a row until cancelled
+        started.append(True)
+        while True:
+            cancel.check()
+            time.sleep(0.01)
+        yield
+
+    monkeypatch.setattr(module, "iter_weight_stats", endless)
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    with qtbot.waitSignal(w.document_changed, timeout=30000):
+        w.open_path(save(flagged_model(), tmp_path / "f.xml"))
+    w.tabs.setCurrentWidget(w.weights_panel)
+    qtbot.waitUntil(lambda: bool(started), timeout=5000)
+    task = w.weights_panel.task
+    w.close()
+    assert task.token.cancelled
+    qtbot.waitUntil(lambda: task.done, timeout=5000)

@@ -16,6 +16,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -296,7 +297,13 @@ class WeightsPanel(QWidget):
         self._build()
         if window is not None:
             window.node_selected.connect(self.select_node)
+            window.installEventFilter(self)  # to cancel the statistics when the window closes
         self.set_document(None)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window_ and event.type() == QEvent.Type.Close:
+            self.cancel()
+        return super().eventFilter(watched, event)
 
     # -- construction -----------------------------------------------------------------------------
     def _build(self) -> None:
