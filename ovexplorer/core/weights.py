@@ -159,6 +159,8 @@ class _Accumulator:
         if self.keep:
             if self.stride == 1:
                 self.samples.append(x)
+            elif x.size == self.count:  # the whole tensor in one chunk: a view does (finish() comes first)
+                self.samples.append(x[::self.stride])
             else:
                 self.samples.append(x[(-first) % self.stride::self.stride].copy())
         mn, mx = float(np.minimum.reduce(x)), float(np.maximum.reduce(x))
