@@ -372,6 +372,7 @@ class WeightsPanel(QWidget):
         self.hist_plot.setMinimumHeight(160)
         self.hist_plot.showGrid(y=True, alpha=0.3)
         self.hist_plot.setMouseEnabled(x=True, y=False)
+        self.hist_plot.getAxis("left").enableAutoSIPrefix(False)  # no "(x0.001)" on log counts
         self.hist_bars: pg.BarGraphItem | None = None
         hist_opts = QHBoxLayout()
         hist_opts.addWidget(self.log_check)
