@@ -7,8 +7,10 @@ document each time (so the mmap starts unmapped for both):
 (a) baseline: ``np.add.reduce`` (float32) of every constant's stored array;
 (b) the full statistics (``iter_weight_stats``: min/max/mean/std/zeros/NaN/Inf/histogram, de-quantized too).
 
-Prints ``name: value unit (ratio vs baseline)`` lines, and the peak RSS added during each pass (VmRSS sampled
-every 2 ms in a thread). Targets on the f32 model: ratio <= 1.5, <= 256 MB added.
+Prints ``name: value unit (ratio vs baseline)`` lines: wall time, CPU time of the measuring thread (steadier
+than wall time on a shared machine; the statistics run in that thread with one worker), and the peak RSS
+added during each pass (VmRSS sampled every 2 ms in a thread). Targets on the f32 model: ratio <= 1.5,
+<= 256 MB added.
 
     python benchmarks/weights_stats.py [--gb 1.0] [--constants 2000] [--repeat 3] [--variants f32,f16,u8]
 """
@@ -82,29 +84,31 @@ def build(folder: Path, gigabytes: float, constants: int) -> dict[str, Path]:
     return paths
 
 
-def baseline(path: Path) -> float:
+def baseline(path: Path) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of this thread) of one np.add.reduce per constant."""
     from ovexplorer.core.document import open_model
 
     doc = open_model(path)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.thread_time()
     for node in doc.graph.nodes:
         if node.const is not None:
             np.add.reduce(doc.ov_nodes[node.id].get_data(), axis=None, dtype=np.float32)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.thread_time() - cpu
     doc.close()
-    return seconds
+    return seconds, cpu
 
 
-def statistics(path: Path, **options: object) -> tuple[float, int]:
+def statistics(path: Path, **options: object) -> tuple[float, float, int]:
+    """(wall seconds, CPU seconds of this thread, rows); with one worker all the work runs in this thread."""
     from ovexplorer.core.document import open_model
     from ovexplorer.core.weights import iter_weight_stats
 
     doc = open_model(path)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.thread_time()
     rows = sum(1 for _ in iter_weight_stats(doc, **options))
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.thread_time() - cpu
     doc.close()
-    return seconds, rows
+    return seconds, cpu, rows
 
 
 def main() -> int:
@@ -113,7 +117,6 @@ def main() -> int:
     parser.add_argument("--constants", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=3, help="best of N for the f32 model (1 for the others)")
     parser.add_argument("--variants", default="f32,f16,u8")
-    parser.add_argument("--workers", type=int, default=0, help="statistics threads (0: the default)")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="ovexplorer-bench-"))
     try:
@@ -122,31 +125,36 @@ def main() -> int:
         sizes = {k: p.with_suffix(".bin").stat().st_size / 2**20 for k, p in paths.items()}
         print(f"build: {time.perf_counter() - t0:.1f} s ("
               + ", ".join(f"{k} {v:.0f} MiB" for k, v in sizes.items()) + f", {args.constants} weights)")
-        options = {"workers": args.workers or None}
         best_baseline: dict[str, float] = {}
         for variant in args.variants.split(","):
             path = paths[variant]
             repeat = args.repeat if variant == "f32" else 1
-            base_s, stat_s, base_rss, stat_rss = [], [], 0.0, 0.0
+            base_s, base_cpu, stat_s, stat_cpu, base_rss, stat_rss = [], [], [], [], 0.0, 0.0
             for _ in range(repeat):  # interleaved, best of each: the machine is shared
                 with PeakRss() as peak:
-                    base_s.append(baseline(path))
+                    wall, cpu = baseline(path)
+                base_s.append(wall)
+                base_cpu.append(cpu)
                 base_rss = max(base_rss, peak.added)
                 with PeakRss() as peak:
-                    seconds, rows = statistics(path, **options)
-                stat_s.append(seconds)
+                    wall, cpu, rows = statistics(path, workers=1)
+                stat_s.append(wall)
+                stat_cpu.append(cpu)
                 stat_rss = max(stat_rss, peak.added)
             b, s = min(base_s), min(stat_s)
+            bc, sc = min(base_cpu), min(stat_cpu)
             best_baseline[variant] = b
             mib = sizes[variant]
             print(f"{variant} baseline np.add.reduce: {b:.3f} s (1.00x; {mib / b:.0f} MiB/s)")
             print(f"{variant} full statistics ({rows} constants): {s:.3f} s ({s / b:.2f}x vs baseline)")
+            print(f"{variant} baseline CPU time: {bc:.3f} s (1.00x)")
+            print(f"{variant} full statistics CPU time: {sc:.3f} s ({sc / bc:.2f}x vs baseline)")
             print(f"{variant} baseline peak RSS added: {base_rss:.0f} MB (1.00x)")
             rss_ratio = stat_rss / max(base_rss, 1)
             print(f"{variant} statistics peak RSS added: {stat_rss:.0f} MB ({rss_ratio:.2f}x vs baseline)")
         if "f32" in best_baseline:
             b = best_baseline["f32"]
-            seconds, _ = statistics(paths["f32"], exact_histograms=True, **options)
+            seconds = statistics(paths["f32"], workers=1, exact_histograms=True)[0]
             print(f"f32 statistics with exact histograms: {seconds:.3f} s ({seconds / b:.2f}x vs baseline)")
             seconds = min(statistics(paths["f32"], workers=2)[0] for _ in range(args.repeat))
             print(f"f32 full statistics, 2 worker threads: {seconds:.3f} s ({seconds / b:.2f}x vs baseline)")
