@@ -228,3 +228,17 @@ def test_packed_constant_round_trip() -> None:
     node = packed_constant(np.array([-8, -1, 0, 7, 3]), "i4", "c")
     raw = node.get_data().reshape(-1).view(np.uint8)
     assert list(decode_all(raw, "i4", 5)) == [-8, -1, 0, 7, 3]
+
+
+def test_dequantized_chunks_on_odd_nibble_offsets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(9)
+    ws = [rng.standard_normal((7, 7)).astype(np.float32)]
+    doc = open_model(save(square_chain_model(ws, "u4"), tmp_path / "odd.xml"))
+    whole = next(r for r in compute_weight_stats(doc) if r.name == "layer0.weight")
+    monkeypatch.setattr(weights_module, "CHUNK_ELEMENTS", 10)  # one 7-value row per chunk: odd nibble starts
+    rows = next(r for r in compute_weight_stats(doc) if r.name == "layer0.weight")
+    assert whole.dequant is not None and rows.dequant is not None
+    for a, b in ((whole.stats, rows.stats), (whole.dequant, rows.dequant)):
+        assert (a.min, a.max, a.zero_count) == (b.min, b.max, b.zero_count)
+        assert a.mean == pytest.approx(b.mean) and a.std == pytest.approx(b.std)
+    assert whole.dequant.min == pytest.approx(ws[0].min(), abs=0.3) and whole.stats.max <= 15

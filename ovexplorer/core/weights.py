@@ -555,8 +555,11 @@ def _compute(
             r0, r1 = i0 // row_elems, i1 // row_elems
             w = values.reshape((r1 - r0, *shape[1:]))
             if chain.zero_point is not None:
-                w = w - _rows(chain.zero_point, r0, r1)
-            dq = (w * _rows(chain.scale, r0, r1)).reshape(-1)
+                dq = w - _rows(chain.zero_point, r0, r1)
+                dq *= _rows(chain.scale, r0, r1)  # in place: one temporary, not two
+            else:
+                dq = w * _rows(chain.scale, r0, r1)
+            dq = dq.reshape(-1)
         return values, dq
 
     def release(i0: int, i1: int) -> None:
@@ -665,9 +668,9 @@ def iter_weight_stats(
     jobs = _plan(doc)
     total = sum(j.node.const.byte_size for j in jobs if j.node.const) or 1
     releaser = _PageReleaser(doc.weights_path) if release_pages else None
-    # One worker by default: measured on a shared 2-core machine, a second thread lost more to the GIL and
-    # to the other core's load than it gained; the UI thread keeps a core.
-    workers = workers or 1
+    # Two workers only with 4+ cores: on a busy 2-core machine a second thread gained little or lost (GIL,
+    # the other core's load), and the UI thread needs a core.
+    workers = workers or (2 if (os.cpu_count() or 1) >= 4 else 1)
     done_bytes = 0
 
     def run(job: _Job) -> WeightStats:
