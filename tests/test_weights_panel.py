@@ -198,3 +198,33 @@ def test_closing_the_window_cancels_the_statistics(qtbot, qt_settings, tmp_path:
     w.close()
     assert task.token.cancelled
     qtbot.waitUntil(lambda: task.done, timeout=5000)
+
+
+def test_opening_another_model_mid_run_shows_only_its_rows(qtbot, window: MainWindow, tmp_path: Path,
+                                                           monkeypatch) -> None:
+    import time
+
+    from ovexplorer.ui import weights_panel as module
+
+    real = module.iter_weight_stats
+
+    def slow(doc, *, progress, cancel, **options):
+        for row in real(doc, progress=progress, cancel=cancel, **options):
+            time.sleep(0.03 if doc.name == "chain" else 0)
+            yield row
+
+    monkeypatch.setattr(module, "iter_weight_stats", slow)
+    rng = np.random.default_rng(0)
+    many = save(square_chain_model([rng.standard_normal((8, 8)).astype(np.float32) for _ in range(30)]),
+                tmp_path / "many.xml")
+    with qtbot.waitSignal(window.document_changed, timeout=30000):
+        window.open_path(many)
+    panel = window.weights_panel
+    window.tabs.setCurrentWidget(panel)
+    qtbot.waitUntil(lambda: panel.model.rowCount() > 0, timeout=10000)
+    with qtbot.waitSignal(window.document_changed, timeout=30000):
+        window.open_path(save(flagged_model(), tmp_path / "flagged.xml"))
+    qtbot.waitUntil(lambda: not panel.running, timeout=10000)
+    qtbot.wait(300)  # anything the first run still had buffered would have arrived by now
+    assert sorted(_names(panel)) == sorted(["good.weight", "nan.weight", "inf.weight", "zero.weight", "half",
+                                            "bf16.bias", "i4.bias", "empty"])

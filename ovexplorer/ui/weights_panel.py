@@ -291,9 +291,7 @@ class WeightsPanel(QWidget):
         self._generation = 0
         self._computed_for: ModelDocument | None = None
         self._syncing = False
-        self.sink = _RowSink()
-        self.sink.rows.connect(self._on_rows)
-        self.sink.totals.connect(self._on_totals)
+        self.sink: _RowSink | None = None
         self._build()
         if window is not None:
             window.node_selected.connect(self.select_node)
@@ -433,6 +431,8 @@ class WeightsPanel(QWidget):
         self._redraw_chart()
         self.summary_label.setText("" if doc is None else "<i>Statistics not computed yet.</i>")
         self.compute_button.setEnabled(doc is not None)
+        self.compute_button.setText("Compute")
+        self.progress.hide()
         self.export_button.setEnabled(False)
         self.status.setText("No model is open." if doc is None else "")
         if doc is not None and self.isVisible():
@@ -458,7 +458,10 @@ class WeightsPanel(QWidget):
         generation = self._generation
         self._computed_for = doc
         self.model.clear()
-        sink = self.sink
+        # A sink per run, so rows still buffered by a cancelled run never reach this one.
+        sink = self.sink = _RowSink()
+        sink.rows.connect(self._on_rows)
+        sink.totals.connect(self._on_totals)
 
         def work(progress, cancel) -> int:
             sink.totals.emit(generation, model_totals(doc.graph))
