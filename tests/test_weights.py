@@ -242,3 +242,22 @@ def test_dequantized_chunks_on_odd_nibble_offsets(tmp_path: Path, monkeypatch: p
         assert (a.min, a.max, a.zero_count) == (b.min, b.max, b.zero_count)
         assert a.mean == pytest.approx(b.mean) and a.std == pytest.approx(b.std)
     assert whole.dequant.min == pytest.approx(ws[0].min(), abs=0.3) and whole.stats.max <= 15
+
+
+def test_symmetric_int8_chain_with_scale_first(tmp_path: Path) -> None:
+    rng = np.random.default_rng(11)
+    w = (rng.standard_normal((16, 32)) * 0.1).astype(np.float32)
+    scale = (np.abs(w).max(axis=1, keepdims=True) / 127).astype(np.float16)
+    q = np.clip(np.round(w / scale.astype(np.float32)), -127, 127).astype(np.int8)
+    x = ops.parameter([1, 32], ov.Type.f32, name="x")
+    conv = ops.convert(ops.constant(q, name="w.int8"), "f16", name="w/convert")
+    mul = ops.multiply(ops.constant(scale, name="w/scale"), conv, name="w/multiply")  # scale on port 0
+    y = ops.matmul(x, ops.convert(mul, "f32", name="w/to_f32"), False, True, name="mm")
+    doc = open_model(save(ov.Model([ops.result(y)], [x], "sym"), tmp_path / "sym.xml"))
+    row = next(r for r in compute_weight_stats(doc) if r.name == "w.int8")
+    assert row.dequant_chain == ("w/convert", "w/multiply") and row.consumer_types == ("MatMul",)
+    expected = q.astype(np.float32) * scale.astype(np.float32)
+    assert row.dequant.min == pytest.approx(expected.min()) and row.dequant.max == pytest.approx(expected.max())
+    assert row.dequant.mean == pytest.approx(expected.mean(), abs=1e-6)
+    assert row.dequant.std == pytest.approx(expected.std(), rel=1e-4)
+    assert row.stats.min >= -127 and row.stats.max <= 127
