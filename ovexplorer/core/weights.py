@@ -296,6 +296,12 @@ class _Chain:
     nodes: tuple[str, ...]
     zero_point: np.ndarray | None
     scale: np.ndarray
+    #: When scale and zero point are constant along the trailing axes (per channel or per group), the weight
+    #: is seen as (rows, ``cols``) with one scale (and zero point) per row: statistics of the de-quantized
+    #: values then follow from per-row reductions of the codes, without materialising them.
+    cols: int = 0
+    scale_rows: np.ndarray | None = None
+    zero_point_rows: np.ndarray | None = None
 
 
 def _const_values(doc: ModelDocument, node_id: int) -> np.ndarray | None:
@@ -353,7 +359,26 @@ def _find_chain(doc: ModelDocument, node: Node) -> _Chain | None:
         scale = _padded(scale, rank, shape)
     except ValueError:
         return None
-    return _Chain(tuple(names), zero_point, scale)
+    return _with_rows(_Chain(tuple(names), zero_point, scale), tuple(shape))
+
+
+def _with_rows(chain: _Chain, shape: tuple[int, ...]) -> _Chain:
+    """Add the per-row view of ``chain`` when scale and zero point allow it (and are finite)."""
+    arrays = [a for a in (chain.scale, chain.zero_point) if a is not None]
+    if not shape or not all(np.isfinite(a).all() for a in arrays):
+        return chain
+    k = len(shape)
+    while k > 1 and all(a.shape[k - 1] == 1 for a in arrays):
+        k -= 1
+    lead = shape[:k]
+
+    def rows(a: np.ndarray | None) -> np.ndarray | None:
+        if a is None:
+            return None
+        return np.ascontiguousarray(np.broadcast_to(a.reshape(a.shape[:k]), lead).reshape(-1), dtype=np.float64)
+
+    cols = int(np.prod(shape[k:], dtype=np.int64)) if k < len(shape) else 1
+    return _Chain(chain.nodes, chain.zero_point, chain.scale, cols, rows(chain.scale), rows(chain.zero_point))
 
 
 def _padded(a: np.ndarray, rank: int, shape: tuple[int, ...]) -> np.ndarray:
@@ -362,6 +387,72 @@ def _padded(a: np.ndarray, rank: int, shape: tuple[int, ...]) -> np.ndarray:
     a = a.reshape((1,) * (rank - a.ndim) + a.shape)
     np.broadcast_shapes(a.shape, shape)  # raises ValueError when it does not broadcast
     return a
+
+
+class _RowDequant:
+    """Statistics of de-quantized values ``(q - z[row]) * s[row]`` from per-row reductions of the codes ``q``."""
+
+    def __init__(self, chain: _Chain, acc: _Accumulator) -> None:
+        self.chain, self.acc = chain, acc
+        self.cols = chain.cols
+        self.n = 0
+        self.s = self.q = 0.0
+        self.mn, self.mx = math.inf, -math.inf
+        self.zeros = 0
+        self.samples: list[np.ndarray] = []
+
+    def add(self, codes: np.ndarray, first: int) -> None:
+        """``codes``: decoded codes (float32, whole rows) starting at flat index ``first``."""
+        acc, cols = self.acc, self.cols
+        w = codes.reshape(-1, cols)
+        r0 = first // cols
+        rows = w.shape[0]
+        sc = self.chain.scale_rows[r0:r0 + rows]
+        zp = self.chain.zero_point_rows[r0:r0 + rows] if self.chain.zero_point_rows is not None else None
+        rmin = np.minimum.reduce(w, axis=1).astype(np.float64)
+        rmax = np.maximum.reduce(w, axis=1).astype(np.float64)
+        rsum = np.add.reduce(w, axis=1, dtype=np.float64)  # codes are small integers: exact
+        rsq = np.einsum("ij,ij->i", w, w).astype(np.float64)
+        # The stored codes.
+        acc.mn, acc.mx = min(acc.mn, float(rmin.min())), max(acc.mx, float(rmax.max()))
+        acc.n += codes.size
+        acc.s += float(rsum.sum())
+        acc.q += float(rsq.sum())
+        if acc.mn <= 0.0:
+            acc.zeros += _zero_count(codes)
+        if acc.keep:
+            start = (-first) % acc.stride
+            acc.samples.append(codes[start::acc.stride].copy())
+        # The de-quantized values, row by row.
+        z = zp if zp is not None else 0.0
+        lo = np.where(sc >= 0, rmin - z, rmax - z) * sc
+        hi = np.where(sc >= 0, rmax - z, rmin - z) * sc
+        self.mn, self.mx = min(self.mn, float(lo.min())), max(self.mx, float(hi.max()))
+        self.n += codes.size
+        self.s += float(np.dot(sc, rsum - cols * z))
+        self.q += float(np.dot(sc * sc, rsq - 2 * z * rsum + cols * np.square(z)))
+        if zp is None:
+            zero_rows = np.count_nonzero(w == 0, axis=1)
+        else:
+            zero_rows = np.count_nonzero(w == zp.astype(np.float32)[:, None], axis=1)
+        self.zeros += int(np.where(sc == 0, cols, zero_rows).sum())
+        if acc.keep:
+            idx = np.arange((-first) % acc.stride, codes.size, acc.stride)
+            r = idx // cols
+            self.samples.append(((codes[idx] - (zp[r] if zp is not None else 0.0)) * sc[r]).astype(np.float32))
+
+    def finish(self, bins: int) -> ValueStats:
+        stride = self.acc.stride
+        if self.n == 0:
+            return ValueStats(self.n, math.nan, math.nan, math.nan, math.nan, 0, 0, 0, (0,) * bins, (0.0, 1.0), stride)
+        mean = self.s / self.n
+        var = max(0.0, self.q / self.n - mean * mean)
+        lo, hi = (self.mn, self.mx) if self.mx > self.mn else (self.mn - 0.5, self.mx + 0.5)
+        values = np.concatenate(self.samples) if self.samples else np.zeros(0, np.float32)
+        values = np.clip(values, np.float32(lo), np.float32(hi))  # float32 rounding of the samples
+        counts = histogram(values, lo, hi, bins)
+        return ValueStats(self.n, self.mn, self.mx, mean, math.sqrt(var), self.zeros, 0, 0,
+                          tuple(counts.tolist()), (lo, hi), stride)
 
 
 def _rows(a: np.ndarray, r0: int, r1: int) -> np.ndarray:
@@ -539,6 +630,8 @@ def _compute(
         return WeightStats(**base, stats=stats, note=_note(stats, shape))
 
     row_elems = int(np.prod(shape[1:], dtype=np.int64)) if len(shape) > 1 else 1
+    if chain is not None and chain.scale_rows is not None and not exact:
+        return _compute_by_rows(job, base, chain, acc, row_elems, bins, cancel, releaser)
     if chain is not None:
         step_rows = max(1, CHUNK_ELEMENTS // max(1, row_elems))
         bounds = [(r * row_elems, min(count, (r + step_rows) * row_elems)) for r in range(0, shape[0], step_rows)]
@@ -595,6 +688,33 @@ def _compute(
     dstats = dacc.finish(precise[1]) if dacc is not None else None
     return WeightStats(**base, stats=stats, note=_note(stats, shape), dequant=dstats,
                        dequant_chain=chain.nodes if chain is not None else ())
+
+
+def _compute_by_rows(
+    job: _Job,
+    base: dict[str, Any],
+    chain: _Chain,
+    acc: _Accumulator,
+    row_elems: int,
+    bins: int,
+    cancel: CancelToken | None,
+    releaser: _PageReleaser | None,
+) -> WeightStats:
+    """Stored and de-quantized statistics of a decompression chain with per-row scales (one pass of reductions)."""
+    codec, raw, shape, count = job.codec, job.raw, base["shape"], base["count"]
+    assert codec is not None and raw is not None
+    deq = _RowDequant(chain, acc)
+    step = max(1, CHUNK_ELEMENTS // max(1, row_elems)) * row_elems
+    for i0 in range(0, count, step):
+        if cancel is not None:
+            cancel.check()
+        i1 = min(count, i0 + step)
+        deq.add(codec.decode(raw, i0, i1 - i0), i0)
+        if releaser is not None:
+            releaser.release(raw[i0 * codec.bits // 8:-(-i1 * codec.bits // 8)])
+    stats = acc.finish(False)
+    return WeightStats(**base, stats=stats, note=_note(stats, shape), dequant=deq.finish(bins),
+                       dequant_chain=chain.nodes)
 
 
 def _note(stats: ValueStats, shape: tuple[int, ...]) -> str:
