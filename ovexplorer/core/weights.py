@@ -411,7 +411,8 @@ class _RowDequant:
         zp = self.chain.zero_point_rows[r0:r0 + rows] if self.chain.zero_point_rows is not None else None
         rmin = np.minimum.reduce(w, axis=1).astype(np.float64)
         rmax = np.maximum.reduce(w, axis=1).astype(np.float64)
-        rsum = np.add.reduce(w, axis=1, dtype=np.float64)  # codes are small integers: exact
+        # 8-bit (or smaller) integer codes: float32 row sums are exact below 2**24.
+        rsum = np.add.reduce(w, axis=1, dtype=np.float32 if cols < 65536 else np.float64).astype(np.float64)
         rsq = np.einsum("ij,ij->i", w, w).astype(np.float64)
         # The stored codes.
         acc.mn, acc.mx = min(acc.mn, float(rmin.min())), max(acc.mx, float(rmax.max()))
