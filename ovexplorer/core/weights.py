@@ -8,6 +8,10 @@ Memory stays bounded: values are decoded ``CHUNK_ELEMENTS`` at a time, and on Li
 weights file that a chunk touched are handed back to the kernel (``madvise(MADV_DONTNEED)`` on the
 read-only file mapping: the page cache keeps them, the process's RSS does not grow with the model).
 
+De-quantized statistics of per-channel / per-group chains come from per-row reductions of the codes (min,
+max, sum, sum of squares per row, combined with each row's scale and zero point), so the de-quantized
+values are never materialised; other chains are de-quantized chunk by chunk.
+
 Rows stream out of :func:`iter_weight_stats` as they are computed (``workers=2`` shares the work between
 two threads; numpy releases the GIL inside its loops).
 """
@@ -22,7 +26,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -542,9 +546,6 @@ class _Job:
     consumers: tuple[str, ...]
     consumer_types: tuple[str, ...]
     chain: _Chain | None = None
-    problem: str = ""
-    nbytes: int = 0
-    extra: dict = field(default_factory=dict)
 
 
 def _raw_bytes(doc: ModelDocument, node_id: int) -> np.ndarray | None:
