@@ -8,7 +8,6 @@ panel is first shown for a document, or on *Compute*; rows appear while the work
 from __future__ import annotations
 
 import threading
-import time
 from html import escape
 from typing import Any
 
@@ -22,6 +21,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QShowEvent
@@ -78,6 +78,10 @@ COLUMNS = (
 COL_NAME, COL_TYPE, COL_SHAPE, COL_COUNT, COL_BYTES = range(5)
 COL_FLAGS = len(COLUMNS) - 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+_DISPLAY, _SORT, _ALIGN = int(Qt.ItemDataRole.DisplayRole), int(SORT_ROLE), int(Qt.ItemDataRole.TextAlignmentRole)
+_BACKGROUND, _DECORATION = int(Qt.ItemDataRole.BackgroundRole), int(Qt.ItemDataRole.DecorationRole)
+_TOOLTIP, _USER = int(Qt.ItemDataRole.ToolTipRole), int(Qt.ItemDataRole.UserRole)
+_RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
 FLAG_COLOR = QColor(255, 214, 204)
 ERROR_COLOR = QColor(255, 236, 179)
 CHART_TOP = 15
@@ -101,7 +105,7 @@ class WeightsTableModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.rows: list[WeightStats] = []
-        self._cells: list[list[Any] | None] = []  # (display, sort key) per column, built on first use
+        self._cells: list[tuple | None] = []  # per row: ((display, sort key) per column, brush, icon?)
         self._warning = None
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
@@ -157,26 +161,37 @@ class WeightsTableModel(QAbstractTableModel):
         ]
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.rows):
+        # Called for every role of every visible cell on each repaint: keep it to a few list look-ups.
+        row = index.row()
+        if not 0 <= row < len(self.rows):
             return None
-        r = self.rows[index.row()]
+        cells = self._cells[row]
+        if cells is None:
+            cells = self._cells[row] = self._row_cells(self.rows[row])
+        role = int(role)
         col = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
-            cells = self._cells[index.row()]
-            if cells is None:
-                cells = self._cells[index.row()] = self._values(r)
-            return cells[col][0 if role == Qt.ItemDataRole.DisplayRole else 1]
-        if role == Qt.ItemDataRole.TextAlignmentRole and COL_COUNT <= col < COL_FLAGS - 1:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.BackgroundRole and (r.flags or (r.note and r.stats is None)):
-            return QBrush(ERROR_COLOR if "error" in r.flags or r.stats is None else FLAG_COLOR)
-        if role == Qt.ItemDataRole.DecorationRole and col == COL_NAME and r.flags:
-            return self._warning_icon()
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return _row_tooltip(r)
-        if role == Qt.ItemDataRole.UserRole:
-            return r
+        if role == _DISPLAY:
+            return cells[0][col][0]
+        if role == _SORT:
+            return cells[0][col][1]
+        if role == _ALIGN:
+            return _RIGHT if COL_COUNT <= col < COL_FLAGS - 1 else None
+        if role == _BACKGROUND:
+            return cells[1]
+        if role == _DECORATION:
+            return self._warning_icon() if cells[2] and col == COL_NAME else None
+        if role == _TOOLTIP:
+            return _row_tooltip(self.rows[row])
+        if role == _USER:
+            return self.rows[row]
         return None
+
+    def _row_cells(self, r: WeightStats) -> tuple[list[Any], QBrush | None, bool]:
+        flags = r.flags
+        brush = None
+        if flags or (r.note and r.stats is None):
+            brush = QBrush(ERROR_COLOR if "error" in flags or r.stats is None else FLAG_COLOR)
+        return self._values(r), brush, bool(flags)
 
     def _warning_icon(self) -> Any:
         if self._warning is None:
@@ -247,33 +262,26 @@ class WeightsFilter(QSortFilterProxyModel):
         return all(word in hay for word in self.text.split())
 
 
-class _RowSink(QObject):
-    """Collects rows in the worker and hands them to the UI thread in batches (queued signals)."""
+class _RowSink:
+    """Rows handed from the worker to the UI thread: the worker appends, a UI timer takes them in batches.
 
-    rows = Signal(int, object)  # generation, list[WeightStats]
-    totals = Signal(int, object)  # generation, ModelTotals
+    Polling (rather than a queued signal per batch) keeps the worker from ever waiting on the UI thread, and
+    measured fewer event-loop stalls while the statistics run.
+    """
 
     def __init__(self) -> None:
-        super().__init__()
         self._lock = threading.Lock()
         self._pending: list[WeightStats] = []
-        self._last = 0.0
+        self.totals: ModelTotals | None = None
 
-    def push(self, generation: int, row: WeightStats) -> None:
+    def push(self, row: WeightStats) -> None:
         with self._lock:
             self._pending.append(row)
-            now = time.monotonic()
-            if now - self._last < 0.1:
-                return
-            self._last = now
-            batch, self._pending = self._pending, []
-        self.rows.emit(generation, batch)
 
-    def flush(self, generation: int) -> None:
+    def take(self) -> list[WeightStats]:
         with self._lock:
-            batch, self._pending = self._pending, []
-        if batch:
-            self.rows.emit(generation, batch)
+            rows, self._pending = self._pending, []
+        return rows
 
 
 class WeightsPanel(QWidget):
@@ -292,6 +300,9 @@ class WeightsPanel(QWidget):
         self._computed_for: ModelDocument | None = None
         self._syncing = False
         self.sink: _RowSink | None = None
+        self._poll = QTimer(self)
+        self._poll.setInterval(100)
+        self._poll.timeout.connect(self._drain)
         self._build()
         if window is not None:
             window.node_selected.connect(self.select_node)
@@ -422,6 +433,8 @@ class WeightsPanel(QWidget):
     # -- document ----------------------------------------------------------------------------------
     def set_document(self, doc: ModelDocument | None) -> None:
         self.cancel()
+        self._poll.stop()
+        self.sink = None
         self._generation += 1
         self.doc = doc
         self.totals = None
@@ -460,17 +473,16 @@ class WeightsPanel(QWidget):
         self.model.clear()
         # A sink per run, so rows still buffered by a cancelled run never reach this one.
         sink = self.sink = _RowSink()
-        sink.rows.connect(self._on_rows)
-        sink.totals.connect(self._on_totals)
 
         def work(progress, cancel) -> int:
-            sink.totals.emit(generation, model_totals(doc.graph))
+            sink.totals = model_totals(doc.graph)
             count = 0
             for row in iter_weight_stats(doc, progress=progress, cancel=cancel, **options):
-                sink.push(generation, row)
+                sink.push(row)
                 count += 1
-            sink.flush(generation)
             return count
+
+        self._poll.start()
 
         self.progress.setValue(0)
         self.progress.show()
@@ -499,8 +511,17 @@ class WeightsPanel(QWidget):
         if generation == self._generation:
             self.progress.setValue(int(max(0.0, fraction) * 1000))
 
-    def _on_rows(self, generation: int, rows: list[WeightStats]) -> None:
-        if generation != self._generation:
+    def _drain(self) -> None:
+        """Show the rows (and totals) the worker produced since the last call."""
+        sink = self.sink
+        if sink is None:
+            return
+        if self.totals is None and sink.totals is not None:
+            self.totals = sink.totals
+            self._update_summary()
+            self._redraw_chart()
+        rows = sink.take()
+        if not rows:
             return
         self.model.append(rows)
         self.status.setText(f"{self.model.rowCount()} constants…")
@@ -509,16 +530,11 @@ class WeightsPanel(QWidget):
 
     _pending_select: int | None = None
 
-    def _on_totals(self, generation: int, totals: ModelTotals) -> None:
-        if generation != self._generation:
-            return
-        self.totals = totals
-        self._update_summary()
-        self._redraw_chart()
-
     def _finished(self, generation: int, text: str) -> None:
         if generation != self._generation:
             return
+        self._drain()
+        self._poll.stop()
         self.progress.hide()
         self.compute_button.setText("Compute")
         self.export_button.setEnabled(bool(self.model.rows))
