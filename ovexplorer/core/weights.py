@@ -8,9 +8,9 @@ Memory stays bounded: values are decoded ``CHUNK_ELEMENTS`` at a time, and on Li
 weights file that a chunk touched are handed back to the kernel (``madvise(MADV_DONTNEED)`` on the
 read-only file mapping: the page cache keeps them, the process's RSS does not grow with the model).
 
-De-quantized statistics of per-channel / per-group chains come from per-row reductions of the codes (min,
-max, sum, sum of squares per row, combined with each row's scale and zero point), so the de-quantized
-values are never materialised; other chains are de-quantized chunk by chunk.
+De-quantized statistics of per-channel chains with long rows come from per-row reductions of the codes
+(min, max, sum, sum of squares per row, combined with each row's scale and zero point), so the de-quantized
+values are never materialised; other chains (short groups, odd broadcasts) are de-quantized chunk by chunk.
 
 Rows stream out of :func:`iter_weight_stats` as they are computed (``workers=2`` shares the work between
 two threads; numpy releases the GIL inside its loops).
@@ -44,6 +44,9 @@ HIST_BINS = 64
 #: By default a histogram counts an evenly strided sample of at most this many values per constant
 #: (its shape is indistinguishable from the full count at 64 bins); ``exact_histograms=True`` counts all.
 HIST_SAMPLES = 1 << 13
+#: De-quantized statistics come from per-row reductions of the codes when rows (values sharing one scale)
+#: are at least this long; numpy's reductions along short rows are slower than de-quantizing the chunk.
+ROW_PATH_MIN_COLS = 2048
 #: Ops a decompression chain may pass through between the stored constant and its real consumer.
 _CHAIN_OPS = frozenset({"Convert", "Subtract", "Multiply", "Reshape", "Transpose", "Unsqueeze", "Squeeze"})
 
@@ -436,11 +439,15 @@ class _RowDequant:
         self.n += codes.size
         self.s += float(np.dot(sc, rsum - cols * z))
         self.q += float(np.dot(sc * sc, rsq - 2 * z * rsum + cols * np.square(z)))
-        if zp is None:
-            zero_rows = np.count_nonzero(w == 0, axis=1)
+        live_w, live_zp = w, zp
+        dead = sc == 0  # rows whose scale is zero: every value is zero
+        if dead.any():
+            self.zeros += int(dead.sum()) * cols
+            live_w, live_zp = w[~dead], (zp[~dead] if zp is not None else None)
+        if live_zp is None:
+            self.zeros += live_w.size - int(np.count_nonzero(live_w))
         else:
-            zero_rows = np.count_nonzero(w == zp.astype(np.float32)[:, None], axis=1)
-        self.zeros += int(np.where(sc == 0, cols, zero_rows).sum())
+            self.zeros += int(np.count_nonzero(live_w == live_zp.astype(np.float32)[:, None]))
         if acc.keep:
             idx = np.arange((-first) % acc.stride, codes.size, acc.stride)
             r = idx // cols
@@ -632,7 +639,7 @@ def _compute(
         return WeightStats(**base, stats=stats, note=_note(stats, shape))
 
     row_elems = int(np.prod(shape[1:], dtype=np.int64)) if len(shape) > 1 else 1
-    if chain is not None and chain.scale_rows is not None and not exact:
+    if chain is not None and chain.scale_rows is not None and chain.cols >= ROW_PATH_MIN_COLS and not exact:
         return _compute_by_rows(job, base, chain, acc, row_elems, bins, cancel, releaser)
     if chain is not None:
         step_rows = max(1, CHUNK_ELEMENTS // max(1, row_elems))
