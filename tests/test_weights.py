@@ -280,3 +280,16 @@ def test_per_row_dequantization_matches_materialized_values(tmp_path: Path, mode
             assert a.mean == pytest.approx(b.mean, rel=1e-5, abs=1e-8) and a.std == pytest.approx(b.std, rel=1e-4)
             assert sum(a.hist_counts) == sum(b.hist_counts) == 64 * 64
             assert np.abs(np.array(a.hist_counts) - np.array(b.hist_counts)).sum() <= 8  # rounding at bin edges
+
+
+def test_weights_core_imports_no_qt() -> None:
+    import subprocess
+
+    code = (
+        "import sys, ovexplorer.core.weights, ovexplorer.core.flops, ovexplorer.core.weights_export\n"
+        "import ovexplorer.core.dtypes, ovexplorer.cli_stats\n"
+        "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'pyqtgraph'))]\n"
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stdout + out.stderr
