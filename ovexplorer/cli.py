@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from ovexplorer import __version__
+from ovexplorer.cli_stats import add_parser as _add_stats
 from ovexplorer.core.errors import OvexplorerError
 
 EXIT_OK = 0
@@ -42,6 +43,7 @@ def _add_info(sub: argparse._SubParsersAction) -> Callable[[argparse.Namespace],
 #: Subcommand name -> function that adds its parser and returns its handler.
 COMMANDS: dict[str, Callable[[argparse._SubParsersAction], Callable[[argparse.Namespace], int]]] = {
     "info": _add_info,
+    "stats": _add_stats,
 }
 
 

@@ -23,6 +23,7 @@ from ovexplorer.core.errors import OvexplorerError
 from ovexplorer.ui.file_watch import ModelFileWatcher
 from ovexplorer.ui.graph_panel import install_graph_panel
 from ovexplorer.ui.summary_panel import SummaryPanel
+from ovexplorer.ui.weights_panel import WeightsPanel
 from ovexplorer.ui.workers import Task, TaskRunner
 
 MAX_RECENT = 10
@@ -62,6 +63,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self.summary_panel = SummaryPanel(self)
         self.add_panel(self.summary_panel, "Summary")
+        self.weights_panel = WeightsPanel(self)
+        self.add_panel(self.weights_panel, "Weights")
 
         self._build_status_bar()
         self._build_actions()

@@ -1,0 +1,167 @@
+"""Weight statistics vs a single float32 reduction pass, on ~1 GB of weights in ~2,000 constants.
+
+Builds three IRs in a temporary folder (f32; f16-compressed by ``save_model``; u8 with per-channel
+Const -> Convert -> Subtract -> Multiply decompression chains), then for each measures, on a freshly opened
+document each time (so the mmap starts unmapped for both):
+
+(a) baseline: ``np.add.reduce`` (float32) of every constant's stored array;
+(b) the full statistics (``iter_weight_stats``: min/max/mean/std/zeros/NaN/Inf/histogram, de-quantized too).
+
+Prints ``name: value unit (ratio vs baseline)`` lines: wall time, CPU time of the measuring thread (steadier
+than wall time on a shared machine; the statistics run in that thread with one worker), and the peak RSS
+added during each pass (VmRSS sampled every 2 ms in a thread). Targets on the f32 model: ratio <= 1.5,
+<= 256 MB added.
+
+    python benchmarks/weights_stats.py [--gb 1.0] [--constants 2000] [--repeat 3] [--variants f32,f16,u8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS")) / 1024
+
+
+class PeakRss:
+    """Peak VmRSS added while the ``with`` block runs."""
+
+    def __enter__(self) -> PeakRss:
+        self.start = rss_mb()
+        self.peak = self.start
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.002):
+            self.peak = max(self.peak, rss_mb())
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, rss_mb())
+
+    @property
+    def added(self) -> float:
+        return self.peak - self.start
+
+
+def build(folder: Path, gigabytes: float, constants: int) -> dict[str, Path]:
+    import openvino as ov
+    from models_weights import save, square_chain_model
+
+    side = int((gigabytes * 2**30 / 4 / constants) ** 0.5)
+    rng = np.random.default_rng(0)
+    base = (rng.standard_normal((side, side)) * 0.02).astype(np.float32)
+    # Every constant distinct (save_model stores identical buffers once).
+    ws = [base * np.float32(1 + i * 1e-4) + np.float32(i * 1e-6) for i in range(constants)]
+    flagged = list(ws)
+    flagged[constants // 2] = ws[constants // 2].copy()
+    flagged[constants // 2][0, :5] = np.nan  # one broken constant, as in a bad export
+    paths = {"f32": save(square_chain_model(flagged, "f32", "f32"), folder / "f32.xml")}
+    model = square_chain_model(flagged, "f32", "f16")
+    paths["f16"] = folder / "f16.xml"
+    ov.save_model(model, str(paths["f16"]), compress_to_fp16=True)
+    del model
+    paths["u8"] = save(square_chain_model(ws, "u8", "u8"), folder / "u8.xml")
+    del ws, flagged
+    gc.collect()
+    return paths
+
+
+def baseline(path: Path) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of this thread) of one np.add.reduce per constant."""
+    from ovexplorer.core.document import open_model
+
+    doc = open_model(path)
+    start, cpu = time.perf_counter(), time.thread_time()
+    for node in doc.graph.nodes:
+        if node.const is not None:
+            np.add.reduce(doc.ov_nodes[node.id].get_data(), axis=None, dtype=np.float32)
+    seconds, cpu = time.perf_counter() - start, time.thread_time() - cpu
+    doc.close()
+    return seconds, cpu
+
+
+def statistics(path: Path, **options: object) -> tuple[float, float, int]:
+    """(wall seconds, CPU seconds of this thread, rows); with one worker all the work runs in this thread."""
+    from ovexplorer.core.document import open_model
+    from ovexplorer.core.weights import iter_weight_stats
+
+    doc = open_model(path)
+    start, cpu = time.perf_counter(), time.thread_time()
+    rows = sum(1 for _ in iter_weight_stats(doc, **options))
+    seconds, cpu = time.perf_counter() - start, time.thread_time() - cpu
+    doc.close()
+    return seconds, cpu, rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--gb", type=float, default=1.0)
+    parser.add_argument("--constants", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=3, help="best of N for the f32 model (1 for the others)")
+    parser.add_argument("--variants", default="f32,f16,u8")
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="ovexplorer-bench-"))
+    try:
+        t0 = time.perf_counter()
+        paths = build(folder, args.gb, args.constants)
+        sizes = {k: p.with_suffix(".bin").stat().st_size / 2**20 for k, p in paths.items()}
+        print(f"build: {time.perf_counter() - t0:.1f} s ("
+              + ", ".join(f"{k} {v:.0f} MiB" for k, v in sizes.items()) + f", {args.constants} weights)")
+        best_baseline: dict[str, float] = {}
+        for variant in args.variants.split(","):
+            path = paths[variant]
+            repeat = args.repeat if variant == "f32" else 1
+            base_s, base_cpu, stat_s, stat_cpu, base_rss, stat_rss = [], [], [], [], 0.0, 0.0
+            for _ in range(repeat):  # interleaved, best of each: the machine is shared
+                with PeakRss() as peak:
+                    wall, cpu = baseline(path)
+                base_s.append(wall)
+                base_cpu.append(cpu)
+                base_rss = max(base_rss, peak.added)
+                with PeakRss() as peak:
+                    wall, cpu, rows = statistics(path, workers=1)
+                stat_s.append(wall)
+                stat_cpu.append(cpu)
+                stat_rss = max(stat_rss, peak.added)
+            b, s = min(base_s), min(stat_s)
+            bc, sc = min(base_cpu), min(stat_cpu)
+            best_baseline[variant] = b
+            mib = sizes[variant]
+            print(f"{variant} baseline np.add.reduce: {b:.3f} s (1.00x; {mib / b:.0f} MiB/s)")
+            print(f"{variant} full statistics ({rows} constants): {s:.3f} s ({s / b:.2f}x vs baseline)")
+            print(f"{variant} baseline CPU time: {bc:.3f} s (1.00x)")
+            print(f"{variant} full statistics CPU time: {sc:.3f} s ({sc / bc:.2f}x vs baseline)")
+            print(f"{variant} baseline peak RSS added: {base_rss:.0f} MB (1.00x)")
+            rss_ratio = stat_rss / max(base_rss, 1)
+            print(f"{variant} statistics peak RSS added: {stat_rss:.0f} MB ({rss_ratio:.2f}x vs baseline)")
+        if "f32" in best_baseline:
+            b = best_baseline["f32"]
+            seconds = statistics(paths["f32"], workers=1, exact_histograms=True)[0]
+            print(f"f32 statistics with exact histograms: {seconds:.3f} s ({seconds / b:.2f}x vs baseline)")
+            seconds = min(statistics(paths["f32"], workers=2)[0] for _ in range(args.repeat))
+            print(f"f32 full statistics, 2 worker threads: {seconds:.3f} s ({seconds / b:.2f}x vs baseline)")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,867 @@
+"""Statistics of a model's constants, computed in chunks over zero-copy views of the mmap'd weights.
+
+For every ``Constant``: shape, stored element type, element count, bytes, min, max, mean, std, zero
+fraction, NaN and Inf counts, and a fixed-bin histogram; for compressed weights (low-precision Const ->
+Convert -> optional Subtract(zero point) -> Multiply(scale)) the same statistics of the de-quantized values.
+
+Memory stays bounded: values are decoded ``CHUNK_ELEMENTS`` at a time, and on Linux the pages of the
+weights file that a chunk touched are handed back to the kernel (``madvise(MADV_DONTNEED)`` on the
+read-only file mapping: the page cache keeps them, the process's RSS does not grow with the model).
+
+De-quantized statistics of per-channel chains with long rows come from per-row reductions of the codes
+(min, max, sum, sum of squares per row, combined with each row's scale and zero point), so the de-quantized
+values are never materialised; other chains (short groups, odd broadcasts) are de-quantized chunk by chunk.
+
+Rows stream out of :func:`iter_weight_stats` as they are computed (``workers=2`` shares the work between
+two threads; numpy releases the GIL inside its loops).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+import os
+import sys
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ovexplorer.core.document import ModelDocument
+from ovexplorer.core.dtypes import ElementCodec, codec_for
+from ovexplorer.core.errors import Cancelled
+from ovexplorer.core.graph import Graph, Node
+from ovexplorer.core.tasks import CancelToken, ProgressFn, no_progress
+
+#: Values decoded and reduced at a time (4 MiB of float32).
+CHUNK_ELEMENTS = 1 << 20
+#: Histogram bins.
+HIST_BINS = 64
+#: By default a histogram counts an evenly strided sample of at most this many values per constant
+#: (its shape is indistinguishable from the full count at 64 bins); ``exact_histograms=True`` counts all.
+HIST_SAMPLES = 1 << 13
+#: De-quantized statistics come from per-row reductions of the codes when rows (values sharing one scale)
+#: are at least this long; numpy's reductions along short rows are slower than de-quantizing the chunk.
+ROW_PATH_MIN_COLS = 2048
+#: Ops a decompression chain may pass through between the stored constant and its real consumer.
+_CHAIN_OPS = frozenset({"Convert", "Subtract", "Multiply", "Reshape", "Transpose", "Unsqueeze", "Squeeze"})
+
+
+@dataclass(frozen=True, slots=True)
+class ValueStats:
+    """Statistics of a set of values (stored or de-quantized)."""
+
+    count: int
+    min: float
+    max: float
+    mean: float
+    std: float
+    zero_count: int
+    nan_count: int
+    inf_count: int
+    hist_counts: tuple[int, ...]
+    hist_range: tuple[float, float]
+    #: 1 when the histogram counts every finite value, k when it counts every k-th one.
+    hist_stride: int = 1
+
+    @property
+    def zero_fraction(self) -> float:
+        return self.zero_count / self.count if self.count else 0.0
+
+    @property
+    def finite_count(self) -> int:
+        return self.count - self.nan_count - self.inf_count
+
+    def hist_edges(self) -> np.ndarray:
+        return np.linspace(self.hist_range[0], self.hist_range[1], len(self.hist_counts) + 1)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "min": _num(self.min), "max": _num(self.max), "mean": _num(self.mean), "std": _num(self.std),
+            "zero_fraction": self.zero_fraction, "zero_count": self.zero_count,
+            "nan_count": self.nan_count, "inf_count": self.inf_count,
+            "histogram": {"counts": list(self.hist_counts), "range": [_num(v) for v in self.hist_range],
+                          "stride": self.hist_stride},
+        }
+
+
+def _num(v: float) -> float | None:
+    """JSON-safe number (NaN and infinities become None)."""
+    return v if math.isfinite(v) else None
+
+
+@dataclass(frozen=True, slots=True)
+class WeightStats:
+    """One row: a constant and its statistics (``stats`` is None when ``note`` says why there are none)."""
+
+    node_id: int
+    name: str
+    consumers: tuple[str, ...]
+    consumer_types: tuple[str, ...]
+    shape: tuple[int, ...]
+    element_type: str
+    count: int
+    nbytes: int
+    stats: ValueStats | None
+    note: str = ""
+    #: Statistics of the de-quantized values when this constant starts a decompression chain.
+    dequant: ValueStats | None = None
+    dequant_chain: tuple[str, ...] = ()
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        """Problems worth a colour in a table: ``NaN``, ``Inf``, ``all zero``, ``error``."""
+        out: list[str] = []
+        if self.stats is None:
+            return ("error",) if self.note and self.count else ()
+        for s in (self.stats, self.dequant):
+            if s is None:
+                continue
+            if s.nan_count and "NaN" not in out:
+                out.append("NaN")
+            if s.inf_count and "Inf" not in out:
+                out.append("Inf")
+        if self.stats.count and self.stats.zero_count == self.stats.count and self.count > 1:
+            out.append("all zero")
+        return tuple(out)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "node_id": self.node_id, "name": self.name, "consumers": list(self.consumers),
+            "consumer_types": list(self.consumer_types), "shape": list(self.shape),
+            "element_type": self.element_type, "count": self.count, "bytes": self.nbytes,
+            "note": self.note, "flags": list(self.flags),
+            "stats": self.stats.to_dict() if self.stats else None,
+        }
+        if self.dequant is not None:
+            data["dequantized"] = self.dequant.to_dict()
+            data["dequant_chain"] = list(self.dequant_chain)
+        return data
+
+
+# -- accumulation -----------------------------------------------------------------------------
+class _Accumulator:
+    """Running min/max/sum/sum-of-squares/zero/NaN/Inf counts plus histogram samples over chunks."""
+
+    def __init__(self, count: int, bins: int, stride: int, keep_samples: bool) -> None:
+        self.count, self.bins, self.stride, self.keep = count, bins, stride, keep_samples
+        self.n = 0
+        self.s = 0.0
+        self.q = 0.0
+        self.mn = math.inf
+        self.mx = -math.inf
+        self.zeros = self.nans = self.infs = 0
+        self.samples: list[np.ndarray] = []
+        self.m2 = 0.0
+        self.hist: np.ndarray | None = None
+
+    def add(self, x: np.ndarray, first: int) -> None:
+        """Add the chunk ``x`` (flat), whose first value has flat index ``first``."""
+        if x.size == 0:
+            return
+        if self.keep:
+            if self.stride == 1:
+                self.samples.append(x)
+            elif x.size == self.count:  # the whole tensor in one chunk: a view does (finish() comes first)
+                self.samples.append(x[::self.stride])
+            else:
+                self.samples.append(x[(-first) % self.stride::self.stride].copy())
+        mn, mx = float(np.minimum.reduce(x)), float(np.maximum.reduce(x))
+        if not (math.isfinite(mn) and math.isfinite(mx)):
+            nan_mask = np.isnan(x)
+            nans = int(np.count_nonzero(nan_mask))
+            finite = np.isfinite(x)
+            self.nans += nans
+            self.infs += x.size - nans - int(np.count_nonzero(finite))
+            x = x[finite]
+            if x.size == 0:
+                return
+            mn, mx = float(np.minimum.reduce(x)), float(np.maximum.reduce(x))
+        self.mn, self.mx = min(self.mn, mn), max(self.mx, mx)
+        self.n += x.size
+        # einsum sums with SIMD lanes (2x faster than np.add.reduce's pairwise sum here); a chunk's relative
+        # error stays ~1e-7, and chunks are added in float64.
+        s = float(np.einsum("i->", x))
+        q = _sum_squares(x)
+        if not (math.isfinite(s) and math.isfinite(q)):  # float32 overflow near 3e38
+            x64 = x.astype(np.float64)
+            s, q = float(np.add.reduce(x64)), _sum_squares(x64)
+        self.s += s
+        self.q += q
+        if mn <= 0.0 <= mx:
+            self.zeros += _zero_count(x)
+
+    # Second pass (only when needed): precise variance and/or exact histogram of a large tensor.
+    @property
+    def mean(self) -> float:
+        return self.s / self.n if self.n else math.nan
+
+    @property
+    def needs_precise_var(self) -> bool:
+        """True when the mean dominates the spread and E[x²] - E[x]² would lose the variance."""
+        if self.n < 2:
+            return False
+        msq = self.q / self.n
+        var = msq - self.mean**2
+        return math.isfinite(msq) and var <= 1e-3 * msq and self.mx > self.mn
+
+    @property
+    def needs_hist_pass(self) -> bool:
+        return not self.keep and self.n > 0
+
+    def add_second(self, x: np.ndarray, precise_var: bool) -> None:
+        if self.nans or self.infs:
+            x = x[np.isfinite(x)]
+        if x.size == 0:
+            return
+        if precise_var:
+            d = x - x.dtype.type(self.mean)
+            self.m2 += _sum_squares(d)
+        if self.needs_hist_pass:
+            counts = histogram(x, *self.hist_range(), self.bins)
+            self.hist = counts if self.hist is None else self.hist + counts
+
+    def hist_range(self) -> tuple[float, float]:
+        if self.n == 0:
+            return (0.0, 1.0)
+        if self.mn == self.mx:
+            return (self.mn - 0.5, self.mx + 0.5)
+        return (self.mn, self.mx)
+
+    def finish(self, precise_var: bool) -> ValueStats:
+        if self.n == 0:
+            return ValueStats(self.count, math.nan, math.nan, math.nan, math.nan, self.zeros, self.nans, self.infs,
+                              (0,) * self.bins, (0.0, 1.0), self.stride)
+        mean = self.s / self.n
+        if precise_var:
+            var = self.m2 / self.n
+        else:
+            var = max(0.0, self.q / self.n - mean * mean)
+        lo, hi = self.hist_range()
+        if self.hist is not None:
+            counts = self.hist
+        elif self.samples:
+            values = self.samples[0] if len(self.samples) == 1 else np.concatenate(self.samples)
+            if self.nans or self.infs:
+                values = values[np.isfinite(values)]
+            counts = histogram(values, lo, hi, self.bins)
+        else:
+            counts = np.zeros(self.bins, dtype=np.int64)
+        return ValueStats(self.count, self.mn, self.mx, mean, math.sqrt(var), self.zeros, self.nans, self.infs,
+                          tuple(counts.tolist()), (lo, hi), self.stride)
+
+
+_INT_VIEW = {4: (np.int32, int(np.iinfo(np.int32).min)), 8: (np.int64, int(np.iinfo(np.int64).min))}
+
+
+def _zero_count(x: np.ndarray) -> int:
+    """Values equal to zero (+0.0 and -0.0); counting the integer view is ~7x faster than the float one."""
+    itype, negative_zero = _INT_VIEW[x.itemsize]  # -0.0 has the bit pattern of the smallest integer
+    ints = np.ascontiguousarray(x).view(itype)
+    zeros = x.size - int(np.count_nonzero(ints))
+    if int(np.minimum.reduce(ints)) == negative_zero:
+        zeros += int(np.count_nonzero(ints == negative_zero))
+    return zeros
+
+
+def _sum_squares(x: np.ndarray) -> float:
+    # einsum, not np.dot: BLAS wakes its own threads per call, which stalls for milliseconds on a busy machine.
+    return float(np.einsum("i,i->", x, x))
+
+
+def histogram(values: np.ndarray, lo: float, hi: float, bins: int) -> np.ndarray:
+    """Counts of ``values`` (all finite, within [lo, hi]) in ``bins`` equal bins; the last bin is closed."""
+    if values.size == 0:
+        return np.zeros(bins, dtype=np.int64)
+    scale = bins / (hi - lo)
+    if values.dtype == np.float32 and math.isfinite(float(np.float32(hi) - np.float32(lo))) and scale < 1e30:
+        t = np.subtract(values, np.float32(lo))  # float32 math: the values are float32 already
+        np.multiply(t, np.float32(scale), out=t)
+    else:
+        t = (values.astype(np.float64) - lo) * scale
+    # lo <= v <= hi, so 0 <= t <= bins (+ rounding): no clipping pass; int32 converts ~10x faster than int64.
+    idx = t.astype(np.int32)
+    try:
+        counts = np.bincount(idx, minlength=bins + 1)
+    except ValueError:  # a value below lo: not expected, but never fail on it
+        counts = np.bincount(np.clip(idx, 0, bins), minlength=bins + 1)
+    if counts.size > bins + 1:
+        counts[bins] += counts[bins + 1:].sum()
+    counts[bins - 1] += counts[bins]  # the maximum falls in the last bin
+    return counts[:bins].astype(np.int64)
+
+
+# -- decompression chains -----------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class _Chain:
+    """Const -> Convert -> [Subtract zp] -> Multiply scale, with the small zp/scale arrays decoded."""
+
+    nodes: tuple[str, ...]
+    zero_point: np.ndarray | None
+    scale: np.ndarray
+    #: When scale and zero point are constant along the trailing axes (per channel or per group), the weight
+    #: is seen as (rows, ``cols``) with one scale (and zero point) per row: statistics of the de-quantized
+    #: values then follow from per-row reductions of the codes, without materialising them.
+    cols: int = 0
+    scale_rows: np.ndarray | None = None
+    zero_point_rows: np.ndarray | None = None
+
+
+def _const_values(doc: ModelDocument, node_id: int) -> np.ndarray | None:
+    """The full value of a small constant, possibly behind Converts (used for scales and zero points)."""
+    graph = doc.graph
+    node = graph.nodes[node_id]
+    while node.type == "Convert":
+        producers = graph.producers(node.id)
+        if not producers:
+            return None
+        node = graph.nodes[producers[0]]
+    if node.const is None:
+        return None
+    codec = codec_for(node.const.element_type)
+    raw = _raw_bytes(doc, node.id)
+    if codec is None or raw is None or raw.size < codec.byte_size(node.const.element_count):
+        return None
+    return codec.decode(raw, 0, node.const.element_count).astype(np.float32).reshape(node.const.shape)
+
+
+def _find_chain(doc: ModelDocument, node: Node) -> _Chain | None:
+    graph = doc.graph
+    consumers = graph.consumers(node.id)
+    convert = next((c for c in consumers if graph.nodes[c].type == "Convert"), None)
+    if convert is None:
+        return None
+    names = [graph.nodes[convert].name]
+    current = convert
+    zero_point = None
+    nxt = graph.consumers(current)
+    if len(nxt) == 1 and graph.nodes[nxt[0]].type == "Subtract" and graph.producers(nxt[0])[0] == current:
+        sub = nxt[0]
+        zero_point = _const_values(doc, graph.producers(sub)[1])
+        if zero_point is None:
+            return None
+        names.append(graph.nodes[sub].name)
+        current = sub
+        nxt = graph.consumers(current)
+    if len(nxt) != 1 or graph.nodes[nxt[0]].type != "Multiply":
+        return None
+    mul = nxt[0]
+    producers = graph.producers(mul)
+    other = producers[1] if producers[0] == current else producers[0]
+    scale = _const_values(doc, other)
+    if scale is None:
+        return None
+    names.append(graph.nodes[mul].name)
+    shape = node.const.shape if node.const else ()
+    if graph.nodes[mul].outputs[0].dims != tuple(shape):
+        return None  # the scale broadcasts the weight to a bigger shape: not a plain decompression
+    rank = len(shape)
+    try:
+        if zero_point is not None:
+            zero_point = _padded(zero_point, rank, shape)
+        scale = _padded(scale, rank, shape)
+    except ValueError:
+        return None
+    return _with_rows(_Chain(tuple(names), zero_point, scale), tuple(shape))
+
+
+def _with_rows(chain: _Chain, shape: tuple[int, ...]) -> _Chain:
+    """Add the per-row view of ``chain`` when scale and zero point allow it (and are finite)."""
+    arrays = [a for a in (chain.scale, chain.zero_point) if a is not None]
+    if not shape or not all(np.isfinite(a).all() for a in arrays):
+        return chain
+    k = len(shape)
+    while k > 1 and all(a.shape[k - 1] == 1 for a in arrays):
+        k -= 1
+    lead = shape[:k]
+
+    def rows(a: np.ndarray | None) -> np.ndarray | None:
+        if a is None:
+            return None
+        return np.ascontiguousarray(np.broadcast_to(a.reshape(a.shape[:k]), lead).reshape(-1), dtype=np.float64)
+
+    cols = int(np.prod(shape[k:], dtype=np.int64)) if k < len(shape) else 1
+    return _Chain(chain.nodes, chain.zero_point, chain.scale, cols, rows(chain.scale), rows(chain.zero_point))
+
+
+def _padded(a: np.ndarray, rank: int, shape: tuple[int, ...]) -> np.ndarray:
+    if a.ndim > rank:
+        raise ValueError("broadcast rank")
+    a = a.reshape((1,) * (rank - a.ndim) + a.shape)
+    np.broadcast_shapes(a.shape, shape)  # raises ValueError when it does not broadcast
+    return a
+
+
+class _RowDequant:
+    """Statistics of de-quantized values ``(q - z[row]) * s[row]`` from per-row reductions of the codes ``q``."""
+
+    def __init__(self, chain: _Chain, acc: _Accumulator) -> None:
+        self.chain, self.acc = chain, acc
+        self.cols = chain.cols
+        self.n = 0
+        self.s = self.q = 0.0
+        self.mn, self.mx = math.inf, -math.inf
+        self.zeros = 0
+        self.samples: list[np.ndarray] = []
+
+    def add(self, codes: np.ndarray, first: int) -> None:
+        """``codes``: decoded codes (float32, whole rows) starting at flat index ``first``."""
+        acc, cols = self.acc, self.cols
+        w = codes.reshape(-1, cols)
+        r0 = first // cols
+        rows = w.shape[0]
+        sc = self.chain.scale_rows[r0:r0 + rows]
+        zp = self.chain.zero_point_rows[r0:r0 + rows] if self.chain.zero_point_rows is not None else None
+        rmin = np.minimum.reduce(w, axis=1).astype(np.float64)
+        rmax = np.maximum.reduce(w, axis=1).astype(np.float64)
+        # 8-bit (or smaller) integer codes: float32 row sums are exact below 2**24.
+        rsum = np.add.reduce(w, axis=1, dtype=np.float32 if cols < 65536 else np.float64).astype(np.float64)
+        rsq = np.einsum("ij,ij->i", w, w).astype(np.float64)
+        # The stored codes.
+        acc.mn, acc.mx = min(acc.mn, float(rmin.min())), max(acc.mx, float(rmax.max()))
+        acc.n += codes.size
+        acc.s += float(rsum.sum())
+        acc.q += float(rsq.sum())
+        if acc.mn <= 0.0:
+            acc.zeros += _zero_count(codes)
+        if acc.keep:
+            start = (-first) % acc.stride
+            acc.samples.append(codes[start::acc.stride].copy())
+        # The de-quantized values, row by row.
+        z = zp if zp is not None else 0.0
+        lo = np.where(sc >= 0, rmin - z, rmax - z) * sc
+        hi = np.where(sc >= 0, rmax - z, rmin - z) * sc
+        self.mn, self.mx = min(self.mn, float(lo.min())), max(self.mx, float(hi.max()))
+        self.n += codes.size
+        self.s += float(np.dot(sc, rsum - cols * z))
+        self.q += float(np.dot(sc * sc, rsq - 2 * z * rsum + cols * np.square(z)))
+        live_w, live_zp = w, zp
+        dead = sc == 0  # rows whose scale is zero: every value is zero
+        if dead.any():
+            self.zeros += int(dead.sum()) * cols
+            live_w, live_zp = w[~dead], (zp[~dead] if zp is not None else None)
+        if live_zp is None:
+            self.zeros += live_w.size - int(np.count_nonzero(live_w))
+        else:
+            self.zeros += int(np.count_nonzero(live_w == live_zp.astype(np.float32)[:, None]))
+        if acc.keep:
+            idx = np.arange((-first) % acc.stride, codes.size, acc.stride)
+            r = idx // cols
+            self.samples.append(((codes[idx] - (zp[r] if zp is not None else 0.0)) * sc[r]).astype(np.float32))
+
+    def finish(self, bins: int) -> ValueStats:
+        stride = self.acc.stride
+        if self.n == 0:
+            return ValueStats(self.n, math.nan, math.nan, math.nan, math.nan, 0, 0, 0, (0,) * bins, (0.0, 1.0), stride)
+        mean = self.s / self.n
+        var = max(0.0, self.q / self.n - mean * mean)
+        lo, hi = (self.mn, self.mx) if self.mx > self.mn else (self.mn - 0.5, self.mx + 0.5)
+        values = np.concatenate(self.samples) if self.samples else np.zeros(0, np.float32)
+        values = np.clip(values, np.float32(lo), np.float32(hi))  # float32 rounding of the samples
+        counts = histogram(values, lo, hi, bins)
+        return ValueStats(self.n, self.mn, self.mx, mean, math.sqrt(var), self.zeros, 0, 0,
+                          tuple(counts.tolist()), (lo, hi), stride)
+
+
+def _rows(a: np.ndarray, r0: int, r1: int) -> np.ndarray:
+    return a if a.ndim == 0 or a.shape[0] == 1 else a[r0:r1]
+
+
+# -- pages of the weights file --------------------------------------------------------------------
+class _PageReleaser:
+    """Hands pages of the read-only weights mapping back to the kernel once a chunk is done (Linux)."""
+
+    MADV_DONTNEED = 4
+    BATCH = 32 << 20
+
+    def __init__(self, weights_path: os.PathLike | str | None) -> None:
+        self._ranges: list[tuple[int, int]] = []
+        self._lock = threading.Lock()
+        self._pending: list[tuple[int, int, np.ndarray]] = []
+        self._pending_bytes = 0
+        self._madvise: Any = None
+        if sys.platform != "linux" or weights_path is None:
+            return
+        try:
+            st = os.stat(weights_path)
+            with open("/proc/self/maps", encoding="utf-8", errors="replace") as f:
+                for line in f:
+                    parts = line.split(maxsplit=5)
+                    if len(parts) < 6 or "w" in parts[1] or int(parts[4]) != st.st_ino:
+                        continue
+                    if os.path.realpath(parts[5].strip()) != os.path.realpath(weights_path):
+                        continue
+                    start, end = (int(v, 16) for v in parts[0].split("-"))
+                    self._ranges.append((start, end))
+            if self._ranges:
+                libc = ctypes.CDLL(None, use_errno=True)
+                libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+                self._madvise = libc.madvise
+                self._page = os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError, AttributeError):
+            self._ranges = []
+
+    def release(self, raw: np.ndarray) -> None:
+        """Note that ``raw``'s pages are done with; they are handed back in batches of ``BATCH`` bytes."""
+        if not self._ranges or raw.size == 0:
+            return
+        addr = raw.__array_interface__["data"][0]
+        end = addr + raw.nbytes
+        mapping = next(((s, e) for s, e in self._ranges if s <= addr and end <= e), None)
+        if mapping is None:
+            return  # not our file mapping (a constant built in memory): never touch it
+        a0 = max(mapping[0], addr // self._page * self._page)
+        a1 = min(mapping[1], -(-end // self._page) * self._page)
+        with self._lock:
+            # ``raw`` is kept until the advice is given: it holds its Constant, so the mapping cannot be
+            # unmapped (and the addresses reused) in between.
+            self._pending.append((a0, a1, raw))
+            self._pending_bytes += a1 - a0
+            if self._pending_bytes < self.BATCH:
+                return
+            pending, self._pending, self._pending_bytes = self._pending, [], 0
+        self._advise(pending)
+
+    def flush(self) -> None:
+        with self._lock:
+            pending, self._pending, self._pending_bytes = self._pending, [], 0
+        self._advise(pending)
+
+    def _advise(self, ranges: list[tuple[int, int, np.ndarray]]) -> None:
+        # Pages of a read-only file mapping: dropping them loses nothing (they are read again on access),
+        # so neighbouring ranges are merged into few calls (each call costs a TLB flush on every core).
+        merged: list[list[int]] = []
+        for a0, a1, _ in sorted(ranges, key=lambda r: r[0]):
+            if merged and a0 <= merged[-1][1]:  # touching or overlapping: one call
+                merged[-1][1] = max(merged[-1][1], a1)
+            else:
+                merged.append([a0, a1])
+        for a0, a1 in merged:
+            self._madvise(a0, a1 - a0, self.MADV_DONTNEED)
+
+
+# -- one constant ------------------------------------------------------------------------------------
+@dataclass(slots=True)
+class _Job:
+    node: Node
+    raw: np.ndarray | None
+    codec: ElementCodec | None
+    consumers: tuple[str, ...]
+    consumer_types: tuple[str, ...]
+    chain: _Chain | None = None
+
+
+def _raw_bytes(doc: ModelDocument, node_id: int) -> np.ndarray | None:
+    """The stored bytes of a Constant as a flat uint8 view (no copy), or None if unavailable."""
+    if node_id >= len(doc.ov_nodes):
+        return None
+    try:
+        data = doc.ov_nodes[node_id].get_data()
+    except (RuntimeError, TypeError, ValueError):
+        return None
+    if not isinstance(data, np.ndarray) or not data.flags.c_contiguous:
+        return None
+    return data.reshape(-1).view(np.uint8)
+
+
+def tensor_stats(
+    raw: np.ndarray,
+    element_type: str,
+    shape: tuple[int, ...],
+    *,
+    bins: int = HIST_BINS,
+    hist_samples: int = HIST_SAMPLES,
+    exact_histograms: bool = False,
+) -> tuple[ValueStats | None, str]:
+    """Statistics of one stored tensor given its raw bytes: ``(stats, note)``; ``stats`` is None on a problem."""
+    job = _Job(_bare_node(element_type, shape), np.asarray(raw).reshape(-1).view(np.uint8),
+               codec_for(element_type), (), ())
+    row = _compute(job, bins, hist_samples, exact_histograms, None, None)
+    return row.stats, row.note
+
+
+def _bare_node(element_type: str, shape: tuple[int, ...]) -> Node:
+    from ovexplorer.core.graph import ConstInfo
+
+    count = int(np.prod(shape, dtype=np.int64)) if shape else 1
+    codec = codec_for(element_type)
+    size = codec.byte_size(count) if codec else 0
+    return Node(0, "tensor", "Constant", "opset1", "constant", {}, {}, (), (),
+                const=ConstInfo(tuple(shape), element_type, count, size))
+
+
+def _compute(
+    job: _Job,
+    bins: int,
+    hist_samples: int,
+    exact: bool,
+    cancel: CancelToken | None,
+    releaser: _PageReleaser | None,
+) -> WeightStats:
+    node = job.node
+    info = node.const
+    assert info is not None
+    shape, etype, count = info.shape, info.element_type, info.element_count
+    base = dict(node_id=node.id, name=node.name, consumers=job.consumers, consumer_types=job.consumer_types,
+                shape=shape, element_type=etype, count=count, nbytes=info.byte_size)
+
+    def problem(text: str) -> WeightStats:
+        return WeightStats(**base, stats=None, note=text)
+
+    if job.codec is None:
+        return problem(f"unsupported element type {etype}")
+    if count == 0:
+        return problem(f"zero-size constant (shape {list(shape)}): no values")
+    if job.raw is None:
+        return problem("the stored bytes could not be read")
+    need = job.codec.byte_size(count)
+    if job.raw.size < need:
+        return problem(f"holds {job.raw.size} bytes but shape {list(shape)} of {etype} needs {need}")
+
+    stride = 1 if exact else max(1, -(-count // hist_samples))
+    keep = (count // stride) <= CHUNK_ELEMENTS if exact else True
+    acc = _Accumulator(count, bins, stride, keep)
+    codec, raw = job.codec, job.raw
+    chain = job.chain if shape else None
+    if chain is None and count <= CHUNK_ELEMENTS:  # the common case, kept lean: one chunk, no de-quantization
+        values = codec.decode(raw, 0, count)
+        acc.add(values, 0)
+        precise = acc.needs_precise_var
+        if precise:
+            acc.add_second(values, True)
+        stats = acc.finish(precise)
+        if releaser is not None:
+            releaser.release(raw[:need])
+        return WeightStats(**base, stats=stats, note=_note(stats, shape))
+
+    row_elems = int(np.prod(shape[1:], dtype=np.int64)) if len(shape) > 1 else 1
+    if chain is not None and chain.scale_rows is not None and chain.cols >= ROW_PATH_MIN_COLS and not exact:
+        return _compute_by_rows(job, base, chain, acc, row_elems, bins, cancel, releaser)
+    if chain is not None:
+        step_rows = max(1, CHUNK_ELEMENTS // max(1, row_elems))
+        bounds = [(r * row_elems, min(count, (r + step_rows) * row_elems)) for r in range(0, shape[0], step_rows)]
+    else:
+        bounds = [(i, min(count, i + CHUNK_ELEMENTS)) for i in range(0, count, CHUNK_ELEMENTS)]
+    dacc = _Accumulator(count, bins, stride, keep) if chain is not None else None
+    single = len(bounds) == 1
+    kept: list[tuple[np.ndarray, np.ndarray | None]] = []
+
+    def chunk(i0: int, i1: int) -> tuple[np.ndarray, np.ndarray | None]:
+        values = codec.decode(raw, i0, i1 - i0)
+        dq = None
+        if chain is not None:
+            r0, r1 = i0 // row_elems, i1 // row_elems
+            w = values.reshape((r1 - r0, *shape[1:]))
+            if chain.zero_point is not None:
+                dq = w - _rows(chain.zero_point, r0, r1)
+                dq *= _rows(chain.scale, r0, r1)  # in place: one temporary, not two
+            else:
+                dq = w * _rows(chain.scale, r0, r1)
+            dq = dq.reshape(-1)
+        return values, dq
+
+    def release(i0: int, i1: int) -> None:
+        if releaser is not None:
+            releaser.release(raw[i0 * codec.bits // 8:-(-i1 * codec.bits // 8)])
+
+    for i0, i1 in bounds:
+        if cancel is not None:
+            cancel.check()
+        values, dq = chunk(i0, i1)
+        acc.add(values, i0)
+        if dacc is not None and dq is not None:
+            dacc.add(dq, i0)
+        if single:
+            kept.append((values, dq))
+        else:
+            release(i0, i1)
+    accs = [(acc, 0)] + ([(dacc, 1)] if dacc is not None else [])
+    precise = {k: a.needs_precise_var for a, k in accs}
+    if any(precise.values()) or any(a.needs_hist_pass for a, _ in accs):
+        for i0, i1 in bounds:
+            if cancel is not None:
+                cancel.check()
+            pair = kept[0] if single else chunk(i0, i1)
+            for a, k in accs:
+                if pair[k] is not None and (precise[k] or a.needs_hist_pass):
+                    a.add_second(pair[k], precise[k])
+            if not single:
+                release(i0, i1)
+    stats = acc.finish(precise[0])
+    if single:
+        release(*bounds[0])
+    dstats = dacc.finish(precise[1]) if dacc is not None else None
+    return WeightStats(**base, stats=stats, note=_note(stats, shape), dequant=dstats,
+                       dequant_chain=chain.nodes if chain is not None else ())
+
+
+def _compute_by_rows(
+    job: _Job,
+    base: dict[str, Any],
+    chain: _Chain,
+    acc: _Accumulator,
+    row_elems: int,
+    bins: int,
+    cancel: CancelToken | None,
+    releaser: _PageReleaser | None,
+) -> WeightStats:
+    """Stored and de-quantized statistics of a decompression chain with per-row scales (one pass of reductions)."""
+    codec, raw, shape, count = job.codec, job.raw, base["shape"], base["count"]
+    assert codec is not None and raw is not None
+    deq = _RowDequant(chain, acc)
+    step = max(1, CHUNK_ELEMENTS // max(1, row_elems)) * row_elems
+    for i0 in range(0, count, step):
+        if cancel is not None:
+            cancel.check()
+        i1 = min(count, i0 + step)
+        deq.add(codec.decode(raw, i0, i1 - i0), i0)
+        if releaser is not None:
+            releaser.release(raw[i0 * codec.bits // 8:-(-i1 * codec.bits // 8)])
+    stats = acc.finish(False)
+    return WeightStats(**base, stats=stats, note=_note(stats, shape), dequant=deq.finish(bins),
+                       dequant_chain=chain.nodes)
+
+
+def _note(stats: ValueStats, shape: tuple[int, ...]) -> str:
+    if stats.nan_count == stats.count:
+        return "all values are NaN"
+    return "" if shape else "scalar"
+
+
+# -- the model --------------------------------------------------------------------------------------
+def const_derived(graph: Graph) -> list[bool]:
+    """For each node, whether its value depends on constants only (weights and their decompression)."""
+    derived = [False] * len(graph.nodes)
+    for node in graph.nodes:  # ids are in topological order
+        if node.type == "Constant":
+            derived[node.id] = True
+        elif node.type not in ("Parameter", "Result", "ReadValue") and graph.in_edges[node.id]:
+            derived[node.id] = all(derived[p] for p in graph.producers(node.id))
+    return derived
+
+
+def real_consumers(graph: Graph, node_id: int, derived: list[bool]) -> list[int]:
+    """The first non-constant nodes reading the value of ``node_id`` (through decompression chains)."""
+    out: list[int] = []
+    seen = {node_id}
+    stack = [node_id]
+    while stack:
+        for c in graph.consumers(stack.pop()):
+            if c in seen:
+                continue
+            seen.add(c)
+            if derived[c] and graph.nodes[c].type in _CHAIN_OPS:
+                stack.append(c)
+            else:
+                out.append(c)
+    return sorted(out)
+
+
+def _plan(doc: ModelDocument) -> list[_Job]:
+    graph = doc.graph
+    derived = const_derived(graph)
+    jobs = []
+    for node in graph.nodes:
+        if node.const is None:
+            continue
+        consumers = real_consumers(graph, node.id, derived)
+        job = _Job(
+            node=node,
+            raw=None,
+            codec=codec_for(node.const.element_type),
+            consumers=tuple(graph.nodes[c].name for c in consumers),
+            consumer_types=tuple(sorted({graph.nodes[c].type for c in consumers})),
+        )
+        if job.codec is not None and node.const.element_type not in ("f32", "f64", "i32", "i64", "boolean"):
+            job.chain = _find_chain(doc, node)
+        jobs.append(job)
+    return jobs
+
+
+def iter_weight_stats(
+    doc: ModelDocument,
+    *,
+    bins: int = HIST_BINS,
+    hist_samples: int = HIST_SAMPLES,
+    exact_histograms: bool = False,
+    workers: int | None = None,
+    release_pages: bool = True,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken | None = None,
+) -> Iterator[WeightStats]:
+    """Yield a :class:`WeightStats` per Constant of the top-level graph, in node order, as they are computed."""
+    jobs = _plan(doc)
+    total = sum(j.node.const.byte_size for j in jobs if j.node.const) or 1
+    releaser = _PageReleaser(doc.weights_path) if release_pages else None
+    # Two workers only with 4+ cores: on a busy 2-core machine a second thread gained little or lost (GIL,
+    # the other core's load), and the UI thread needs a core.
+    workers = workers or (2 if (os.cpu_count() or 1) >= 4 else 1)
+    done_bytes = 0
+
+    def run(job: _Job) -> WeightStats:
+        return _compute(job, bins, hist_samples, exact_histograms, cancel, releaser)
+
+    def prepare(job: _Job) -> _Job:
+        job.raw = _raw_bytes(doc, job.node.id)
+        return job
+
+    progress(0.0, "Computing weight statistics")
+    if workers <= 1:
+        for job in jobs:
+            if cancel is not None:
+                cancel.check()
+            row = run(prepare(job))
+            done_bytes += row.nbytes
+            progress(done_bytes / total, f"Statistics of {row.name}")
+            yield row
+    else:
+        pending: deque[Future] = deque()
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="weights") as pool:
+            try:
+                for job in jobs:
+                    if cancel is not None:
+                        cancel.check()
+                    pending.append(pool.submit(run, prepare(job)))
+                    while len(pending) > 4 * workers or (pending and pending[0].done()):
+                        row = pending.popleft().result()
+                        done_bytes += row.nbytes
+                        progress(done_bytes / total, f"Statistics of {row.name}")
+                        yield row
+                while pending:
+                    row = pending.popleft().result()
+                    done_bytes += row.nbytes
+                    progress(done_bytes / total, f"Statistics of {row.name}")
+                    yield row
+            finally:
+                for f in pending:
+                    f.cancel()
+    if releaser is not None:
+        releaser.flush()
+    progress(1.0, "Weight statistics done")
+
+
+def compute_weight_stats(
+    doc: ModelDocument,
+    *,
+    on_row: Callable[[WeightStats], None] | None = None,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken | None = None,
+    **options: Any,
+) -> list[WeightStats]:
+    """All rows as a list; ``on_row`` sees each row as soon as it is computed."""
+    rows = []
+    for row in iter_weight_stats(doc, progress=progress, cancel=cancel, **options):
+        rows.append(row)
+        if on_row is not None:
+            on_row(row)
+    return rows
+
+
+__all__ = [
+    "CHUNK_ELEMENTS", "HIST_BINS", "HIST_SAMPLES", "Cancelled", "ValueStats", "WeightStats",
+    "compute_weight_stats", "histogram", "iter_weight_stats", "tensor_stats",
+]
