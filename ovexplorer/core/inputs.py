@@ -1,0 +1,493 @@
+"""Turn what a user gives an input (a dropped file, typed numbers, random data) into a tensor for a port.
+
+Every failure is an :class:`~ovexplorer.core.errors.InputError` whose message names the file and says what
+the input expects against what the file holds. Images are decoded by the caller (Qt's ``QImage`` in the UI,
+so this module stays Qt-free) into an ``H x W x 3`` uint8 RGB array; :func:`preprocess_image` does the rest.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from math import prod
+from pathlib import Path
+
+import numpy as np
+
+from ovexplorer.core.errors import InputError
+from ovexplorer.core.ports import PortSpec, dtype_misfit, shape_misfit, shape_text
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp")
+ARRAY_SUFFIXES = (".npy", ".npz")
+RAW_SUFFIXES = (".bin", ".raw")
+TEXT_SUFFIXES = (".csv", ".txt")
+INPUT_SUFFIXES = IMAGE_SUFFIXES + ARRAY_SUFFIXES + RAW_SUFFIXES + TEXT_SUFFIXES
+#: Larger pictures are refused before decoding (8000 x 5000 is still accepted).
+MAX_IMAGE_PIXELS = 40_000_000
+#: Text files of numbers are for small inputs.
+MAX_TEXT_BYTES = 16 * 1024 * 1024
+DISTRIBUTIONS = ("uniform", "normal")
+
+
+def describe_array(array: np.ndarray) -> str:
+    """``float64 [3,4]``."""
+    return f"{array.dtype.name} {shape_text(tuple(array.shape))}"
+
+
+def expected(spec: PortSpec, shape: tuple[int, ...] | None = None) -> str:
+    """What ``spec`` expects, e.g. ``[1,2] f32`` (the chosen shape of a dynamic input when there is one)."""
+    return f"{shape_text(shape) if shape else spec.partial_shape} {spec.element_type}"
+
+
+def concrete_shape(spec: PortSpec, shape: tuple[int, ...] | None = None) -> tuple[int, ...] | None:
+    """The shape a tensor for ``spec`` must have now: the static shape, else the chosen ``shape``."""
+    return spec.static_shape or (tuple(shape) if shape else None)
+
+
+def _need_shape(spec: PortSpec, what: str) -> InputError:
+    return InputError(
+        f"{what}: input {spec.name} has the dynamic shape {spec.partial_shape}; set its shape first."
+    )
+
+
+# -- generated data ---------------------------------------------------------------------------
+def random_tensor(
+    shape: tuple[int, ...],
+    dtype: np.dtype,
+    *,
+    distribution: str = "uniform",
+    seed: int = 0,
+    low: float = 0.0,
+    high: float = 1.0,
+) -> np.ndarray:
+    """Seeded random data: uniform in [low, high) (integers: [low, high]) or normal(mean=low, std=high)."""
+    rng = np.random.default_rng(seed)
+    dtype = np.dtype(dtype)
+    if dtype.kind == "b":
+        return rng.integers(0, 2, size=shape).astype(bool)
+    if distribution == "normal":
+        values = rng.normal(low, high, size=shape)
+    elif dtype.kind in "iu":
+        values = rng.integers(int(np.floor(low)), int(np.floor(high)) + 1, size=shape)
+    else:
+        values = rng.uniform(low, high, size=shape)
+    if dtype.kind in "iu":
+        info = np.iinfo(dtype)
+        values = np.clip(np.rint(values), info.min, info.max)
+    return values.astype(dtype)
+
+
+def filled(shape: tuple[int, ...], dtype: np.dtype, value: float) -> np.ndarray:
+    return np.full(shape, value, dtype=dtype)
+
+
+_SPLIT = re.compile(r"[\s,;]+")
+
+
+def _numbers(text: str, what: str) -> np.ndarray:
+    tokens = [t for t in _SPLIT.split(text.strip().strip("[]()")) if t]
+    tokens = [t.strip("[]()") for t in tokens]
+    words = {"true": 1.0, "false": 0.0, "nan": float("nan"), "inf": float("inf"), "-inf": float("-inf")}
+    values = []
+    for t in tokens:
+        low = t.lower()
+        if low in words:
+            values.append(words[low])
+            continue
+        try:
+            values.append(int(t) if re.fullmatch(r"[+-]?\d+", t) else float(t))
+        except ValueError:
+            raise InputError(f"{what}: {t!r} is not a number.") from None
+    return np.array(values) if values else np.zeros(0)
+
+
+def _shape_for_count(spec: PortSpec, shape: tuple[int, ...] | None, count: int, what: str) -> tuple[int, ...]:
+    target = concrete_shape(spec, shape)
+    if target is not None:
+        if prod(target) != count:
+            raise InputError(
+                f"{what} holds {count} number{'s' if count != 1 else ''}; input {spec.name} expects "
+                f"{prod(target)} ({expected(spec, target)})."
+            )
+        return target
+    bounds = spec.bounds
+    if bounds is not None:
+        dynamic = [i for i, (lo, hi) in enumerate(bounds) if lo != hi]
+        fixed = prod(lo for i, (lo, _) in enumerate(bounds) if i not in dynamic)
+        if len(dynamic) == 1 and fixed > 0 and count % fixed == 0:
+            guess = tuple(count // fixed if i in dynamic else lo for i, (lo, _) in enumerate(bounds))
+            if not shape_misfit(spec, guess):
+                return guess
+    raise _need_shape(spec, what)
+
+
+def parse_values(text: str, spec: PortSpec, shape: tuple[int, ...] | None = None) -> np.ndarray:
+    """Typed numbers (``2, 3``) as a tensor for ``spec``; their count must fill its shape."""
+    what = f"The values typed for {spec.name}"
+    values = _numbers(text, what)
+    if values.size == 0:
+        raise InputError(f"{what}: nothing typed; enter {expected(spec, concrete_shape(spec, shape))} numbers.")
+    target = _shape_for_count(spec, shape, values.size, what)
+    return _cast(values.reshape(target), spec, what)
+
+
+def _cast(array: np.ndarray, spec: PortSpec, what: str) -> np.ndarray:
+    if array.dtype.kind == "f" and spec.dtype is not None and spec.dtype.kind in "iub":
+        if np.all(np.isfinite(array)) and np.all(array == np.rint(array)):
+            array = array.astype(np.int64)  # "2.0" typed for an integer input
+    problem = dtype_misfit(spec, array.dtype)
+    if problem:
+        raise InputError(f"{what}: input {problem}.")
+    return np.ascontiguousarray(array, dtype=spec.dtype)
+
+
+# -- files ------------------------------------------------------------------------------------
+def _check_readable(path: Path) -> None:
+    if not path.is_file():
+        raise InputError(f"{path.name} does not exist or is not a file.", path=path)
+    if path.stat().st_size == 0:
+        raise InputError(f"{path.name} is empty (0 bytes).", path=path)
+
+
+def fit_array(array: np.ndarray, spec: PortSpec, path: Path | None = None, what: str = "") -> np.ndarray:
+    """``array`` checked against ``spec``'s partial shape and element type, cast to its dtype.
+
+    An array with the right numbers in a shape that differs only by dimensions of size 1 (``[2]`` for
+    ``[1,2]``) is reshaped.
+    """
+    what = what or (path.name if path else "The array")
+    shape = tuple(array.shape)
+    problem = shape_misfit(spec, shape)
+    target = spec.static_shape
+    if problem and target is not None and prod(target) == array.size:
+        if [d for d in shape if d != 1] == [d for d in target if d != 1]:
+            array, problem = array.reshape(target), ""
+    if problem:
+        raise InputError(
+            f"{what} holds {describe_array(array)}; input {spec.name} expects {expected(spec)}.", path=path
+        )
+    if array.dtype.hasobject or array.dtype.kind in "OVSUMmc":
+        raise InputError(
+            f"{what} holds {array.dtype.name} values; input {spec.name} expects {spec.element_type} numbers.",
+            path=path,
+        )
+    problem = dtype_misfit(spec, array.dtype)
+    if problem:
+        raise InputError(
+            f"{what} holds {describe_array(array)}; input {spec.name} expects {expected(spec)} "
+            f"(converting {array.dtype.name} to {spec.element_type} would change the values).",
+            path=path,
+        )
+    return np.ascontiguousarray(array, dtype=spec.dtype)
+
+
+def _load_npy(path: Path) -> np.ndarray:
+    with path.open("rb") as f:
+        magic = f.read(6)
+    if magic != b"\x93NUMPY":
+        kind = "an .npz archive" if magic.startswith(b"PK") else "not a valid .npy file (no NumPy header)"
+        raise InputError(f"{path.name} is {kind}.", path=path)
+    try:
+        array = np.load(path, allow_pickle=False)
+    except ValueError as exc:
+        if "allow_pickle" in str(exc) or "Object arrays" in str(exc):
+            raise InputError(
+                f"{path.name} holds Python objects (an object array); only numeric arrays can be used.", path=path
+            ) from None
+        raise InputError(f"{path.name} is not a valid .npy file: {exc}", path=path) from None
+    except (OSError, EOFError) as exc:
+        raise InputError(f"{path.name} is not a valid .npy file ({exc}).", path=path) from None
+    return array
+
+
+def read_npz(path: Path) -> dict[str, np.ndarray]:
+    """All arrays of an ``.npz`` archive, in the archive's order."""
+    _check_readable(path)
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            if not isinstance(archive, np.lib.npyio.NpzFile):
+                raise InputError(f"{path.name} is a single .npy array, not an .npz archive.", path=path)
+            arrays = {}
+            for key in archive.files:
+                try:
+                    arrays[key] = archive[key]
+                except ValueError as exc:
+                    if "allow_pickle" in str(exc) or "Object arrays" in str(exc):
+                        raise InputError(
+                            f"{path.name}: array {key!r} holds Python objects; only numeric arrays can be used.",
+                            path=path,
+                        ) from None
+                    raise
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
+        raise InputError(f"{path.name} is not a valid .npz archive ({exc}).", path=path) from None
+    if not arrays:
+        raise InputError(f"{path.name} holds no arrays.", path=path)
+    return arrays
+
+
+def match_npz(path: Path, specs: tuple[PortSpec, ...]) -> dict[str, np.ndarray]:
+    """The arrays of an ``.npz`` matched to inputs: by name first, the remaining ones by order."""
+    arrays = read_npz(path)
+    result: dict[str, np.ndarray] = {}
+    unmatched = list(arrays)
+    for spec in specs:
+        key = next((k for k in (spec.name, *spec.names) if k in arrays), None)
+        if key is not None:
+            result[spec.name] = fit_array(arrays[key], spec, path, f"{path.name}[{key!r}]")
+            unmatched.remove(key)
+    rest = [s for s in specs if s.name not in result]
+    for spec, key in zip(rest, unmatched, strict=False):
+        result[spec.name] = fit_array(arrays[key], spec, path, f"{path.name}[{key!r}]")
+    return result
+
+
+def _load_raw(path: Path, spec: PortSpec, shape: tuple[int, ...] | None) -> np.ndarray:
+    target = concrete_shape(spec, shape)
+    if target is None:
+        raise _need_shape(spec, path.name)
+    if spec.dtype is None:
+        raise InputError(f"{path.name}: input {spec.name} has element type {spec.element_type}, "
+                         "which raw files cannot fill.", path=path)
+    size = path.stat().st_size
+    need = prod(target) * spec.dtype.itemsize
+    if size != need:
+        raise InputError(
+            f"{path.name} holds {size} bytes; input {spec.name} expects {expected(spec, target)} = {need} bytes.",
+            path=path,
+        )
+    return np.fromfile(path, dtype=spec.dtype).reshape(target)
+
+
+def _load_text(path: Path, spec: PortSpec, shape: tuple[int, ...] | None) -> np.ndarray:
+    size = path.stat().st_size
+    if size > MAX_TEXT_BYTES:
+        raise InputError(f"{path.name} is {size // (1024 * 1024)} MiB; text files of numbers are for small inputs "
+                         "(use .npy or .bin).", path=path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{path.name} is not a text file of numbers.", path=path) from None
+    values = _numbers(text, path.name)
+    if values.size == 0:
+        raise InputError(f"{path.name} holds no numbers.", path=path)
+    rows = [r for r in text.splitlines() if r.strip()]
+    target = concrete_shape(spec, shape)
+    if target is None and spec.bounds is not None and len(rows) > 1 and values.size % len(rows) == 0:
+        natural = (len(rows), values.size // len(rows))
+        natural = (1,) * (len(spec.bounds) - 2) + natural if len(spec.bounds) >= 2 else natural
+        if not shape_misfit(spec, natural):
+            return _cast(values.reshape(natural), spec, path.name)
+    target = _shape_for_count(spec, shape, values.size, path.name)
+    return _cast(values.reshape(target), spec, path.name)
+
+
+def load_array(path: str | Path, spec: PortSpec, shape: tuple[int, ...] | None = None) -> np.ndarray:
+    """A non-image file (``.npy``, ``.npz``, ``.bin``/``.raw``, ``.csv``/``.txt``) as a tensor for ``spec``.
+
+    ``shape`` is the chosen shape of a dynamic input (raw and text files need one); an ``.npy`` whose
+    shape fits the partial shape is taken as it is, and sets the input's shape.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in IMAGE_SUFFIXES:
+        raise InputError(f"{path.name} is a picture; it needs decoding first.", path=path)
+    if suffix not in INPUT_SUFFIXES:
+        raise InputError(
+            f"{path.name}: unknown input file type {suffix or '(no suffix)'}; use .npy, .npz, .bin, .raw, .csv, "
+            ".txt or a PNG/JPEG/BMP picture.",
+            path=path,
+        )
+    _check_readable(path)
+    try:
+        if suffix == ".npy":
+            return fit_array(_load_npy(path), spec, path)
+        if suffix == ".npz":
+            arrays = read_npz(path)
+            key = next((k for k in (spec.name, *spec.names) if k in arrays), None)
+            if key is None and len(arrays) == 1:
+                key = next(iter(arrays))
+            if key is None:
+                raise InputError(
+                    f"{path.name} holds arrays {', '.join(arrays)}; none is named {spec.name}.", path=path
+                )
+            return fit_array(arrays[key], spec, path, f"{path.name}[{key!r}]")
+        if suffix in RAW_SUFFIXES:
+            return _load_raw(path, spec, shape)
+        return _load_text(path, spec, shape)
+    except PermissionError:
+        raise InputError(f"{path.name} cannot be read: permission denied.", path=path) from None
+    except OSError as exc:
+        raise InputError(f"{path.name} cannot be read: {exc.strerror or exc}.", path=path) from None
+
+
+def inputs_for_file(
+    path: str | Path, specs: tuple[PortSpec, ...], shapes: Mapping[str, tuple[int, ...]] | None = None
+) -> list[str]:
+    """Names of the inputs a (non-image) file fits, best first; for an ``.npz``, every input it fills."""
+    path = Path(path)
+    shapes = shapes or {}
+    if path.suffix.lower() in IMAGE_SUFFIXES:
+        return image_inputs(specs)
+    if path.suffix.lower() == ".npz":
+        try:
+            matched = match_npz(path, specs)
+        except InputError:
+            return []
+        return [s.name for s in specs if s.name in matched]
+    fits = []
+    for spec in specs:
+        try:
+            load_array(path, spec, shapes.get(spec.name))
+        except InputError:
+            continue
+        fits.append(spec.name)
+    return fits
+
+
+# -- images -----------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class ImagePreprocess:
+    """How a picture becomes a tensor: resize to the input's H x W, channel order, layout, (x - mean) / scale."""
+
+    resize: bool = True
+    channel_order: str = "RGB"  # or "BGR"
+    layout: str = "auto"  # or NCHW / NHWC / CHW / HWC
+    mean: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    scale: tuple[float, float, float] = (1.0, 1.0, 1.0)
+
+
+def guess_layout(spec: PortSpec) -> str:
+    """A layout guess from the shape: NCHW / NHWC (CHW / HWC at rank 3) when a 1- or 3-channel axis shows, else ""."""
+    if spec.bounds is None:
+        return ""
+    channels = [lo == hi and lo in (1, 3) for lo, hi in spec.bounds]
+    rank = len(spec.bounds)
+    if rank == 4:
+        if channels[1]:
+            return "NCHW"
+        if channels[3]:
+            return "NHWC"
+    if rank == 3:
+        if channels[0]:
+            return "CHW"
+        if channels[2]:
+            return "HWC"
+    if rank == 2 and all(lo == hi for lo, hi in spec.bounds) and min(lo for lo, _ in spec.bounds) > 4:
+        return "HW"
+    return {1: "C", 2: "NC"}.get(rank, "")
+
+
+def image_misfit(spec: PortSpec) -> str:
+    """Why a picture cannot feed ``spec`` ("" when it can)."""
+    if guess_layout(spec) in ("NCHW", "NHWC", "CHW", "HWC", "HW"):
+        return ""
+    return f"input {spec.name} {spec.partial_shape} does not look like an image input (no 1- or 3-channel axis)"
+
+
+def image_inputs(specs: tuple[PortSpec, ...]) -> list[str]:
+    """Inputs a picture can feed, those with 3 channels first."""
+    ok = [s for s in specs if not image_misfit(s)]
+    return [s.name for s in sorted(ok, key=lambda s: 0 if s.bounds and (3, 3) in s.bounds else 1)]
+
+
+def check_image_size(width: int, height: int, name: str) -> None:
+    """Refuse a picture too large to be a sensible model input, before it is decoded."""
+    if width <= 0 or height <= 0:
+        raise InputError(f"{name} cannot be decoded as a picture (it is damaged, or not a PNG, JPEG or BMP).")
+    if width * height > MAX_IMAGE_PIXELS:
+        raise InputError(
+            f"{name} is {width} x {height} pixels ({width * height / 1e6:.0f} megapixels); pictures above "
+            f"{MAX_IMAGE_PIXELS / 1e6:.0f} megapixels are refused."
+        )
+
+
+def _resize_weights(n_in: int, n_out: int) -> np.ndarray:
+    """(n_out, n_in) triangle-filter weights; the filter widens when shrinking, so it also anti-aliases."""
+    scale = n_in / n_out
+    support = max(scale, 1.0)
+    centers = (np.arange(n_out) + 0.5) * scale - 0.5
+    w = np.maximum(0.0, 1.0 - np.abs(np.arange(n_in)[None, :] - centers[:, None]) / support)
+    return (w / w.sum(axis=1, keepdims=True)).astype(np.float32)
+
+
+def resize_image(image: np.ndarray, height: int, width: int) -> np.ndarray:
+    """Resize an H x W x C array (any dtype) to ``height`` x ``width``; float32 result."""
+    h, w, c = image.shape
+    if (h, w) == (height, width):
+        return image.astype(np.float32)
+    wy, wx = _resize_weights(h, height), _resize_weights(w, width)
+    rows = np.zeros((height, w * c), np.float32)
+    for start in range(0, h, 1024):  # a chunk at a time: never a float copy of a whole large picture
+        chunk = image[start:start + 1024].reshape(-1, w * c).astype(np.float32)
+        rows += wy[:, start:start + 1024] @ chunk
+    rows = rows.reshape(height, w, c)
+    return np.einsum("xw,hwc->hxc", wx, rows)
+
+
+def preprocess_image(
+    rgb: np.ndarray,
+    spec: PortSpec,
+    shape: tuple[int, ...] | None = None,
+    pre: ImagePreprocess = ImagePreprocess(),
+    name: str = "The picture",
+) -> np.ndarray:
+    """An H x W x 3 uint8 RGB picture as a tensor for ``spec``: resized, channel order, layout, mean/scale, dtype."""
+    if rgb.ndim != 3 or rgb.shape[2] != 3:
+        raise InputError(f"{name}: expected an H x W x 3 picture, got {describe_array(rgb)}.")
+    layout = guess_layout(spec) if pre.layout == "auto" else pre.layout
+    if pre.layout == "auto":
+        problem = image_misfit(spec)
+        if problem:
+            raise InputError(f"{name} cannot feed {problem}.")
+    rank = spec.rank
+    if rank is not None and len(layout) != rank:
+        raise InputError(f"{name}: layout {layout} does not match input {spec.name} {spec.partial_shape}.")
+    target = concrete_shape(spec, shape)
+    bounds = spec.bounds or ()
+    dims = dict(zip(layout, target or (-1,) * len(layout), strict=False))
+    dyn = dict(zip(layout, bounds, strict=False))
+    channels = dims.get("C", 1) if "C" in layout else 1
+    if channels == -1:
+        lo, hi = dyn.get("C", (3, 3))
+        channels = 3 if lo <= 3 and (hi < 0 or hi >= 3) else 1
+    if channels not in (1, 3):
+        raise InputError(f"{name}: input {spec.name} has {channels} channels; pictures give 1 or 3.")
+    height, width = dims.get("H", -1), dims.get("W", -1)
+    image = rgb
+    if pre.resize and height > 0 and width > 0:
+        image = resize_image(rgb, height, width)
+    else:
+        image = rgb.astype(np.float32)
+        if (height > 0 and height != rgb.shape[0]) or (width > 0 and width != rgb.shape[1]):
+            raise InputError(
+                f"{name} is {rgb.shape[1]} x {rgb.shape[0]} pixels; input {spec.name} expects "
+                f"{width} x {height} (turn resizing on)."
+            )
+    if pre.channel_order.upper() == "BGR":
+        image = image[..., ::-1]
+    mean = np.asarray(pre.mean, np.float32)
+    scale = np.asarray(pre.scale, np.float32)
+    if pre.channel_order.upper() == "BGR":
+        mean, scale = mean[::-1], scale[::-1]  # mean/scale are given in the tensor's channel order
+    if np.any(scale == 0):
+        raise InputError(f"{name}: a scale of 0 would divide by zero.")
+    if channels == 1:
+        gray = image @ np.array([0.299, 0.587, 0.114], np.float32)
+        image = ((gray - mean[0]) / scale[0])[..., None]
+    else:
+        image = (image - mean) / scale
+    if layout in ("NCHW", "CHW"):
+        image = image.transpose(2, 0, 1)
+    elif layout == "HW":
+        image = image[..., 0]
+    if layout.startswith("N"):
+        batch = dims.get("N", -1)
+        image = np.repeat(image[None], batch if batch > 0 else 1, axis=0)
+    if spec.dtype is not None and spec.dtype.kind in "iub":
+        info = np.iinfo(spec.dtype) if spec.dtype.kind in "iu" else None
+        image = np.rint(image)
+        if info is not None:
+            image = np.clip(image, info.min, info.max)
+    return fit_array(image.astype(spec.dtype or np.float32), spec, what=name)
