@@ -11,7 +11,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 
-from ovexplorer import __version__, cli_devices
+from ovexplorer import __version__, cli_devices, cli_run
 from ovexplorer.core.errors import OvexplorerError
 
 EXIT_OK = 0
@@ -43,6 +43,7 @@ def _add_info(sub: argparse._SubParsersAction) -> Callable[[argparse.Namespace],
 COMMANDS: dict[str, Callable[[argparse._SubParsersAction], Callable[[argparse.Namespace], int]]] = {
     "info": _add_info,
     "devices": cli_devices.add_parser,
+    "run": cli_run.add_parser,
 }
 
 

@@ -109,7 +109,7 @@ def test_text_numbers(tmp_path: Path) -> None:
     p.write_text("1,2,3\n4,5,6\n")
     assert inputs.load_array(p, DYN).tolist() == [[1, 2, 3], [4, 5, 6]]  # rows set the dynamic shape
     p.write_text("1 2 3")
-    with pytest.raises(InputError, match=r"x.csv holds 3 numbers; input x expects 2 \(\[1,2\] f32\)"):
+    with pytest.raises(InputError, match=r"x.csv: 3 numbers, but input x expects 2 \(\[1,2\] f32\)"):
         inputs.load_array(p, X)
     p.write_text("1, two")
     with pytest.raises(InputError, match="'two' is not a number"):
@@ -120,7 +120,7 @@ def test_typed_values() -> None:
     assert inputs.parse_values("2, 3", X).tolist() == [[2.0, 3.0]]
     assert inputs.parse_values("[7 8]", IDS).dtype == np.int64
     assert inputs.parse_values("1 2 3 4 5 6", DYN).shape == (2, 3)
-    with pytest.raises(InputError, match=r"holds 1 number; input x expects 2"):
+    with pytest.raises(InputError, match=r"Typed values for x: 1 number, but input x expects 2"):
         inputs.parse_values("2", X)
     with pytest.raises(InputError, match="nothing typed"):
         inputs.parse_values("  ", X)

@@ -108,7 +108,7 @@ def _shape_for_count(spec: PortSpec, shape: tuple[int, ...] | None, count: int, 
     if target is not None:
         if prod(target) != count:
             raise InputError(
-                f"{what} holds {count} number{'s' if count != 1 else ''}; input {spec.name} expects "
+                f"{what}: {count} number{'s' if count != 1 else ''}, but input {spec.name} expects "
                 f"{prod(target)} ({expected(spec, target)})."
             )
         return target
@@ -125,7 +125,7 @@ def _shape_for_count(spec: PortSpec, shape: tuple[int, ...] | None, count: int, 
 
 def parse_values(text: str, spec: PortSpec, shape: tuple[int, ...] | None = None) -> np.ndarray:
     """Typed numbers (``2, 3``) as a tensor for ``spec``; their count must fill its shape."""
-    what = f"The values typed for {spec.name}"
+    what = f"Typed values for {spec.name}"
     values = _numbers(text, what)
     if values.size == 0:
         raise InputError(f"{what}: nothing typed; enter {expected(spec, concrete_shape(spec, shape))} numbers.")
@@ -491,3 +491,69 @@ def preprocess_image(
         if info is not None:
             image = np.clip(image, info.min, info.max)
     return fit_array(image.astype(spec.dtype or np.float32), spec, what=name)
+
+
+# -- sources ----------------------------------------------------------------------------------
+SOURCE_KINDS = ("random", "zeros", "ones", "values", "file")
+
+
+@dataclass(frozen=True, slots=True)
+class InputSource:
+    """Where an input's data comes from: generated (random / zeros / ones), typed values, or a file."""
+
+    kind: str = "random"
+    distribution: str = "uniform"
+    seed: int = 0
+    low: float = 0.0
+    high: float = 1.0
+    text: str = ""
+    path: str = ""
+    preprocess: ImagePreprocess = ImagePreprocess()
+
+    @property
+    def is_image(self) -> bool:
+        return self.kind == "file" and Path(self.path).suffix.lower() in IMAGE_SUFFIXES
+
+    def describe(self) -> str:
+        if self.kind == "random":
+            params = f"{self.low:g}..{self.high:g}" if self.distribution == "uniform" else (
+                f"mean {self.low:g}, std {self.high:g}")
+            return f"random {self.distribution} ({params}, seed {self.seed})"
+        if self.kind == "values":
+            return f"values {self.text}"
+        if self.kind == "file":
+            return Path(self.path).name
+        return self.kind
+
+
+def make_tensor(
+    source: InputSource,
+    spec: PortSpec,
+    shape: tuple[int, ...] | None = None,
+    image: np.ndarray | None = None,
+) -> np.ndarray:
+    """The tensor ``source`` gives ``spec`` (at the chosen ``shape`` for a dynamic input).
+
+    A picture file needs its decoded H x W x 3 uint8 RGB ``image`` (decoding is the caller's: Qt).
+    """
+    if source.kind == "values":
+        return parse_values(source.text, spec, shape)
+    if source.kind == "file":
+        if source.is_image:
+            if image is None:
+                raise InputError(f"{Path(source.path).name} is a picture; it needs decoding first.")
+            return preprocess_image(image, spec, shape, source.preprocess, Path(source.path).name)
+        return load_array(source.path, spec, shape)
+    target = concrete_shape(spec, shape)
+    if target is None:
+        raise _need_shape(spec, f"{source.kind.capitalize()} data")
+    if spec.dtype is None:
+        raise InputError(f"Input {spec.name} has element type {spec.element_type}, which ovexplorer cannot fill.")
+    if source.kind == "zeros":
+        return filled(target, spec.dtype, 0)
+    if source.kind == "ones":
+        return filled(target, spec.dtype, 1)
+    if source.kind == "random":
+        return random_tensor(target, spec.dtype, distribution=source.distribution, seed=source.seed,
+                             low=source.low, high=source.high)
+    raise InputError(f"Unknown input source {source.kind!r}; use one of {', '.join(SOURCE_KINDS)}.")
