@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from ovexplorer.core.document import MODEL_SUFFIXES, ModelDocument, open_model, resolve_model_path
 from ovexplorer.core.errors import OvexplorerError
+from ovexplorer.ui.run_panel import install_run_panel
 from ovexplorer.ui.summary_panel import SummaryPanel
 from ovexplorer.ui.workers import Task, TaskRunner
 
@@ -54,6 +56,8 @@ class MainWindow(QMainWindow):
         self._load_task: Task | None = None
         self.error_box: QMessageBox | None = None
         self.panels: list[Panel] = []
+        #: ``handler(paths, drop) -> bool``: takes dropped files that are not models (``drop=False``: would it?).
+        self.extra_drop_handlers: list[Callable[[list[Path], bool], bool]] = []
 
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
@@ -64,6 +68,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_actions()
         self._build_menus()
+        install_run_panel(self)
         self.document_changed.connect(self._update_title)
 
     # -- construction -------------------------------------------------------------------------
@@ -286,13 +291,25 @@ class MainWindow(QMainWindow):
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
         return [p for p in paths if p.suffix.lower() in (*MODEL_SUFFIXES, ".bin")]
 
+    def _extra_drop(self, event: QDragEnterEvent | QDropEvent, drop: bool) -> bool:
+        """Files that are not models (a .bin counts as one only beside its .xml) go to the extra handlers."""
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        models = [p for p in paths if p.suffix.lower() in MODEL_SUFFIXES or (
+            p.suffix.lower() == ".bin" and p.with_suffix(".xml").is_file())]
+        if not paths or models:
+            return False
+        return any(handler(paths, drop) for handler in self.extra_drop_handlers)
+
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if self._model_paths(event):
+        if self._model_paths(event) or self._extra_drop(event, False):
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dropEvent(self, event: QDropEvent) -> None:
+        if self._extra_drop(event, True):
+            event.acceptProposedAction()
+            return
         paths = self._model_paths(event)
         if paths:
             event.acceptProposedAction()
