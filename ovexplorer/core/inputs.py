@@ -273,8 +273,8 @@ def _load_text(path: Path, spec: PortSpec, shape: tuple[int, ...] | None) -> np.
     if values.size == 0:
         raise InputError(f"{path.name} holds no numbers.", path=path)
     rows = [r for r in text.splitlines() if r.strip()]
-    target = concrete_shape(spec, shape)
-    if target is None and spec.bounds is not None and len(rows) > 1 and values.size % len(rows) == 0:
+    if not spec.is_static and spec.bounds is not None and len(rows) > 1 and values.size % len(rows) == 0:
+        # rows x columns set a dynamic shape, like a dropped .npy's shape does
         natural = (len(rows), values.size // len(rows))
         natural = (1,) * (len(spec.bounds) - 2) + natural if len(spec.bounds) >= 2 else natural
         if not shape_misfit(spec, natural):
