@@ -255,6 +255,7 @@ class RunPanel(QWidget):
         self._run_task: Task | None = None
         self._loads: int = 0
         self.last_error = ""
+        self._status = "Not compiled"
         self._updating = False
         self._build()
         if picker is not None:
@@ -832,6 +833,7 @@ class RunPanel(QWidget):
             self.session.close()
         self.session = None
         self._session_shapes = None
+        self._status = text
         self.status_label.setText(text)
         self.device_label.setText(self.current_device())
         if had:
@@ -841,7 +843,9 @@ class RunPanel(QWidget):
         running = self._run_task is not None and not self._run_task.done
         busy = busy or running or self._loads > 0
         self.busy.setVisible(busy)
-        if text:
+        if not busy:
+            self.status_label.setText(self._status)
+        elif text:
             self.status_label.setText(text)
         enabled = self.document is not None and not running
         for w in (self.run_action, self.run_button, self.compile_action, self.compile_button):
@@ -868,7 +872,7 @@ class RunPanel(QWidget):
             on_success=lambda outcome: self._finished(doc, outcome),
             on_failure=lambda exc: self._run_failed(doc, exc),
             on_progress=lambda _f, text: self._set_busy(True, text),
-            on_cancel=lambda: self._set_busy(False, "Cancelled"),
+            on_cancel=lambda: self._set_busy(False),
         )
         self._run_task = task
         self._set_busy(True, "Running…" if infer else f"Compiling for {options.device}…")
@@ -885,10 +889,10 @@ class RunPanel(QWidget):
             self.session, self._session_shapes = session, outcome.shapes
             self.session_changed.emit(session)
             self.compiled.emit(session)
-        self._set_busy(False)
         executed = ", ".join(session.execution_devices)
         where = session.options.device + (f" ({executed})" if executed != session.options.device else "")
-        self.status_label.setText(f"Compiled for {where} in {session.compile_seconds:.3f} s")
+        self._status = f"Compiled for {where} in {session.compile_seconds:.3f} s"
+        self._set_busy(False)
         if outcome.result is not None:
             types = {s.name: s.element_type for s in session.outputs}
             device = ", ".join(session.execution_devices)
@@ -899,7 +903,9 @@ class RunPanel(QWidget):
         self._run_task = None
         if doc is not self.document:
             return
-        self._set_busy(False, "Not compiled" if self.session is None else self.status_label.text())
+        if self.session is None:
+            self._status = "Not compiled"
+        self._set_busy(False)
         self._fail(exc)
 
     def show_device_properties(self) -> DevicePropertiesDialog:
