@@ -88,3 +88,22 @@ def test_cache_dir_and_virtual_device(tmp_path: Path) -> None:
     image = np.zeros((1, 3, 8, 8), np.float32)
     image[:, 2] = 255
     assert session.infer({"image": image}).outputs["scores"].tolist() == [[0.0, 0.0, 255.0]]
+
+
+def test_run_core_and_cli_import_no_qt(tmp_path: Path) -> None:
+    """The core modules of this feature and ``ovexplorer run`` on a non-picture input never load Qt."""
+    import subprocess
+    import sys
+
+    model = make_linear_ir(tmp_path / "linear.xml")
+    code = (
+        "import sys\n"
+        "import ovexplorer.core.devices, ovexplorer.core.session, ovexplorer.core.inputs, ovexplorer.core.outputs\n"
+        "from ovexplorer.cli import main\n"
+        f"assert main(['run', {str(model)!r}, '--input', 'x=2,3']) == 0\n"
+        "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'pyqtgraph'))]\n"
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "[[19.]]" in out.stdout
