@@ -59,6 +59,7 @@ def test_typed_values_run_with_f5_and_ctrl_r(qtbot, window: MainWindow, linear: 
     qtbot.keyClicks(edit, "2, 3")
     edit.editingFinished.emit()
     run(qtbot, panel, "F5")
+    assert panel.last_inputs["x"].tolist() == [[2.0, 3.0]]
     text = output_text(panel)
     assert "[[19.]]" in text and "Inference on CPU" in text and " ms" in text
     assert "Compiled for CPU in" in panel.status_label.text()

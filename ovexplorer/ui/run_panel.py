@@ -7,14 +7,13 @@ failing compile shows one message and changes nothing else.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QDragEnterEvent, QDragMoveEvent, QDropEvent, QIcon, QKeySequence, QPixmap
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,14 +22,12 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
     QSpinBox,
     QSplitter,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -39,18 +36,12 @@ from PySide6.QtWidgets import (
 from ovexplorer.core.document import ModelDocument
 from ovexplorer.core.errors import InputError, OvexplorerError
 from ovexplorer.core.inputs import (
-    IMAGE_SUFFIXES,
     INPUT_SUFFIXES,
     ImagePreprocess,
     InputSource,
     describe_array,
     guess_layout,
-    image_inputs,
-    load_array,
-    make_tensor,
-    match_npz,
     parse_values,
-    preprocess_image,
 )
 from ovexplorer.core.ports import PortSpec, model_inputs, shape_misfit, shape_text
 from ovexplorer.core.session import (
@@ -58,178 +49,28 @@ from ovexplorer.core.session import (
     PRECISION_HINTS,
     CompiledSession,
     CompileOptions,
-    InferResult,
-    compile_session,
 )
 from ovexplorer.ui.devices_view import DevicePicker, DevicePropertiesDialog
-from ovexplorer.ui.image_decode import array_to_image, decode_image
+from ovexplorer.ui.image_decode import array_to_image
+from ovexplorer.ui.inputs_table import (
+    COL_DATA,
+    COL_LAYOUT,
+    COL_NAME,
+    COL_PREVIEW,
+    COL_SHAPE,
+    COL_SOURCE,
+    COL_TYPE,
+    THUMB,
+    InputsTable,
+    dropped_paths,
+)
 from ovexplorer.ui.outputs_view import OutputsView
+from ovexplorer.ui.run_work import Decoded, InputRow, RunOutcome, decode_file, run_model
 from ovexplorer.ui.workers import Task, TaskRunner
 
 #: Inputs with at most this many values start as typed values (zeros), the others as seeded random data.
 TYPED_DEFAULT_LIMIT = 16
-THUMB = 40
 KINDS = [("random", "Random"), ("zeros", "Zeros"), ("ones", "Ones"), ("values", "Values"), ("file", "File")]
-COL_NAME, COL_SHAPE, COL_TYPE, COL_LAYOUT, COL_SOURCE, COL_DATA, COL_PREVIEW = range(7)
-
-
-@dataclass
-class InputRow:
-    """What the panel holds for one input: its port, source, chosen shape and any decoded file data."""
-
-    spec: PortSpec
-    source: InputSource
-    shape: tuple[int, ...] | None = None  # chosen shape of a dynamic input
-    tensor: np.ndarray | None = None  # a decoded non-picture file
-    image: np.ndarray | None = None  # a decoded picture (H x W x 3 uint8 RGB)
-
-    @property
-    def current_shape(self) -> tuple[int, ...] | None:
-        return self.spec.static_shape or self.shape
-
-
-@dataclass(frozen=True, slots=True)
-class Decoded:
-    """A file decoded for one input."""
-
-    name: str
-    path: Path
-    tensor: np.ndarray | None
-    image: np.ndarray | None
-
-
-@dataclass(frozen=True, slots=True)
-class RunOutcome:
-    session: CompiledSession
-    shapes: tuple[tuple[str, tuple[int, ...]], ...]
-    result: InferResult | None
-    compiled: bool
-
-
-# -- worker functions (no Qt widgets) ---------------------------------------------------------
-def decode_file(
-    path: Path,
-    rows: list[InputRow],
-    target: str | None,
-    *,
-    progress: Callable[[float, str], None],
-    cancel: Any,
-) -> list[Decoded]:
-    """Decode ``path`` for the input ``target`` or, when None, for the input(s) it fits."""
-    progress(-1.0, f"Reading {path.name}")
-    specs = tuple(r.spec for r in rows)
-    by_name = {r.spec.name: r for r in rows}
-    suffix = path.suffix.lower()
-    if suffix in IMAGE_SUFFIXES:
-        names = [target] if target else image_inputs(specs)
-        if not names:
-            raise InputError(
-                f"{path.name} is a picture, but no input looks like an image "
-                f"({', '.join(s.describe() for s in specs)}).", path=path
-            )
-        image = decode_image(path)
-        row = by_name[names[0]]
-        tensor = preprocess_image(image, row.spec, row.shape, row.source.preprocess, path.name)
-        return [Decoded(names[0], path, tensor, image)]
-    if suffix == ".npz" and target is None:
-        return [Decoded(n, path, a, None) for n, a in match_npz(path, specs).items()]
-    if target is not None:
-        row = by_name[target]
-        return [Decoded(target, path, load_array(path, row.spec, row.shape), None)]
-    problems = []
-    for row in rows:
-        try:
-            return [Decoded(row.spec.name, path, load_array(path, row.spec, row.shape), None)]
-        except InputError as exc:
-            if len(rows) == 1:
-                raise
-            problems.append(exc.message)
-    raise InputError(f"{path.name} fits none of the inputs: " + " ".join(problems), path=path)
-
-
-def run_model(
-    model: Any,
-    model_name: str,
-    options: CompileOptions,
-    rows: list[InputRow],
-    session: CompiledSession | None,
-    session_shapes: tuple | None,
-    infer: bool,
-    *,
-    progress: Callable[[float, str], None],
-    cancel: Any,
-) -> RunOutcome:
-    """Make every input's tensor, (re)compile when options or shapes changed, and infer once."""
-    tensors: dict[str, np.ndarray] = {}
-    shapes: dict[str, tuple[int, ...]] = {}
-    for row in rows:
-        if infer:
-            cached = row.tensor if row.source.kind == "file" and not row.source.is_image else None
-            tensor = cached if cached is not None else make_tensor(row.source, row.spec, row.shape, row.image)
-            tensors[row.spec.name] = tensor
-            if not row.spec.is_static:
-                shapes[row.spec.name] = tuple(tensor.shape)
-        elif not row.spec.is_static and row.shape:
-            shapes[row.spec.name] = row.shape
-    key = tuple(sorted(shapes.items()))
-    compiled = False
-    if session is None or session.options != options or session_shapes != key:
-        cancel.check()
-        session = compile_session(model, options, shapes, model_name=model_name, progress=progress, cancel=cancel)
-        compiled = True
-    result = None
-    if infer:
-        cancel.check()
-        progress(-1.0, f"Running {model_name} on {options.device}")
-        result = session.infer(tensors)
-    return RunOutcome(session, key, result, compiled)
-
-
-# -- widgets ----------------------------------------------------------------------------------
-class InputsTable(QTableWidget):
-    """The inputs table; files dropped on a row go to that input (row -1: dropped between rows)."""
-
-    files_dropped = Signal(int, list)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(0, 7, parent)
-        self.setHorizontalHeaderLabels(["Input", "Shape", "Type", "Layout", "Source", "Data", "Preview"])
-        self.verticalHeader().hide()
-        self.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-        self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.setIconSize(QSize(THUMB, THUMB))
-        header = self.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COL_DATA, QHeaderView.ResizeMode.Stretch)
-        self.verticalHeader().setDefaultSectionSize(THUMB + 8)
-        self.setAcceptDrops(True)
-        self.viewport().setAcceptDrops(True)
-        self.setDragDropMode(QTableWidget.DragDropMode.DropOnly)
-
-    @staticmethod
-    def _paths(event: QDragEnterEvent | QDropEvent) -> list[Path]:
-        if not event.mimeData().hasUrls():
-            return []
-        return [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if any(p.suffix.lower() in INPUT_SUFFIXES for p in self._paths(event)):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        self.dragEnterEvent(event)
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        paths = self._paths(event)
-        if not paths:
-            event.ignore()
-            return
-        event.acceptProposedAction()
-        self.files_dropped.emit(self.rowAt(int(event.position().y())), paths)
-
 
 class RunPanel(QWidget):
     """Compile the open model, give it inputs, run it, see the outputs."""
@@ -251,6 +92,8 @@ class RunPanel(QWidget):
         self.document: ModelDocument | None = None
         self.rows: list[InputRow] = []
         self.session: CompiledSession | None = None
+        #: The input tensors of the last run (what a latency benchmark would feed the session).
+        self.last_inputs: dict[str, np.ndarray] = {}
         self._session_shapes: tuple | None = None
         self._run_task: Task | None = None
         self._loads: int = 0
@@ -450,6 +293,7 @@ class RunPanel(QWidget):
         specs = model_inputs(doc.model) if doc is not None and doc.model is not None else ()
         self.rows = [InputRow(spec, self._default_source(spec)) for spec in specs]
         self._drop_session("Not compiled")
+        self.last_inputs = {}
         self.outputs.clear()
         self.clear_message()
         self._fill_table()
@@ -791,14 +635,14 @@ class RunPanel(QWidget):
         return True
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        paths = InputsTable._paths(event)
+        paths = dropped_paths(event)
         if self.accepts(paths):
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        paths = InputsTable._paths(event)
+        paths = dropped_paths(event)
         if self.accepts(paths):
             event.acceptProposedAction()
             for path in paths:
@@ -896,6 +740,7 @@ class RunPanel(QWidget):
         if outcome.result is not None:
             types = {s.name: s.element_type for s in session.outputs}
             device = ", ".join(session.execution_devices)
+            self.last_inputs = outcome.inputs
             self.outputs.set_result(outcome.result, types, doc.graph.rt_info, device)
             self.ran.emit(outcome.result)
 
