@@ -403,27 +403,49 @@ def check_image_size(width: int, height: int, name: str) -> None:
         )
 
 
-def _resize_weights(n_in: int, n_out: int) -> np.ndarray:
-    """(n_out, n_in) triangle-filter weights; the filter widens when shrinking, so it also anti-aliases."""
+def _resize_taps(n_in: int, n_out: int) -> tuple[np.ndarray, np.ndarray]:
+    """Triangle-filter taps: (n_out, T) input indices and weights; the filter widens when shrinking
+    (anti-aliasing) and the edge pixels repeat past the border."""
     scale = n_in / n_out
     support = max(scale, 1.0)
     centers = (np.arange(n_out) + 0.5) * scale - 0.5
-    w = np.maximum(0.0, 1.0 - np.abs(np.arange(n_in)[None, :] - centers[:, None]) / support)
-    return (w / w.sum(axis=1, keepdims=True)).astype(np.float32)
+    taps = int(np.ceil(2 * support)) + 1
+    positions = np.floor(centers - support).astype(np.int64)[:, None] + 1 + np.arange(taps)[None, :]
+    weights = np.maximum(0.0, 1.0 - np.abs(positions - centers[:, None]) / support)
+    weights /= weights.sum(axis=1, keepdims=True)
+    return np.clip(positions, 0, n_in - 1), weights.astype(np.float32)
 
 
 def resize_image(image: np.ndarray, height: int, width: int) -> np.ndarray:
-    """Resize an H x W x C array (any dtype) to ``height`` x ``width``; float32 result."""
+    """Resize an H x W x C array (any dtype) to ``height`` x ``width``; float32 result.
+
+    A large shrink first averages whole k x k blocks (cheap, exact area averaging), then a separable
+    triangle filter does the rest, so even a 40-megapixel photo shrinks in a fraction of a second.
+    """
     h, w, c = image.shape
     if (h, w) == (height, width):
         return image.astype(np.float32)
-    wy, wx = _resize_weights(h, height), _resize_weights(w, width)
-    rows = np.zeros((height, w * c), np.float32)
-    for start in range(0, h, 1024):  # a chunk at a time: never a float copy of a whole large picture
-        chunk = image[start:start + 1024].reshape(-1, w * c).astype(np.float32)
-        rows += wy[:, start:start + 1024] @ chunk
-    rows = rows.reshape(height, w, c)
-    return np.einsum("xw,hwc->hxc", wx, rows)
+    ky, kx = max(1, h // (2 * height)), max(1, w // (2 * width))
+    if ky > 1 or kx > 1:
+        hh, ww = h // ky * ky, w // kx * kx  # the last < k rows / columns are left out
+        acc = np.uint32 if image.dtype.kind in "ub" else np.float64
+        rows = image[:hh:ky, :ww].astype(acc)  # strided slice sums: much faster than sum() over a 5-D view
+        for i in range(1, ky):
+            rows += image[i:hh:ky, :ww]
+        cols = rows.reshape(hh // ky, ww // kx, kx, c)
+        blocks = cols[:, :, 0].copy()
+        for j in range(1, kx):
+            blocks += cols[:, :, j]
+        image = blocks.astype(np.float32) / np.float32(ky * kx)
+    iy, wy = _resize_taps(image.shape[0], height)
+    ix, wx = _resize_taps(image.shape[1], width)
+    tall = np.zeros((height, image.shape[1], c), np.float32)
+    for t in range(iy.shape[1]):
+        tall += wy[:, t, None, None] * image[iy[:, t]]
+    out = np.zeros((height, width, c), np.float32)
+    for t in range(ix.shape[1]):
+        out += wx[None, :, t, None] * tall[:, ix[:, t]]
+    return out
 
 
 def preprocess_image(
