@@ -287,3 +287,23 @@ def test_device_picker_is_remembered_and_properties_dialog(qtbot, window: MainWi
     visible = [table.item(r, 0).text() for r in range(table.rowCount()) if not table.isRowHidden(r)]
     assert "PERFORMANCE_HINT" in visible and "FULL_DEVICE_NAME" not in visible
     dialog.close()
+
+
+def test_file_source_from_the_dialog_and_txt_numbers(qtbot, window: MainWindow, linear: Path, tmp_path: Path,
+                                                     monkeypatch) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    panel = open_in(qtbot, window, linear)
+    txt = tmp_path / "numbers.txt"
+    txt.write_text("2\n3\n")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(txt), ""))
+    combo = panel.source_combo(0)
+    with qtbot.waitSignal(panel.inputs_changed, timeout=20000):
+        combo.setCurrentIndex(combo.findData("file"))  # choosing "File" asks for one
+    qtbot.waitUntil(lambda: panel._loads == 0, timeout=20000)
+    assert panel.data_edit(0).text() == "numbers.txt  (float32 [1,2])"
+    run(qtbot, panel)
+    assert "[[19.]]" in output_text(panel)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: ("", ""))  # cancelled: nothing changes
+    panel.open_button.click()
+    assert panel.rows[0].source.path == str(txt)
