@@ -376,7 +376,7 @@ def guess_layout(spec: PortSpec) -> str:
             return "HWC"
     if rank == 2 and all(lo == hi for lo, hi in spec.bounds) and min(lo for lo, _ in spec.bounds) > 4:
         return "HW"
-    return {1: "C", 2: "NC"}.get(rank, "")
+    return "NC" if rank == 2 else ""
 
 
 def image_misfit(spec: PortSpec) -> str:

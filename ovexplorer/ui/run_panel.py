@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -212,7 +213,7 @@ class RunPanel(QWidget):
         left_layout.addLayout(run_row)
 
         outputs_box = QGroupBox("Outputs", self)
-        outputs_box.setMinimumWidth(480)
+        outputs_box.setMinimumWidth(400)
         self.outputs = OutputsView(outputs_box)
         self.outputs.failed.connect(lambda exc: self.show_message(getattr(exc, "message", str(exc))))
         self.outputs.saved.connect(lambda p: self.show_message(f"Saved {p}", error=False))
@@ -235,18 +236,21 @@ class RunPanel(QWidget):
         self.dist_combo = QComboBox(self.random_box)
         self.dist_combo.addItems(["uniform", "normal"])
         self.seed_spin = QSpinBox(self.random_box)
-        self.seed_spin.setRange(0, 2**31 - 1)
+        self.seed_spin.setRange(0, 999_999)
         self.low_spin = QDoubleSpinBox(self.random_box)
         self.high_spin = QDoubleSpinBox(self.random_box)
         for spin in (self.low_spin, self.high_spin):
-            spin.setRange(-1e9, 1e9)
-            spin.setDecimals(4)
+            spin.setRange(-1e6, 1e6)
+            spin.setDecimals(3)
         self.low_label, self.high_label = QLabel("Low", self.random_box), QLabel("High", self.random_box)
-        random_layout = QHBoxLayout(self.random_box)
-        for w in (self.dist_combo, QLabel("Seed", self.random_box), self.seed_spin, self.low_label, self.low_spin,
-                  self.high_label, self.high_spin):
-            random_layout.addWidget(w)
-        random_layout.addStretch(1)
+        random_layout = QGridLayout(self.random_box)
+        random_layout.addWidget(self.dist_combo, 0, 0, 1, 2)
+        random_layout.addWidget(QLabel("Seed", self.random_box), 0, 2)
+        random_layout.addWidget(self.seed_spin, 0, 3)
+        random_layout.addWidget(self.low_label, 1, 0)
+        random_layout.addWidget(self.low_spin, 1, 1)
+        random_layout.addWidget(self.high_label, 1, 2)
+        random_layout.addWidget(self.high_spin, 1, 3)
         self.dist_combo.currentIndexChanged.connect(self._random_edited)
         self.seed_spin.valueChanged.connect(self._random_edited)
         self.low_spin.valueChanged.connect(self._random_edited)
@@ -274,6 +278,8 @@ class RunPanel(QWidget):
         self.order_combo.currentIndexChanged.connect(self._preprocess_edited)
         self.layout_combo.currentIndexChanged.connect(self._preprocess_edited)
 
+        self.random_box.hide()  # shown for the selected row's source (hidden now: no stale minimum width)
+        self.image_box.hide()
         self.open_button = QPushButton("Load file…", editor)
         self.open_button.clicked.connect(self.open_file_dialog)
         layout = QHBoxLayout(editor)
