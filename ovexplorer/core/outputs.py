@@ -36,7 +36,7 @@ class OutputStats:
         extra = (f", NaN {self.nan}" if self.nan else "") + (f", ±inf {self.inf}" if self.inf else "")
         return (
             f"min {self.min:.6g}, max {self.max:.6g}, mean {self.mean:.6g}, std {self.std:.6g}"
-            f" ({self.count} values{extra})"
+            f" ({self.count} value{'s' if self.count != 1 else ''}{extra})"
         )
 
 
