@@ -49,6 +49,7 @@ def test_infer_rejects_bad_inputs(tmp_path: Path) -> None:
         session.infer({"z": np.zeros((1, 2), np.float32)})
     with pytest.raises(errors.InputError, match="No data for input x"):
         session.infer({})
+    assert compile_session(doc.model, CompileOptions("CPU", num_requests=3)).request_count == 3
 
 
 def test_reshape_dynamic_input_validated(tmp_path: Path) -> None:
@@ -85,6 +86,7 @@ def test_cache_dir_and_virtual_device(tmp_path: Path) -> None:
     session = compile_session(doc.model, opts)
     assert cache.is_dir() and any(cache.iterdir())
     assert session.execution_devices and session.optimal_requests >= 1
+    assert session.request_count == session.optimal_requests
     image = np.zeros((1, 3, 8, 8), np.float32)
     image[:, 2] = 255
     assert session.infer({"image": image}).outputs["scores"].tolist() == [[0.0, 0.0, 255.0]]

@@ -120,6 +120,11 @@ class CompiledSession:
         except (RuntimeError, TypeError, ValueError):
             return 1
 
+    @property
+    def request_count(self) -> int:
+        """How many infer requests an asynchronous runner should use: the option, else the device's optimum."""
+        return self.options.num_requests or self.optimal_requests
+
     def create_request(self) -> ov.InferRequest:
         return self.compiled.create_infer_request()
 

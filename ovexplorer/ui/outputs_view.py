@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from ovexplorer.core.errors import OvexplorerError
 from ovexplorer.core.outputs import (
+    OutputStats,
     channel_count,
     image_layout,
     image_plane,
@@ -69,6 +70,7 @@ class OutputsView(QWidget):
         self.result: InferResult | None = None
         self.types: dict[str, str] = {}
         self.rt_info: Mapping[str, Any] = {}
+        self.stats: dict[str, OutputStats] = {}
         self.header = QLabel("Run the model (F5) to see its outputs.", self)
         self.header.setWordWrap(True)
         self.table = _table(["Output", "Shape", "Type", "Min", "Max", "Mean", "Std"], self)
@@ -138,16 +140,23 @@ class OutputsView(QWidget):
         self.details.hide()
 
     def set_result(
-        self, result: InferResult, types: Mapping[str, str], rt_info: Mapping[str, Any], device: str = ""
+        self,
+        result: InferResult,
+        types: Mapping[str, str],
+        rt_info: Mapping[str, Any],
+        device: str = "",
+        stats: Mapping[str, OutputStats] | None = None,
     ) -> None:
+        """Show ``result``; ``stats`` (computed in the worker for large outputs) are computed here when missing."""
         self.result = result
+        self.stats = {name: (stats or {}).get(name) or statistics(a) for name, a in result.outputs.items()}
         self.types = dict(types)
         self.rt_info = rt_info
         where = f" on {device}" if device else ""
         self.header.setText(f"<b>Inference{where}: {result.seconds * 1000:.3f} ms</b>")
         self.table.setRowCount(len(result.outputs))
         for row, (name, array) in enumerate(result.outputs.items()):
-            s = statistics(array)
+            s = self.stats[name]
             cells = [name, shape_text(tuple(array.shape)), self.types.get(name, array.dtype.name),
                      f"{s.min:.6g}", f"{s.max:.6g}", f"{s.mean:.6g}", f"{s.std:.6g}"]
             for col, text in enumerate(cells):
@@ -182,7 +191,7 @@ class OutputsView(QWidget):
         name, array = current
         shape = tuple(array.shape)
         self.details.setTitle(f"{name}  {shape_text(shape)}  {self.types.get(name, array.dtype.name)}")
-        self.stats_label.setText(statistics(array).text())
+        self.stats_label.setText(self.stats[name].text())
         text = values_text(array)
         self.values.setVisible(bool(text))
         self.values.setPlainText(text)

@@ -747,7 +747,7 @@ class RunPanel(QWidget):
             types = {s.name: s.element_type for s in session.outputs}
             device = ", ".join(session.execution_devices)
             self.last_inputs = outcome.inputs
-            self.outputs.set_result(outcome.result, types, doc.graph.rt_info, device)
+            self.outputs.set_result(outcome.result, types, doc.graph.rt_info, device, outcome.stats)
             self.ran.emit(outcome.result)
 
     def _run_failed(self, doc: ModelDocument, exc: BaseException) -> None:

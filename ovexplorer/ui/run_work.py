@@ -6,7 +6,7 @@ Plain functions over plain records (no widgets), called through ``TaskRunner``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from ovexplorer.core.inputs import (
     match_npz,
     preprocess_image,
 )
+from ovexplorer.core.outputs import OutputStats, statistics
 from ovexplorer.core.ports import PortSpec
 from ovexplorer.core.session import CompiledSession, CompileOptions, InferResult, compile_session
 from ovexplorer.ui.image_decode import decode_image
@@ -61,6 +62,7 @@ class RunOutcome:
     result: InferResult | None
     compiled: bool
     inputs: dict[str, np.ndarray]
+    stats: dict[str, OutputStats] = field(default_factory=dict)
 
 
 def decode_file(
@@ -138,4 +140,5 @@ def run_model(
         cancel.check()
         progress(-1.0, f"Running {model_name} on {options.device}")
         result = session.infer(tensors)
-    return RunOutcome(session, key, result, compiled, tensors)
+    stats = {name: statistics(array) for name, array in result.outputs.items()} if result else {}
+    return RunOutcome(session, key, result, compiled, tensors, stats)
