@@ -38,7 +38,7 @@ def _parse_shape(text: str, name: str) -> tuple[int, ...]:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from ovexplorer.core.document import open_model
-    from ovexplorer.core.inputs import IMAGE_SUFFIXES, InputSource, inputs_for_file, make_tensor, match_npz
+    from ovexplorer.core.inputs import IMAGE_SUFFIXES, InputSource, fit_file, image_inputs, make_tensor
     from ovexplorer.core.ports import find_port, model_inputs, shape_misfit, shape_text
     from ovexplorer.core.session import CompileOptions, compile_session
 
@@ -71,15 +71,17 @@ def _cmd_run(args: argparse.Namespace) -> int:
     for item in args.input:
         name, value = _split(item, "--input")
         path = Path(value)
-        if path.is_file() and path.suffix.lower() == ".npz" and not name:
-            for key, array in match_npz(path, specs).items():
+        if not name and path.suffix.lower() not in IMAGE_SUFFIXES and path.is_file():
+            for key, array in fit_file(path, specs, shapes, first=True).items():  # the input(s) it fits
                 tensors[key], sources[key] = array, path.name
+                if not port(key).is_static:
+                    shapes[key] = tuple(array.shape)
             continue
         if not name:
-            fits = inputs_for_file(path, specs, shapes) if path.is_file() else ([specs[0].name] if len(specs) == 1
-                                                                                 else [])
+            fits = image_inputs(specs) if path.suffix.lower() in IMAGE_SUFFIXES else (
+                [specs[0].name] if len(specs) == 1 else [])
             if not fits:
-                raise InputError(f"--input {value}: it fits none of the inputs ({names}); use NAME={value}.")
+                raise InputError(f"--input {value}: say which input it is for (NAME={value}); inputs: {names}.")
             name = fits[0]
         spec = port(name)
         if path.is_file() or path.suffix.lower() in (".npy", ".npz", ".bin", ".raw", ".csv", ".txt", *IMAGE_SUFFIXES):

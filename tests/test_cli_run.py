@@ -100,3 +100,19 @@ def test_bad_inputs_exit_2(linear: Path, tmp_path: Path, capsys: pytest.CaptureF
 def test_failing_device_exits_2(linear: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", str(linear), "-d", "NOPE"]) == 2
     assert "NOPE could not compile linear" in capsys.readouterr().err
+
+
+def test_unnamed_file_goes_to_the_input_it_fits(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    model = make_dynamic_ir(tmp_path / "dyn.xml")
+    ids = tmp_path / "ids.npy"
+    np.save(ids, np.array([10, 20]))
+    data = tmp_path / "data.npy"
+    np.save(data, np.ones((2, 3), np.float32))
+    assert main(["run", str(model), "--input", str(ids), "--input", str(data), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["inputs"]["ids"]["source"] == "ids.npy" and out["inputs"]["data"]["shape"] == [2, 3]
+    assert out["outputs"]["ids_out"]["values"] == [11, 21]
+    bad = tmp_path / "bad.npy"
+    np.save(bad, np.ones((4, 4)))
+    assert main(["run", str(model), "--input", str(bad)]) == 2
+    assert "bad.npy fits none of the inputs" in capsys.readouterr().err

@@ -190,3 +190,20 @@ def test_inputs_for_file_routes_by_fit(tmp_path: Path) -> None:
     assert inputs.inputs_for_file(tmp_path / "pic.png", (X, IMG)) == ["image"]
     with pytest.raises(InputError, match=r"unknown input file type \.doc"):
         inputs.load_array(tmp_path / "notes.doc", X)
+
+
+def test_fit_file_reads_once_and_says_why_nothing_fits(tmp_path: Path, monkeypatch) -> None:
+    p = tmp_path / "row.npy"
+    np.save(p, np.array([[1.0, 2.0, 3.0]], np.float32))
+    reads = []
+    original = np.load
+    monkeypatch.setattr(np, "load", lambda *a, **k: reads.append(1) or original(*a, **k))
+    assert list(inputs.fit_file(p, (X, IDS, DYN))) == ["data"]
+    assert len(reads) == 1
+    raw = tmp_path / "two.bin"
+    np.array([1, 2], np.int64).tofile(raw)
+    assert list(inputs.fit_file(raw, (X, IDS), first=True)) == ["ids"]
+    with pytest.raises(InputError) as info:
+        inputs.fit_file(p, (X, IDS))
+    assert info.value.message.startswith("row.npy fits none of the inputs: row.npy holds float32 [1,3]; input x")
+    assert "input ids expects [2] i64" in info.value.message

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from math import prod
 from pathlib import Path
@@ -240,7 +240,7 @@ def match_npz(path: Path, specs: tuple[PortSpec, ...]) -> dict[str, np.ndarray]:
     rest = [s for s in specs if s.name not in result]
     for spec, key in zip(rest, unmatched, strict=False):
         result[spec.name] = fit_array(arrays[key], spec, path, f"{path.name}[{key!r}]")
-    return result
+    return {s.name: result[s.name] for s in specs if s.name in result}  # in input order
 
 
 def _load_raw(path: Path, spec: PortSpec, shape: tuple[int, ...] | None) -> np.ndarray:
@@ -260,7 +260,8 @@ def _load_raw(path: Path, spec: PortSpec, shape: tuple[int, ...] | None) -> np.n
     return np.fromfile(path, dtype=spec.dtype).reshape(target)
 
 
-def _load_text(path: Path, spec: PortSpec, shape: tuple[int, ...] | None) -> np.ndarray:
+def _read_text(path: Path) -> tuple[np.ndarray, int]:
+    """The numbers of a text file and its count of non-empty lines."""
     size = path.stat().st_size
     if size > MAX_TEXT_BYTES:
         raise InputError(f"{path.name} is {size // (1024 * 1024)} MiB; text files of numbers are for small inputs "
@@ -272,24 +273,21 @@ def _load_text(path: Path, spec: PortSpec, shape: tuple[int, ...] | None) -> np.
     values = _numbers(text, path.name)
     if values.size == 0:
         raise InputError(f"{path.name} holds no numbers.", path=path)
-    rows = [r for r in text.splitlines() if r.strip()]
-    if not spec.is_static and spec.bounds is not None and len(rows) > 1 and values.size % len(rows) == 0:
+    return values, sum(1 for r in text.splitlines() if r.strip())
+
+
+def _fit_text(values: np.ndarray, rows: int, spec: PortSpec, shape: tuple[int, ...] | None, name: str) -> np.ndarray:
+    if not spec.is_static and spec.bounds is not None and rows > 1 and values.size % rows == 0:
         # rows x columns set a dynamic shape, like a dropped .npy's shape does
-        natural = (len(rows), values.size // len(rows))
+        natural = (rows, values.size // rows)
         natural = (1,) * (len(spec.bounds) - 2) + natural if len(spec.bounds) >= 2 else natural
         if not shape_misfit(spec, natural):
-            return _cast(values.reshape(natural), spec, path.name)
-    target = _shape_for_count(spec, shape, values.size, path.name)
-    return _cast(values.reshape(target), spec, path.name)
+            return _cast(values.reshape(natural), spec, name)
+    target = _shape_for_count(spec, shape, values.size, name)
+    return _cast(values.reshape(target), spec, name)
 
 
-def load_array(path: str | Path, spec: PortSpec, shape: tuple[int, ...] | None = None) -> np.ndarray:
-    """A non-image file (``.npy``, ``.npz``, ``.bin``/``.raw``, ``.csv``/``.txt``) as a tensor for ``spec``.
-
-    ``shape`` is the chosen shape of a dynamic input (raw and text files need one); an ``.npy`` whose
-    shape fits the partial shape is taken as it is, and sets the input's shape.
-    """
-    path = Path(path)
+def _check_suffix(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix in IMAGE_SUFFIXES:
         raise InputError(f"{path.name} is a picture; it needs decoding first.", path=path)
@@ -300,50 +298,96 @@ def load_array(path: str | Path, spec: PortSpec, shape: tuple[int, ...] | None =
             path=path,
         )
     _check_readable(path)
+    return suffix
+
+
+def _fitter(
+    path: Path, suffix: str, shapes: Mapping[str, tuple[int, ...] | None]
+) -> Callable[[PortSpec], np.ndarray]:
+    """Read ``path`` once; return a function fitting its content to one input."""
+    if suffix == ".npy":
+        array = _load_npy(path)
+        return lambda spec: fit_array(array, spec, path)
+    if suffix in RAW_SUFFIXES:  # the byte size is checked before reading, so only a fit is read
+        return lambda spec: _load_raw(path, spec, shapes.get(spec.name))
+    values, rows = _read_text(path)
+    return lambda spec: _fit_text(values, rows, spec, shapes.get(spec.name), path.name)
+
+
+def fit_file(
+    path: str | Path,
+    specs: tuple[PortSpec, ...],
+    shapes: Mapping[str, tuple[int, ...] | None] | None = None,
+    *,
+    first: bool = False,
+) -> dict[str, np.ndarray]:
+    """Read a non-picture file once and fit it to each input in turn: name -> tensor for the inputs it fits.
+
+    With ``first``, stop at the first input it fits (a drop on the window goes there). An ``.npz`` fills
+    inputs by array name, then by order. ``shapes`` holds the chosen shapes of dynamic inputs (raw and text
+    files need one); an array whose shape fits a dynamic input's partial shape sets it. When the file fits
+    no input, the :class:`InputError` says why for each.
+    """
+    path = Path(path)
+    shapes = shapes or {}
     try:
-        if suffix == ".npy":
-            return fit_array(_load_npy(path), spec, path)
+        suffix = _check_suffix(path)
         if suffix == ".npz":
-            arrays = read_npz(path)
-            key = next((k for k in (spec.name, *spec.names) if k in arrays), None)
-            if key is None and len(arrays) == 1:
-                key = next(iter(arrays))
-            if key is None:
-                raise InputError(
-                    f"{path.name} holds arrays {', '.join(arrays)}; none is named {spec.name}.", path=path
-                )
-            return fit_array(arrays[key], spec, path, f"{path.name}[{key!r}]")
-        if suffix in RAW_SUFFIXES:
-            return _load_raw(path, spec, shape)
-        return _load_text(path, spec, shape)
+            return match_npz(path, specs)
+        fit = _fitter(path, suffix, shapes)
+        fits: dict[str, np.ndarray] = {}
+        problems: list[str] = []
+        for spec in specs:
+            try:
+                fits[spec.name] = fit(spec)
+            except InputError as exc:
+                if len(specs) == 1:
+                    raise
+                problems.append(exc.message)
+                continue
+            if first:
+                break
     except PermissionError:
         raise InputError(f"{path.name} cannot be read: permission denied.", path=path) from None
     except OSError as exc:
         raise InputError(f"{path.name} cannot be read: {exc.strerror or exc}.", path=path) from None
+    if not fits:
+        raise InputError(f"{path.name} fits none of the inputs: " + " ".join(problems), path=path)
+    return fits
+
+
+def load_array(path: str | Path, spec: PortSpec, shape: tuple[int, ...] | None = None) -> np.ndarray:
+    """A non-image file (``.npy``, ``.npz``, ``.bin``/``.raw``, ``.csv``/``.txt``) as a tensor for ``spec``.
+
+    ``shape`` is the chosen shape of a dynamic input (raw and text files need one); an ``.npy`` whose
+    shape fits the partial shape is taken as it is, and sets the input's shape. An ``.npz`` gives the
+    array named like the input, or its only array.
+    """
+    path = Path(path)
+    if path.suffix.lower() == ".npz":
+        _check_suffix(path)
+        arrays = read_npz(path)
+        key = next((k for k in (spec.name, *spec.names) if k in arrays), None)
+        if key is None and len(arrays) == 1:
+            key = next(iter(arrays))
+        if key is None:
+            raise InputError(f"{path.name} holds arrays {', '.join(arrays)}; none is named {spec.name}.", path=path)
+        return fit_array(arrays[key], spec, path, f"{path.name}[{key!r}]")
+    return fit_file(path, (spec,), {spec.name: shape})[spec.name]
 
 
 def inputs_for_file(
-    path: str | Path, specs: tuple[PortSpec, ...], shapes: Mapping[str, tuple[int, ...]] | None = None
+    path: str | Path, specs: tuple[PortSpec, ...], shapes: Mapping[str, tuple[int, ...] | None] | None = None
 ) -> list[str]:
-    """Names of the inputs a (non-image) file fits, best first; for an ``.npz``, every input it fills."""
+    """Names of the inputs a file fits, in input order: pictures go to image-like inputs; an ``.npz`` to
+    every input it fills."""
     path = Path(path)
-    shapes = shapes or {}
     if path.suffix.lower() in IMAGE_SUFFIXES:
         return image_inputs(specs)
-    if path.suffix.lower() == ".npz":
-        try:
-            matched = match_npz(path, specs)
-        except InputError:
-            return []
-        return [s.name for s in specs if s.name in matched]
-    fits = []
-    for spec in specs:
-        try:
-            load_array(path, spec, shapes.get(spec.name))
-        except InputError:
-            continue
-        fits.append(spec.name)
-    return fits
+    try:
+        return list(fit_file(path, specs, shapes))
+    except InputError:
+        return []
 
 
 # -- images -----------------------------------------------------------------------------------

@@ -61,7 +61,6 @@ from ovexplorer.ui.inputs_table import (
     COL_SHAPE,
     COL_SOURCE,
     COL_TYPE,
-    THUMB,
     InputsTable,
     dropped_paths,
 )
@@ -372,11 +371,8 @@ class RunPanel(QWidget):
         if isinstance(shape_edit, QLineEdit):
             shape_edit.setText(",".join(str(d) for d in row.shape) if row.shape else "")
         preview = self.table.item(i, COL_PREVIEW)
-        if row.image is not None and row.source.kind == "file":
-            pixmap = QPixmap.fromImage(array_to_image(row.image)).scaled(
-                THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
-            )
-            preview.setIcon(QIcon(pixmap))
+        if row.thumbnail is not None and row.source.kind == "file":
+            preview.setIcon(QIcon(QPixmap.fromImage(array_to_image(row.thumbnail))))
             preview.setToolTip(row.source.path)
         else:
             preview.setIcon(QIcon())
@@ -621,7 +617,7 @@ class RunPanel(QWidget):
             source = InputSource(kind="file", path=str(d.path), preprocess=row.source.preprocess,
                                  distribution=row.source.distribution, seed=row.source.seed,
                                  low=row.source.low, high=row.source.high)
-            self._set_source(i, source, shape=shape, tensor=d.tensor, image=d.image)
+            self._set_source(i, source, shape=shape, tensor=d.tensor, image=d.image, thumbnail=d.thumbnail)
         names = ", ".join(d.name for d in decoded)
         self.show_message(f"{decoded[0].path.name} → {names}", error=False)
 

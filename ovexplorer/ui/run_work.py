@@ -16,16 +16,18 @@ from ovexplorer.core.errors import InputError
 from ovexplorer.core.inputs import (
     IMAGE_SUFFIXES,
     InputSource,
+    fit_file,
     image_inputs,
     load_array,
     make_tensor,
-    match_npz,
     preprocess_image,
+    resize_image,
 )
 from ovexplorer.core.outputs import OutputStats, statistics
 from ovexplorer.core.ports import PortSpec
 from ovexplorer.core.session import CompiledSession, CompileOptions, InferResult, compile_session
 from ovexplorer.ui.image_decode import decode_image
+from ovexplorer.ui.inputs_table import THUMB
 
 
 @dataclass
@@ -37,6 +39,7 @@ class InputRow:
     shape: tuple[int, ...] | None = None  # chosen shape of a dynamic input
     tensor: np.ndarray | None = None  # a decoded non-picture file
     image: np.ndarray | None = None  # a decoded picture (H x W x 3 uint8 RGB)
+    thumbnail: np.ndarray | None = None  # its preview, made in the worker
 
     @property
     def current_shape(self) -> tuple[int, ...] | None:
@@ -51,6 +54,7 @@ class Decoded:
     path: Path
     tensor: np.ndarray | None
     image: np.ndarray | None
+    thumbnail: np.ndarray | None = None  # a small uint8 copy of a picture, for the row's preview
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +67,14 @@ class RunOutcome:
     compiled: bool
     inputs: dict[str, np.ndarray]
     stats: dict[str, OutputStats] = field(default_factory=dict)
+
+
+def thumbnail(image: np.ndarray, size: int) -> np.ndarray:
+    """A picture shrunk to fit ``size`` x ``size`` (aspect kept), as uint8."""
+    h, w = image.shape[:2]
+    scale = min(1.0, size / max(h, w))
+    small = resize_image(image, max(1, round(h * scale)), max(1, round(w * scale)))
+    return np.clip(np.rint(small), 0, 255).astype(np.uint8)
 
 
 def decode_file(
@@ -88,21 +100,12 @@ def decode_file(
         image = decode_image(path)
         row = by_name[names[0]]
         tensor = preprocess_image(image, row.spec, row.shape, row.source.preprocess, path.name)
-        return [Decoded(names[0], path, tensor, image)]
-    if suffix == ".npz" and target is None:
-        return [Decoded(n, path, a, None) for n, a in match_npz(path, specs).items()]
+        return [Decoded(names[0], path, tensor, image, thumbnail(image, THUMB))]
     if target is not None:
         row = by_name[target]
         return [Decoded(target, path, load_array(path, row.spec, row.shape), None)]
-    problems = []
-    for row in rows:
-        try:
-            return [Decoded(row.spec.name, path, load_array(path, row.spec, row.shape), None)]
-        except InputError as exc:
-            if len(rows) == 1:
-                raise
-            problems.append(exc.message)
-    raise InputError(f"{path.name} fits none of the inputs: " + " ".join(problems), path=path)
+    shapes = {r.spec.name: r.shape for r in rows}
+    return [Decoded(name, path, tensor, None) for name, tensor in fit_file(path, specs, shapes, first=True).items()]
 
 
 def run_model(
