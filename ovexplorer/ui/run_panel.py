@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QProgressBar,
     QPushButton,
     QSpinBox,
@@ -763,12 +764,6 @@ class RunPanel(QWidget):
         return dialog
 
 
-def _menu(parent: QWidget, title: str) -> Any:
-    from PySide6.QtWidgets import QMenu
-
-    return QMenu(title, parent)
-
-
 def install_run_panel(window: Any) -> RunPanel:
     """Add the device picker to the window's toolbar, the Run tab, the Run menu, and the drop hook."""
     picker = DevicePicker(window, window.runner)
@@ -779,8 +774,11 @@ def install_run_panel(window: Any) -> RunPanel:
     window.add_panel(panel, "Run")
     window.toolbar.addAction(panel.run_action)
     bar = window.menuBar()
-    help_action = bar.actions()[-1] if bar.actions() else None
-    menu = bar.insertMenu(help_action, _menu(window, "&Run")).menu() if help_action else bar.addMenu("&Run")
+    menu = QMenu("&Run", window)
+    if bar.actions():
+        bar.insertMenu(bar.actions()[-1], menu)  # before Help
+    else:
+        bar.addMenu(menu)
     for action in (panel.run_action, panel.compile_action, panel.properties_action):
         menu.addAction(action)
     window.extra_drop_handlers.append(panel.handle_window_drop)
