@@ -307,3 +307,22 @@ def test_file_source_from_the_dialog_and_txt_numbers(qtbot, window: MainWindow, 
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: ("", ""))  # cancelled: nothing changes
     panel.open_button.click()
     assert panel.rows[0].source.path == str(txt)
+
+
+def test_new_shape_rereads_a_raw_file_or_changes_nothing(qtbot, window: MainWindow, dynamic: Path,
+                                                         tmp_path: Path) -> None:
+    panel = open_in(qtbot, window, dynamic)
+    panel.set_shape("data", "2,3")
+    raw = tmp_path / "six.raw"
+    np.arange(6, dtype=np.float32).tofile(raw)
+    drop_on_row(qtbot, panel, 0, raw)
+    assert panel.rows[0].tensor.shape == (2, 3) and panel.shape_edit(0).text() == "2,3"
+    with qtbot.waitSignal(panel.failed, timeout=20000):
+        panel.set_shape("data", "1,3")  # the file is read again for [1,3]: 24 bytes do not fit
+    qtbot.waitUntil(lambda: panel._loads == 0, timeout=20000)
+    assert "six.raw holds 24 bytes; input data expects [1,3] f32 = 12 bytes" in panel.message.text()
+    assert panel.rows[0].tensor.shape == (2, 3) and panel.shape_edit(0).text() == "2,3"  # nothing changed
+    assert panel.rows[0].source.path == str(raw)
+    panel.set_values("ids", "0, 0")
+    run(qtbot, panel)
+    assert panel.outputs.result.outputs["doubled"].tolist() == [[0.0, 2.0, 4.0], [6.0, 8.0, 10.0]]

@@ -457,7 +457,7 @@ class RunPanel(QWidget):
             return False
         self.clear_message()
         shape = tuple(array.shape) if not row.spec.is_static else row.shape
-        self._set_source(i, InputSource(kind="values", text=text, preprocess=row.source.preprocess), shape=shape)
+        self._set_source(i, replace(row.source, kind="values", text=text), shape=shape)
         return True
 
     def _shape_edited(self, i: int, text: str) -> None:
@@ -485,10 +485,12 @@ class RunPanel(QWidget):
             self._refresh_row(i)
             return False
         self.clear_message()
-        keep_file = row.source.kind == "file" and row.tensor is not None and tuple(row.tensor.shape) == dims
-        self.rows[i] = replace(row, shape=dims, tensor=row.tensor if keep_file or row.source.is_image else None)
-        if row.source.kind == "file" and not keep_file and not row.source.is_image:
-            self.rows[i] = replace(self.rows[i], source=InputSource(kind="random"))
+        if row.source.kind == "file" and not row.source.is_image:
+            # the file is read again for this shape; if it does not fit, the message says why and nothing changes
+            self._refresh_row(i)
+            self.load_file(row.source.path, name, shape=dims)
+            return True
+        self.rows[i] = replace(row, shape=dims)
         self._refresh_row(i)
         self.inputs_changed.emit(name)
         return True
@@ -579,8 +581,11 @@ class RunPanel(QWidget):
         for path in paths:
             self.load_file(path, target)
 
-    def load_file(self, path: str | Path, target: str | None = None) -> Task | None:
-        """Decode ``path`` (in a worker) for input ``target``, or for the input(s) it fits when None."""
+    def load_file(
+        self, path: str | Path, target: str | None = None, shape: tuple[int, ...] | None = None
+    ) -> Task | None:
+        """Decode ``path`` (in a worker) for input ``target`` (at ``shape`` when given, for a dynamic input),
+        or for the input(s) it fits when ``target`` is None."""
         if self.document is None:
             return None
         path = Path(path)
@@ -590,7 +595,7 @@ class RunPanel(QWidget):
                 ".csv, .txt or a PNG/JPEG/BMP picture."
             )
             return None
-        rows = list(self.rows)
+        rows = [replace(r, shape=shape) if shape and r.spec.name == target else r for r in self.rows]
         doc = self.document
         self._loads += 1
         self._set_busy(True, f"Reading {path.name}…")
