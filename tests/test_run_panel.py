@@ -278,6 +278,8 @@ def test_device_picker_is_remembered_and_properties_dialog(qtbot, window: MainWi
     again = DevicePicker()
     qtbot.addWidget(again)
     assert again.current_device() == "AUTO"
+    qtbot.waitUntil(lambda: bool(again.devices), timeout=20000)
+    assert again.current_device() == "AUTO"  # still AUTO once the list is read
     picker.setCurrentIndex(picker.findData("CPU"))
     dialog = window.run_panel.show_device_properties()
     qtbot.waitUntil(lambda: bool(dialog.properties), timeout=20000)
