@@ -7,7 +7,6 @@ checked against an input without touching OpenVINO objects.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from math import prod
 
 import numpy as np
 import openvino as ov
@@ -104,10 +103,6 @@ def model_inputs(model: ov.Model) -> tuple[PortSpec, ...]:
     return port_specs(list(model.inputs), "input")
 
 
-def model_outputs(model: ov.Model) -> tuple[PortSpec, ...]:
-    return port_specs(list(model.outputs), "output")
-
-
 def find_port(specs: tuple[PortSpec, ...], name: str) -> PortSpec | None:
     """The port called ``name`` (its chosen name first, then any of its tensor names)."""
     return next((s for s in specs if s.name == name), None) or next((s for s in specs if name in s.names), None)
@@ -152,7 +147,3 @@ def dtype_misfit(spec: PortSpec, dtype: np.dtype) -> str:
     if src.kind in ok:
         return ""
     return f"{spec.name} expects {spec.element_type} ({target.name}) values, not {src.name}"
-
-
-def element_count(shape: tuple[int, ...]) -> int:
-    return int(prod(shape))

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from ovexplorer.core.document import ModelDocument
 from ovexplorer.core.errors import InputError, OvexplorerError
 from ovexplorer.core.inputs import (
+    DISTRIBUTIONS,
     INPUT_SUFFIXES,
     ImagePreprocess,
     InputSource,
@@ -234,7 +235,7 @@ class RunPanel(QWidget):
         editor = QWidget(parent)
         self.random_box = QGroupBox("Random data", editor)
         self.dist_combo = QComboBox(self.random_box)
-        self.dist_combo.addItems(["uniform", "normal"])
+        self.dist_combo.addItems(list(DISTRIBUTIONS))
         self.seed_spin = QSpinBox(self.random_box)
         self.seed_spin.setRange(0, 999_999)
         self.low_spin = QDoubleSpinBox(self.random_box)
