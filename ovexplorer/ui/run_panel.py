@@ -265,16 +265,22 @@ class RunPanel(QWidget):
         self.layout_combo.addItems(["auto", "NCHW", "NHWC", "CHW", "HWC"])
         self.mean_edit = QLineEdit(self.image_box)
         self.scale_edit = QLineEdit(self.image_box)
-        for edit, tip in ((self.mean_edit, "mean per channel, subtracted"), (self.scale_edit, "scale per channel, "
-                                                                                              "divides")):
+        tips = ((self.mean_edit, "Mean per channel (R, G, B), subtracted"),
+                (self.scale_edit, "Scale per channel (R, G, B), divides after the mean"))
+        for edit, tip in tips:
             edit.setToolTip(tip)
-            edit.setMaximumWidth(130)
+            edit.setMinimumWidth(90)
+            edit.setMaximumWidth(140)
             edit.editingFinished.connect(self._preprocess_edited)
-        image_layout = QHBoxLayout(self.image_box)
-        for w in (self.resize_check, self.order_combo, QLabel("Layout", self.image_box), self.layout_combo,
-                  QLabel("Mean", self.image_box), self.mean_edit, QLabel("Scale", self.image_box), self.scale_edit):
-            image_layout.addWidget(w)
-        image_layout.addStretch(1)
+        image_layout = QGridLayout(self.image_box)
+        image_layout.addWidget(self.resize_check, 0, 0)
+        image_layout.addWidget(self.order_combo, 0, 1)
+        image_layout.addWidget(QLabel("Layout", self.image_box), 0, 2)
+        image_layout.addWidget(self.layout_combo, 0, 3)
+        image_layout.addWidget(QLabel("Mean", self.image_box), 1, 0)
+        image_layout.addWidget(self.mean_edit, 1, 1)
+        image_layout.addWidget(QLabel("Scale", self.image_box), 1, 2)
+        image_layout.addWidget(self.scale_edit, 1, 3)
         self.resize_check.toggled.connect(self._preprocess_edited)
         self.order_combo.currentIndexChanged.connect(self._preprocess_edited)
         self.layout_combo.currentIndexChanged.connect(self._preprocess_edited)
