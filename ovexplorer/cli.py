@@ -11,7 +11,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 
-from ovexplorer import __version__
+from ovexplorer import __version__, cli_devices, cli_run
 from ovexplorer.cli_stats import add_parser as _add_stats
 from ovexplorer.core.errors import OvexplorerError
 
@@ -44,6 +44,8 @@ def _add_info(sub: argparse._SubParsersAction) -> Callable[[argparse.Namespace],
 COMMANDS: dict[str, Callable[[argparse._SubParsersAction], Callable[[argparse.Namespace], int]]] = {
     "info": _add_info,
     "stats": _add_stats,
+    "devices": cli_devices.add_parser,
+    "run": cli_run.add_parser,
 }
 
 

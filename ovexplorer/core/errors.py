@@ -82,3 +82,11 @@ class Cancelled(OvexplorerError):
 
     def __init__(self, message: str = "Cancelled") -> None:
         super().__init__(message)
+
+
+class DeviceError(OvexplorerError):
+    """A device could not be queried, or could not compile the model; the device's own text is in ``detail``."""
+
+
+class InputError(OvexplorerError):
+    """A file or typed value does not fit a model input; the message says what was expected and what was found."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -22,6 +23,7 @@ from ovexplorer.core.document import MODEL_SUFFIXES, ModelDocument, open_model, 
 from ovexplorer.core.errors import OvexplorerError
 from ovexplorer.ui.file_watch import ModelFileWatcher
 from ovexplorer.ui.graph_panel import install_graph_panel
+from ovexplorer.ui.run_panel import install_run_panel
 from ovexplorer.ui.summary_panel import SummaryPanel
 from ovexplorer.ui.weights_panel import WeightsPanel
 from ovexplorer.ui.workers import Task, TaskRunner
@@ -57,6 +59,8 @@ class MainWindow(QMainWindow):
         self._load_task: Task | None = None
         self.error_box: QMessageBox | None = None
         self.panels: list[Panel] = []
+        #: ``handler(paths, drop) -> bool``: takes dropped files that are not models (``drop=False``: would it?).
+        self.extra_drop_handlers: list[Callable[[list[Path], bool], bool]] = []
 
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
@@ -69,6 +73,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_actions()
         self._build_menus()
+        install_run_panel(self)
         self.document_changed.connect(self._update_title)
         self.graph_panel, self.inspector = install_graph_panel(self)
         self.file_watcher = ModelFileWatcher(self)  # "model.xml changed on disk — Reload"
@@ -305,13 +310,25 @@ class MainWindow(QMainWindow):
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
         return [p for p in paths if p.suffix.lower() in (*MODEL_SUFFIXES, ".bin")]
 
+    def _extra_drop(self, event: QDragEnterEvent | QDropEvent, drop: bool) -> bool:
+        """Files that are not models (a .bin counts as one only beside its .xml) go to the extra handlers."""
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        models = [p for p in paths if p.suffix.lower() in MODEL_SUFFIXES or (
+            p.suffix.lower() == ".bin" and p.with_suffix(".xml").is_file())]
+        if not paths or models:
+            return False
+        return any(handler(paths, drop) for handler in self.extra_drop_handlers)
+
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if self._model_paths(event):
+        if self._model_paths(event) or self._extra_drop(event, False):
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dropEvent(self, event: QDropEvent) -> None:
+        if self._extra_drop(event, True):
+            event.acceptProposedAction()
+            return
         paths = self._model_paths(event)
         if paths:
             event.acceptProposedAction()
