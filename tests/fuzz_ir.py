@@ -1,0 +1,682 @@
+"""Loader fuzzing: seed IRs built in code, seeded mutators, and a runner that opens each case in a child process.
+
+A case is reproducible from its seed alone: ``python tests/fuzz_ir.py --seed 1234 --out /tmp/case`` writes
+the mutated ``case.xml``/``case.bin`` and prints what was done. The runner (:func:`run_cases`) feeds cases to
+long-lived worker processes (``python tests/fuzz_ir.py --worker``) that call ``open_model`` then ``summarize``
+and report one JSON line per case, so a native crash or a hang costs one worker, names the case that
+caused it, and the runner goes on with a fresh worker.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import random
+import re
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+#: A case may take this long (seconds) in its worker before it counts as a hang.
+CASE_TIMEOUT_S = 20.0
+#: A case may grow the worker's peak resident memory by this much before it counts as a memory blow-up.
+MAX_RSS_GROWTH = 512 * 1024 * 1024
+#: Address-space limit of a worker, so a runaway allocation fails there instead of hurting the machine.
+WORKER_ADDRESS_SPACE = 16 * 1024**3
+
+
+# -- seed models ---------------------------------------------------------------------------------------------------
+def _save(model, folder: Path, name: str) -> tuple[bytes, bytes]:
+    import openvino as ov
+
+    path = folder / f"{name}.xml"
+    ov.save_model(model, str(path), compress_to_fp16=False)
+    bin_path = path.with_suffix(".bin")
+    return path.read_bytes(), bin_path.read_bytes() if bin_path.exists() else b""
+
+
+def _constants_model():
+    """A model with constants of several element types, each converted to f32 and added to the input."""
+    import numpy as np
+    import openvino as ov
+    import openvino.opset13 as ops
+
+    x = ops.parameter([2, 3], ov.Type.f32, name="x")
+    acc = x
+    values = [1, 0, 1, 0, 1, 1]
+    for etype in ("f32", "f16", "bf16", "f64", "i8", "u8", "i32", "i64", "u4", "i4", "u1", "nf4", "boolean"):
+        const = ov.op.Constant(getattr(ov.Type, etype), ov.Shape([2, 3]), values)
+        const.set_friendly_name(f"const_{etype}")
+        acc = ops.add(acc, ops.convert(const, ov.Type.f32), name=f"add_{etype}")
+    shape = ops.constant(np.array([3, 2], dtype=np.int64), name="new_shape")
+    y = ops.reshape(acc, shape, special_zero=False, name="reshape")
+    return ov.Model([ops.result(y, name="y")], [x], "constants")
+
+
+def seed_models(folder: Path) -> dict[str, tuple[bytes, bytes]]:
+    """The valid IRs every case starts from: name -> (xml bytes, bin bytes)."""
+    sys.path.insert(0, str(HERE))
+    from models import make_if_ir, tiny_model
+
+    folder.mkdir(parents=True, exist_ok=True)
+    seeds = {"tiny_conv": _save(tiny_model(), folder, "tiny_conv"), "constants": _save(_constants_model(), folder,
+                                                                                         "constants")}
+    if_xml = make_if_ir(folder / "if_model.xml")
+    seeds["if_model"] = (if_xml.read_bytes(), if_xml.with_suffix(".bin").read_bytes()
+                         if if_xml.with_suffix(".bin").exists() else b"")
+    return seeds
+
+
+# -- mutators ------------------------------------------------------------------------------------------------------
+@dataclass
+class Case:
+    """One mutated IR: the bytes of its two files and what was done to them."""
+
+    seed: int
+    base: str
+    xml: bytes
+    bin: bytes
+    steps: list[str] = field(default_factory=list)
+
+    @property
+    def description(self) -> str:
+        return f"seed {self.seed} ({self.base}): " + "; ".join(self.steps)
+
+
+BAD_NUMBERS = (
+    "-1", "-5", "0", "-2147483649", "2147483648", "4294967296", "9223372036854775807", "9223372036854775808",
+    "18446744073709551616", "1000000000000", "1e12", "abc", "", " ", "nan", "inf", "1.5", "0x10", "1,2,-3",
+    "?", "-", "..", "1..", "9999999999999999999999999999", "٣", "\t7",
+)
+BAD_TYPES = ("foo", "", "f32 ", "F32", "dynamic", "undefined", "string", "u1", "u4", "i4", "nf4", "f8e4m3", "bf16",
+             "boolean", "i64", "f64", "u64", "f4e2m1", "f8e8m0", "u3", "u6")
+BAD_SHAPES = ("-5", "", "?", "...", "-1", "1,-2", "0", "0,0", "1000000,1000000", "1000000000000", "a,b",
+              "1,,2", "1..-3", "2147483648", "18446744073709551615", "3..1", " , ")
+
+BILLION_LAUGHS = (
+    '<!DOCTYPE net [<!ENTITY a "aaaaaaaaaa">' +
+    "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9)) + "]>\n"
+)
+EXTERNAL_ENTITY = '<!DOCTYPE net [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+PARAMETER_ENTITY = '<!DOCTYPE net [<!ENTITY % p SYSTEM "http://127.0.0.1:9/evil.dtd"> %p;]>\n'
+
+
+def _all_layers(root: ET.Element) -> list[tuple[ET.Element, ET.Element]]:
+    """(layers element, layer) pairs in the net and every nested body."""
+    return [(layers, layer) for layers in root.iter("layers") for layer in list(layers)]
+
+
+def _all_edges(root: ET.Element) -> list[tuple[ET.Element, ET.Element]]:
+    return [(edges, edge) for edges in root.iter("edges") for edge in list(edges)]
+
+
+def _parse(case: Case) -> ET.Element | None:
+    try:
+        return ET.fromstring(case.xml)
+    except ET.ParseError:
+        return None
+
+
+def _serialize(case: Case, root: ET.Element) -> None:
+    case.xml = b'<?xml version="1.0"?>\n' + ET.tostring(root)
+
+
+def _tree_mutation(fn: Callable[[random.Random, Case, ET.Element], str | None]):
+    def mutate(rng: random.Random, case: Case) -> str | None:
+        root = _parse(case)
+        if root is None:
+            return None
+        try:
+            step = fn(rng, case, root)
+        except IndexError:  # nothing to mutate (an earlier step removed every layer, edge...)
+            return None
+        if step is not None:
+            _serialize(case, root)
+        return step
+
+    mutate.__name__ = fn.__name__
+    return mutate
+
+
+@_tree_mutation
+def delete_layer(rng, case, root):
+    pairs = _all_layers(root)
+    layers, layer = rng.choice(pairs)
+    layers.remove(layer)
+    return f"delete layer {layer.get('id')} ({layer.get('type')})"
+
+
+@_tree_mutation
+def duplicate_layer(rng, case, root):
+    layers, layer = rng.choice(_all_layers(root))
+    clone = copy.deepcopy(layer)
+    keep_id = rng.random() < 0.5
+    if not keep_id:
+        clone.set("id", str(max(int(x.get("id", "0")) if x.get("id", "").isdigit() else 0 for x in layers) + 1))
+    layers.append(clone)
+    return f"duplicate layer {layer.get('id')} ({layer.get('type')}) as id {clone.get('id')}"
+
+
+@_tree_mutation
+def delete_edge(rng, case, root):
+    pairs = _all_edges(root)
+    if not pairs:
+        return None
+    edges, edge = rng.choice(pairs)
+    edges.remove(edge)
+    return f"delete edge {dict(edge.attrib)}"
+
+
+@_tree_mutation
+def duplicate_edge(rng, case, root):
+    pairs = _all_edges(root)
+    if not pairs:
+        return None
+    edges, edge = rng.choice(pairs)
+    edges.append(copy.deepcopy(edge))
+    return f"duplicate edge {dict(edge.attrib)}"
+
+
+@_tree_mutation
+def add_random_edge(rng, case, root):
+    """An edge between random existing ports: cycles, self-loops, a second edge into a used input port."""
+    edges_el = root.find("edges")
+    layers_el = root.find("layers")
+    if edges_el is None or layers_el is None or not len(layers_el):
+        return None
+    src, dst = rng.choice(list(layers_el)), rng.choice(list(layers_el))
+    outs = [p.get("id") for p in src.findall("output/port")] or ["0"]
+    ins = [p.get("id") for p in dst.findall("input/port")] or ["0"]
+    attrib = {"from-layer": src.get("id", "0"), "from-port": rng.choice(outs), "to-layer": dst.get("id", "0"),
+              "to-port": rng.choice(ins)}
+    ET.SubElement(edges_el, "edge", attrib)
+    return f"add edge {attrib}"
+
+
+@_tree_mutation
+def reverse_edge(rng, case, root):
+    """Swap an edge's ends, usually making a cycle."""
+    pairs = _all_edges(root)
+    if not pairs:
+        return None
+    _, edge = rng.choice(pairs)
+    a, b = edge.get("from-layer"), edge.get("to-layer")
+    edge.set("from-layer", b or "")
+    edge.set("to-layer", a or "")
+    return f"reverse edge {a}->{b}"
+
+
+@_tree_mutation
+def corrupt_attribute(rng, case, root):
+    """Any attribute anywhere (ids, ports, data, port maps, edges) gets a bad number or text."""
+    elements = [e for e in root.iter() if e.attrib]
+    el = rng.choice(elements)
+    key = rng.choice(sorted(el.attrib))
+    value = rng.choice(BAD_NUMBERS + BAD_SHAPES)
+    el.set(key, value)
+    return f"<{el.tag}> {key}={value!r}"
+
+
+@_tree_mutation
+def corrupt_dim(rng, case, root):
+    dims = list(root.iter("dim"))
+    if not dims:
+        return None
+    dim = rng.choice(dims)
+    dim.text = rng.choice(BAD_NUMBERS)
+    return f"<dim> = {dim.text!r}"
+
+
+@_tree_mutation
+def corrupt_element_type(rng, case, root):
+    datas = [d for d in root.iter("data") if "element_type" in d.attrib or "destination_type" in d.attrib]
+    if not datas:
+        return None
+    data = rng.choice(datas)
+    key = "element_type" if "element_type" in data.attrib else "destination_type"
+    data.set(key, rng.choice(BAD_TYPES))
+    return f"{key}={data.get(key)!r}"
+
+
+@_tree_mutation
+def corrupt_shape(rng, case, root):
+    datas = [d for d in root.iter("data") if "shape" in d.attrib]
+    if not datas:
+        return None
+    data = rng.choice(datas)
+    data.set("shape", rng.choice(BAD_SHAPES))
+    return f"shape={data.get('shape')!r}"
+
+
+@_tree_mutation
+def corrupt_weights_range(rng, case, root):
+    """A Const's offset/size past the .bin, negative, huge, or not matching its shape."""
+    datas = [d for d in root.iter("data") if "offset" in d.attrib]
+    if not datas:
+        return None
+    data = rng.choice(datas)
+    size = len(case.bin)
+    key = rng.choice(("offset", "size"))
+    value = rng.choice((str(size), str(size + 1), str(size * 2), "-1", "-4096", str(2**63 - 1), str(2**64),
+                        str(2**62), "1", "0", "7", "abc", ""))
+    data.set(key, value)
+    return f"const {key}={value}"
+
+
+@_tree_mutation
+def huge_const_shape(rng, case, root):
+    """A Const whose shape claims 10^12+ elements while its size stays small."""
+    datas = [d for d in root.iter("data") if "offset" in d.attrib]
+    if not datas:
+        return None
+    data = rng.choice(datas)
+    shape = rng.choice(("1000000,1000000", "1000000000000", "4294967296", "65536,65536,65536", "2,-1"))
+    data.set("shape", shape)
+    if rng.random() < 0.5:
+        data.set("size", str(rng.choice((4 * 10**12, 2**40, 2**63 - 1))))
+    return f"const shape={shape} size={data.get('size')}"
+
+
+@_tree_mutation
+def change_type(rng, case, root):
+    _, layer = rng.choice(_all_layers(root))
+    others = sorted({x.get("type", "") for _, x in _all_layers(root)})
+    new = rng.choice([*others, "FancyNewOp", "", "Loop", "If", "TensorIterator", "Parameter", "Result", "Const"])
+    layer.set("type", new)
+    return f"layer {layer.get('id')} type={new!r}"
+
+
+@_tree_mutation
+def change_opset(rng, case, root):
+    _, layer = rng.choice(_all_layers(root))
+    new = rng.choice(("opset99", "", "foo", "opset0", "opset1", "opset8", "opset13", "extension", "ie_internal_opset"))
+    layer.set("version", new)
+    return f"layer {layer.get('id')} version={new!r}"
+
+
+@_tree_mutation
+def drop_element(rng, case, root):
+    """Remove a port, a <data>, an <input>/<output>, a body, a port map..."""
+    parents = {child: parent for parent in root.iter() for child in parent}
+    candidates = [e for e in root.iter() if e is not root and e.tag in
+                  ("port", "data", "input", "output", "body", "then_body", "else_body", "port_map", "then_port_map",
+                   "else_port_map", "back_edges", "dim", "layers", "edges", "rt_info")]
+    if not candidates:
+        return None
+    el = rng.choice(candidates)
+    parents[el].remove(el)
+    return f"drop <{el.tag}>"
+
+
+@_tree_mutation
+def add_port(rng, case, root):
+    _, layer = rng.choice(_all_layers(root))
+    kind = rng.choice(("input", "output"))
+    holder = layer.find(kind)
+    if holder is None:
+        holder = ET.SubElement(layer, kind)
+    port = ET.SubElement(holder, "port", {"id": rng.choice(("0", "1", "2", "7", "-1")), "precision": "FP32"})
+    for _ in range(rng.randint(0, 3)):
+        ET.SubElement(port, "dim").text = rng.choice(("1", "2", "-1", "3"))
+    return f"layer {layer.get('id')}: extra {kind} port {port.get('id')}"
+
+
+@_tree_mutation
+def swap_version(rng, case, root):
+    version = rng.choice(("0", "1", "5", "7", "9", "10", "11", "12", "99", "-1", "abc", "", "10.5", "4294967307"))
+    if rng.random() < 0.15:
+        root.attrib.pop("version", None)
+        return "net without version"
+    root.set("version", version)
+    return f"net version={version!r}"
+
+
+def deep_nesting(rng: random.Random, case: Case) -> str:
+    """Very deep element nesting inside a layer or rt_info (recursive parsers overflow their stack)."""
+    depth = rng.choice((1000, 20000, 100000))
+    anchors = [m.start() for m in re.finditer(rb"</(layer|rt_info|net|data|port)>", case.xml)]
+    at = rng.choice(anchors) if anchors else len(case.xml)
+    case.xml = case.xml[:at] + b"<a>" * depth + b"</a>" * depth + case.xml[at:]
+    return f"nest {depth} elements deep at {at}"
+
+
+@_tree_mutation
+def rename(rng, case, root):
+    _, layer = rng.choice(_all_layers(root))
+    name = rng.choice(("", "x" * 100000, "\u202e\u0000evil", "a/b/c" * 1000, "&amp;", "input", "output"))
+    name = name.replace("\u0000", "")
+    layer.set("name", name)
+    return f"layer {layer.get('id')} name of length {len(name)}"
+
+
+def truncate_xml(rng: random.Random, case: Case) -> str:
+    cut = rng.randrange(0, len(case.xml) + 1)
+    case.xml = case.xml[:cut]
+    return f"truncate xml at {cut}"
+
+
+def truncate_bin(rng: random.Random, case: Case) -> str | None:
+    if not case.bin:
+        return None
+    cut = rng.randrange(0, len(case.bin))
+    case.bin = case.bin[:cut]
+    return f"truncate bin at {cut}"
+
+
+def flip_xml_bytes(rng: random.Random, case: Case) -> str:
+    data = bytearray(case.xml)
+    n = rng.choice((1, 1, 2, 4, 16))
+    for _ in range(n):
+        i = rng.randrange(len(data))
+        data[i] = rng.randrange(256) if rng.random() < 0.5 else data[i] ^ (1 << rng.randrange(8))
+    case.xml = bytes(data)
+    return f"flip {n} xml bytes"
+
+
+def flip_bin_bytes(rng: random.Random, case: Case) -> str | None:
+    if not case.bin:
+        return None
+    data = bytearray(case.bin)
+    for _ in range(8):
+        data[rng.randrange(len(data))] = rng.randrange(256)
+    case.bin = bytes(data)
+    return "flip 8 bin bytes"
+
+
+def inject_doctype(rng: random.Random, case: Case) -> str:
+    kind, decl = rng.choice((("billion laughs", BILLION_LAUGHS), ("external entity", EXTERNAL_ENTITY),
+                             ("parameter entity", PARAMETER_ENTITY)))
+    body = case.xml.split(b"?>", 1)[1] if case.xml.startswith(b"<?xml") else case.xml
+    if rng.random() < 0.3:  # after a long comment, so the declaration is not in the first bytes
+        decl = "<!--" + "c" * 70000 + "-->\n" + decl
+    use = {"billion laughs": "&j;", "external entity": "&xxe;", "parameter entity": ""}[kind]
+    body = re.sub(rb'name="([^"]*)"', lambda m: b'name="' + use.encode() + b'"', body, count=1)
+    case.xml = b'<?xml version="1.0"?>\n' + decl.encode() + body
+    return f"inject DOCTYPE ({kind})"
+
+
+def splice_garbage(rng: random.Random, case: Case) -> str:
+    garbage = rng.choice((b"\x00" * 8, b"\xff\xfe", b"<", b"]]>", b"<![CDATA[", b"&#0;", b"&#x110000;", b"<?pi?>",
+                          "\u00e9\u4e2d".encode(), b"\xc3\x28", b"<layer>"))
+    at = rng.randrange(len(case.xml) + 1)
+    case.xml = case.xml[:at] + garbage + case.xml[at:]
+    return f"splice {garbage!r} at {at}"
+
+
+MUTATORS: tuple[Callable[[random.Random, Case], str | None], ...] = (
+    delete_layer, duplicate_layer, delete_edge, duplicate_edge, add_random_edge, reverse_edge, corrupt_attribute,
+    corrupt_dim, corrupt_element_type, corrupt_shape, corrupt_weights_range, huge_const_shape, change_type,
+    change_opset, drop_element, add_port, swap_version, rename, truncate_xml, truncate_bin, flip_xml_bytes,
+    flip_bin_bytes, inject_doctype, splice_garbage, deep_nesting,
+)
+#: Mutators that spoil the XML for every structural mutator after them; applied last.
+_BYTE_LEVEL = {truncate_xml, flip_xml_bytes, inject_doctype, splice_garbage, deep_nesting}
+
+
+def make_case(seed: int, seeds: dict[str, tuple[bytes, bytes]]) -> Case:
+    """The case of ``seed``: a seed model and 1-3 mutations, all drawn from ``random.Random(seed)``."""
+    rng = random.Random(seed)
+    base = rng.choice(sorted(seeds))
+    xml, weights = seeds[base]
+    case = Case(seed, base, xml, weights)
+    chosen = sorted((rng.choice(MUTATORS) for _ in range(rng.choice((1, 1, 2, 3)))), key=lambda m: m in _BYTE_LEVEL)
+    for mutator in chosen:
+        step = mutator(rng, case)
+        case.steps.append(step if step is not None else f"{mutator.__name__} (no-op)")
+    return case
+
+
+def write_case(case: Case, folder: Path, name: str = "case") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    xml = folder / f"{name}.xml"
+    xml.write_bytes(case.xml)
+    xml.with_suffix(".bin").write_bytes(case.bin)
+    return xml
+
+
+# -- the worker (child process) -------------------------------------------------------------------------------------
+def _peak_rss() -> int:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def worker_main(fd: int) -> None:
+    """Read case paths (one JSON line each) on stdin; answer ``S <index>`` then one JSON result line each on ``fd``.
+
+    The answers go to their own pipe, so whatever OpenVINO prints on stdout cannot garble them.
+    """
+    import resource
+
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (WORKER_ADDRESS_SPACE, WORKER_ADDRESS_SPACE))
+    except (ValueError, OSError):
+        pass
+    os.environ.setdefault("OPENVINO_TELEMETRY_DISABLE", "1")
+    from ovexplorer.core.document import open_model, shared_core
+    from ovexplorer.core.errors import ModelLoadError
+    from ovexplorer.core.summary import summarize
+
+    shared_core()
+    out = os.fdopen(fd, "w", buffering=1)
+    for line in sys.stdin:
+        job = json.loads(line)
+        out.write(f"S {job['index']}\n")
+        out.flush()
+        before = _peak_rss()
+        result: dict = {"index": job["index"]}
+        try:
+            doc = open_model(job["xml"])
+            summarize(doc)
+            result.update(outcome="loaded", ops=len(doc.graph.nodes))
+            doc.close()
+        except ModelLoadError as exc:
+            result.update(outcome="error", type=type(exc).__name__, message=exc.message,
+                          path=str(exc.path) if exc.path else "")
+        except BaseException as exc:  # noqa: BLE001 - any other exception is what the fuzzer looks for
+            import traceback
+
+            result.update(outcome="exception", type=type(exc).__name__, message=str(exc)[:500],
+                          traceback=traceback.format_exc()[-2000:])
+        result["rss_growth"] = _peak_rss() - before
+        out.write(json.dumps(result) + "\n")
+        out.flush()
+
+
+# -- the runner (parent process) ------------------------------------------------------------------------------------
+@dataclass
+class Outcome:
+    """What happened to one case: passed, or why not."""
+
+    index: int
+    label: str
+    xml: Path
+    passed: bool
+    kind: str  # loaded | error | exception | crash | hang | bad-message | memory
+    detail: str = ""
+
+
+def judge(result: dict, xml: Path) -> tuple[bool, str, str]:
+    """(passed, kind, detail) of a worker's result line."""
+    kind = result["outcome"]
+    if kind == "loaded":
+        if result.get("rss_growth", 0) > MAX_RSS_GROWTH:
+            return False, "memory", f"peak RSS grew by {result['rss_growth'] / 2**20:.0f} MiB"
+        return True, kind, f"{result.get('ops')} ops"
+    if kind == "error":
+        message = result.get("message") or ""
+        names = (xml.name, xml.with_suffix(".bin").name)
+        if not message.strip() or not any(n in message for n in names):
+            return False, "bad-message", f"{result['type']}: {message!r} does not name the file"
+        if "Exception from src" in message:
+            return False, "bad-message", f"{result['type']}: raw OpenVINO text: {message[:200]!r}"
+        if result.get("rss_growth", 0) > MAX_RSS_GROWTH:
+            return False, "memory", f"peak RSS grew by {result['rss_growth'] / 2**20:.0f} MiB before {message!r}"
+        return True, kind, f"{result['type']}: {message}"
+    return False, kind, f"{result.get('type')}: {result.get('message')}\n{result.get('traceback', '')}"
+
+
+def _worker_command(fd: int) -> list[str]:
+    return [sys.executable, str(Path(__file__).resolve()), "--worker", str(fd)]
+
+
+def _worker_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
+    env.setdefault("OPENVINO_TELEMETRY_DISABLE", "1")
+    env.setdefault("OMP_NUM_THREADS", "1")
+    return env
+
+
+def _run_queue(jobs: list[tuple[int, str, Path]], timeout: float, outcomes: list[Outcome],
+               lock: threading.Lock) -> None:
+    """Run ``jobs`` through workers, restarting a worker after each crash or hang."""
+    pending = list(jobs)
+    while pending:
+        read_fd, write_fd = os.pipe()
+        with tempfile.TemporaryFile() as errfile, os.fdopen(read_fd, "rb", buffering=0) as answers:
+            proc = subprocess.Popen(_worker_command(write_fd), stdin=subprocess.PIPE, stdout=errfile,
+                                    stderr=errfile, env=_worker_env(), text=True, bufsize=1, pass_fds=(write_fd,))
+            os.close(write_fd)
+            feeder = threading.Thread(target=_feed, args=(proc, pending), daemon=True)
+            feeder.start()
+            current: tuple[int, str, Path] | None = None
+            deadline = time.monotonic() + max(timeout, 60.0)  # the first case also pays for the imports
+            by_index = {j[0]: j for j in pending}
+            done: set[int] = set()
+            failure: Outcome | None = None
+            buffer = ""
+            while True:
+                remaining = deadline - time.monotonic()
+                ready, _, _ = select.select([answers], [], [], max(0.0, remaining))
+                if not ready:
+                    proc.kill()
+                    proc.wait()
+                    if current is not None:
+                        failure = Outcome(current[0], current[1], current[2], False, "hang",
+                                          f"no answer within {timeout:.0f} s")
+                    break
+                chunk = answers.read(65536).decode("utf-8", "replace")
+                if not chunk:
+                    code = proc.wait()
+                    if current is not None:
+                        errfile.seek(0)
+                        tail = errfile.read()[-1500:].decode("utf-8", "replace")
+                        why = f"killed by signal {signal.Signals(-code).name}" if code < 0 else f"exit code {code}"
+                        failure = Outcome(current[0], current[1], current[2], False, "crash", f"{why}\n{tail}")
+                    break
+                buffer += chunk
+                while "\n" in buffer:
+                    line, buffer = buffer.split("\n", 1)
+                    if line.startswith("S "):
+                        current = by_index[int(line[2:])]
+                        deadline = time.monotonic() + timeout
+                    elif line.startswith("{"):
+                        result = json.loads(line)
+                        job = by_index[result["index"]]
+                        passed, kind, detail = judge(result, job[2])
+                        with lock:
+                            outcomes.append(Outcome(job[0], job[1], job[2], passed, kind, detail))
+                        done.add(job[0])
+                        current = None
+                if len(done) == len(pending):
+                    feeder.join()
+                    proc.wait()
+                    break
+            if failure is None and not done:  # the worker died before its first case: give up on the rest
+                errfile.seek(0)
+                tail = errfile.read()[-1500:].decode("utf-8", "replace")
+                with lock:
+                    outcomes.extend(Outcome(j[0], j[1], j[2], False, "crash", f"worker died: {tail}") for j in pending)
+                return
+            if failure is not None:
+                with lock:
+                    outcomes.append(failure)
+                done.add(failure.index)
+            pending = [j for j in pending if j[0] not in done]
+
+
+def _feed(proc: subprocess.Popen, jobs: list[tuple[int, str, Path]]) -> None:
+    try:
+        for index, _, xml in jobs:
+            proc.stdin.write(json.dumps({"index": index, "xml": str(xml)}) + "\n")
+        proc.stdin.flush()
+        proc.stdin.close()
+    except (BrokenPipeError, OSError, ValueError):
+        pass
+
+
+def run_cases(cases: Iterable[tuple[str, Path]], *, workers: int = 2, timeout: float = CASE_TIMEOUT_S,
+              ) -> list[Outcome]:
+    """Open every ``(label, xml path)`` in worker processes; return one :class:`Outcome` per case, in order."""
+    jobs = [(i, label, path) for i, (label, path) in enumerate(cases)]
+    outcomes: list[Outcome] = []
+    lock = threading.Lock()
+    workers = max(1, min(workers, len(jobs)))
+    threads = [threading.Thread(target=_run_queue, args=(jobs[k::workers], timeout, outcomes, lock))
+               for k in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sorted(outcomes, key=lambda o: o.index)
+
+
+def fuzz(folder: Path, *, first_seed: int, max_cases: int, max_seconds: float, workers: int = 2,
+         chunk: int = 200) -> list[tuple[Case, Outcome]]:
+    """Generate and run cases ``first_seed, first_seed + 1, ...`` until ``max_cases`` or ``max_seconds``."""
+    seeds = seed_models(folder / "seeds")
+    start = time.monotonic()
+    results: list[tuple[Case, Outcome]] = []
+    seed = first_seed
+    while len(results) < max_cases and time.monotonic() - start < max_seconds:
+        batch: list[Case] = []
+        for _ in range(min(chunk, max_cases - len(results))):
+            batch.append(make_case(seed, seeds))
+            seed += 1
+        paths = [write_case(c, folder / f"c{c.seed}") for c in batch]
+        outcomes = run_cases([(c.description, p) for c, p in zip(batch, paths, strict=True)], workers=workers)
+        results.extend(zip(batch, outcomes, strict=True))
+        for c in batch:
+            for f in (folder / f"c{c.seed}").iterdir():
+                f.unlink()
+            (folder / f"c{c.seed}").rmdir()
+            c.xml = c.bin = b""  # the seed alone reproduces the case
+    return results
+
+
+def _main(argv: list[str]) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--worker", type=int, metavar="FD", help="run as a worker answering on file descriptor FD")
+    parser.add_argument("--seed", type=int, help="write the case of this seed to --out and print its steps")
+    parser.add_argument("--out", type=Path, default=Path("fuzz-case"))
+    args = parser.parse_args(argv)
+    if args.worker is not None:
+        worker_main(args.worker)
+        return 0
+    if args.seed is not None:
+        with tempfile.TemporaryDirectory() as tmp:
+            case = make_case(args.seed, seed_models(Path(tmp)))
+        path = write_case(case, args.out)
+        print(f"{path}: {case.description}")
+        return 0
+    parser.print_help()
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))
