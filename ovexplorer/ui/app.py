@@ -37,12 +37,17 @@ def run_app(argv: Sequence[str]) -> int:
     """Open the window on ``argv``'s model (or the sample) and run the event loop."""
     args = parse_args(argv)
     app = make_application()
+    from ovexplorer.ui.error_reporter import install_error_reporter
     from ovexplorer.ui.main_window import MainWindow
 
     window = MainWindow()
+    reporter = install_error_reporter(window)  # unexpected exceptions: logged, shown, the app continues
     window.show()
     window.open_path(args.model if args.model else sample_model("regression"))
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        reporter.uninstall()
 
 
 def main() -> int:
