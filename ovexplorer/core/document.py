@@ -18,6 +18,7 @@ import openvino as ov
 
 from ovexplorer.core import errors
 from ovexplorer.core.atomic import commit_files
+from ovexplorer.core.gc_pause import gc_paused
 from ovexplorer.core.graph import Graph, extract_graph
 from ovexplorer.core.ir_check import looks_like_xml, validate_ir
 from ovexplorer.core.tasks import CancelToken, ProgressFn, no_progress
@@ -140,7 +141,8 @@ def open_model(
     """Open an IR (``.xml`` + ``.bin``) or any model OpenVINO reads; raise a ``ModelLoadError`` on failure."""
     path = Path(path)
     try:
-        return _open_model(path, weights, progress, cancel)
+        with gc_paused():  # hundreds of thousands of new objects: no collection may stall the UI thread
+            return _open_model(path, weights, progress, cancel)
     except PermissionError as exc:
         raise errors.ModelLoadError(f"{Path(exc.filename or path).name} cannot be read: permission denied.",
                                     path=path) from None
