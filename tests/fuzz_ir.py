@@ -65,6 +65,37 @@ def _constants_model():
     return ov.Model([ops.result(y, name="y")], [x], "constants")
 
 
+def _loop_model():
+    """A Loop whose body adds one to its input three times (port maps and back edges to corrupt)."""
+    import numpy as np
+    import openvino as ov
+    import openvino.opset13 as ops
+
+    x = ops.parameter([1], ov.Type.f32, name="x")
+    bx = ops.parameter([1], ov.Type.f32, name="bx")
+    body = ov.Model([ops.result(ops.constant(True)), ops.result(ops.add(bx, ops.constant(np.float32([1]))))], [bx])
+    loop = ops.loop(ops.constant(np.int64(3)), ops.constant(True))
+    loop.set_friendly_name("loop")
+    loop.set_function(body)
+    loop.set_special_body_ports([-1, 0])
+    loop.set_merged_input(bx, x.output(0), body.results[1].input_value(0))
+    out = loop.get_iter_value(body.results[1].output(0), -1)
+    return ov.Model([ops.result(out, name="y")], [x], "loop_model")
+
+
+def _strings_model():
+    """A string Constant (its .bin holds a count, offsets and characters to corrupt) next to an f32 one."""
+    import numpy as np
+    import openvino as ov
+    import openvino.opset13 as ops
+
+    labels = ov.op.Constant(ov.Tensor(np.array(["circle", "square", "triangle"])))
+    labels.set_friendly_name("labels")
+    x = ops.parameter([3], ov.Type.f32, name="x")
+    y = ops.multiply(x, ops.constant(np.float32([1, 2, 3]), name="scale"), name="mul")
+    return ov.Model([ops.result(labels, name="labels_out"), ops.result(y, name="y")], [x], "strings")
+
+
 def seed_models(folder: Path) -> dict[str, tuple[bytes, bytes]]:
     """The valid IRs every case starts from: name -> (xml bytes, bin bytes)."""
     sys.path.insert(0, str(HERE))
@@ -73,6 +104,8 @@ def seed_models(folder: Path) -> dict[str, tuple[bytes, bytes]]:
     folder.mkdir(parents=True, exist_ok=True)
     seeds = {"tiny_conv": _save(tiny_model(), folder, "tiny_conv"), "constants": _save(_constants_model(), folder,
                                                                                          "constants")}
+    seeds["loop_model"] = _save(_loop_model(), folder, "loop_model")
+    seeds["strings"] = _save(_strings_model(), folder, "strings")
     if_xml = make_if_ir(folder / "if_model.xml")
     seeds["if_model"] = (if_xml.read_bytes(), if_xml.with_suffix(".bin").read_bytes()
                          if if_xml.with_suffix(".bin").exists() else b"")
@@ -398,7 +431,7 @@ def flip_bin_bytes(rng: random.Random, case: Case) -> str | None:
 def inject_doctype(rng: random.Random, case: Case) -> str:
     kind, decl = rng.choice((("billion laughs", BILLION_LAUGHS), ("external entity", EXTERNAL_ENTITY),
                              ("parameter entity", PARAMETER_ENTITY)))
-    body = case.xml.split(b"?>", 1)[1] if case.xml.startswith(b"<?xml") else case.xml
+    body = case.xml.partition(b"?>")[2] if case.xml.startswith(b"<?xml") else case.xml
     if rng.random() < 0.3:  # after a long comment, so the declaration is not in the first bytes
         decl = "<!--" + "c" * 70000 + "-->\n" + decl
     use = {"billion laughs": "&j;", "external entity": "&xxe;", "parameter entity": ""}[kind]
@@ -433,7 +466,10 @@ def make_case(seed: int, seeds: dict[str, tuple[bytes, bytes]]) -> Case:
     case = Case(seed, base, xml, weights)
     chosen = sorted((rng.choice(MUTATORS) for _ in range(rng.choice((1, 1, 2, 3)))), key=lambda m: m in _BYTE_LEVEL)
     for mutator in chosen:
-        step = mutator(rng, case)
+        try:
+            step = mutator(rng, case)
+        except (IndexError, ValueError):  # nothing left to mutate (e.g. the xml was truncated to nothing)
+            step = None
         case.steps.append(step if step is not None else f"{mutator.__name__} (no-op)")
     return case
 
