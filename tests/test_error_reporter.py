@@ -165,3 +165,19 @@ def test_recent_files_survive_a_crash(tmp_path: Path, tiny_ir: Path) -> None:
     value = QSettings(str(ini), QSettings.Format.IniFormat).value("recent_files")
     value = [value] if isinstance(value, str) else value
     assert value == [str(tiny_ir.resolve())]
+
+
+@pytest.mark.qt_no_exception_capture
+def test_failing_task_without_a_failure_handler_is_reported(qtbot, reporter: ErrorReporter) -> None:
+    from ovexplorer.ui.workers import TaskRunner
+
+    reporter.install()
+    runner = TaskRunner()
+
+    def work(progress, cancel) -> None:
+        raise ArithmeticError("statistics overflowed")
+
+    runner.start(work)
+    qtbot.waitUntil(lambda: reporter.dialog is not None and reporter.dialog.isVisible())
+    assert "ArithmeticError: statistics overflowed" in reporter.dialog.message.text()
+    assert "in work" in reporter.dialog.details.toPlainText()  # the worker's traceback is kept
