@@ -86,6 +86,9 @@ TINY_CASES: dict[str, tuple[Callable[[str], str], str]] = {
     "two edges into one input port": (_same_input_twice, "BrokenGraph"),
     'Parameter shape "-5"': (_sub('shape="1,3,8,8"', 'shape="-5"'), "BrokenGraph"),
     'element_type="foo"': (_sub('element_type="f32" />', 'element_type="foo" />'), "BrokenGraph"),
+    'Const element_type="dynamic" (an internal OpenVINO check)': (
+        _sub('<data element_type="f32" shape="4, 3, 3, 3"', '<data element_type="dynamic" shape="4, 3, 3, 3"'),
+        "BrokenGraph"),
     "huge dim": (_sub("<dim>8</dim>", "<dim>99999999999999999999</dim>"), "ModelLoadError"),
     "non-numeric dim": (_sub("<dim>8</dim>", "<dim>eight</dim>"), "ModelLoadError"),
     "IR version 12": (_sub('version="11"', 'version="12"'), "UnsupportedIrVersion"),
@@ -123,3 +126,14 @@ def test_hand_picked_bad_irs_fail_cleanly(tmp_path: Path, capsys: pytest.Capture
     for (label, _, expected), outcome in zip(cases, outcomes, strict=True):
         assert outcome.kind == "error", (label, outcome.detail)
         assert outcome.detail.startswith(f"{expected}:"), (label, outcome.detail)
+
+
+def test_openvino_text_of_only_source_locations_is_never_shown_raw(tmp_path: Path) -> None:
+    from ovexplorer.core.document import map_openvino_error
+
+    raw = ("Exception from src/inference/src/cpp/core.cpp:84:\n"
+           "Check 'm_element_type.is_static()' failed at src/inference/src/dev/make_tensor.cpp:58\n\n")
+    exc = map_openvino_error(RuntimeError(raw), tmp_path / "model.xml")
+    assert exc.message == ("OpenVINO could not read model.xml: an internal consistency check failed "
+                           "(m_element_type.is_static())")
+    assert exc.detail == raw

@@ -222,7 +222,10 @@ def _first_message(text: str) -> str:
         line = line.strip()
         if line and not _NOISE.match(line):
             return line
-    return text.strip() or "unknown error"
+    check = re.search(r"Check '(.*)' failed", text)
+    if check:  # only source locations: name the internal check, never show them
+        return f"an internal consistency check failed ({check.group(1)})"
+    return "unknown error"
 
 
 def _layer_name_of_type(path: Path, op_type: str) -> str:

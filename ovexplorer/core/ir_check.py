@@ -123,6 +123,12 @@ def _check_body(body: ET.Element, xml_path: Path, bin_path: Path | None, bin_siz
             _check_parameter_shape(layer, xml_path, where)
         if layer.get("type") == "Const":
             data = layer.find("data")
+            if data is not None and data.get("element_type") in ("dynamic", "undefined"):
+                raise BrokenGraph(
+                    f"{xml_path.name}: constant {lname!r} (layer {lid}){where} has the element type "
+                    f"{data.get('element_type')!r}; a constant's values need a concrete type (f32, i64...).",
+                    path=xml_path,
+                )
             if data is not None and data.get("offset") is not None:
                 offset, size = _parse_int(data.get("offset")), _parse_int(data.get("size"))
                 if offset is None or size is None or offset < 0 or size < 0:
