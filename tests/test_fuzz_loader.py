@@ -137,3 +137,23 @@ def test_openvino_text_of_only_source_locations_is_never_shown_raw(tmp_path: Pat
     assert exc.message == ("OpenVINO could not read model.xml: an internal consistency check failed "
                            "(m_element_type.is_static())")
     assert exc.detail == raw
+
+
+def test_deep_nesting_guard_is_needed(tmp_path: Path) -> None:
+    """Without the depth check, OpenVINO's binding crashes the process on deeply nested rt_info."""
+    import subprocess
+    import sys
+
+    xml = make_tiny_ir(tmp_path / "deep.xml")
+    xml.write_text(_deep(xml.read_text()))
+    code = (
+        "import sys, openvino as ov\n"
+        "from ovexplorer.core.graph import rt_info_dict\n"
+        "model = ov.Core().read_model(sys.argv[1])\n"
+        "rt_info_dict(model.get_rt_info())\n"
+    )
+    env = {**os.environ, "OPENVINO_TELEMETRY_DISABLE": "1"}
+    out = subprocess.run([sys.executable, "-c", code, str(xml)], capture_output=True, timeout=120, env=env)
+    if out.returncode >= 0:
+        pytest.skip("this OpenVINO no longer crashes on deep nesting; the depth check is now just a clear message")
+    assert out.returncode < 0  # killed by a signal (SIGSEGV): the reason the IR check refuses such files
