@@ -85,6 +85,7 @@ TINY_CASES: dict[str, tuple[Callable[[str], str], str]] = {
     "cycle in the edges": (_edge_cycle, "BrokenGraph"),
     "two edges into one input port": (_same_input_twice, "BrokenGraph"),
     'Parameter shape "-5"': (_sub('shape="1,3,8,8"', 'shape="-5"'), "BrokenGraph"),
+    'Parameter shape "1,3,8..2,8" (read as ?)': (_sub('shape="1,3,8,8"', 'shape="1,3,8..2,8"'), "BrokenGraph"),
     'element_type="foo"': (_sub('element_type="f32" />', 'element_type="foo" />'), "BrokenGraph"),
     'Const element_type="dynamic" (an internal OpenVINO check)': (
         _sub('<data element_type="f32" shape="4, 3, 3, 3"', '<data element_type="dynamic" shape="4, 3, 3, 3"'),

@@ -156,6 +156,19 @@ def _check_body(body: ET.Element, xml_path: Path, bin_path: Path | None, bin_siz
     _check_edges(body, ports, xml_path, where)
 
 
+def _bad_dimension(item: str) -> bool:
+    """True for a dimension OpenVINO would silently misread: a size below -1, a negative bound, low > high."""
+    if ".." not in item:
+        value = _parse_int(item.strip())
+        return value is not None and value < -1
+    low_text, _, high_text = item.partition("..")
+    low = _parse_int(low_text.strip() or "0")
+    high = _parse_int(high_text.strip()) if high_text.strip() else None
+    if (low is not None and low < 0) or (high is not None and high < 0):
+        return True
+    return low is not None and high is not None and low > high
+
+
 def _check_parameter_shape(layer: ET.Element, xml_path: Path, where: str) -> None:
     """Refuse shapes OpenVINO would silently misread (``-5`` becomes 0, ``3..1`` becomes ``?``)."""
     data = layer.find("data")
@@ -163,11 +176,7 @@ def _check_parameter_shape(layer: ET.Element, xml_path: Path, where: str) -> Non
     if not shape or shape.strip() == "...":
         return
     for item in shape.split(","):
-        bounds = [_parse_int(b) if b.strip() else 0 for b in item.split("..")] if ".." in item else [_parse_int(item)]
-        bad = any(b is not None and b < (0 if len(bounds) > 1 else -1) for b in bounds) or (
-            len(bounds) == 2 and item.split("..")[1].strip() and None not in bounds and bounds[0] > bounds[1]
-        )
-        if bad:
+        if _bad_dimension(item):
             raise BrokenGraph(
                 f"{xml_path.name}: input {layer.get('name', '')!r} (layer {layer.get('id')}){where} has the shape "
                 f"{shape!r}, whose dimension {item.strip()!r} is not a size (a size is a number >= 0, -1 or ? for "
