@@ -1,40 +1,26 @@
-"""Loader fuzzing: seed IRs built in code, seeded mutators, and a runner that opens each case in a child process.
+"""Loader fuzzing: seed IRs built in code, seeded mutators, and the target that opens one case.
 
 A case is reproducible from its seed alone: ``python tests/fuzz_ir.py --seed 1234 --out /tmp/case`` writes
-the mutated ``case.xml``/``case.bin`` and prints what was done. The runner (:func:`run_cases`) feeds cases to
-long-lived worker processes (``python tests/fuzz_ir.py --worker``) that call ``open_model`` then ``summarize``
-and report one JSON line per case, so a native crash or a hang costs one worker, names the case that
-caused it, and the runner goes on with a fresh worker.
+the mutated ``case.xml``/``case.bin`` and prints what was done. :func:`fuzz` runs cases through
+``fuzz_runner.run_cases`` with :func:`open_target` (``open_model`` then ``summarize``) in worker processes.
 """
 
 from __future__ import annotations
 
 import copy
-import json
-import os
 import random
 import re
-import select
-import signal
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
+from fuzz_runner import Outcome, run_cases
 
-#: A case may take this long (seconds) in its worker before it counts as a hang.
-CASE_TIMEOUT_S = 20.0
-#: A case may grow the worker's peak resident memory by this much before it counts as a memory blow-up.
-MAX_RSS_GROWTH = 512 * 1024 * 1024
-#: Address-space limit of a worker, so a runaway allocation fails there instead of hurting the machine.
-WORKER_ADDRESS_SPACE = 16 * 1024**3
+HERE = Path(__file__).resolve().parent
 
 
 # -- seed models ---------------------------------------------------------------------------------------------------
@@ -482,192 +468,23 @@ def write_case(case: Case, folder: Path, name: str = "case") -> Path:
     return xml
 
 
-# -- the worker (child process) -------------------------------------------------------------------------------------
-def _peak_rss() -> int:
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+TARGET = "fuzz_ir:open_target"
 
 
-def worker_main(fd: int) -> None:
-    """Read case paths (one JSON line each) on stdin; answer ``S <index>`` then one JSON result line each on ``fd``.
-
-    The answers go to their own pipe, so whatever OpenVINO prints on stdout cannot garble them.
-    """
-    import resource
-
-    try:
-        resource.setrlimit(resource.RLIMIT_AS, (WORKER_ADDRESS_SPACE, WORKER_ADDRESS_SPACE))
-    except (ValueError, OSError):
-        pass
-    os.environ.setdefault("OPENVINO_TELEMETRY_DISABLE", "1")
-    from ovexplorer.core.document import open_model, shared_core
+def open_target(path: str) -> dict:
+    """Open and summarise one case the way the app does; a ``ModelLoadError`` is the expected failure."""
+    from ovexplorer.core.document import open_model
     from ovexplorer.core.errors import ModelLoadError
     from ovexplorer.core.summary import summarize
 
-    shared_core()
-    out = os.fdopen(fd, "w", buffering=1)
-    for line in sys.stdin:
-        job = json.loads(line)
-        out.write(f"S {job['index']}\n")
-        out.flush()
-        before = _peak_rss()
-        result: dict = {"index": job["index"]}
-        try:
-            doc = open_model(job["xml"])
-            summarize(doc)
-            result.update(outcome="loaded", ops=len(doc.graph.nodes))
-            doc.close()
-        except ModelLoadError as exc:
-            result.update(outcome="error", type=type(exc).__name__, message=exc.message,
-                          path=str(exc.path) if exc.path else "")
-        except BaseException as exc:  # noqa: BLE001 - any other exception is what the fuzzer looks for
-            import traceback
-
-            result.update(outcome="exception", type=type(exc).__name__, message=str(exc)[:500],
-                          traceback=traceback.format_exc()[-2000:])
-        result["rss_growth"] = _peak_rss() - before
-        out.write(json.dumps(result) + "\n")
-        out.flush()
-
-
-# -- the runner (parent process) ------------------------------------------------------------------------------------
-@dataclass
-class Outcome:
-    """What happened to one case: passed, or why not."""
-
-    index: int
-    label: str
-    xml: Path
-    passed: bool
-    kind: str  # loaded | error | exception | crash | hang | bad-message | memory
-    detail: str = ""
-
-
-def judge(result: dict, xml: Path) -> tuple[bool, str, str]:
-    """(passed, kind, detail) of a worker's result line."""
-    kind = result["outcome"]
-    if kind == "loaded":
-        if result.get("rss_growth", 0) > MAX_RSS_GROWTH:
-            return False, "memory", f"peak RSS grew by {result['rss_growth'] / 2**20:.0f} MiB"
-        return True, kind, f"{result.get('ops')} ops"
-    if kind == "error":
-        message = result.get("message") or ""
-        names = (xml.name, xml.with_suffix(".bin").name)
-        if not message.strip() or not any(n in message for n in names):
-            return False, "bad-message", f"{result['type']}: {message!r} does not name the file"
-        if "Exception from src" in message:
-            return False, "bad-message", f"{result['type']}: raw OpenVINO text: {message[:200]!r}"
-        if result.get("rss_growth", 0) > MAX_RSS_GROWTH:
-            return False, "memory", f"peak RSS grew by {result['rss_growth'] / 2**20:.0f} MiB before {message!r}"
-        return True, kind, f"{result['type']}: {message}"
-    return False, kind, f"{result.get('type')}: {result.get('message')}\n{result.get('traceback', '')}"
-
-
-def _worker_command(fd: int) -> list[str]:
-    return [sys.executable, str(Path(__file__).resolve()), "--worker", str(fd)]
-
-
-def _worker_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
-    env.setdefault("OPENVINO_TELEMETRY_DISABLE", "1")
-    env.setdefault("OMP_NUM_THREADS", "1")
-    return env
-
-
-def _run_queue(jobs: list[tuple[int, str, Path]], timeout: float, outcomes: list[Outcome],
-               lock: threading.Lock) -> None:
-    """Run ``jobs`` through workers, restarting a worker after each crash or hang."""
-    pending = list(jobs)
-    while pending:
-        read_fd, write_fd = os.pipe()
-        with tempfile.TemporaryFile() as errfile, os.fdopen(read_fd, "rb", buffering=0) as answers:
-            proc = subprocess.Popen(_worker_command(write_fd), stdin=subprocess.PIPE, stdout=errfile,
-                                    stderr=errfile, env=_worker_env(), text=True, bufsize=1, pass_fds=(write_fd,))
-            os.close(write_fd)
-            feeder = threading.Thread(target=_feed, args=(proc, pending), daemon=True)
-            feeder.start()
-            current: tuple[int, str, Path] | None = None
-            deadline = time.monotonic() + max(timeout, 60.0)  # the first case also pays for the imports
-            by_index = {j[0]: j for j in pending}
-            done: set[int] = set()
-            failure: Outcome | None = None
-            buffer = ""
-            while True:
-                remaining = deadline - time.monotonic()
-                ready, _, _ = select.select([answers], [], [], max(0.0, remaining))
-                if not ready:
-                    proc.kill()
-                    proc.wait()
-                    if current is not None:
-                        failure = Outcome(current[0], current[1], current[2], False, "hang",
-                                          f"no answer within {timeout:.0f} s")
-                    break
-                chunk = answers.read(65536).decode("utf-8", "replace")
-                if not chunk:
-                    code = proc.wait()
-                    if current is not None:
-                        errfile.seek(0)
-                        tail = errfile.read()[-1500:].decode("utf-8", "replace")
-                        why = f"killed by signal {signal.Signals(-code).name}" if code < 0 else f"exit code {code}"
-                        failure = Outcome(current[0], current[1], current[2], False, "crash", f"{why}\n{tail}")
-                    break
-                buffer += chunk
-                while "\n" in buffer:
-                    line, buffer = buffer.split("\n", 1)
-                    if line.startswith("S "):
-                        current = by_index[int(line[2:])]
-                        deadline = time.monotonic() + timeout
-                    elif line.startswith("{"):
-                        result = json.loads(line)
-                        job = by_index[result["index"]]
-                        passed, kind, detail = judge(result, job[2])
-                        with lock:
-                            outcomes.append(Outcome(job[0], job[1], job[2], passed, kind, detail))
-                        done.add(job[0])
-                        current = None
-                if len(done) == len(pending):
-                    feeder.join()
-                    proc.wait()
-                    break
-            if failure is None and not done:  # the worker died before its first case: give up on the rest
-                errfile.seek(0)
-                tail = errfile.read()[-1500:].decode("utf-8", "replace")
-                with lock:
-                    outcomes.extend(Outcome(j[0], j[1], j[2], False, "crash", f"worker died: {tail}") for j in pending)
-                return
-            if failure is not None:
-                with lock:
-                    outcomes.append(failure)
-                done.add(failure.index)
-            pending = [j for j in pending if j[0] not in done]
-
-
-def _feed(proc: subprocess.Popen, jobs: list[tuple[int, str, Path]]) -> None:
     try:
-        for index, _, xml in jobs:
-            proc.stdin.write(json.dumps({"index": index, "xml": str(xml)}) + "\n")
-        proc.stdin.flush()
-        proc.stdin.close()
-    except (BrokenPipeError, OSError, ValueError):
-        pass
-
-
-def run_cases(cases: Iterable[tuple[str, Path]], *, workers: int = 2, timeout: float = CASE_TIMEOUT_S,
-              ) -> list[Outcome]:
-    """Open every ``(label, xml path)`` in worker processes; return one :class:`Outcome` per case, in order."""
-    jobs = [(i, label, path) for i, (label, path) in enumerate(cases)]
-    outcomes: list[Outcome] = []
-    lock = threading.Lock()
-    workers = max(1, min(workers, len(jobs)))
-    threads = [threading.Thread(target=_run_queue, args=(jobs[k::workers], timeout, outcomes, lock))
-               for k in range(workers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return sorted(outcomes, key=lambda o: o.index)
+        doc = open_model(path)
+    except ModelLoadError as exc:
+        return {"outcome": "error", "type": type(exc).__name__, "message": exc.message}
+    summarize(doc)
+    ops = len(doc.graph.nodes)
+    doc.close()
+    return {"outcome": "loaded", "note": f"{ops} ops"}
 
 
 def fuzz(folder: Path, *, first_seed: int, max_cases: int, max_seconds: float, workers: int = 2,
@@ -683,7 +500,8 @@ def fuzz(folder: Path, *, first_seed: int, max_cases: int, max_seconds: float, w
             batch.append(make_case(seed, seeds))
             seed += 1
         paths = [write_case(c, folder / f"c{c.seed}") for c in batch]
-        outcomes = run_cases([(c.description, p) for c, p in zip(batch, paths, strict=True)], workers=workers)
+        outcomes = run_cases([(c.description, p) for c, p in zip(batch, paths, strict=True)], target=TARGET,
+                             workers=workers)
         results.extend(zip(batch, outcomes, strict=True))
         for c in batch:
             for f in (folder / f"c{c.seed}").iterdir():
@@ -697,13 +515,9 @@ def _main(argv: list[str]) -> int:
     import argparse
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--worker", type=int, metavar="FD", help="run as a worker answering on file descriptor FD")
     parser.add_argument("--seed", type=int, help="write the case of this seed to --out and print its steps")
     parser.add_argument("--out", type=Path, default=Path("fuzz-case"))
     args = parser.parse_args(argv)
-    if args.worker is not None:
-        worker_main(args.worker)
-        return 0
     if args.seed is not None:
         with tempfile.TemporaryDirectory() as tmp:
             case = make_case(args.seed, seed_models(Path(tmp)))

@@ -1,6 +1,6 @@
 """Loader fuzzing: every mutated IR either loads or fails with a ``ModelLoadError`` naming the file.
 
-Each case is opened in a worker process (see ``fuzz_ir.py``), so a native crash or a hang is reported as a
+Each case is opened in a worker process (see ``fuzz_runner.py``), so a native crash or a hang is reported as a
 failure of that case instead of taking pytest down. Bounded by default; run longer with
 ``OVEXPLORER_FUZZ_CASES=20000 OVEXPLORER_FUZZ_SECONDS=600`` (and ``OVEXPLORER_FUZZ_SEED`` for the first seed).
 """
@@ -13,7 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from fuzz_ir import BILLION_LAUGHS, EXTERNAL_ENTITY, Outcome, fuzz, run_cases
+from fuzz_ir import BILLION_LAUGHS, EXTERNAL_ENTITY, fuzz
+from fuzz_runner import Outcome, run_cases
 from models import make_if_ir, make_tiny_ir
 
 FUZZ_CASES = int(os.environ.get("OVEXPLORER_FUZZ_CASES", "1500"))
@@ -30,6 +31,22 @@ def _report(title: str, outcomes: list[Outcome], capsys: pytest.CaptureFixture[s
             again = f"  (reproduce: python tests/fuzz_ir.py --seed {seed.group(1)})" if seed else ""
             print(f"  FAILED [{o.kind}] {o.label}{again}\n    {o.detail.strip()[:800]}")
     return failed
+
+
+def test_runner_names_the_case_that_crashed_or_hung(tmp_path: Path) -> None:
+    actions = ["ok", "crash", "ok", "error", "hang", "raise", "vague", "ok", "crash", "ok"]
+    cases = []
+    for i, action in enumerate(actions):
+        path = tmp_path / f"case{i}.txt"
+        path.write_text(action)
+        cases.append((f"{i}:{action}", path))
+    outcomes = run_cases(cases, target="fuzz_runner:selftest_target", timeout=3.0)
+    assert [o.label for o in outcomes] == [label for label, _ in cases]  # every case once, in order
+    kinds = [o.kind for o in outcomes]
+    assert kinds == ["loaded", "crash", "loaded", "error", "hang", "exception", "bad-message", "loaded", "crash",
+                     "loaded"]
+    assert [o.passed for o in outcomes] == [k in ("loaded", "error") for k in kinds]
+    assert "SIGSEGV" in outcomes[1].detail and "ValueError" in outcomes[5].detail
 
 
 def test_mutated_irs_load_or_fail_with_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
