@@ -13,7 +13,6 @@ from __future__ import annotations
 import importlib
 import json
 import os
-import resource
 import select
 import signal
 import subprocess
@@ -38,6 +37,8 @@ WORKER_ADDRESS_SPACE = 16 * 1024**3
 
 # -- the worker (child process) -------------------------------------------------------------------------------------
 def _peak_rss() -> int:
+    import resource  # POSIX only, like the worker protocol (pass_fds, select on pipes)
+
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
@@ -53,6 +54,8 @@ def worker_main(fd: int, target: str) -> None:
     ``{"outcome": "error", "type": ..., "message": ...}`` for an expected error; anything it raises is a
     failure. The answers go to their own pipe, so whatever a library prints on stdout cannot garble them.
     """
+    import resource
+
     try:
         resource.setrlimit(resource.RLIMIT_AS, (WORKER_ADDRESS_SPACE, WORKER_ADDRESS_SPACE))
     except (ValueError, OSError):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,6 +17,8 @@ import pytest
 from fuzz_ir import BILLION_LAUGHS, EXTERNAL_ENTITY, fuzz
 from fuzz_runner import Outcome, run_cases
 from models import make_if_ir, make_tiny_ir
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="the worker protocol needs POSIX pipes")
 
 FUZZ_CASES = int(os.environ.get("OVEXPLORER_FUZZ_CASES", "1500"))
 FUZZ_SECONDS = float(os.environ.get("OVEXPLORER_FUZZ_SECONDS", "25"))
@@ -160,7 +163,6 @@ def test_openvino_text_of_only_source_locations_is_never_shown_raw(tmp_path: Pat
 def test_deep_nesting_guard_is_needed(tmp_path: Path) -> None:
     """Without the depth check, OpenVINO's binding crashes the process on deeply nested rt_info."""
     import subprocess
-    import sys
 
     xml = make_tiny_ir(tmp_path / "deep.xml")
     xml.write_text(_deep(xml.read_text()))
