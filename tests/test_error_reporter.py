@@ -181,3 +181,27 @@ def test_failing_task_without_a_failure_handler_is_reported(qtbot, reporter: Err
     qtbot.waitUntil(lambda: reporter.dialog is not None and reporter.dialog.isVisible())
     assert "ArithmeticError: statistics overflowed" in reporter.dialog.message.text()
     assert "in work" in reporter.dialog.details.toPlainText()  # the worker's traceback is kept
+
+
+def test_a_failing_dialog_does_not_loop(qtbot, reporter: ErrorReporter, monkeypatch, capsys) -> None:
+    from ovexplorer.ui import error_reporter
+
+    calls = []
+
+    def broken(*args, **kwargs):
+        calls.append(1)
+        raise RuntimeError("no screen")
+
+    monkeypatch.setattr(error_reporter.ErrorDialog, "add_report", broken)
+    reporter.install()
+    reporter.excepthook(*_raise(ValueError("first")))
+    qtbot.wait(50)
+    assert calls == [1]  # shown once, failed once, printed, no second report
+    assert "no screen" in capsys.readouterr().err
+
+
+def test_no_stderr_in_a_windows_gui_process(qtbot, reporter: ErrorReporter, monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(sys, "stderr", None)
+    reporter.excepthook(*_raise(ValueError("pythonw has no console")))
+    qtbot.waitUntil(lambda: reporter.dialog is not None and reporter.dialog.isVisible())
+    assert "pythonw has no console" in (tmp_path / "data" / LOG_NAME).read_text()

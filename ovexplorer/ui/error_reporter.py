@@ -179,18 +179,31 @@ class ErrorReporter(QObject):
             self.logger.error("Unexpected error%s\n%s", where, details)
             if self._handler is not None:
                 self._handler.flush()
-            sys.stderr.write(details)
+            if sys.stderr is not None:  # None in a Windows GUI process
+                sys.stderr.write(details)
             self.reported.emit(summary, details)
         except Exception:  # noqa: BLE001 - the reporter itself must never raise into Qt
-            sys.__excepthook__(exc_type, exc, tb)
+            _last_resort(exc_type, exc, tb)
 
     @Slot(str, str)
     def _show(self, summary: str, details: str) -> None:
-        if self.dialog is None:
-            self.dialog = ErrorDialog(self.parent_widget)
-        self.dialog.add_report(summary, details, self.log_path)
-        self.dialog.show()
-        self.dialog.raise_()
+        try:
+            if self.dialog is None:
+                self.dialog = ErrorDialog(self.parent_widget)
+            self.dialog.add_report(summary, details, self.log_path)
+            self.dialog.show()
+            self.dialog.raise_()
+        except Exception:  # noqa: BLE001 - reporting a failure to show a report would loop forever
+            _last_resort(*sys.exc_info())
+
+
+def _last_resort(exc_type, exc, tb) -> None:
+    """Print an exception if there is anywhere to print it; never raise."""
+    if sys.stderr is not None:
+        try:
+            sys.__excepthook__(exc_type, exc, tb)
+        except Exception:  # noqa: BLE001 - nothing else can be done
+            pass
 
 
 def install_error_reporter(parent_widget: QWidget | None = None, log_dir: Path | None = None) -> ErrorReporter:
