@@ -10,6 +10,7 @@ takes the remaining cases. New targets (input decoders, exports...) only need a 
 
 from __future__ import annotations
 
+import faulthandler
 import importlib
 import json
 import os
@@ -58,8 +59,10 @@ def worker_main(fd: int, target: str) -> None:
 
     try:
         resource.setrlimit(resource.RLIMIT_AS, (WORKER_ADDRESS_SPACE, WORKER_ADDRESS_SPACE))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a crash is expected now and then: no core files
     except (ValueError, OSError):
         pass
+    faulthandler.enable()  # a crash prints the Python stack to stderr, which the runner reports
     os.environ.setdefault("OPENVINO_TELEMETRY_DISABLE", "1")
     check = _load_target(target)
     out = os.fdopen(fd, "w", buffering=1)
