@@ -33,7 +33,7 @@ CASE_TIMEOUT_S = 20.0
 #: A case may grow the worker's peak resident memory by this much before it counts as a memory blow-up.
 MAX_RSS_GROWTH = 512 * 1024 * 1024
 #: Address-space limit of a worker, so a runaway allocation fails there instead of hurting the machine.
-WORKER_ADDRESS_SPACE = 16 * 1024**3
+WORKER_ADDRESS_SPACE = 4 * 1024**3  # a worker needs ~350 MB of address space
 
 
 # -- the worker (child process) -------------------------------------------------------------------------------------
