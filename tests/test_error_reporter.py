@@ -44,6 +44,7 @@ def test_hook_logs_and_shows_a_dialog_with_copy_details(qtbot, reporter: ErrorRe
     qtbot.waitUntil(lambda: reporter.dialog is not None and reporter.dialog.isVisible())
     dialog = reporter.dialog
     assert not dialog.isModal()
+    assert dialog.message.textFormat() == Qt.TextFormat.PlainText
     assert "ValueError: the histogram has no bins" in dialog.message.text()
     assert "second line" not in dialog.message.text()  # one sentence up front, the rest in the details
     assert str(tmp_path / "data" / LOG_NAME) in dialog.message.text()
@@ -205,3 +206,23 @@ def test_no_stderr_in_a_windows_gui_process(qtbot, reporter: ErrorReporter, monk
     reporter.excepthook(*_raise(ValueError("pythonw has no console")))
     qtbot.waitUntil(lambda: reporter.dialog is not None and reporter.dialog.isVisible())
     assert "pythonw has no console" in (tmp_path / "data" / LOG_NAME).read_text()
+
+
+def test_window_survives_the_file_that_crashed_openvino(qtbot, qt_settings, tiny_ir: Path, tmp_path: Path) -> None:
+    """The deeply nested IR the fuzzer found (a crash in OpenVINO's binding) gives a message, then work goes on."""
+    depth = 30000
+    bad = tmp_path / "deep.xml"
+    bad.write_text(tiny_ir.read_text().replace("</rt_info>", "<a>" * depth + "</a>" * depth + "</rt_info>", 1))
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.load_failed, timeout=30000):
+        window.open_path(bad)
+    assert "deep.xml" in window.error_box.text() and "(at <a>)" in window.error_box.text()
+    assert window.error_box.textFormat() == Qt.TextFormat.PlainText  # "<a>" shown, not taken for HTML
+    SHOTS.mkdir(exist_ok=True)
+    window.error_box.grab().save(str(SHOTS / "deep_nesting_error.png"))
+    window.error_box.close()
+    with qtbot.waitSignal(window.document_changed, timeout=30000):
+        window.open_path(tiny_ir)
+    assert "[1,3,8,8]" in window.summary_panel.text()
