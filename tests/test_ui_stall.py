@@ -48,14 +48,14 @@ def test_opening_a_large_model_does_not_stall_the_ui(qtbot, qt_settings, large_i
     """Longest UI-thread stall while a large model opens < 100 ms.
 
     Other processes on a busy CI machine can deschedule the UI thread for a moment, so a failing measurement
-    is taken once more; a real stall (work on the UI thread, a collection holding the GIL) fails both.
+    is taken again (up to three); a real stall (work on the UI thread, a collection holding the GIL) fails all.
     """
     window = MainWindow()
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
     meters = []
-    for attempt in (1, 2):
+    for attempt in (1, 2, 3):
         meters.append(_measure_open(qtbot, window, large_ir, attempt))
         with capsys.disabled():
             print(f"\n{meters[-1].summary()}")
