@@ -104,17 +104,23 @@ class Graph:
         return next((n for n in self.nodes if n.name == name), None)
 
 
-def any_to_python(value: Any) -> Any:
+#: rt_info nested deeper than this is shown as a placeholder (no model needs it; recursion would fail).
+MAX_INFO_DEPTH = 64
+
+
+def any_to_python(value: Any, _depth: int = 0) -> Any:
     """Turn an OpenVINO rt_info value (OVAny, nested dicts) into plain Python values."""
+    if _depth > MAX_INFO_DEPTH:
+        return "<nested too deeply>"
     if isinstance(value, Mapping):
-        return {str(k): any_to_python(v) for k, v in value.items()}
+        return {str(k): any_to_python(v, _depth + 1) for k, v in value.items()}
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
     if isinstance(value, (list, tuple)):
-        return [any_to_python(v) for v in value]
+        return [any_to_python(v, _depth + 1) for v in value]
     for getter in (lambda v: v.value, lambda v: v.astype(str)):
         try:
-            return any_to_python(getter(value))
+            return any_to_python(getter(value), _depth + 1)
         except Exception:  # noqa: BLE001 - opaque OVAny payloads raise assorted errors
             continue
     return "<opaque>"
