@@ -196,8 +196,8 @@ def test_fit_file_reads_once_and_says_why_nothing_fits(tmp_path: Path, monkeypat
     p = tmp_path / "row.npy"
     np.save(p, np.array([[1.0, 2.0, 3.0]], np.float32))
     reads = []
-    original = np.load
-    monkeypatch.setattr(np, "load", lambda *a, **k: reads.append(1) or original(*a, **k))
+    original = inputs._npy_from_stream
+    monkeypatch.setattr(inputs, "_npy_from_stream", lambda *a, **k: reads.append(1) or original(*a, **k))
     assert list(inputs.fit_file(p, (X, IDS, DYN))) == ["data"]
     assert len(reads) == 1
     raw = tmp_path / "two.bin"
