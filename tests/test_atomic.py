@@ -160,3 +160,20 @@ def test_opening_and_summarizing_never_writes_the_model(tiny_ir: Path, if_ir: Pa
         format_summary(summarize(doc))
         doc.close()
         assert _fingerprint(path.parent) == before  # same files, same bytes, same modification times
+
+
+def test_commit_files_leaves_no_backup_placeholder_when_setting_aside_fails(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first rename (old file aside) failing left an empty ``.ovexplorer-*.old.tmp`` behind."""
+    dest, new = tmp_path / "m.xml", tmp_path / "new.xml"
+    dest.write_text("old")
+    new.write_text("new")
+
+    def full(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(atomic.os, "replace", full)
+    with pytest.raises(OSError):
+        commit_files([(new, dest)])
+    monkeypatch.undo()
+    assert dest.read_text() == "old" and _leftovers(tmp_path) == []

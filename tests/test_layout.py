@@ -11,11 +11,12 @@ import numpy as np
 import pytest
 from models_graph import fan_in_model, loop_model, transformer_model, unnamed_duplicates_model
 
+from ovexplorer.core.atomic import atomic_write_bytes
 from ovexplorer.core.graph import Edge, Graph, Node, Port, extract_graph
 from ovexplorer.core.grouping import ROOT, group_by_scope, scope_of
 from ovexplorer.core.layered import inversions, layered_layout
 from ovexplorer.core.layout import GraphLayout, GraphLayouter, LayoutOptions, layout_graph
-from ovexplorer.core.layout_svg import layout_to_svg, write_atomically
+from ovexplorer.core.layout_svg import layout_to_svg
 
 
 @pytest.fixture(scope="module")
@@ -235,7 +236,7 @@ def test_svg_export_parses(small_graph: Graph, tmp_path) -> None:
     assert root.tag.endswith("svg")
     part = ET.fromstring(layout_to_svg(lay, rect=(0, 0, 300, 300)))
     assert len(part) < len(root)
-    out = write_atomically(tmp_path / "g.svg", text.encode())
+    out = atomic_write_bytes(tmp_path / "g.svg", text.encode())
     assert out.read_text().startswith("<svg") and list(tmp_path.iterdir()) == [out]
 
 

@@ -95,7 +95,11 @@ def commit_files(moves: list[tuple[Path, Path]]) -> None:
             if dest.exists():
                 fd, name = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=".old" + _TEMP_SUFFIX, dir=dest.parent)
                 os.close(fd)
-                os.replace(dest, name)
+                try:
+                    os.replace(dest, name)
+                except BaseException:
+                    Path(name).unlink(missing_ok=True)  # the empty placeholder of a backup never made
+                    raise
                 backups.append((Path(name), dest))
         for tmp, dest in moves:
             os.replace(tmp, dest)

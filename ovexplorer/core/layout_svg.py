@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from html import escape
-from pathlib import Path
 
 from ovexplorer.core.categories import CATEGORY_COLORS
 from ovexplorer.core.layout import GraphLayout
@@ -104,17 +101,3 @@ def layout_to_svg(layout: GraphLayout, rect: tuple[float, float, float, float] |
     out.append("</svg>")
     return "\n".join(out)
 
-
-def write_atomically(path: str | Path, data: bytes) -> Path:
-    """Write ``data`` to a temporary file beside ``path`` and rename it into place."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".ovexplorer-", suffix=path.suffix, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from ovexplorer.core.atomic import atomic_path
 from ovexplorer.core.errors import OvexplorerError
 
 #: Outputs with at most this many values are shown (and printed) in full.
@@ -137,18 +136,15 @@ def values_text(array: np.ndarray, limit: int = SMALL_OUTPUT) -> str:
 
 
 def save_npy(path: str | Path, array: np.ndarray) -> Path:
-    """Write ``array`` to ``path`` (.npy) through a temporary file renamed into place."""
+    """Write ``array`` to ``path`` (.npy) atomically (:func:`~ovexplorer.core.atomic.atomic_path`)."""
     path = Path(path)
     if path.suffix.lower() != ".npy":
         path = path.with_name(path.name + ".npy")
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".ovexplorer-", suffix=".npy", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as f:
+        with atomic_path(path) as tmp, open(tmp, "wb") as f:  # a file object: np.save adds no suffix
             np.save(f, np.asarray(array), allow_pickle=False)
-        os.replace(tmp, path)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
         raise OvexplorerError(f"Could not save {path.name}: {exc.strerror or exc}", path=path) from exc
     return path
 

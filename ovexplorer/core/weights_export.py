@@ -1,15 +1,14 @@
-"""Export weight statistics as CSV or JSON, written to a temporary file and renamed into place."""
+"""Export weight statistics as CSV or JSON, written atomically (:mod:`ovexplorer.core.atomic`)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from ovexplorer.core.atomic import atomic_write_text
 from ovexplorer.core.errors import OvexplorerError
 from ovexplorer.core.flops import ModelTotals
 from ovexplorer.core.weights import WeightStats
@@ -57,14 +56,7 @@ def report_dict(name: str, path: str, rows: list[WeightStats], totals: ModelTota
 def _write_atomic(path: Path, text: str) -> Path:
     path = Path(path)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-                f.write(text)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write_text(path, text)
     except OSError as exc:
         raise OvexplorerError(f"Could not write {path.name}: {exc.strerror or exc}", path=path) from exc
     return path

@@ -27,11 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ovexplorer.core.atomic import atomic_write_bytes
 from ovexplorer.core.document import ModelDocument
 from ovexplorer.core.graph import Graph
 from ovexplorer.core.grouping import ROOT
 from ovexplorer.core.layout import GraphLayout, GraphLayouter, LayoutOptions
-from ovexplorer.core.layout_svg import layout_to_svg, write_atomically
+from ovexplorer.core.layout_svg import layout_to_svg
 from ovexplorer.ui.graph_canvas import CanvasData, prepare_canvas
 from ovexplorer.ui.graph_search import SearchBar
 from ovexplorer.ui.graph_view import GraphView
@@ -464,13 +465,14 @@ class GraphPanel(QWidget):
         layout = self.view.layout_data
         if layout is None:
             raise OSError("nothing to export")
+        path.parent.mkdir(parents=True, exist_ok=True)
         if path.suffix.lower() == ".svg":
             rect = None
             if not whole:
                 r = self.visible_scene_rect()
                 rect = (r.x(), r.y(), r.width(), r.height())
             text = layout_to_svg(layout, rect, show_edge_labels=self.shapes_action.isChecked())
-            return write_atomically(path, text.encode("utf-8"))
+            return atomic_write_bytes(path, text.encode("utf-8"))
         if whole:
             src = QRectF(0, 0, layout.width, layout.height)
             scale = min(1.0, MAX_EXPORT_SIDE / max(src.width(), src.height()),
@@ -490,7 +492,7 @@ class GraphPanel(QWidget):
         if not image.save(buffer, "PNG"):
             raise OSError("the image could not be encoded")
         buffer.close()
-        return write_atomically(path, bytes(data.data()))
+        return atomic_write_bytes(path, bytes(data.data()))
 
 
 def install_graph_panel(window: Any) -> tuple[GraphPanel, Inspector]:
