@@ -683,6 +683,7 @@ class RunPanel(QWidget):
         self.device_label.setText(self.current_device())
         settings = QSettings()
         settings.setValue("run/cache", self.cache_check.isChecked())
+        settings.sync()  # a crash right after must not lose the choice
         if self.session is not None:
             self._drop_session("Options changed: compiles again on the next run")
 
