@@ -1,0 +1,85 @@
+"""Responsiveness guard for the long work after opening: weight statistics, compiling and running.
+
+The model has 1500 f32 Consts (256 MiB of zeros in a sparse ``.bin``: large to compute on, quick to make), so
+the Weights table gets 1500 rows while the statistics run and the Run panel compiles 1500 Adds. Same policy
+as ``test_ui_stall.py``: bound 100 ms, up to three measurements on a busy machine, figures printed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from models_reliability import make_many_weights_ir
+from ui_stall import StallMeter
+
+from ovexplorer.ui.main_window import MainWindow
+
+MAX_STALL_MS = 100.0
+CONSTS = int(os.environ.get("OVEXPLORER_STALL_CONSTS", "1500"))
+MEGABYTES = int(os.environ.get("OVEXPLORER_STALL_MB", "256"))
+
+
+@pytest.fixture(scope="module")
+def weights_ir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_many_weights_ir(tmp_path_factory.mktemp("weights") / "many.xml", CONSTS, MEGABYTES)
+
+
+@pytest.fixture
+def window(qtbot, qt_settings):
+    w = MainWindow()
+    w.resize(1200, 800)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.close()
+
+
+def _measure(qtbot, label: str, start: Callable[[], object], signal, capsys, reset: Callable[[], None]) -> None:
+    meters = []
+    for attempt in (1, 2, 3):
+        reset()
+        qtbot.wait(50)
+        with StallMeter(label=f"{label}, attempt {attempt}") as meter:
+            with qtbot.waitSignal(signal, timeout=120000):
+                start()
+            qtbot.wait(100)  # and the repaint after it
+        meters.append(meter)
+        with capsys.disabled():
+            print(f"\n{meter.summary()}")
+        if meter.longest_ms < MAX_STALL_MS:
+            break
+    assert min(m.longest_ms for m in meters) < MAX_STALL_MS, "; ".join(m.summary() for m in meters)
+
+
+def _open(qtbot, window: MainWindow, path: Path) -> None:
+    with qtbot.waitSignal(window.document_changed, timeout=60000):
+        window.open_path(path)
+
+
+def test_weight_statistics_do_not_stall_the_ui(qtbot, window: MainWindow, weights_ir: Path, capsys) -> None:
+    panel = window.weights_panel
+
+    def reset() -> None:  # statistics start when the tab is shown for a new document
+        window.tabs.setCurrentIndex(0)
+        _open(qtbot, window, weights_ir)
+        qtbot.wait(100)
+
+    _measure(qtbot, f"weight statistics, {CONSTS} consts, {MEGABYTES} MiB", lambda: window.tabs.setCurrentWidget(panel),
+             panel.stats_finished, capsys, reset)
+    assert panel.proxy.rowCount() == CONSTS
+
+
+def test_compile_and_run_do_not_stall_the_ui(qtbot, window: MainWindow, weights_ir: Path, capsys) -> None:
+    panel = window.run_panel
+
+    def reset() -> None:  # a fresh document: not compiled
+        _open(qtbot, window, weights_ir)
+        window.show_panel(panel)
+        qtbot.wait(100)
+
+    _measure(qtbot, f"compile and run, {CONSTS} Adds", panel.run, panel.ran, capsys, reset)
+    assert panel.session is not None and panel.outputs.table.rowCount() == 1
