@@ -2,7 +2,7 @@
 
 Each case is decoded in a worker process (``fuzz_runner.py``) by the Run panel's own decoder
 (``run_work.decode_file``) for the sample models' inputs and a few synthetic ones; a crash or a hang fails the
-case. Bounded by default (~15 s); run longer with ``OVEXPLORER_FUZZ_INPUT_CASES=5000
+case. Bounded by default (~10 s); run longer with ``OVEXPLORER_FUZZ_INPUT_CASES=5000
 OVEXPLORER_FUZZ_INPUT_SECONDS=600`` (``OVEXPLORER_FUZZ_SEED`` sets the first seed).
 """
 
@@ -30,7 +30,7 @@ from ovexplorer.core.ports import PortSpec
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="the worker protocol needs POSIX pipes")
 
 FUZZ_CASES = int(os.environ.get("OVEXPLORER_FUZZ_INPUT_CASES", "400"))
-FUZZ_SECONDS = float(os.environ.get("OVEXPLORER_FUZZ_INPUT_SECONDS", "12"))
+FUZZ_SECONDS = float(os.environ.get("OVEXPLORER_FUZZ_INPUT_SECONDS", "10"))
 FUZZ_SEED = int(os.environ.get("OVEXPLORER_FUZZ_SEED", "0"))
 
 X = PortSpec("x", 0, "[1,2]", ((1, 1), (2, 2)), "f32", ("x",))
