@@ -438,7 +438,8 @@ def make_case(seed: int, seeds: dict[str, tuple[str, bytes, tuple]]) -> Case:
     for mutator in chosen:
         try:
             case.steps.append(mutator(rng, case))
-        except (ValueError, IndexError, zipfile.BadZipFile, struct.error, EOFError) as exc:
+        except (ValueError, IndexError, zipfile.BadZipFile, struct.error, EOFError, NotImplementedError, OSError,
+                RuntimeError, zlib.error) as exc:  # a mutation that cannot apply to what an earlier one left
             case.steps.append(f"{mutator.__name__} (no-op: {type(exc).__name__})")
     return case
 
