@@ -213,3 +213,12 @@ def test_nasty_files_dropped_on_run_panel_rows(qtbot, qt_settings, tmp_path: Pat
     finally:
         reporter.uninstall()
         window.close()
+
+
+def test_checked_reader_gives_writable_arrays_like_np_load(tmp_path: Path) -> None:
+    for array in (np.float32([[2, 3]]), np.asfortranarray(np.arange(6, dtype=np.float64).reshape(2, 3)),
+                  np.zeros((0, 2), np.float32), np.float32(1.5)):
+        np.save(tmp_path / "a.npy", array)
+        np.savez(tmp_path / "a.npz", a=array)
+        for got in (inputs._load_npy(tmp_path / "a.npy"), inputs.read_npz(tmp_path / "a.npz")["a"]):
+            assert got.flags.writeable and got.dtype == array.dtype and np.array_equal(got, array)

@@ -235,8 +235,14 @@ def _npy_from_stream(f: BinaryIO, available: int, what: str, path: Path) -> np.n
         raise InputError(f"{bad}: its header says {dtype.name} {shape_text(shape)} ({need} bytes of data), "
                          f"but {have} bytes follow.", path=path)
     try:
-        data = f.read(need)
-        if len(data) != need:
+        data = bytearray(need)  # writable, like np.load's arrays (a bytes buffer would be read-only)
+        view, got = memoryview(data), 0
+        while got < need:
+            n = f.readinto(view[got:])
+            if not n:
+                break
+            got += n
+        if got != need:
             raise InputError(f"{bad}: the data ends early.", path=path)
         array = np.frombuffer(data, dtype=dtype, count=count) if count else np.zeros(0, dtype)
         array = array.reshape(shape[::-1]).transpose() if fortran else array.reshape(shape)
