@@ -231,9 +231,9 @@ def _npy_from_stream(f: BinaryIO, available: int, what: str, path: Path) -> np.n
     count = prod(shape)
     need = count * dtype.itemsize
     have = available - f.tell()
-    if need != have:
+    if need > have:  # checked before allocating; trailing bytes are ignored, as np.load does
         raise InputError(f"{bad}: its header says {dtype.name} {shape_text(shape)} ({need} bytes of data), "
-                         f"but {have} bytes follow.", path=path)
+                         f"but only {max(have, 0)} bytes follow.", path=path)
     try:
         data = bytearray(need)  # writable, like np.load's arrays (a bytes buffer would be read-only)
         view, got = memoryview(data), 0
