@@ -514,7 +514,7 @@ def decode_target(path: str) -> dict:
 
 
 def fuzz(folder: Path, *, first_seed: int, max_cases: int, max_seconds: float, workers: int = 2,
-         chunk: int = 150, timeout: float = 10.0) -> list[tuple[Case, Outcome]]:
+         chunk: int = 150, timeout: float = 20.0) -> list[tuple[Case, Outcome]]:
     """Generate and run cases ``first_seed, first_seed + 1, ...`` until ``max_cases`` or ``max_seconds``.
 
     The pickle payloads would create ``folder / "UNPICKLED-MARKER"`` (checked by the caller).

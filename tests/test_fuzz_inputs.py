@@ -92,12 +92,32 @@ def test_pickled_npy_is_never_unpickled(tmp_path: Path, monkeypatch) -> None:
     ("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 2), 'x': __import__('os')}", r"damaged header"),
     # a header claiming 10^12 values made np.load allocate terabytes (MemoryError)
     ("{'descr': '<f4', 'fortran_order': False, 'shape': (1000000000000,), }", r"4000000000000 bytes.*only 8"),
+    # the checked reader (first version) let these through to numpy's reshape / bytearray
+    ("{'descr': '<f4', 'fortran_order': False, 'shape': (-1,), }", r"shape \(-1,\) is not a list of sizes"),
+    ("{'descr': '<f4', 'fortran_order': False, 'shape': (True, 2), }", r"shape \(True, 2\) is not a list of sizes"),
 ])
 def test_damaged_npy_headers_are_input_errors(tmp_path: Path, header: str, message: str) -> None:
     path = tmp_path / "bad.npy"
     path.write_bytes(_npy_header(header, np.float32([2, 3]).tobytes()))
     with pytest.raises(InputError, match=rf"bad.npy is not a valid .npy array.*{message}"):
         inputs.load_array(path, X)
+
+
+@pytest.mark.parametrize(("descr", "shape", "outcome"), [
+    ("'<V0'", "(1, 2)", r"bad.npy holds void records"),  # itemsize 0 broke np.frombuffer
+    ("'|V8'", "(1,)", r"bad.npy holds void64 records"),
+    ("[('a', '<f4'), ('b', '<f4')]", "(1,)", r"bad.npy holds .* records"),
+    ("('<f4', (2,))", "(1,)", None),  # a sub-array dtype: shape (1,) of 2 floats is [1,2], as np.load reads it
+])
+def test_record_and_subarray_dtypes(tmp_path: Path, descr: str, shape: str, outcome: str | None) -> None:
+    path = tmp_path / "bad.npy"
+    path.write_bytes(_npy_header(f"{{'descr': {descr}, 'fortran_order': False, 'shape': {shape}, }}",
+                                 np.float32([2, 3]).tobytes()))
+    if outcome is None:
+        assert inputs.load_array(path, X).tolist() == [[2.0, 3.0]]
+    else:
+        with pytest.raises(InputError, match=outcome):
+            inputs.load_array(path, X)
 
 
 def test_npz_members_that_are_not_arrays_or_too_large(tmp_path: Path) -> None:

@@ -228,6 +228,13 @@ def _npy_from_stream(f: BinaryIO, available: int, what: str, path: Path) -> np.n
         raise InputError(f"{bad} (damaged header: {detail}).", path=path) from None
     if dtype.hasobject:
         raise InputError(f"{what} holds Python objects (an object array); only numeric arrays can be used.", path=path)
+    if not isinstance(shape, tuple) or not all(type(d) is int and d >= 0 for d in shape):
+        raise InputError(f"{bad} (damaged header: shape {shape!r} is not a list of sizes).", path=path)
+    if dtype.subdtype is not None:  # ('<f4', (2,)): np.load gives an array of shape + (2,)
+        dtype, shape = dtype.subdtype[0], shape + dtype.subdtype[1]
+    if dtype.itemsize == 0 or dtype.fields is not None or dtype.kind == "V":
+        raise InputError(f"{what} holds {dtype.name or dtype.str} records; only numeric arrays can be used.",
+                         path=path)
     count = prod(shape)
     need = count * dtype.itemsize
     have = available - f.tell()
