@@ -274,17 +274,18 @@ def _quick_stats(x: np.ndarray, count: int, bins: int, stride: int) -> ValueStat
     """Statistics of a whole float32 tensor in one chunk with the fewest numpy passes (the common case).
 
     Exact min, max, mean, std, zero count; a histogram of every ``stride``-th value. None when the values
-    need the general path: NaN or Inf present, or a float32 sum that overflows.
+    need the general path: NaN or Inf present, or values so big that float32 sums could overflow.
     """
     mn, mx = float(np.minimum.reduce(x)), float(np.maximum.reduce(x))
     if not (-math.inf < mn and mx < math.inf):  # NaN fails both comparisons
         return None
     n = x.size
+    big = max(-mn, mx)
+    if big > 1.8e19 or big * n > 3e38:  # float32 sums (of squares) could overflow: the general path sums in float64
+        return None
     # einsum sums with SIMD lanes (2x faster than np.add.reduce's pairwise sum); np.dot is a single-threaded
     # BLAS sdot for vectors (2x faster than einsum's product sum). Both keep ~1e-7 relative error here.
     s, q = float(np.einsum("i->", x)), float(np.dot(x, x))
-    if not (math.isfinite(s) and math.isfinite(q)):  # float32 overflow near 3e38
-        return None
     mean = s / n
     msq = q / n
     var = msq - mean * mean
@@ -893,57 +894,66 @@ def iter_weight_stats(
     workers = workers or (2 if (os.cpu_count() or 1) >= 4 else 1)
     done_bytes = 0
 
-    def run(job: _Job) -> WeightStats:
-        return _compute(job, bins, hist_samples, exact_histograms, cancel, releaser)
+    def blocks() -> Iterator[tuple[list[_Job], list[np.ndarray]]]:
+        """Runs of consecutive jobs of about ``POPULATE_AHEAD`` bytes, with the byte ranges to map in ahead."""
+        block: list[_Job] = []
+        window: list[np.ndarray] = []
+        size = 0
+        for job in jobs:
+            job.raw = _raw_bytes(doc, job.node.id)
+            need = _stored_bytes(job)
+            if job.raw is not None and 0 < need <= min(job.raw.size, CHUNK_BYTES):  # big ones: chunk by chunk
+                window.append(job.raw[:need])
+                size += need
+            block.append(job)
+            if size >= POPULATE_AHEAD or need > CHUNK_BYTES:
+                yield block, window
+                block, window, size = [], [], 0
+        if block:
+            yield block, window
 
-    ready = 0  # jobs[:ready] have their stored bytes, and their pages are mapped in
-
-    def prepare(index: int) -> _Job:
-        """``jobs[index]``; ahead of it, the bytes of the next jobs (up to ``POPULATE_AHEAD``) are mapped in."""
-        nonlocal ready
-        if index >= ready:
-            window: list[np.ndarray] = []
-            size, j = 0, index
-            while j < len(jobs) and (j == index or size < POPULATE_AHEAD):
-                job = jobs[j]
-                job.raw = _raw_bytes(doc, job.node.id)
-                need = _stored_bytes(job)
-                if job.raw is not None and 0 < need <= min(job.raw.size, CHUNK_BYTES):  # big ones: by chunk
-                    window.append(job.raw[:need])
-                    size += need
-                j += 1
-            ready = j
-            if releaser is not None:
-                releaser.populate(window)
-        return jobs[index]
+    def run(block: list[_Job], window: list[np.ndarray]) -> list[WeightStats]:
+        if releaser is not None:
+            releaser.populate(window)
+        rows = []
+        for job in block:
+            if cancel is not None:
+                cancel.check()
+            rows.append(_compute(job, bins, hist_samples, exact_histograms, cancel, releaser))
+        return rows
 
     progress(0.0, "Computing weight statistics")
     if workers <= 1:
-        for index in range(len(jobs)):
-            if cancel is not None:
-                cancel.check()
-            row = run(prepare(index))
-            done_bytes += row.nbytes
-            progress(done_bytes / total, f"Statistics of {row.name}")
-            yield row
+        for block, window in blocks():
+            if releaser is not None:
+                releaser.populate(window)
+            for job in block:
+                if cancel is not None:
+                    cancel.check()
+                row = _compute(job, bins, hist_samples, exact_histograms, cancel, releaser)
+                done_bytes += row.nbytes
+                progress(done_bytes / total, f"Statistics of {row.name}")
+                yield row
     else:
+        # Each worker maps in and computes a whole block (few Python calls per constant, so the GIL is rarely
+        # held); rows stream out in node order, block by block.
         pending: deque[Future] = deque()
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="weights") as pool:
             try:
-                for index in range(len(jobs)):
+                for block, window in blocks():
                     if cancel is not None:
                         cancel.check()
-                    pending.append(pool.submit(run, prepare(index)))
-                    while len(pending) > 4 * workers or (pending and pending[0].done()):
-                        row = pending.popleft().result()
+                    pending.append(pool.submit(run, block, window))
+                    while len(pending) > workers or (pending and pending[0].done()):
+                        for row in pending.popleft().result():
+                            done_bytes += row.nbytes
+                            progress(done_bytes / total, f"Statistics of {row.name}")
+                            yield row
+                while pending:
+                    for row in pending.popleft().result():
                         done_bytes += row.nbytes
                         progress(done_bytes / total, f"Statistics of {row.name}")
                         yield row
-                while pending:
-                    row = pending.popleft().result()
-                    done_bytes += row.nbytes
-                    progress(done_bytes / total, f"Statistics of {row.name}")
-                    yield row
             finally:
                 for f in pending:
                     f.cancel()
