@@ -7,6 +7,12 @@ Convert -> optional Subtract(zero point) -> Multiply(scale)) the same statistics
 Memory stays bounded: values are decoded ``CHUNK_ELEMENTS`` at a time, and on Linux the pages of the
 weights file that a chunk touched are handed back to the kernel (``madvise(MADV_DONTNEED)`` on the
 read-only file mapping: the page cache keeps them, the process's RSS does not grow with the model).
+Constants are taken in blocks of about ``POPULATE_AHEAD`` bytes whose pages are mapped in with one
+``madvise(MADV_POPULATE_READ)`` call before their statistics start (cheaper than one page fault per 64 KiB).
+
+A whole float32 tensor in one chunk (the common case) takes five numpy passes over cached values after the
+first one from memory: min, max, sum (einsum), sum of squares (BLAS sdot), zero count (compare + count),
+plus a histogram of an evenly strided sample of ``HIST_SAMPLES`` values.
 
 De-quantized statistics of per-channel chains with long rows come from per-row reductions of the codes
 (min, max, sum, sum of squares per row, combined with each row's scale and zero point), so the de-quantized
