@@ -287,7 +287,7 @@ def _quick_stats(x: np.ndarray, count: int, bins: int, stride: int) -> ValueStat
         return None
     n = x.size
     big = max(-mn, mx)
-    if big > 1.8e19 or big * n > 3e38:  # float32 sums (of squares) could overflow: the general path sums in float64
+    if big * big * n > 3e38 or big * n > 3e38:  # float32 sums could overflow: the general path goes float64
         return None
     # einsum sums with SIMD lanes (2x faster than np.add.reduce's pairwise sum); np.dot is a single-threaded
     # BLAS sdot for vectors (2x faster than einsum's product sum). Both keep ~1e-7 relative error here.
@@ -529,7 +529,7 @@ class _PageReleaser:
     """Maps pages of the read-only weights mapping in ahead of use and hands them back once done (Linux).
 
     ``populate`` asks the kernel to map a whole byte range in one call (``MADV_POPULATE_READ``, Linux 5.14+):
-    about 3x cheaper than taking the page faults one by one as the reductions first touch the pages.
+    about half the cost of the page faults the reductions would take as they first touch the pages.
     ``release`` gives the pages back (``MADV_DONTNEED``) in batches, so the RSS stays bounded.
     """
 
