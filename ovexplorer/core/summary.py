@@ -42,6 +42,7 @@ class ModelSummary:
     compressed_types: tuple[str, ...]
     rt_info_keys: tuple[str, ...]
     subgraph_count: int
+    description: str = ""
 
     @property
     def compressed(self) -> bool:
@@ -108,7 +109,7 @@ def summarize(doc: ModelDocument) -> ModelSummary:
         outputs.append(TensorSummary(_tensor_name(names, node.name), port.shape, port.element_type))
     return ModelSummary(
         name=doc.name,
-        path=str(doc.path),
+        path=str(doc.path.resolve()),
         format=doc.format,
         op_count=len(graph.nodes),
         op_types=dict(sorted(op_types.items(), key=lambda kv: (-kv[1], kv[0]))),
@@ -119,7 +120,14 @@ def summarize(doc: ModelDocument) -> ModelSummary:
         compressed_types=tuple(sorted(compressed)),
         rt_info_keys=tuple(_flat_keys(dict(graph.rt_info))),
         subgraph_count=_count_subgraphs(graph),
+        description=_description(dict(graph.rt_info)),
     )
+
+
+def _description(rt_info: dict[str, Any]) -> str:
+    info = rt_info.get("model_info")
+    value = info.get("description", "") if isinstance(info, dict) else ""
+    return value if isinstance(value, str) else ""
 
 
 def human_bytes(n: float) -> str:
@@ -144,6 +152,7 @@ def format_summary(s: ModelSummary) -> str:
     by_type = ", ".join(f"{t} {human_bytes(b)}" for t, b in s.weight_bytes.items())
     lines = [
         f"Model:       {s.name}",
+        *([f"Description: {s.description}"] if s.description else []),
         f"File:        {s.path}",
         f"Format:      {s.format}",
         f"Operations:  {s.op_count} ({len(s.op_types)} types)"

@@ -28,20 +28,23 @@ def summary_html(s: ModelSummary) -> str:
     ops = "".join(f"<tr><td>{escape(op)}</td><td align='right'>{n}</td></tr>" for op, n in s.op_types.items())
     compressed = f"yes ({escape(', '.join(s.compressed_types))})" if s.compressed else "no"
     rt = escape(", ".join(s.rt_info_keys)) or "(none)"
+    params = f"{s.parameter_count:,}"
+    if s.parameter_count >= 1000:
+        params += f" ({human_count(s.parameter_count)})"
     return f"""
-<h2>{escape(s.name)}</h2>
-<table cellspacing='4'>
+<h2>{escape(s.name)}</h2>{f"<p>{escape(s.description)}</p>" if s.description else ""}
+<table cellspacing='0' cellpadding='4'>
 {row("File", escape(s.path))}
 {row("Format", escape(s.format))}
 {row("Operations", f"{s.op_count} ({len(s.op_types)} types)")}
-{row("Parameters", f"{s.parameter_count:,} ({human_count(s.parameter_count)})")}
+{row("Parameters", params)}
 {row("Weights", f"{human_bytes(s.total_weight_bytes)} &mdash; {weights}")}
 {row("Compressed weights", compressed)}
 {row("Model rt_info", rt)}
 </table>
-<h3>Inputs</h3><table cellspacing='4'>{_HEADER}{tensors(s.inputs)}</table>
-<h3>Outputs</h3><table cellspacing='4'>{_HEADER}{tensors(s.outputs)}</table>
-<h3>Operation types</h3><table cellspacing='2'>{ops}</table>
+<h3>Inputs</h3><table cellspacing='0' cellpadding='4'>{_HEADER}{tensors(s.inputs)}</table>
+<h3>Outputs</h3><table cellspacing='0' cellpadding='4'>{_HEADER}{tensors(s.outputs)}</table>
+<h3>Operation types</h3><table cellspacing='0' cellpadding='2'>{ops}</table>
 """
 
 
