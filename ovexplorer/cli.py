@@ -11,7 +11,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 
-from ovexplorer import __version__, cli_devices, cli_run
+from ovexplorer import __version__, cli_bench, cli_devices, cli_run
 from ovexplorer.core.errors import OvexplorerError
 
 EXIT_OK = 0
@@ -44,6 +44,7 @@ COMMANDS: dict[str, Callable[[argparse._SubParsersAction], Callable[[argparse.Na
     "info": _add_info,
     "devices": cli_devices.add_parser,
     "run": cli_run.add_parser,
+    "bench": cli_bench.add_parser,
 }
 
 

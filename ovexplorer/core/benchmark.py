@@ -70,9 +70,9 @@ class LatencyStats:
             return "no inferences"
         return (
             f"Count: {self.count} iterations\nDuration: {self.seconds * 1000:.2f} ms\n"
-            f"Latency (ms):\n    Median: {self.median:.2f}\n    Average: {self.mean:.2f}\n"
-            f"    Min: {self.min:.2f}\n    Max: {self.max:.2f}\n    p90: {self.p90:.2f}\n    p99: {self.p99:.2f}\n"
-            f"    Std: {self.std:.2f}\nThroughput: {self.fps:.2f} FPS"
+            f"Latency (ms):\n    Median: {self.median:.3f}\n    Average: {self.mean:.3f}\n"
+            f"    Min: {self.min:.3f}\n    Max: {self.max:.3f}\n    p90: {self.p90:.3f}\n    p99: {self.p99:.3f}\n"
+            f"    Std: {self.std:.3f}\nThroughput: {self.fps:.2f} FPS"
         )
 
 
