@@ -154,6 +154,12 @@ def time_color(value: float, lo: float, hi: float) -> str:
     return color_scale(math.log(value / lo) / math.log(hi / lo))
 
 
+def text_color(background: str) -> str:
+    """Black or white, whichever reads better on ``background``."""
+    r, g, b = _rgb(background)
+    return "#000000" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "#ffffff"
+
+
 def precision_color(precision: str) -> str:
     return PRECISION_COLORS.get(precision.lower(), OTHER_PRECISION_COLOR)
 
@@ -338,3 +344,19 @@ def compile_and_profile(
         return profile_session(session, graph, inputs, iterations=iterations, progress=progress, cancel=cancel)
     finally:
         session.close()
+
+
+@dataclass(frozen=True, slots=True)
+class NodeColoring:
+    """What a graph view paints: ``{node_id: '#rrggbb'}`` and the legend; mode ``""`` clears the colours."""
+
+    mode: str
+    colors: Mapping[int, str]
+    legend: Legend | None = None
+
+
+def node_coloring(result: ProfileResult | None, mode: str) -> NodeColoring:
+    """The colouring of ``result`` in ``mode`` (``"time"``, ``"precision"``; anything else clears)."""
+    if result is None or mode not in COLOR_MODES:
+        return NodeColoring("", {}, None)
+    return NodeColoring(mode, result.node_colors(mode), result.legend(mode))

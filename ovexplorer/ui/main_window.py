@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from ovexplorer.core.document import MODEL_SUFFIXES, ModelDocument, open_model, resolve_model_path
 from ovexplorer.core.errors import OvexplorerError
+from ovexplorer.ui.latency_panel import install_latency_panel
 from ovexplorer.ui.run_panel import install_run_panel
 from ovexplorer.ui.summary_panel import SummaryPanel
 from ovexplorer.ui.workers import Task, TaskRunner
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         install_run_panel(self)
+        install_latency_panel(self)
         self.document_changed.connect(self._update_title)
 
     # -- construction -------------------------------------------------------------------------
