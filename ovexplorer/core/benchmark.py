@@ -227,7 +227,8 @@ class BenchmarkRun:
                             n / seconds if seconds > 0 else 0.0, seconds)
 
     def throughput_series(self, bin_seconds: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
-        """Throughput over time: ``(bin end times in s, inferences per second in each bin)`` (complete bins)."""
+        """Throughput over time: ``(bin end times in s, inferences per second in each bin)``; complete bins, plus
+        the last partial one once the run has ended."""
         _, _, t = self.recorder.latest()
         if t.size == 0:
             return np.empty(0), np.empty(0)
@@ -237,7 +238,12 @@ class BenchmarkRun:
         if self.recorder.count > self.recorder.capacity:  # the first bin is partial
             counts, first = counts[1:], first + 1
         ends = (np.arange(counts.size) + first + 1) * bin_seconds
-        return ends, counts / bin_seconds
+        rates = counts / bin_seconds
+        tail = self.elapsed() - last * bin_seconds  # an ended run's last, partial bin
+        if not self.active and tail >= 0.2 * bin_seconds:
+            n_tail = int(np.count_nonzero(bins >= last))
+            ends, rates = np.append(ends, self.elapsed()), np.append(rates, n_tail / tail)
+        return ends, rates
 
     def to_dict(self) -> dict:
         """The run as JSON-ready data: settings, warm-up, statistics and the latencies kept."""

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFileDialog,
+    QGraphicsItem,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -47,7 +48,7 @@ from ovexplorer.ui.profile_view import ProfileView
 from ovexplorer.ui.workers import Task, TaskRunner
 
 TICK_MS = 40  # 25 Hz
-SLOW_EVERY = 5  # histogram, throughput and statistics every 5 ticks (5 Hz)
+SLOW_EVERY = 10  # histogram, throughput and statistics every 10 ticks (2.5 Hz)
 WINDOW = 2000  # inferences shown by the scrolling latency plot
 ROLLING = 50  # inferences in the rolling median / p90 / p99
 HIST_BINS = 60
@@ -103,6 +104,17 @@ def rolling_percentiles(values: np.ndarray, window: int) -> np.ndarray:
     rows = np.sort(np.lib.stride_tricks.sliding_window_view(values, window), axis=1)
     ranks = [max(0, int(np.ceil(window * p / 100)) - 1) for p in (50, 90, 99)]
     return rows[:, ranks].T
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 times a power of ten that is >= ``value``."""
+    if value <= 0 or not np.isfinite(value):
+        return 1.0
+    power = 10 ** np.floor(np.log10(value))
+    for step in (1, 2, 2.5, 5, 10):
+        if step * power >= value:
+            return float(step * power)
+    return float(10 * power)
 
 
 @dataclass(eq=False)
@@ -243,6 +255,9 @@ class LatencyPanel(QWidget):
             f"Latency per inference (last {WINDOW}; rolling {ROLLING}: median, p90 dashed, p99 dotted)",
             "inferences ago", "ms")
         self._add_legend()
+        self.latency_plot.setXRange(-WINDOW, 0, padding=0.01)
+        self.latency_plot.disableAutoRange()
+        self._y_top = 0.0
         bottom = QHBoxLayout()
         self.hist_plot = self._plot("Latency histogram", "ms (log scale)", "% of inferences")
         self.hist_plot.setLogMode(x=True, y=False)
@@ -280,8 +295,11 @@ class LatencyPanel(QWidget):
         plot.setLabel("left", y)
         plot.showGrid(x=True, y=True, alpha=0.25)
         for axis in ("left", "bottom"):
-            plot.getAxis(axis).setPen(pg.mkPen("#444"))
-            plot.getAxis(axis).setTextPen(pg.mkPen("#222"))
+            item = plot.getAxis(axis)
+            item.setPen(pg.mkPen("#444"))
+            item.setTextPen(pg.mkPen("#222"))
+            # text is slow to paint: keep each axis as a pixmap, repainted only when its ticks change
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         plot.setMouseEnabled(x=True, y=True)
         plot.setMinimumHeight(120)
         return plot
@@ -541,6 +559,7 @@ class LatencyPanel(QWidget):
         self.latency_plot.clear()
         self.hist_plot.clear()
         self.fps_plot.clear()
+        self._y_top = 0.0
         self._add_legend()
         self.series.clear()
         self.stats_table.setRowCount(0)
@@ -563,6 +582,23 @@ class LatencyPanel(QWidget):
         series.curves["latency"].setData(np.arange(-show.size + 1, 1), show)
         if series is self.selected_series():
             self._draw_rolling(series, lat)
+        self._fit_latency_range()
+
+    def _fit_latency_range(self) -> None:
+        """Grow the latency axis at once, shrink it only when the data use less than a third of it, in nice
+        steps: the axis (slow to repaint) changes rarely."""
+        peaks = []
+        for s in self.series:
+            if s.shown:
+                data = s.curves["latency"].getData()[1]
+                if data is not None and len(data):
+                    peaks.append(float(np.max(data)))
+        if not peaks:
+            return
+        peak = max(peaks)
+        if peak > self._y_top or peak < self._y_top / 3:
+            self._y_top = nice_ceiling(peak * 1.1)
+            self.latency_plot.setYRange(0, self._y_top, padding=0)
 
     def _draw_rolling(self, series: Series, lat: np.ndarray) -> None:
         roll = rolling_percentiles(lat, ROLLING)[:, -WINDOW:]

@@ -1,0 +1,277 @@
+"""The Latency tab, driven as a user would: start, watch, stop, compare runs, export, profile; and the bad cases."""
+
+from __future__ import annotations
+
+import csv
+import json
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+from PySide6.QtWidgets import QFileDialog
+
+from ovexplorer.core.profiling import OTHER_PRECISION_COLOR, PRECISION_COLORS
+from ovexplorer.core.session import CompiledSession, CompileOptions
+from ovexplorer.resources import sample_model
+from ovexplorer.ui.latency_panel import LatencyPanel
+from ovexplorer.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot, qt_settings):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.resize(1280, 860)
+    w.show()
+    yield w
+    w.close()
+
+
+def open_latency(qtbot, window: MainWindow, name: str = "regression") -> LatencyPanel:
+    with qtbot.waitSignal(window.document_changed, timeout=30000):
+        window.open_path(sample_model(name))
+    panel = window.latency_panel
+    window.show_panel(panel)
+    return panel
+
+
+def set_limit(panel: LatencyPanel, kind: str, value: float = 0) -> None:
+    panel.limit_combo.setCurrentIndex(panel.limit_combo.findData(kind))
+    if kind == "iterations":
+        panel.iterations_spin.setValue(int(value))
+    elif kind == "seconds":
+        panel.seconds_spin.setValue(value)
+
+
+def click_start(qtbot, panel: LatencyPanel) -> None:
+    with qtbot.waitSignal(panel.run_started, timeout=30000):
+        qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
+
+
+def run_to_end(qtbot, panel: LatencyPanel) -> None:
+    with qtbot.waitSignal(panel.run_finished, timeout=30000):
+        click_start(qtbot, panel)
+
+
+def plotted(panel: LatencyPanel, index: int = -1, curve: str = "latency") -> int:
+    data = panel.series[index].curves[curve].getData()[1]
+    return 0 if data is None else len(data)
+
+
+def no_loop_left(panel: LatencyPanel) -> bool:
+    return panel.pool.activeThreadCount() == 0 and panel.wait(5000)
+
+
+def test_start_watch_and_stop_a_live_run(qtbot, window: MainWindow) -> None:
+    panel = open_latency(qtbot, window)
+    assert panel.start_button.text() == "Start"
+    click_start(qtbot, panel)
+    assert panel.start_button.text() == "Stop"
+    qtbot.waitUntil(lambda: plotted(panel) > 50, timeout=20000)
+    first = panel.series[0].run.recorder.count
+    qtbot.waitUntil(lambda: panel.series[0].run.recorder.count > first + 50, timeout=20000)
+    qtbot.waitUntil(lambda: plotted(panel) > 100 and plotted(panel, curve="median") > 0, timeout=20000)
+    qtbot.waitUntil(lambda: plotted(panel, curve="fps") > 0, timeout=20000)  # a throughput point each 0.5 s
+    with qtbot.waitSignal(panel.run_finished, timeout=20000):
+        qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)  # Stop
+    run = panel.series[0].run
+    assert run.state == "stopped" and panel.start_button.text() == "Start"
+    table = panel.stats_table
+    assert table.item(0, 1).text() == "stopped"
+    assert int(table.item(0, 2).text()) == run.stats().count > 100
+    assert float(table.item(0, 3).text()) == pytest.approx(run.stats().median, abs=1e-3)
+    assert plotted(panel, curve="hist") > 0 and plotted(panel, curve="fps") >= 1
+    assert no_loop_left(panel)
+
+
+def test_ui_thread_stays_responsive_during_a_run(qtbot, window: MainWindow) -> None:
+    panel = open_latency(qtbot, window, "shapes")
+    click_start(qtbot, panel)
+    gaps: list[float] = []
+    clock = QElapsedTimer()
+    clock.start()
+    last = [clock.elapsed()]
+
+    def beat() -> None:
+        now = clock.elapsed()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(beat)
+    timer.start()
+    qtbot.wait(2000)
+    timer.stop()
+    panel.stop()
+    qtbot.waitUntil(lambda: not panel.running, timeout=20000)
+    worst = max(gaps[1:])
+    print(f"\nUI timer: {len(gaps)} beats in 2 s during a run, longest gap {worst:.0f} ms")
+    assert panel.series[0].run.recorder.count > 0
+    assert worst < 100
+
+
+def test_runs_are_kept_as_toggleable_series_and_export(qtbot, window: MainWindow, tmp_path: Path,
+                                                       monkeypatch) -> None:
+    panel = open_latency(qtbot, window)
+    set_limit(panel, "iterations", 300)
+    panel.hint_combo.setCurrentIndex(panel.hint_combo.findData("LATENCY"))
+    run_to_end(qtbot, panel)
+    panel.hint_combo.setCurrentIndex(panel.hint_combo.findData("THROUGHPUT"))
+    panel.mode_combo.setCurrentIndex(panel.mode_combo.findData("async"))
+    run_to_end(qtbot, panel)
+    assert [s.run.state for s in panel.series] == ["finished", "finished"]
+    labels = [panel.stats_table.item(r, 0).text() for r in range(2)]
+    assert "LATENCY sync" in labels[0] and "THROUGHPUT async" in labels[1]
+    assert [s.run.stats().count for s in panel.series] == [300, 300]
+    # untick the first run: its curves go
+    item = panel.stats_table.item(0, 0)
+    item.setCheckState(Qt.CheckState.Unchecked)
+    assert not panel.series[0].shown and not panel.series[0].curves["latency"].isVisible()
+    assert panel.series[1].curves["latency"].isVisible()
+    item.setCheckState(Qt.CheckState.Checked)
+    assert panel.series[0].curves["hist"].isVisible()
+    # export the selected run as CSV and JSON, the plots as PNG (through the file dialogs)
+    panel.stats_table.selectRow(0)
+    target = {"path": ""}
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (target["path"], ""))
+    target["path"] = str(tmp_path / "run.csv")
+    qtbot.mouseClick(panel.export_csv_button, Qt.MouseButton.LeftButton)
+    rows = list(csv.reader((tmp_path / "run.csv").open()))
+    assert rows[0] == ["inference", "time_s", "latency_ms"] and len(rows) == 301
+    target["path"] = str(tmp_path / "run.json")
+    qtbot.mouseClick(panel.export_json_button, Qt.MouseButton.LeftButton)
+    data = json.loads((tmp_path / "run.json").read_text())
+    assert data["mode"] == "sync" and data["stats"]["count"] == 300 and len(data["latency_ms"]) == 300
+    target["path"] = str(tmp_path / "plots.png")
+    qtbot.mouseClick(panel.save_png_button, Qt.MouseButton.LeftButton)
+    assert (tmp_path / "plots.png").read_bytes()[:4] == b"\x89PNG"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp file left
+    assert "Saved" in panel.status_label.text()
+    target["path"] = str(tmp_path / "missing" / "x.csv")
+    qtbot.mouseClick(panel.export_csv_button, Qt.MouseButton.LeftButton)
+    assert "Cannot save" in panel.status_label.text()
+    qtbot.mouseClick(panel.clear_button, Qt.MouseButton.LeftButton)
+    assert panel.series == [] and panel.stats_table.rowCount() == 0
+
+
+def test_changing_options_mid_run_starts_a_new_run(qtbot, window: MainWindow) -> None:
+    panel = open_latency(qtbot, window)
+    click_start(qtbot, panel)
+    qtbot.waitUntil(lambda: panel.series[0].run.recorder.count > 10, timeout=20000)
+    with qtbot.waitSignal(panel.run_started, timeout=30000):
+        panel.hint_combo.setCurrentIndex(panel.hint_combo.findData("THROUGHPUT"))
+    assert panel.series[0].run.state == "stopped" and len(panel.series) == 2
+    assert panel.series[1].run.session.options.performance_hint == "THROUGHPUT"
+    qtbot.waitUntil(lambda: panel.series[1].run.recorder.count > 10, timeout=20000)
+    panel.stop()
+    qtbot.waitUntil(lambda: not panel.running, timeout=20000)
+    assert no_loop_left(panel)
+
+
+def test_closing_the_window_mid_run_ends_it(qtbot, window: MainWindow) -> None:
+    panel = open_latency(qtbot, window)
+    click_start(qtbot, panel)
+    qtbot.waitUntil(lambda: panel.series[0].run.recorder.count > 10, timeout=20000)
+    window.close()
+    run = panel.series[0].run
+    assert run.state == "stopped" and panel.pool.activeThreadCount() == 0
+    assert run.stats().count > 10 and run.to_dict()["latency_ms"]
+
+
+def test_switching_models_mid_run_keeps_the_data(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    panel = open_latency(qtbot, window)
+    click_start(qtbot, panel)
+    qtbot.waitUntil(lambda: panel.series[0].run.recorder.count > 10, timeout=20000)
+    with qtbot.waitSignal(panel.run_finished, timeout=30000):
+        open_latency(qtbot, window, "shapes")
+    run = panel.series[0].run
+    assert run.state == "stopped" and not panel.running and no_loop_left(panel)
+    assert panel.stats_table.item(0, 1).text() == "stopped"
+    panel.export_run(panel.series[0], tmp_path / "old.json")
+    assert json.loads((tmp_path / "old.json").read_text())["model"] == "regression"
+    run_to_end_seconds(qtbot, panel)
+    assert panel.series[1].run.session.model_name == "shapes"
+
+
+def run_to_end_seconds(qtbot, panel: LatencyPanel) -> None:
+    set_limit(panel, "seconds", 0.3)
+    run_to_end(qtbot, panel)
+
+
+class _LostDevice:
+    def __init__(self, request) -> None:
+        self._request, self._left = request, 20
+
+    def set_input_tensor(self, *args) -> None:
+        self._request.set_input_tensor(*args)
+
+    @property
+    def latency(self) -> float:
+        return self._request.latency
+
+    def infer(self):
+        if self._left == 0:
+            raise RuntimeError("Exception from src/inference/src/dev/plugin.cpp:1:\ndevice was lost\n")
+        self._left -= 1
+        time.sleep(0.002)
+        return self._request.infer()
+
+
+def test_device_error_during_a_run(qtbot, window: MainWindow, tmp_path: Path, monkeypatch) -> None:
+    panel = open_latency(qtbot, window)
+    monkeypatch.setattr(CompiledSession, "create_request",
+                        lambda self: _LostDevice(self.compiled.create_infer_request()))
+    run_to_end(qtbot, panel)
+    run = panel.series[0].run
+    assert run.state == "failed" and run.stats().count == 19
+    assert "device was lost" in panel.status_label.text()
+    assert panel.stats_table.item(0, 1).text() == "failed"
+    assert panel.start_button.text() == "Start" and no_loop_left(panel)
+    panel.export_run(panel.series[0], tmp_path / "failed.csv")
+    assert len((tmp_path / "failed.csv").read_text().splitlines()) == 20
+
+
+def test_a_device_that_cannot_compile(qtbot, window: MainWindow, monkeypatch) -> None:
+    panel = open_latency(qtbot, window)
+    monkeypatch.setattr(panel, "compile_options", lambda: CompileOptions(device="NOPE"))
+    qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Cannot benchmark" in panel.status_label.text(), timeout=20000)
+    assert "NOPE" in panel.status_label.text() and panel.series == [] and not panel.running
+
+
+def test_profile_table_selects_nodes_and_colours_the_graph(qtbot, window: MainWindow) -> None:
+    panel = open_latency(qtbot, window, "shapes")
+    view = panel.profile_view
+    panel.tabs.setCurrentWidget(view)
+    colorings = []
+    panel.node_colors_changed.connect(colorings.append)
+    with qtbot.waitSignal(view.profiled, timeout=30000):
+        qtbot.mouseClick(view.profile_button, Qt.MouseButton.LeftButton)
+    table = view.layers_table
+    assert table.rowCount() > 5
+    times = [float(table.item(r, 4).text()) for r in range(table.rowCount())]
+    assert times == sorted(times, reverse=True)  # slowest first
+    assert colorings[-1].mode == "time" and colorings[-1].colors
+    assert "Time per node" in view.legend_label.text()
+    # sort by type, then click a convolution row: its first IR node is selected in the window
+    table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+    row = next(r for r in range(table.rowCount()) if table.item(r, 1).text() == "Convolution")
+    layer = view.layer_at(row)
+    with qtbot.waitSignal(window.node_selected, timeout=5000) as blocker:
+        rect = table.visualItemRect(table.item(row, 0))
+        qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert blocker.args == [layer.node_ids[0]]
+    assert window.document.graph.nodes[layer.node_ids[0]].type == "Convolution"
+    assert len(layer.node_ids) >= 2  # fused with its batch norm and relu
+    view.color_combo.setCurrentIndex(view.color_combo.findData("precision"))
+    assert colorings[-1].mode == "precision" and "Runtime precision" in view.legend_label.text()
+    used = set(colorings[-1].colors.values())
+    assert used and used <= {*PRECISION_COLORS.values(), OTHER_PRECISION_COLOR}  # bf16 on AMX CPUs, f32 elsewhere
+    types = [view.types_table.item(r, 0).text() for r in range(view.types_table.rowCount())]
+    assert "Convolution" in types
+    view.color_combo.setCurrentIndex(view.color_combo.findData(""))
+    assert colorings[-1].colors == {}
+    window.close_document()
+    assert colorings[-1].colors == {} and view.layers_table.rowCount() == 0
