@@ -149,9 +149,18 @@ def child(kind: str, model: Path, seconds: float) -> None:
             panel.seconds_spin.setValue(seconds)
             panel.start()
 
+        cpu_start: list[float] = []
+
+        def started(_run) -> None:
+            cpu_start.append(time.thread_time())
+
         def finished(run) -> None:
-            result.update(fps=run.stats().fps, count=run.stats().count, median=run.stats().median)
+            stats = run.stats()
+            ui = (time.thread_time() - cpu_start[0]) / max(stats.seconds, 1e-9) if cpu_start else 0.0
+            result.update(fps=stats.fps, count=stats.count, median=stats.median, ui_cpu=ui)
             app.quit()
+
+        panel.run_started.connect(started)
 
         window.document_changed.connect(opened)
         panel.run_finished.connect(finished)

@@ -47,8 +47,9 @@ from ovexplorer.core.session import PERFORMANCE_HINTS, CompiledSession, CompileO
 from ovexplorer.ui.profile_view import ProfileView
 from ovexplorer.ui.workers import Task, TaskRunner
 
-TICK_MS = 40  # 25 Hz
-SLOW_EVERY = 10  # histogram, throughput and statistics every 10 ticks (2.5 Hz)
+TICK_MS = 50  # 20 Hz: display rate, never per inference
+SLOW_EVERY = 8  # histogram, throughput and statistics every 8 ticks (2.5 Hz)
+ROLLING_EVERY = 2  # rolling median / p90 / p99 every 2 ticks (10 Hz)
 WINDOW = 2000  # inferences shown by the scrolling latency plot
 ROLLING = 50  # inferences in the rolling median / p90 / p99
 HIST_BINS = 60
@@ -170,7 +171,7 @@ class LatencyPanel(QWidget):
         self._sessions: dict[tuple, CompiledSession] = {}
         self._compile_task: Task | None = None
         self._restart = False
-        self._ticks = 0
+        self._ticks = self._drawn = 0
         self._build()
         self.timer = QTimer(self)
         self.timer.setInterval(TICK_MS)
@@ -446,7 +447,7 @@ class LatencyPanel(QWidget):
             on_cancel=lambda: self._ended(series),
         )
         self.status_label.setText(f"Running {run.label} ({config.describe()})…")
-        self._ticks = 0
+        self._ticks = self._drawn = 0
         self.timer.start()
         self._update_buttons()
         self.run_started.emit(run)
@@ -504,6 +505,7 @@ class LatencyPanel(QWidget):
     def _add_series(self, series: Series) -> None:
         pen = pg.mkPen(series.color, width=1)
         series.curves["latency"] = self.latency_plot.plot([], [], pen=pen, name=series.run.label)
+        series.curves["latency"].setDownsampling(auto=True, method="peak")  # spikes stay visible
         dark = QColor(series.color).darker(150)
         series.curves["median"] = self.latency_plot.plot([], [], pen=pg.mkPen(dark, width=2))
         series.curves["p90"] = self.latency_plot.plot([], [], pen=pg.mkPen(dark, width=1.5, style=Qt.PenStyle.DashLine))
@@ -572,15 +574,23 @@ class LatencyPanel(QWidget):
             self.timer.stop()
             return
         self._ticks += 1
-        self._refresh_latency(series)
+        count = series.run.recorder.count
+        if count == self._drawn and self._ticks % SLOW_EVERY:
+            return  # nothing new to draw
+        self._drawn = count
+        if not self.plots.isVisible():  # another tab is in front: the statistics row is enough
+            if self._ticks % SLOW_EVERY == 0:
+                self._fill_stats_row(series)
+            return
+        self._refresh_latency(series, rolling=self._ticks % ROLLING_EVERY == 0)
         if self._ticks % SLOW_EVERY == 0:
             self._refresh_slow(series)
 
-    def _refresh_latency(self, series: Series) -> None:
+    def _refresh_latency(self, series: Series, rolling: bool = True) -> None:
         _, lat, _ = series.run.recorder.latest(WINDOW + ROLLING - 1)
         show = lat[-WINDOW:]
         series.curves["latency"].setData(np.arange(-show.size + 1, 1), show)
-        if series is self.selected_series():
+        if rolling and series is self.selected_series():
             self._draw_rolling(series, lat)
         self._fit_latency_range()
 
