@@ -128,10 +128,14 @@ def agreement(label: str, model: Path, hint: str, niter: int, rounds: int) -> No
 # -- window vs headless -----------------------------------------------------------------------
 def child(kind: str, model: Path, seconds: float) -> None:
     """One measurement in a fresh process: prints the run's throughput as JSON."""
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
+    settings_dir = tempfile.TemporaryDirectory()  # never the user's settings
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, settings_dir.name)
     app = QApplication([])
+    app.setOrganizationName("ovexplorer-benchmark")
     if kind == "window":
         from ovexplorer.ui.main_window import MainWindow
 

@@ -108,11 +108,11 @@ def rolling_percentiles(values: np.ndarray, window: int) -> np.ndarray:
 
 
 def nice_ceiling(value: float) -> float:
-    """The smallest of 1, 2, 2.5, 5 times a power of ten that is >= ``value``."""
+    """The smallest of 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power of ten that is >= ``value``."""
     if value <= 0 or not np.isfinite(value):
         return 1.0
     power = 10 ** np.floor(np.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
+    for step in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
         if step * power >= value:
             return float(step * power)
     return float(10 * power)
@@ -262,6 +262,7 @@ class LatencyPanel(QWidget):
         bottom = QHBoxLayout()
         self.hist_plot = self._plot("Latency histogram", "ms (log scale)", "% of inferences")
         self.hist_plot.setLogMode(x=True, y=False)
+        self.hist_plot.getAxis("bottom").setStyle(textFillLimits=[(0, 0.8), (2, 0.1)])  # no crowded minor labels
         self.fps_plot = self._plot("Throughput", "s", "inferences / s")
         grid.addWidget(self.latency_plot, 3)
         bottom.addWidget(self.hist_plot)
@@ -286,7 +287,7 @@ class LatencyPanel(QWidget):
         self._limit_changed()
 
     def _add_legend(self) -> None:
-        legend = self.latency_plot.addLegend(offset=(-10, 10), labelTextColor="#222")
+        legend = self.latency_plot.addLegend(offset=(60, 10), labelTextColor="#222")  # top left: the oldest side
         legend.setBrush(pg.mkBrush(255, 255, 255, 200))
 
     def _plot(self, title: str, x: str, y: str) -> pg.PlotWidget:
@@ -440,6 +441,8 @@ class LatencyPanel(QWidget):
         series = Series(run, PALETTE[len(self.series) % len(PALETTE)])
         self._add_series(series)
         self.active = series
+        self.stats_table.clearSelection()  # the rolling lines follow the new run
+        self._refresh_rolling()
         series.task = self.bench_runner.start(
             run.run,
             on_success=lambda _r: self._ended(series),
@@ -671,6 +674,8 @@ class LatencyPanel(QWidget):
             table.item(r, 1).setForeground(QBrush(QColor("#b00020")))
             table.item(r, 1).setToolTip(run.error.message)
         table.blockSignals(False)
+        if not run.active:
+            table.resizeColumnsToContents()
 
     # -- export ---------------------------------------------------------------------------------
     def export_run(self, series: Series, path: str | Path) -> Path:
