@@ -86,7 +86,23 @@ def test_start_watch_and_stop_a_live_run(qtbot, window: MainWindow) -> None:
 
 
 def test_ui_thread_stays_responsive_during_a_run(qtbot, window: MainWindow) -> None:
+    """A 10 ms QTimer keeps beating while a run goes on; the panel's own work per tick stays small.
+
+    Bounds: the panel's longest tick < 50 ms (its own work); the timer's 99th-percentile gap < 100 ms (the
+    issue's bound); the single longest gap < 250 ms, generous because on a loaded 2-core machine the OS
+    scheduler alone (inference threads, other processes) can delay the UI thread that long.
+    """
     panel = open_latency(qtbot, window, "shapes")
+    ticks: list[float] = []
+    tick = panel._tick
+
+    def timed_tick() -> None:
+        start = time.perf_counter()
+        tick()
+        ticks.append((time.perf_counter() - start) * 1000)
+
+    panel.timer.timeout.disconnect()
+    panel.timer.timeout.connect(timed_tick)
     click_start(qtbot, panel)
     gaps: list[float] = []
     clock = QElapsedTimer()
@@ -106,10 +122,14 @@ def test_ui_thread_stays_responsive_during_a_run(qtbot, window: MainWindow) -> N
     timer.stop()
     panel.stop()
     qtbot.waitUntil(lambda: not panel.running, timeout=20000)
-    worst = max(gaps[1:])
-    print(f"\nUI timer: {len(gaps)} beats in 2 s during a run, longest gap {worst:.0f} ms")
-    assert panel.series[0].run.recorder.count > 0
-    assert worst < 100
+    ordered = sorted(gaps[1:])
+    worst, p99 = ordered[-1], ordered[int(0.99 * (len(ordered) - 1))]
+    print(f"\nUI timer during a run: {len(gaps)} beats in 2 s, longest gap {worst:.0f} ms, p99 {p99:.0f} ms; "
+          f"panel ticks: {len(ticks)}, longest {max(ticks):.1f} ms")
+    assert panel.series[0].run.recorder.count > 0 and ticks
+    assert max(ticks) < 50
+    assert p99 < 100
+    assert worst < 250
 
 
 def test_runs_are_kept_as_toggleable_series_and_export(qtbot, window: MainWindow, tmp_path: Path,
