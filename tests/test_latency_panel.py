@@ -190,6 +190,17 @@ def test_changing_options_mid_run_starts_a_new_run(qtbot, window: MainWindow) ->
     assert no_loop_left(panel)
 
 
+def test_stop_while_compiling_starts_nothing(qtbot, window: MainWindow) -> None:
+    panel = open_latency(qtbot, window)
+    qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
+    assert panel.start_button.text() == "Stop"  # compiling
+    qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
+    assert panel.start_button.text() == "Start"
+    window.runner.wait(20000)
+    qtbot.wait(200)
+    assert panel.series == [] and not panel.running and panel.start_button.text() == "Start"
+
+
 def test_closing_the_window_mid_run_ends_it(qtbot, window: MainWindow) -> None:
     panel = open_latency(qtbot, window)
     click_start(qtbot, panel)

@@ -172,6 +172,7 @@ class LatencyPanel(QWidget):
         self._compile_task: Task | None = None
         self._restart = False
         self._ticks = self._drawn = 0
+        self._compile_serial = 0
         self._build()
         self.timer = QTimer(self)
         self.timer.setInterval(TICK_MS)
@@ -398,16 +399,23 @@ class LatencyPanel(QWidget):
         if session is not None:
             return self._begin(doc, session, inputs, config)
         self.status_label.setText(f"Compiling {doc.name} for {options.describe()}…")
+        self._compile_serial += 1
+        serial = self._compile_serial
         self._compile_task = self.runner.start(
             compile_session, doc.model, options, shapes, model_name=doc.name,
-            on_success=lambda s: self._compiled(doc, key, s, inputs, config),
-            on_failure=lambda exc: self._compile_failed(doc, exc),
+            on_success=lambda s: self._compiled(doc, key, s, inputs, config, serial),
+            on_failure=lambda exc: self._compile_failed(doc, exc, serial),
             on_cancel=self._update_buttons,
         )
         self._update_buttons()
         return True
 
-    def _compiled(self, doc: ModelDocument, key: tuple, session: CompiledSession, inputs, config: BenchConfig) -> None:
+    def _compiled(
+        self, doc: ModelDocument, key: tuple, session: CompiledSession, inputs, config: BenchConfig, serial: int
+    ) -> None:
+        if serial != self._compile_serial:  # stopped (or another model opened) while compiling
+            self._update_buttons()
+            return
         self._compile_task = None
         if doc is not self.document:
             self._update_buttons()
@@ -415,7 +423,9 @@ class LatencyPanel(QWidget):
         self._sessions[key] = session
         self._begin(doc, session, inputs, config)
 
-    def _compile_failed(self, doc: ModelDocument, exc: BaseException) -> None:
+    def _compile_failed(self, doc: ModelDocument, exc: BaseException, serial: int) -> None:
+        if serial != self._compile_serial:
+            return
         self._compile_task = None
         self._update_buttons()
         if doc is self.document:
@@ -461,6 +471,8 @@ class LatencyPanel(QWidget):
         if self._compile_task is not None and not self._compile_task.done:
             self._compile_task.cancel()
             self._compile_task = None
+            self._compile_serial += 1
+            self._update_buttons()
         if self.active is not None:
             self.active.run.stop()
 
