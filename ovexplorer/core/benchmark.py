@@ -216,9 +216,10 @@ class BenchmarkRun:
             return 0.0
         return (self.ended_at or time.perf_counter()) - self.started_at
 
-    def stats(self) -> LatencyStats:
-        """Statistics so far: percentiles over the latencies kept, the rest over every inference."""
-        _, lat, _ = self.recorder.latest()
+    def stats(self, recent: int | None = None) -> LatencyStats:
+        """Statistics so far: percentiles over the latencies kept (or the ``recent`` last ones: cheaper for a
+        live display), the rest over every inference."""
+        _, lat, _ = self.recorder.latest(recent)
         n, mean, std, lo, hi = self.recorder.totals()
         if n == 0:
             return LatencyStats.empty()

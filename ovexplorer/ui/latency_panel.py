@@ -50,6 +50,8 @@ from ovexplorer.ui.workers import Task, TaskRunner
 TICK_MS = 50  # 20 Hz: display rate, never per inference
 SLOW_EVERY = 8  # histogram, throughput and statistics every 8 ticks (2.5 Hz)
 ROLLING_EVERY = 2  # rolling median / p90 / p99 every 2 ticks (10 Hz)
+ROLLING_STEP = 5  # ... at every 5th inference (400 points across the window)
+LIVE_STATS = 1 << 16  # while running, percentiles and histogram over the latest 65536 inferences
 WINDOW = 2000  # inferences shown by the scrolling latency plot
 ROLLING = 50  # inferences in the rolling median / p90 / p99
 HIST_BINS = 60
@@ -98,11 +100,13 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
-def rolling_percentiles(values: np.ndarray, window: int) -> np.ndarray:
-    """``(3, n - window + 1)``: nearest-rank median, p90 and p99 of each ``window`` consecutive values."""
+def rolling_percentiles(values: np.ndarray, window: int, step: int = 1) -> np.ndarray:
+    """``(3, m)``: nearest-rank median, p90 and p99 of ``window`` consecutive values, for every ``step``-th
+    window counted back from the last one (so the last value always ends a window)."""
     if values.size < window:
         return np.empty((3, 0))
-    rows = np.sort(np.lib.stride_tricks.sliding_window_view(values, window), axis=1)
+    views = np.lib.stride_tricks.sliding_window_view(values, window)[::-1][::step][::-1]
+    rows = np.sort(views, axis=1)
     ranks = [max(0, int(np.ceil(window * p / 100)) - 1) for p in (50, 90, 99)]
     return rows[:, ranks].T
 
@@ -116,6 +120,20 @@ def nice_ceiling(value: float) -> float:
         if step * power >= value:
             return float(step * power)
     return float(10 * power)
+
+
+def log_ticks(lo: float, hi: float) -> list[list[tuple[float, str]]]:
+    """Axis ticks for log10(ms) from ``lo`` to ``hi``: labelled 1-2-5 steps, unlabelled 1..9 steps."""
+    major, minor = [], []
+    for power in range(int(np.floor(lo)) - 1, int(np.ceil(hi)) + 1):
+        for m in range(1, 10):
+            x = power + np.log10(m)
+            if lo - 0.05 <= x <= hi + 0.05:
+                if m in (1, 2, 5):
+                    major.append((float(x), f"{m * 10.0**power:g}"))
+                else:
+                    minor.append((float(x), ""))
+    return [major, minor]
 
 
 @dataclass(eq=False)
@@ -262,8 +280,7 @@ class LatencyPanel(QWidget):
         self._y_top = 0.0
         bottom = QHBoxLayout()
         self.hist_plot = self._plot("Latency histogram", "ms (log scale)", "% of inferences")
-        self.hist_plot.setLogMode(x=True, y=False)
-        self.hist_plot.getAxis("bottom").setStyle(textFillLimits=[(0, 0.8), (2, 0.1)])  # no crowded minor labels
+
         self.fps_plot = self._plot("Throughput", "s", "inferences / s")
         grid.addWidget(self.latency_plot, 3)
         bottom.addWidget(self.hist_plot)
@@ -357,6 +374,9 @@ class LatencyPanel(QWidget):
         if self.active is not None:
             self._restart = True
             self.stop()
+        elif self._compile_task is not None and not self._compile_task.done:
+            self.stop()  # compiling for the old options: compile for the new ones instead
+            self.start()
 
     # -- document -------------------------------------------------------------------------------
     def set_document(self, doc: ModelDocument | None) -> None:
@@ -626,8 +646,9 @@ class LatencyPanel(QWidget):
             self.latency_plot.setYRange(0, self._y_top, padding=0)
 
     def _draw_rolling(self, series: Series, lat: np.ndarray) -> None:
-        roll = rolling_percentiles(lat, ROLLING)[:, -WINDOW:]
-        x = np.arange(-roll.shape[1] + 1, 1)
+        lat = lat[-(WINDOW + ROLLING - 1):]
+        roll = rolling_percentiles(lat, ROLLING, ROLLING_STEP)
+        x = -ROLLING_STEP * np.arange(roll.shape[1])[::-1]
         for k, name in enumerate(("median", "p90", "p99")):
             series.curves[name].setData(x, roll[k] if roll.size else np.empty(0))
 
@@ -655,21 +676,23 @@ class LatencyPanel(QWidget):
 
     def _refresh_histograms(self) -> None:
         shown = [s for s in self.series if s.shown and s.run.recorder.count]
-        data = {id(s): s.run.recorder.latest()[1] for s in shown}
+        data = {id(s): np.log10(np.maximum(s.run.recorder.latest(LIVE_STATS if s.run.active else None)[1], 1e-6))
+                for s in shown}
         if not data:
             return
-        lo = max(1e-6, min(float(v.min()) for v in data.values()))
+        lo = min(float(v.min()) for v in data.values())
         hi = max(float(v.max()) for v in data.values())
-        hi = hi if hi > lo * 1.01 else lo * 1.01
-        edges = np.geomspace(lo, hi, HIST_BINS + 1)
+        hi = hi if hi > lo + 0.005 else lo + 0.005
+        log_edges = np.linspace(lo, hi, HIST_BINS + 1)  # uniform bins of log10(ms): numpy's fast path
         for s in shown:
-            counts, _ = np.histogram(np.clip(data[id(s)], lo, hi), bins=edges)
-            s.curves["hist"].setData(edges, counts * 100.0 / max(1, counts.sum()))
+            counts, _ = np.histogram(data[id(s)], bins=HIST_BINS, range=(lo, hi))
+            s.curves["hist"].setData(log_edges, counts * 100.0 / max(1, counts.sum()))
+        self.hist_plot.getAxis("bottom").setTicks(log_ticks(lo, hi))
 
     def _fill_stats_row(self, series: Series) -> None:
         r = self.series.index(series)
         run = series.run
-        stats: LatencyStats = run.stats()
+        stats: LatencyStats = run.stats(LIVE_STATS if run.active else None)
         state = run.state if run.error is None else "failed"
         values = [state, str(stats.count)] + [
             "" if np.isnan(v) else f"{v:.3f}" for v in (stats.median, stats.mean, stats.min, stats.max,
