@@ -306,3 +306,37 @@ def test_profile_table_selects_nodes_and_colours_the_graph(qtbot, window: MainWi
     assert colorings[-1].colors == {}
     window.close_document()
     assert colorings[-1].colors == {} and view.layers_table.rowCount() == 0
+
+
+def test_changing_the_device_while_compiling_compiles_for_the_new_one(qtbot, window: MainWindow) -> None:
+    panel = open_latency(qtbot, window)
+    panel.hint_combo.setCurrentIndex(panel.hint_combo.findData("LATENCY"))
+    with qtbot.waitSignal(panel.run_started, timeout=30000) as blocker:
+        qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)  # compiling for LATENCY...
+        panel.hint_combo.setCurrentIndex(panel.hint_combo.findData("THROUGHPUT"))  # ...changed before it ends
+    assert blocker.args[0].session.options.performance_hint == "THROUGHPUT"
+    assert len(panel.series) == 1
+    panel.stop()
+    qtbot.waitUntil(lambda: not panel.running, timeout=20000)
+    window.runner.wait(20000)
+    qtbot.wait(100)
+    assert len(panel.series) == 1  # the stale LATENCY compile started nothing
+
+
+def test_plot_helpers() -> None:
+    import numpy as np
+
+    from ovexplorer.ui.latency_panel import log_ticks, nice_ceiling, rolling_percentiles
+
+    values = np.random.default_rng(1).random(300)
+    roll = rolling_percentiles(values, 50)
+    for k, p in enumerate((50, 90, 99)):
+        expected = [np.percentile(values[i:i + 50], p, method="inverted_cdf") for i in range(251)]
+        assert np.allclose(roll[k], expected)
+    stepped = rolling_percentiles(values, 50, 5)
+    assert np.allclose(stepped, roll[:, ::-1][:, ::5][:, ::-1])  # every 5th window, ending with the last
+    assert rolling_percentiles(values[:10], 50).shape == (3, 0)
+    assert [nice_ceiling(v) for v in (0.7, 1.0, 7.1, 9, 71.5, 0)] == [0.8, 1.0, 8.0, 10.0, 80.0, 1.0]
+    major, minor = log_ticks(np.log10(0.05), np.log10(30))
+    assert [label for _, label in major] == ["0.05", "0.1", "0.2", "0.5", "1", "2", "5", "10", "20"]
+    assert minor and all(label == "" for _, label in minor)
