@@ -59,6 +59,7 @@ def test_percentile_is_benchmark_apps() -> None:
     assert percentile(values, 100) == 4.0
     assert math.isnan(percentile(np.empty(0), 50))
     assert compute_stats(np.empty(0), 1.0).count == 0
+    assert json.loads(json.dumps(compute_stats(np.empty(0), 1.0).to_dict()))["median"] is None
 
 
 def test_ring_buffer_keeps_the_latest_and_totals_cover_all() -> None:

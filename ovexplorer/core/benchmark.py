@@ -62,8 +62,9 @@ class LatencyStats:
         nan = math.nan
         return cls(0, nan, nan, nan, nan, nan, nan, nan, 0.0, 0.0)
 
-    def to_dict(self) -> dict[str, float | int]:
-        return asdict(self)
+    def to_dict(self) -> dict[str, float | int | None]:
+        """As JSON-ready data (NaN, for no inferences, becomes None)."""
+        return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in asdict(self).items()}
 
     def format(self) -> str:
         if self.count == 0:
