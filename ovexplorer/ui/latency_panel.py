@@ -60,6 +60,15 @@ STAT_COLUMNS = ("Run", "State", "Count", "Median", "Mean", "Min", "Max", "p90", 
 LIMITS = (("Until stopped", "none"), ("Iterations", "iterations"), ("Duration (s)", "seconds"))
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _umask()
+
+
 def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
     """Call ``write(temp)`` on a temporary file beside ``path``, then move it into place."""
     target = Path(path)
@@ -67,6 +76,7 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
     os.close(fd)
     try:
         write(Path(tmp))
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600 files; give the export the usual permissions
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
