@@ -112,11 +112,25 @@ def _check_body(body: ET.Element, xml_path: Path, bin_path: Path | None, bin_siz
             raise BrokenGraph(f"{xml_path.name}: layer {lname!r}{where} has no id.", path=xml_path)
         if lid in ports:
             raise BrokenGraph(f"{xml_path.name}: two layers{where} share the id {lid}.", path=xml_path)
-        ins = {p.get("id", "") for p in layer.findall("input/port")}
-        outs = {p.get("id", "") for p in layer.findall("output/port")}
+        # one pass over the children: ``input/port`` and ``output/port`` ids, the first ``data``, the bodies
+        ins: set[str] = set()
+        outs: set[str] = set()
+        data = None
+        bodies = []
+        for child in layer:
+            tag = child.tag
+            if tag == "input" or tag == "output":
+                ids = ins if tag == "input" else outs
+                for port in child:
+                    if port.tag == "port":
+                        ids.add(port.get("id", ""))
+            elif tag == "data":
+                if data is None:
+                    data = child
+            elif tag == "body":
+                bodies.append(child)
         ports[lid] = (lname, ins, outs)
         if layer.get("type") == "Const":
-            data = layer.find("data")
             if data is not None and data.get("offset") is not None:
                 offset, size = _parse_int(data.get("offset")), _parse_int(data.get("size"))
                 if offset is None or size is None or offset < 0 or size < 0:
@@ -138,27 +152,28 @@ def _check_body(body: ET.Element, xml_path: Path, bin_path: Path | None, bin_siz
                         "the weights file is truncated or belongs to another model.",
                         path=xml_path,
                     )
-        for sub in layer.findall("body"):
+        for sub in bodies:
             _check_body(sub, xml_path, bin_path, bin_size, f" in the body of {lname!r}")
     edges_el = body.find("edges")
     for edge in edges_el if edges_el is not None else []:
         fl, fp, tl, tp = (edge.get(k) for k in ("from-layer", "from-port", "to-layer", "to-port"))
-        if fl not in ports or tl not in ports:
-            missing = fl if fl not in ports else tl
+        src, dst = ports.get(fl), ports.get(tl)
+        if src is None or dst is None:
+            missing = fl if src is None else tl
             raise BrokenGraph(
                 f"{xml_path.name}: an edge{where} ({fl}:{fp} -> {tl}:{tp}) refers to layer {missing}, which does "
                 "not exist.",
                 path=xml_path,
             )
-        if fp not in ports[fl][2]:
+        if fp not in src[2]:
             raise BrokenGraph(
-                f"{xml_path.name}: an edge{where} leaves output port {fp} of layer {ports[fl][0]!r} ({fl}), which "
+                f"{xml_path.name}: an edge{where} leaves output port {fp} of layer {src[0]!r} ({fl}), which "
                 "has no such port.",
                 path=xml_path,
             )
-        if tp not in ports[tl][1]:
+        if tp not in dst[1]:
             raise BrokenGraph(
-                f"{xml_path.name}: an edge{where} enters input port {tp} of layer {ports[tl][0]!r} ({tl}), which "
+                f"{xml_path.name}: an edge{where} enters input port {tp} of layer {dst[0]!r} ({tl}), which "
                 "has no such port.",
                 path=xml_path,
             )
