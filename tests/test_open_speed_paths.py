@@ -1,0 +1,143 @@
+"""The shortcuts that make opening large models fast keep behaviour: collector pauses, rt_info, IR checks."""
+
+from __future__ import annotations
+
+import gc
+import threading
+from pathlib import Path
+
+import numpy as np
+import openvino as ov
+import openvino.opset13 as ops
+import pytest
+
+from ovexplorer.core import errors
+from ovexplorer.core.document import open_model
+from ovexplorer.core.graph import extract_graph
+from ovexplorer.core.ir_check import validate_ir
+from ovexplorer.core.tasks import gc_paused
+
+
+@pytest.fixture
+def gc_on():
+    was = gc.isenabled()
+    gc.enable()
+    yield
+    if not was:
+        gc.disable()
+
+
+def test_gc_pause_nests_and_restores(gc_on) -> None:
+    with gc_paused():
+        assert not gc.isenabled()
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the inner pause does not switch it back on early
+    assert gc.isenabled()
+
+
+def test_gc_pause_survives_exceptions(gc_on) -> None:
+    with pytest.raises(ValueError), gc_paused(), gc_paused():
+        raise ValueError("boom")
+    assert gc.isenabled()
+
+
+def test_gc_pause_leaves_a_disabled_collector_off(gc_on) -> None:
+    gc.disable()
+    with gc_paused():
+        pass
+    assert not gc.isenabled()
+
+
+def test_gc_pause_from_two_threads(gc_on) -> None:
+    inside = threading.Event()
+    leave = threading.Event()
+
+    def worker() -> None:
+        with gc_paused():
+            inside.set()
+            leave.wait(5)
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    inside.wait(5)
+    with gc_paused():
+        pass
+    assert not gc.isenabled()  # the worker's pause is still running
+    leave.set()
+    thread.join(5)
+    assert gc.isenabled()
+
+
+def test_opening_and_failing_leave_the_collector_on(gc_on, tiny_ir: Path, tmp_path: Path) -> None:
+    open_model(tiny_ir).close()
+    assert gc.isenabled()
+    broken = tmp_path / "broken.xml"
+    broken.write_text(tiny_ir.read_text().replace('from-layer="0"', 'from-layer="77"', 1))
+    with pytest.raises(errors.BrokenGraph):
+        validate_ir(broken, tiny_ir.with_suffix(".bin"))
+    assert gc.isenabled()
+
+
+def test_rt_info_of_constants_read_back_the_same_every_time(tiny_ir: Path) -> None:
+    # Constants read from an IR carry an opaque rt_info entry; the second read takes a shortcut
+    first = open_model(tiny_ir).graph.find("conv.weight").rt_info
+    second = open_model(tiny_ir).graph.find("conv.weight").rt_info
+    assert dict(first) == dict(second)
+    assert any(k.startswith("WeightlessCacheAttribute") for k in first)
+
+
+def test_rt_info_values_become_python_values() -> None:
+    p = ops.parameter([1, 4], ov.Type.f32, name="x")
+    r = ops.relu(p, name="relu")
+    r.get_rt_info()["note"] = "kept"
+    r.get_rt_info()["count"] = 3
+    graph, _ = extract_graph(ov.Model([ops.result(r)], [p], "m"))
+    info = graph.find("relu").rt_info
+    assert info["note"] == "kept" and info["count"] == 3
+
+
+def test_nodes_share_equal_ports_but_keep_their_own_tensor_names() -> None:
+    p = ops.parameter([2, 3], ov.Type.f32, name="x")
+    a = ops.relu(p, name="a")
+    b = ops.relu(a, name="b")
+    c = ops.negative(b, name="c")
+    b.output(0).get_tensor().set_names({"middle"})
+    graph, _ = extract_graph(ov.Model([ops.result(c)], [p], "m"))
+    na, nb, nc = graph.find("a"), graph.find("b"), graph.find("c")
+    assert na.outputs[0].names == () and nb.outputs[0].names == ("middle",)
+    assert nc.inputs[0].names == () and nc.inputs[0].shape == "[2,3]" and nc.inputs[0].element_type == "f32"
+    assert nb.inputs[0] == na.outputs[0]
+
+
+def test_constant_info_without_numpy(tmp_path: Path) -> None:
+    p = ops.parameter([2, 3], ov.Type.f32, name="x")
+    w = ops.constant(np.ones((2, 3), dtype=np.float16), name="w")
+    add = ops.add(p, ops.convert(w, ov.Type.f32), name="add")
+    graph, _ = extract_graph(ov.Model([ops.result(add)], [p], "m"))
+    const = graph.find("w").const
+    assert const.shape == (2, 3) and const.element_type == "f16"
+    assert const.element_count == 6 and const.byte_size == 12 and type(const.element_count) is int
+
+
+def test_ir_check_reads_every_port_section(tiny_ir: Path) -> None:
+    # ports listed in two <input> sections both count, as in the IR reader
+    text = tiny_ir.read_text()
+    assert validate_ir(tiny_ir, tiny_ir.with_suffix(".bin")).version == 11
+    head, sep, tail = text.partition("</input>")
+    assert sep
+    tiny_ir.write_text(head + sep + "<input></input>" + tail)
+    assert validate_ir(tiny_ir, tiny_ir.with_suffix(".bin")).version == 11
+
+
+def test_ir_check_finds_a_bad_body_edge(tmp_path: Path) -> None:
+    from models_graph import loop_model
+
+    ir = tmp_path / "loop.xml"
+    ov.save_model(loop_model(), str(ir), compress_to_fp16=False)
+    text = ir.read_text()
+    edge_at = text.index("<edge ", text.index("<body>"))
+    ir.write_text(text[:edge_at] + text[edge_at:].replace('from-layer="', 'from-layer="99" x="', 1))
+    with pytest.raises(errors.BrokenGraph) as info:
+        validate_ir(ir, ir.with_suffix(".bin"))
+    assert "in the body of" in info.value.message and "99" in info.value.message
