@@ -23,7 +23,9 @@ def gc_on():
     was = gc.isenabled()
     gc.enable()
     yield
-    if not was:
+    if was:
+        gc.enable()
+    else:
         gc.disable()
 
 
@@ -141,3 +143,23 @@ def test_ir_check_finds_a_bad_body_edge(tmp_path: Path) -> None:
     with pytest.raises(errors.BrokenGraph) as info:
         validate_ir(ir, ir.with_suffix(".bin"))
     assert "in the body of" in info.value.message and "99" in info.value.message
+
+
+def test_a_refused_ir_keeps_no_model_alive(tiny_ir: Path) -> None:
+    # OpenVINO reads beside the IR check; when the check refuses the file, nothing may keep that model
+    tiny_ir.write_text(tiny_ir.read_text().replace('from-layer="0"', 'from-layer="77"', 1))
+    with pytest.raises(errors.BrokenGraph) as info:
+        open_model(tiny_ir)
+    tb = info.value.__traceback__
+    while tb is not None:
+        for value in tb.tb_frame.f_locals.values():
+            assert not isinstance(value, ov.Model)
+            assert getattr(value, "model", None) is None or not isinstance(value.model, ov.Model)
+        tb = tb.tb_next
+
+
+def test_an_ir_openvino_refuses_still_names_the_problem(gc_on, tiny_ir: Path) -> None:
+    tiny_ir.write_text(tiny_ir.read_text().replace('type="ReLU"', 'type="FancyNewOp"', 1))
+    with pytest.raises(errors.UnknownOperation):
+        open_model(tiny_ir)
+    assert gc.isenabled()
