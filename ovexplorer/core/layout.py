@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from ovexplorer.core.graph import Graph, Node
 from ovexplorer.core.grouping import ROOT, Grouping, default_expanded, flat_grouping, group_by_scope
 from ovexplorer.core.layered import layered_layout
-from ovexplorer.core.tasks import CancelToken, ProgressFn, no_progress
+from ovexplorer.core.tasks import CancelToken, ProgressFn, gc_paused, no_progress
 
 CHAR_W = 7.0
 LINE_H = 14.0
@@ -168,6 +168,11 @@ class GraphLayouter:
 
     def __init__(self, graph: Graph, options: LayoutOptions = LayoutOptions(),
                  grouping: Grouping | None = None) -> None:
+        # per-node records for the whole graph: no collector passes while they pile up (a third of the time)
+        with gc_paused():
+            self._prepare(graph, options, grouping)
+
+    def _prepare(self, graph: Graph, options: LayoutOptions, grouping: Grouping | None) -> None:
         self.graph = graph
         self.options = options
         if grouping is None:
@@ -256,9 +261,9 @@ class GraphLayouter:
             progress(done[0] / max(1, todo), "Laying out the graph")
 
         progress(0.0, "Laying out the graph")
-        with self._lock:
+        with self._lock, gc_paused():
             root = self._level(ROOT, expanded, step, cancel)
-        out = self._assemble(root, expanded)
+            out = self._assemble(root, expanded)
         progress(1.0, "Laying out the graph")
         return out
 
