@@ -146,7 +146,7 @@ def test_ir_check_finds_a_bad_body_edge(tmp_path: Path) -> None:
 
 
 def test_a_refused_ir_keeps_no_model_alive(tiny_ir: Path) -> None:
-    # OpenVINO reads beside the IR check; when the check refuses the file, nothing may keep that model
+    # when the check refuses the file, nothing may keep an OpenVINO model of it (on Windows: a locked .bin)
     tiny_ir.write_text(tiny_ir.read_text().replace('from-layer="0"', 'from-layer="77"', 1))
     with pytest.raises(errors.BrokenGraph) as info:
         open_model(tiny_ir)

@@ -19,7 +19,7 @@ import openvino as ov
 
 from ovexplorer.core import errors
 from ovexplorer.core.graph import Graph, extract_graph
-from ovexplorer.core.ir_check import looks_like_xml, sniff_ir, validate_ir
+from ovexplorer.core.ir_check import looks_like_xml, validate_ir
 from ovexplorer.core.tasks import CancelToken, ProgressFn, no_progress
 
 #: Suffixes OpenVINO's frontends read besides IR ``.xml``; used for file dialogs and drops.
@@ -157,27 +157,14 @@ def _open_model(
 ) -> ModelDocument:
     _check_file(path)
     progress(0.0, f"Checking {path.name}")
-    reading: _Reading | None = None
     if _is_ir_candidate(path):
         weights_path = Path(weights) if weights is not None else path.with_suffix(".bin")
         if weights is not None:
             _check_weights_file(Path(weights))
-        sniff_ir(path)  # refuse anything but an IR before OpenVINO sees it
-        checked = weights_path
+        header = validate_ir(path, weights_path)
+        fmt = f"OpenVINO IR v{header.version}"
         if not weights_path.is_file():
             weights_path = None
-        # OpenVINO reads the file (releasing the GIL) while our own check runs: on two cores that hides
-        # the shorter of the two. The check's verdict comes first; the read is always waited for, so no
-        # OpenVINO object outlives a refused file (on Windows it would keep the .bin locked).
-        reading = _Reading(path, weights_path)
-        try:
-            header = validate_ir(path, checked)
-        except BaseException:
-            reading.wait()
-            reading.model = None  # the error's traceback keeps this frame alive
-            raise
-        reading.wait()
-        fmt = f"OpenVINO IR v{header.version}"
     else:
         if path.suffix.lower() == ".bin":
             raise errors.NotAModel(
@@ -190,13 +177,15 @@ def _open_model(
     if cancel is not None:
         cancel.check()
     progress(0.1, f"Reading {path.name}")
-    if reading is None:
-        reading = _Reading(path, weights_path, in_thread=False)
-    if isinstance(reading.error, (RuntimeError, ValueError, TypeError)):
-        raise map_openvino_error(reading.error, path) from None
-    if reading.error is not None:
-        raise reading.error
-    model, read_seconds = reading.model, reading.seconds
+    start = time.perf_counter()
+    try:
+        if weights_path is not None:
+            model = shared_core().read_model(str(path), str(weights_path))
+        else:
+            model = shared_core().read_model(str(path))
+    except (RuntimeError, ValueError, TypeError) as exc:
+        raise map_openvino_error(exc, path) from None
+    read_seconds = time.perf_counter() - start
     if cancel is not None:
         cancel.check()
     start = time.perf_counter()
@@ -215,37 +204,6 @@ def _open_model(
         read_seconds=read_seconds,
         extract_seconds=time.perf_counter() - start,
     )
-
-
-class _Reading:
-    """``Core.read_model`` of one file, in a thread of its own or in the caller's."""
-
-    def __init__(self, path: Path, weights_path: Path | None, *, in_thread: bool = True) -> None:
-        self.path, self.weights_path = path, weights_path
-        self.model: ov.Model | None = None
-        self.error: BaseException | None = None
-        self.seconds = 0.0
-        self._thread: threading.Thread | None = None
-        if in_thread:
-            self._thread = threading.Thread(target=self._run, name="ovexplorer-read-model", daemon=True)
-            self._thread.start()
-        else:
-            self._run()
-
-    def _run(self) -> None:
-        start = time.perf_counter()
-        try:
-            if self.weights_path is not None:
-                self.model = shared_core().read_model(str(self.path), str(self.weights_path))
-            else:
-                self.model = shared_core().read_model(str(self.path))
-        except Exception as exc:  # noqa: BLE001 - handed to the opening thread, which maps or re-raises it
-            self.error = exc
-        self.seconds = time.perf_counter() - start
-
-    def wait(self) -> None:
-        if self._thread is not None:
-            self._thread.join()
 
 
 def _check_weights_file(weights: Path) -> None:
