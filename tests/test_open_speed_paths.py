@@ -1,9 +1,8 @@
-"""The shortcuts that make opening large models fast keep behaviour: collector pauses, rt_info, IR checks."""
+"""The shortcuts that make opening large models fast keep behaviour: rt_info, shared ports, IR checks, collector."""
 
 from __future__ import annotations
 
 import gc
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +14,6 @@ from ovexplorer.core import errors
 from ovexplorer.core.document import open_model
 from ovexplorer.core.graph import extract_graph
 from ovexplorer.core.ir_check import validate_ir
-from ovexplorer.core.tasks import gc_paused
 
 
 @pytest.fixture
@@ -27,48 +25,6 @@ def gc_on():
         gc.enable()
     else:
         gc.disable()
-
-
-def test_gc_pause_nests_and_restores(gc_on) -> None:
-    with gc_paused():
-        assert not gc.isenabled()
-        with gc_paused():
-            assert not gc.isenabled()
-        assert not gc.isenabled()  # the inner pause does not switch it back on early
-    assert gc.isenabled()
-
-
-def test_gc_pause_survives_exceptions(gc_on) -> None:
-    with pytest.raises(ValueError), gc_paused(), gc_paused():
-        raise ValueError("boom")
-    assert gc.isenabled()
-
-
-def test_gc_pause_leaves_a_disabled_collector_off(gc_on) -> None:
-    gc.disable()
-    with gc_paused():
-        pass
-    assert not gc.isenabled()
-
-
-def test_gc_pause_from_two_threads(gc_on) -> None:
-    inside = threading.Event()
-    leave = threading.Event()
-
-    def worker() -> None:
-        with gc_paused():
-            inside.set()
-            leave.wait(5)
-
-    thread = threading.Thread(target=worker)
-    thread.start()
-    inside.wait(5)
-    with gc_paused():
-        pass
-    assert not gc.isenabled()  # the worker's pause is still running
-    leave.set()
-    thread.join(5)
-    assert gc.isenabled()
 
 
 def test_opening_and_failing_leave_the_collector_on(gc_on, tiny_ir: Path, tmp_path: Path) -> None:

@@ -6,7 +6,6 @@ stay memory-mapped (OpenVINO's default), so opening a model with a gigabyte of w
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import tempfile
@@ -18,6 +17,8 @@ from pathlib import Path
 import openvino as ov
 
 from ovexplorer.core import errors
+from ovexplorer.core.atomic import commit_files
+from ovexplorer.core.gc_pause import gc_paused
 from ovexplorer.core.graph import Graph, extract_graph
 from ovexplorer.core.ir_check import looks_like_xml, validate_ir
 from ovexplorer.core.tasks import CancelToken, ProgressFn, no_progress
@@ -64,8 +65,8 @@ class ModelDocument:
     def save_ir(self, destination: str | Path, *, compress_to_fp16: bool = False) -> Path:
         """Save the model as IR (``.xml`` + ``.bin``) at ``destination``; never overwrite the open file.
 
-        The files are written to a temporary folder beside the destination and renamed into place, so a
-        failure leaves any older files intact.
+        The files are written to a temporary folder beside the destination and renamed into place together
+        (:func:`~ovexplorer.core.atomic.commit_files`), so a failure leaves any older pair intact.
         """
         if self.model is None:
             raise errors.OvexplorerError(f"{self.path.name} is closed; open it again to save it.", path=self.path)
@@ -86,9 +87,7 @@ class ModelDocument:
             tmp_xml = tmp_dir / "model.xml"
             ov.save_model(self.model, str(tmp_xml), compress_to_fp16=compress_to_fp16)
             tmp_bin = tmp_xml.with_suffix(".bin")
-            if tmp_bin.exists():
-                os.replace(tmp_bin, bin_dest)
-            os.replace(tmp_xml, dest)
+            commit_files([(tmp_bin, bin_dest), (tmp_xml, dest)] if tmp_bin.exists() else [(tmp_xml, dest)])
         except OSError as exc:
             raise errors.OvexplorerError(f"Could not save {dest.name}: {exc.strerror or exc}", path=dest) from exc
         except RuntimeError as exc:
@@ -142,7 +141,8 @@ def open_model(
     """Open an IR (``.xml`` + ``.bin``) or any model OpenVINO reads; raise a ``ModelLoadError`` on failure."""
     path = Path(path)
     try:
-        return _open_model(path, weights, progress, cancel)
+        with gc_paused():  # hundreds of thousands of new objects: no collection may stall the UI thread
+            return _open_model(path, weights, progress, cancel)
     except PermissionError as exc:
         raise errors.ModelLoadError(f"{Path(exc.filename or path).name} cannot be read: permission denied.",
                                     path=path) from None
@@ -222,7 +222,10 @@ def _first_message(text: str) -> str:
         line = line.strip()
         if line and not _NOISE.match(line):
             return line
-    return text.strip() or "unknown error"
+    check = re.search(r"Check '(.*)' failed", text)
+    if check:  # only source locations: name the internal check, never show them
+        return f"an internal consistency check failed ({check.group(1)})"
+    return "unknown error"
 
 
 def _layer_name_of_type(path: Path, op_type: str) -> str:
@@ -236,6 +239,18 @@ def _layer_name_of_type(path: Path, op_type: str) -> str:
             name = re.search(r'\bname="([^"]*)"', tag.group(0))
             return name.group(1) if name else "?"
     return "?"
+
+
+def _layer_name_with(path: Path, needle: str) -> str:
+    """Name of the IR layer whose text contains ``needle`` first (for error messages)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return "?"
+    at = text.find(needle)
+    tag = text.rfind("<layer ", 0, at) if at >= 0 else -1
+    name = re.match(r'<layer\b[^>]*?\bname="([^"]*)"', text[tag:]) if tag >= 0 else None
+    return name.group(1) if name else "?"
 
 
 def map_openvino_error(exc: BaseException, path: Path) -> errors.ModelLoadError:
@@ -256,6 +271,16 @@ def map_openvino_error(exc: BaseException, path: Path) -> errors.ModelLoadError:
             path=path,
             detail=text,
             op_type=op,
+        )
+    match = re.search(r'"([^"]*)" is not a member of enum element::Type_t', text)
+    if match:
+        etype = match.group(1)
+        layer = _layer_name_with(path, f'element_type="{etype}"')
+        return errors.BrokenGraph(
+            f"{name}: layer {layer!r} has the element type "
+            f"{etype!r}, which OpenVINO does not know (f32, f16, i8, u8, i64... are).",
+            path=path,
+            detail=text,
         )
     if "Incorrect weights in bin file" in text:
         return errors.WeightsTruncated(

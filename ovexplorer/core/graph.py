@@ -19,7 +19,8 @@ import numpy as np
 import openvino as ov
 
 from ovexplorer.core.categories import category_of
-from ovexplorer.core.tasks import CancelToken, ProgressFn, gc_paused, no_progress
+from ovexplorer.core.gc_pause import gc_paused
+from ovexplorer.core.tasks import CancelToken, ProgressFn, no_progress
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
@@ -110,23 +111,28 @@ class Graph:
 #: attribute class (``WeightlessCacheAttribute_0``), so its values always convert the same way.
 _OPAQUE_KEYS: set[str] = set()
 
+#: rt_info nested deeper than this is shown as a placeholder (no model needs it; recursion would fail).
+MAX_INFO_DEPTH = 64
 
-def any_to_python(value: Any, key: str | None = None) -> Any:
+
+def any_to_python(value: Any, key: str | None = None, _depth: int = 0) -> Any:
     """Turn an OpenVINO rt_info value (OVAny, nested dicts) into plain Python values."""
+    if _depth > MAX_INFO_DEPTH:
+        return "<nested too deeply>"
     if isinstance(value, Mapping):
-        return {str(k): any_to_python(v) for k, v in value.items()}
+        return {str(k): any_to_python(v, None, _depth + 1) for k, v in value.items()}
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
     if isinstance(value, (list, tuple)):
-        return [any_to_python(v) for v in value]
+        return [any_to_python(v, None, _depth + 1) for v in value]
     if key is None or key not in _OPAQUE_KEYS:
         try:
-            return any_to_python(value.value)
+            return any_to_python(value.value, None, _depth + 1)
         except Exception:  # noqa: BLE001 - opaque OVAny payloads raise assorted errors
             if key is not None:
                 _OPAQUE_KEYS.add(key)
     try:
-        return any_to_python(value.astype(str))
+        return any_to_python(value.astype(str), None, _depth + 1)
     except Exception:  # noqa: BLE001
         return "<opaque>"
 

@@ -20,10 +20,15 @@ from ovexplorer.core.errors import (
     WeightsMissing,
     WeightsTruncated,
 )
-from ovexplorer.core.tasks import gc_paused
+from ovexplorer.core.gc_pause import gc_paused
 
 #: IR versions this OpenVINO reads.
 SUPPORTED_IR_VERSIONS = (10, 11)
+#: Deepest element nesting accepted. Real IRs nest a few levels per Loop/If body; OpenVINO's Python binding
+#: converts nested rt_info recursively and overflows the C stack (a crash, not an error) near 20 000 levels.
+MAX_XML_DEPTH = 256
+#: Tags holding a nested graph: ``body`` (Loop, TensorIterator) and the two branches of an If.
+_BODY_TAGS = ("body", "then_body", "else_body")
 
 _SNIFF_BYTES = 64 * 1024
 _PROLOG_SKIP = re.compile(rb"\s*(<\?xml[^>]*\?>|<!--.*?-->|\s+)*", re.S)
@@ -116,7 +121,7 @@ def _check_body(body: ET.Element, xml_path: Path, bin_path: Path | None, bin_siz
         ins: set[str] = set()
         outs: set[str] = set()
         data = None
-        bodies = []
+        bodies: list[ET.Element] = []
         for child in layer:
             tag = child.tag
             if tag == "input" or tag == "output":
@@ -127,10 +132,19 @@ def _check_body(body: ET.Element, xml_path: Path, bin_path: Path | None, bin_siz
             elif tag == "data":
                 if data is None:
                     data = child
-            elif tag == "body":
+            elif tag in _BODY_TAGS:
                 bodies.append(child)
         ports[lid] = (lname, ins, outs)
-        if layer.get("type") == "Const":
+        kind = layer.get("type")
+        if kind == "Parameter":
+            _check_parameter_shape(layer, data, xml_path, where)
+        if kind == "Const":
+            if data is not None and data.get("element_type") in ("dynamic", "undefined"):
+                raise BrokenGraph(
+                    f"{xml_path.name}: constant {lname!r} (layer {lid}){where} has the element type "
+                    f"{data.get('element_type')!r}; a constant's values need a concrete type (f32, i64...).",
+                    path=xml_path,
+                )
             if data is not None and data.get("offset") is not None:
                 offset, size = _parse_int(data.get("offset")), _parse_int(data.get("size"))
                 if offset is None or size is None or offset < 0 or size < 0:
@@ -152,9 +166,47 @@ def _check_body(body: ET.Element, xml_path: Path, bin_path: Path | None, bin_siz
                         "the weights file is truncated or belongs to another model.",
                         path=xml_path,
                     )
-        for sub in bodies:
-            _check_body(sub, xml_path, bin_path, bin_size, f" in the body of {lname!r}")
+        for tag in _BODY_TAGS:  # bodies, then then-bodies, then else-bodies
+            for sub in bodies:
+                if sub.tag == tag:
+                    _check_body(sub, xml_path, bin_path, bin_size, f" in the {tag.replace('_', ' ')} of {lname!r}")
+    _check_edges(body, ports, xml_path, where)
+
+
+def _bad_dimension(item: str) -> bool:
+    """True for a dimension OpenVINO would silently misread: a size below -1, a negative bound, low > high."""
+    if ".." not in item:
+        value = _parse_int(item.strip())
+        return value is not None and value < -1
+    low_text, _, high_text = item.partition("..")
+    low = _parse_int(low_text.strip() or "0")
+    high = _parse_int(high_text.strip()) if high_text.strip() else None
+    if (low is not None and low < 0) or (high is not None and high < 0):
+        return True
+    return low is not None and high is not None and low > high
+
+
+def _check_parameter_shape(layer: ET.Element, data: ET.Element | None, xml_path: Path, where: str) -> None:
+    """Refuse shapes OpenVINO would silently misread (``-5`` becomes 0, ``3..1`` becomes ``?``)."""
+    shape = data.get("shape") if data is not None else None
+    if not shape or shape.strip() == "...":
+        return
+    for item in shape.split(","):
+        if _bad_dimension(item):
+            raise BrokenGraph(
+                f"{xml_path.name}: input {layer.get('name', '')!r} (layer {layer.get('id')}){where} has the shape "
+                f"{shape!r}, whose dimension {item.strip()!r} is not a size (a size is a number >= 0, -1 or ? for "
+                "any size, or a range low..high).",
+                path=xml_path,
+            )
+
+
+def _check_edges(body: ET.Element, ports: dict[str, tuple[str, set[str], set[str]]], xml_path: Path,
+                 where: str) -> None:
+    """Every edge joins existing ports, no input port receives two edges, and the edges form no cycle."""
     edges_el = body.find("edges")
+    fed: dict[tuple[str, str], str] = {}
+    successors: dict[str, list[str]] = {lid: [] for lid in ports}
     for edge in edges_el if edges_el is not None else []:
         fl, fp, tl, tp = (edge.get(k) for k in ("from-layer", "from-port", "to-layer", "to-port"))
         src, dst = ports.get(fl), ports.get(tl)
@@ -167,22 +219,57 @@ def _check_body(body: ET.Element, xml_path: Path, bin_path: Path | None, bin_siz
             )
         if fp not in src[2]:
             raise BrokenGraph(
-                f"{xml_path.name}: an edge{where} leaves output port {fp} of layer {src[0]!r} ({fl}), which "
+                f"{xml_path.name}: an edge{where} leaves output port {fp} of layer {ports[fl][0]!r} ({fl}), which "
                 "has no such port.",
                 path=xml_path,
             )
         if tp not in dst[1]:
             raise BrokenGraph(
-                f"{xml_path.name}: an edge{where} enters input port {tp} of layer {dst[0]!r} ({tl}), which "
+                f"{xml_path.name}: an edge{where} enters input port {tp} of layer {ports[tl][0]!r} ({tl}), which "
                 "has no such port.",
                 path=xml_path,
             )
+        if (tl, tp) in fed:
+            raise BrokenGraph(
+                f"{xml_path.name}: input port {tp} of layer {ports[tl][0]!r} ({tl}){where} receives two edges "
+                f"(from layers {fed[tl, tp]} and {fl}); an input takes exactly one.",
+                path=xml_path,
+            )
+        fed[tl, tp] = fl
+        successors[fl].append(tl)
+    cycle = _find_cycle(successors)
+    if cycle:
+        names = " -> ".join(f"{ports[lid][0]!r} ({lid})" for lid in cycle[:6]) + (" -> ..." if len(cycle) > 6 else "")
+        raise BrokenGraph(f"{xml_path.name}: the edges{where} form a cycle: {names}.", path=xml_path)
+
+
+def _find_cycle(successors: dict[str, list[str]]) -> list[str]:
+    """Layer ids along one cycle of the graph (empty if it is acyclic); iterative, so any size works."""
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = finished
+    for start in successors:
+        if start in state:
+            continue
+        path: list[str] = [start]
+        iters = [iter(successors[start])]
+        state[start] = 1
+        while iters:
+            nxt = next(iters[-1], None)
+            if nxt is None:
+                state[path.pop()] = 2
+                iters.pop()
+            elif state.get(nxt) == 1:
+                return [*path[path.index(nxt):], nxt]
+            elif nxt not in state:
+                state[nxt] = 1
+                path.append(nxt)
+                iters.append(iter(successors[nxt]))
+    return []
 
 
 def validate_ir(xml_path: Path, bin_path: Path | None) -> IrHeader:
     """Sniff, parse and check an IR; return its header or raise a :class:`ModelLoadError`."""
     # the element tree is hundreds of thousands of objects that live only here: no collector passes over
-    # them while they pile up, and none after they are freed (half of the time on a 20,000-layer IR)
+    # them while they pile up (half of the time on a 20,000-layer IR)
     with gc_paused():
         return _validate_ir(xml_path, bin_path)
 
@@ -190,7 +277,7 @@ def validate_ir(xml_path: Path, bin_path: Path | None) -> IrHeader:
 def _validate_ir(xml_path: Path, bin_path: Path | None) -> IrHeader:
     header = sniff_ir(xml_path)
     try:
-        root = ET.parse(xml_path).getroot()
+        root = _parse_shallow(xml_path)
     except ET.ParseError as exc:
         line, column = exc.position
         raise MalformedXml(
@@ -201,8 +288,41 @@ def _validate_ir(xml_path: Path, bin_path: Path | None) -> IrHeader:
             column=column + 1,
         ) from None
     bin_size = bin_path.stat().st_size if bin_path is not None and bin_path.is_file() else None
-    _check_body(root, xml_path, bin_path, bin_size, "")
+    try:
+        _check_body(root, xml_path, bin_path, bin_size, "")
+    finally:
+        _free_gradually(root)
     return header
+
+
+def _free_gradually(root: ET.Element) -> None:
+    """Free a parsed IR a layer at a time: dropping a 20 000-layer tree at once holds the GIL for ~50 ms."""
+    for container in (root.find("layers"), root.find("edges"), root):
+        while container is not None and len(container):
+            del container[-1]
+
+
+def _parse_shallow(xml_path: Path) -> ET.Element:
+    """Parse the whole file, refusing element nesting deeper than :data:`MAX_XML_DEPTH`.
+
+    ElementTree parses in C (a fifth of the time of streaming parse events to Python); the depth is then
+    measured on the tree, descending only into elements that have children.
+    """
+    root = ET.parse(xml_path).getroot()
+    # preorder walk in document order, so the element named is the first one past the limit
+    stack: list[tuple[ET.Element, int]] = [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        if depth > MAX_XML_DEPTH:
+            raise NotAModel(
+                f"{xml_path.name} nests XML elements more than {MAX_XML_DEPTH} levels deep (at <{element.tag}>); "
+                "an OpenVINO IR never does, so the file is damaged or was not written by OpenVINO.",
+                path=xml_path,
+            )
+        if len(element):
+            depth += 1
+            stack.extend((child, depth) for child in reversed(element) if len(child) or depth > MAX_XML_DEPTH)
+    return root
 
 
 def _expat_reason(exc: ET.ParseError) -> str:

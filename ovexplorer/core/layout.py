@@ -17,10 +17,11 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from ovexplorer.core.gc_pause import gc_paused
 from ovexplorer.core.graph import Graph, Node
 from ovexplorer.core.grouping import ROOT, Grouping, default_expanded, flat_grouping, group_by_scope
 from ovexplorer.core.layered import layered_layout
-from ovexplorer.core.tasks import CancelToken, ProgressFn, gc_paused, no_progress
+from ovexplorer.core.tasks import CancelToken, ProgressFn, no_progress
 
 CHAR_W = 7.0
 LINE_H = 14.0

@@ -220,6 +220,9 @@ def run_app(argv: Sequence[str]) -> int:
         server = InstanceServer(parent=app)
         if not server.listen():  # a live instance that did not answer in time: run on our own
             server = None
+    from ovexplorer.ui.error_reporter import install_error_reporter
+
+    reporter = install_error_reporter(None)  # unexpected exceptions: logged, shown, the app continues
     manager = WindowManager(app)
     if server is not None:
         server.open_requested.connect(manager.open_paths)
@@ -232,6 +235,7 @@ def run_app(argv: Sequence[str]) -> int:
     try:
         return app.exec()
     finally:
+        reporter.uninstall()
         if server is not None:
             server.close()
 

@@ -242,6 +242,7 @@ class MainWindow(QMainWindow):
         else:
             text, detail = str(exc), ""
         box = QMessageBox(QMessageBox.Icon.Critical, title, text, QMessageBox.StandardButton.Ok, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # messages quote tags (<svg>, <net>): never render them
         if detail:
             box.setDetailedText(detail)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -60,6 +61,11 @@ class Task(QRunnable):
         self.signals.finished.emit()
 
 
+def _report_unhandled(exc: BaseException) -> None:
+    """A task failed and no one listens: hand the exception to ``sys.excepthook`` (the error reporter)."""
+    sys.excepthook(type(exc), exc, exc.__traceback__)
+
+
 class TaskRunner(QObject):
     """Starts tasks and keeps them alive until they finish."""
 
@@ -81,8 +87,7 @@ class TaskRunner(QObject):
         task = Task(fn, *args, **kwargs)
         if on_success:
             task.signals.succeeded.connect(on_success)
-        if on_failure:
-            task.signals.failed.connect(on_failure)
+        task.signals.failed.connect(on_failure or _report_unhandled)
         if on_progress:
             task.signals.progress.connect(on_progress)
         if on_cancel:
