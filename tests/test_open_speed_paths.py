@@ -119,3 +119,39 @@ def test_an_ir_openvino_refuses_still_names_the_problem(gc_on, tiny_ir: Path) ->
     with pytest.raises(errors.UnknownOperation):
         open_model(tiny_ir)
     assert gc.isenabled()
+
+
+def _renumber(text: str, old: str, new: str) -> str:
+    for attr in ("<layer id", "from-layer", "to-layer"):
+        text = text.replace(f'{attr}="{old}"', f'{attr}="{new}"')
+    return text
+
+
+def test_ir_check_accepts_layers_numbered_out_of_order(tiny_ir: Path) -> None:
+    # edges usually run from lower to higher ids (no cycle search needed); other numberings are searched
+    text = _renumber(_renumber(_renumber(tiny_ir.read_text(), "0", "X"), "4", "0"), "X", "4")
+    assert 'from-layer="4" from-port="0" to-layer="2"' in text and 'to-layer="0"' in text
+    tiny_ir.write_text(text)
+    assert validate_ir(tiny_ir, tiny_ir.with_suffix(".bin")).version == 11
+    assert {n.type for n in open_model(tiny_ir).graph.nodes} >= {"Parameter", "Result", "Convolution"}
+
+
+def test_ir_check_finds_a_cycle_among_out_of_order_ids(tiny_ir: Path) -> None:
+    text = tiny_ir.read_text().replace('<edge from-layer="0" from-port="0" to-layer="2" to-port="0" />',
+                                       '<edge from-layer="3" from-port="1" to-layer="2" to-port="0" />')
+    tiny_ir.write_text(text)
+    with pytest.raises(errors.BrokenGraph) as info:
+        validate_ir(tiny_ir, tiny_ir.with_suffix(".bin"))
+    assert "cycle" in info.value.message
+
+
+def test_ir_check_names_the_first_element_past_the_depth_limit(tiny_ir: Path) -> None:
+    from ovexplorer.core.ir_check import MAX_XML_DEPTH
+
+    text = tiny_ir.read_text()
+    deep = "<a>" * (MAX_XML_DEPTH - 3) + "<b><c/></b>" + "</a>" * (MAX_XML_DEPTH - 3)
+    at = text.rindex("</rt_info>")  # the model's rt_info: <net> 1, <rt_info> 2, <a> 3..255, <b> 256, <c> 257
+    tiny_ir.write_text(text[:at] + deep + text[at:])
+    with pytest.raises(errors.NotAModel) as info:
+        validate_ir(tiny_ir, tiny_ir.with_suffix(".bin"))
+    assert "(at <c>)" in info.value.message

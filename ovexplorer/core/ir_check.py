@@ -237,10 +237,25 @@ def _check_edges(body: ET.Element, ports: dict[str, tuple[str, set[str], set[str
             )
         fed[tl, tp] = fl
         successors[fl].append(tl)
-    cycle = _find_cycle(successors)
+    cycle = [] if _ids_increase(successors) else _find_cycle(successors)
     if cycle:
         names = " -> ".join(f"{ports[lid][0]!r} ({lid})" for lid in cycle[:6]) + (" -> ..." if len(cycle) > 6 else "")
         raise BrokenGraph(f"{xml_path.name}: the edges{where} form a cycle: {names}.", path=xml_path)
+
+
+def _ids_increase(successors: dict[str, list[str]]) -> bool:
+    """True if every edge goes from a lower to a higher numeric layer id (no cycle then; OpenVINO numbers
+    layers in topological order, so this settles almost every file without a graph search)."""
+    try:
+        for src, dsts in successors.items():
+            if dsts:
+                low = int(src)
+                for dst in dsts:
+                    if int(dst) <= low:
+                        return False
+    except ValueError:
+        return False
+    return True
 
 
 def _find_cycle(successors: dict[str, list[str]]) -> list[str]:
@@ -309,19 +324,22 @@ def _parse_shallow(xml_path: Path) -> ET.Element:
     measured on the tree, descending only into elements that have children.
     """
     root = ET.parse(xml_path).getroot()
-    # preorder walk in document order, so the element named is the first one past the limit
-    stack: list[tuple[ET.Element, int]] = [(root, 1)]
-    while stack:
-        element, depth = stack.pop()
+    # depth by depth, keeping only elements with children (plus everything past the limit); each level is in
+    # document order, so the element named is the first one past the limit
+    level = [root]
+    depth = 1
+    while level:
         if depth > MAX_XML_DEPTH:
             raise NotAModel(
-                f"{xml_path.name} nests XML elements more than {MAX_XML_DEPTH} levels deep (at <{element.tag}>); "
+                f"{xml_path.name} nests XML elements more than {MAX_XML_DEPTH} levels deep (at <{level[0].tag}>); "
                 "an OpenVINO IR never does, so the file is damaged or was not written by OpenVINO.",
                 path=xml_path,
             )
-        if len(element):
-            depth += 1
-            stack.extend((child, depth) for child in reversed(element) if len(child) or depth > MAX_XML_DEPTH)
+        depth += 1
+        if depth > MAX_XML_DEPTH:
+            level = [child for element in level for child in element]
+        else:
+            level = [child for element in level for child in element if len(child)]
     return root
 
 
