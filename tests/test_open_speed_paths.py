@@ -155,3 +155,21 @@ def test_ir_check_names_the_first_element_past_the_depth_limit(tiny_ir: Path) ->
     with pytest.raises(errors.NotAModel) as info:
         validate_ir(tiny_ir, tiny_ir.with_suffix(".bin"))
     assert "(at <c>)" in info.value.message
+
+
+def test_layout_pauses_collection_without_freezing(gc_on) -> None:
+    from models_graph import transformer_model
+
+    from ovexplorer.core.layout import GraphLayouter, _collector_off
+
+    graph, _ = extract_graph(transformer_model(2))
+    frozen = gc.get_freeze_count()
+    layout = GraphLayouter(graph).layout()
+    assert layout.nodes and gc.isenabled()
+    assert gc.get_freeze_count() == frozen  # layouts come and go: they stay collectable
+    with pytest.raises(RuntimeError), _collector_off():
+        with _collector_off():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the inner use does not switch collection back on
+        raise RuntimeError("boom")
+    assert gc.isenabled()

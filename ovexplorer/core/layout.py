@@ -13,11 +13,12 @@ high-fan-out edges) that a view draws as they are. Everything here is Qt-free.
 
 from __future__ import annotations
 
+import gc
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from ovexplorer.core.gc_pause import gc_paused
 from ovexplorer.core.graph import Graph, Node
 from ovexplorer.core.grouping import ROOT, Grouping, default_expanded, flat_grouping, group_by_scope
 from ovexplorer.core.layered import layered_layout
@@ -164,13 +165,31 @@ def _const_line(node: Node) -> str:
     return elide(f"{label} ⟨{shape}⟩", 30)
 
 
+@contextmanager
+def _collector_off() -> Iterator[None]:
+    """Automatic garbage collection off while a layout builds its records (a third of the time at 20k ops).
+
+    Unlike :func:`ovexplorer.core.gc_pause.gc_paused` nothing is frozen afterwards: layouts come and go
+    with every expand and collapse, and must stay collectable. A nested use (or one inside another pause)
+    changes nothing, so only the outermost one switches collection back on.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 class GraphLayouter:
     """Lays out a graph's visible levels for a set of expanded groups, caching each level."""
 
     def __init__(self, graph: Graph, options: LayoutOptions = LayoutOptions(),
                  grouping: Grouping | None = None) -> None:
         # per-node records for the whole graph: no collector passes while they pile up (a third of the time)
-        with gc_paused():
+        with _collector_off():
             self._prepare(graph, options, grouping)
 
     def _prepare(self, graph: Graph, options: LayoutOptions, grouping: Grouping | None) -> None:
@@ -262,7 +281,7 @@ class GraphLayouter:
             progress(done[0] / max(1, todo), "Laying out the graph")
 
         progress(0.0, "Laying out the graph")
-        with self._lock, gc_paused():
+        with self._lock, _collector_off():
             root = self._level(ROOT, expanded, step, cancel)
             out = self._assemble(root, expanded)
         progress(1.0, "Laying out the graph")
