@@ -156,8 +156,8 @@ def visible_flat_graph(graph) -> tuple[int, list[tuple[int, int]], list[float], 
     ids = [v for v in range(len(graph.nodes)) if layouter.visible[v]]
     local = {v: i for i, v in enumerate(ids)}
     edges = sorted({(local[e.src], local[e.dst]) for e in graph.edges if e.src in local and e.dst in local})
-    widths = [layouter.sizes[v][0] for v in ids]
-    heights = [layouter.sizes[v][1] for v in ids]
+    widths = [layouter.node_size(v)[0] for v in ids]
+    heights = [layouter.node_size(v)[1] for v in ids]
     detached = set(layered_layout(len(ids), edges, widths, heights).detached)
     return len(ids), [e for e in edges if e not in detached], widths, heights
 

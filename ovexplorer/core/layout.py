@@ -211,11 +211,11 @@ class GraphLayouter:
         self.internal: list[list[int]] = [[] for _ in groups]
         self.incoming: list[list[int]] = [[] for _ in groups]
         self.outgoing: list[list[int]] = [[] for _ in groups]
-        const_lines: dict[int, list[str]] = {}
+        const_srcs: dict[int, list[int]] = {}  # folded constants per node, in edge order
         for i, e in enumerate(graph.edges):
             if not self.visible[e.src]:
                 if self.visible[e.dst]:
-                    const_lines.setdefault(e.dst, []).append(_const_line(nodes[e.src]))
+                    const_srcs.setdefault(e.dst, []).append(e.src)
                 continue
             if not self.visible[e.dst]:
                 continue
@@ -228,24 +228,52 @@ class GraphLayouter:
                 self.outgoing[g].append(i)
             for g in b[k:]:
                 self.incoming[g].append(i)
-        self.lines: list[tuple[str, ...]] = []
-        self.sizes: list[tuple[float, float]] = []
-        for node in nodes:
-            lines = [node.type]
-            if options.show_names or node.type in ("Parameter", "Result"):
-                lines.append(elide(node.name or "(no name)", 34))
-            extra = const_lines.get(node.id, [])
-            if len(extra) > MAX_CONST_LINES:
-                extra = [*extra[: MAX_CONST_LINES - 1], f"+{len(extra) - MAX_CONST_LINES + 1} constants"]
-            lines.extend(extra)
-            self.lines.append(tuple(lines))
-            longest = max(len(t) for t in lines)
-            w = min(MAX_W, max(MIN_W, longest * CHAR_W + 2 * BOX_PAD))
-            self.sizes.append((w, 12.0 + LINE_H * len(lines)))
+        # a node's text lines and box size are worked out when a level first shows it (the default view of
+        # a 20,000-op model shows a few dozen nodes)
+        self._const_srcs = const_srcs
+        self._lines: list[tuple[str, ...] | None] = [None] * len(nodes)
+        self._sizes: list[tuple[float, float]] = [(0.0, 0.0)] * len(nodes)
         self._cache: dict[tuple[int, tuple[int, ...]], _Level] = {}
         self._lock = threading.Lock()
 
     # -- public -------------------------------------------------------------------------------
+    def node_lines(self, v: int) -> tuple[str, ...]:
+        """The text lines of node ``v``'s box: type, name (when shown), folded constants."""
+        lines = self._lines[v]
+        if lines is None:
+            lines = self._box(v)
+        return lines
+
+    def node_size(self, v: int) -> tuple[float, float]:
+        """(width, height) of node ``v``'s box."""
+        if self._lines[v] is None:
+            self._box(v)
+        return self._sizes[v]
+
+    @property
+    def lines(self) -> list[tuple[str, ...]]:
+        return [self.node_lines(v) for v in range(len(self._lines))]
+
+    @property
+    def sizes(self) -> list[tuple[float, float]]:
+        return [self.node_size(v) for v in range(len(self._lines))]
+
+    def _box(self, v: int) -> tuple[str, ...]:
+        nodes = self.graph.nodes
+        node = nodes[v]
+        lines = [node.type]
+        if self.options.show_names or node.type in ("Parameter", "Result"):
+            lines.append(elide(node.name or "(no name)", 34))
+        extra = [_const_line(nodes[c]) for c in self._const_srcs.get(v, ())]
+        if len(extra) > MAX_CONST_LINES:
+            extra = [*extra[: MAX_CONST_LINES - 1], f"+{len(extra) - MAX_CONST_LINES + 1} constants"]
+        lines.extend(extra)
+        longest = max(map(len, lines))
+        w = min(MAX_W, max(MIN_W, longest * CHAR_W + 2 * BOX_PAD))
+        self._sizes[v] = (w, 12.0 + LINE_H * len(lines))
+        out = self._lines[v] = tuple(lines)
+        return out
+
     def default_expanded(self) -> frozenset[int]:
         """The groups expanded in the first view (a readable outline for large graphs)."""
         return default_expanded(self.grouping, self.visible_count)
@@ -322,7 +350,7 @@ class GraphLayouter:
         sizes: list[tuple[float, float]] = []
         for v in self.direct_nodes[gid]:
             items.append((False, v))
-            sizes.append(self.sizes[v])
+            sizes.append(self.node_size(v))
         for c in self.child_groups[gid]:
             items.append((True, c))
             if c in expanded:
@@ -490,7 +518,7 @@ class GraphLayouter:
         while stack:
             gid, level, ox, oy = stack.pop()
             for v, x, y, w, h in level.nodes:
-                nodes.append(NodeBox(v, x + ox, y + oy, w, h, gid, graph.nodes[v].category, self.lines[v]))
+                nodes.append(NodeBox(v, x + ox, y + oy, w, h, gid, graph.nodes[v].category, self.node_lines(v)))
             for c, x, y, w, h in level.groups:
                 g = self.grouping.groups[c]
                 is_open = c in expanded
