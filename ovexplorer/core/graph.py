@@ -201,6 +201,7 @@ def _extract(
     # Port records are shared between nodes with the same shape and type: fewer objects, fewer calls
     ports: dict[tuple[int, str, str], Port] = {}
     type_names: dict[ov.Type, tuple[str, int]] = {}
+    add_node, add_edge, add_outputs = nodes.append, edges.append, outputs_of.append
     for i, n in enumerate(ov_nodes):
         if i % 2048 == 0:
             if cancel is not None:
@@ -208,52 +209,57 @@ def _extract(
             progress(i / total, "Reading the graph")
         op_type = n.get_type_name()
         outputs = []
-        for p in n.outputs():
+        first_bits = 0
+        for k, p in enumerate(n.outputs()):  # outputs come in index order
             text = str(p.get_partial_shape())
             etype = p.get_element_type()
             type_name = type_names.get(etype)
             if type_name is None:
                 type_name = type_names[etype] = (etype.get_type_name(), etype.bitwidth)
+            if k == 0:
+                first_bits = type_name[1]
             names = p.get_names()
-            key = (p.get_index(), text, type_name[0])
             if names:
-                outputs.append(Port(key[0], text, parse_dims(text), type_name[0], tuple(sorted(names))))
+                outputs.append(Port(k, text, parse_dims(text), type_name[0], tuple(sorted(names))))
             else:
+                key = (k, text, type_name[0])
                 port = ports.get(key)
                 if port is None:
-                    port = ports[key] = Port(key[0], text, parse_dims(text), type_name[0], ())
+                    port = ports[key] = Port(k, text, parse_dims(text), type_name[0], ())
                 outputs.append(port)
         outputs = tuple(outputs)
-        outputs_of.append(outputs)
+        add_outputs(outputs)
         inputs: list[Port] = []
         node_in = in_edges[i]
-        for p in n.inputs():
+        for k, p in enumerate(n.inputs()):  # inputs come in index order
             # ordered ops are topological: the producer's output port (same shape and type) is already known
             src = p.get_source_output()
-            s, src_index, dst_index = index[src.get_node().get_name()], src.get_index(), p.get_index()
+            s, src_index = index[src.get_node().get_name()], src.get_index()
             sp = outputs_of[s][src_index]
-            key = (dst_index, sp.shape, sp.element_type)
-            port = ports.get(key)
-            if port is None:
-                port = ports[key] = Port(dst_index, sp.shape, sp.dims, sp.element_type, ())
-            inputs.append(port)
-            node_in.append(len(edges))
-            out_edges[s].append(len(edges))
-            edges.append(Edge(s, src_index, i, dst_index))
+            if sp.index != k or sp.names:
+                key = (k, sp.shape, sp.element_type)
+                port = ports.get(key)
+                if port is None:
+                    port = ports[key] = Port(k, sp.shape, sp.dims, sp.element_type, ())
+                sp = port
+            inputs.append(sp)
+            e = len(edges)
+            node_in.append(e)
+            out_edges[s].append(e)
+            add_edge(Edge(s, src_index, i, k))
         try:
             attrs = n.get_attributes()
             attributes = MappingProxyType(attrs) if attrs else _EMPTY
         except Exception:  # noqa: BLE001 - a few ops cannot visit their attributes from Python
             attributes = _EMPTY
-        bodies = _bodies(n, op_type) if op_type in _BODY_TYPES else ()
-        subgraphs = tuple(
-            _extract(body, no_progress, cancel, f"{n.get_friendly_name()}/{label}")[0] for label, body in bodies
-        )
+        subgraphs = ()
+        if op_type in _BODY_TYPES:
+            subgraphs = tuple(
+                _extract(body, no_progress, cancel, f"{n.get_friendly_name()}/{label}")[0]
+                for label, body in _bodies(n, op_type)
+            )
         rt_map = n.get_rt_info()
-        const = None
-        if op_type == "Constant":
-            const = _const_info(outputs[0], type_names[n.get_output_element_type(0)][1])
-        nodes.append(
+        add_node(
             Node(
                 i,
                 n.get_friendly_name(),
@@ -264,7 +270,7 @@ def _extract(
                 MappingProxyType(rt_info_dict(rt_map)) if len(rt_map) else _EMPTY,
                 tuple(inputs),
                 outputs,
-                const,
+                _const_info(outputs[0], first_bits) if op_type == "Constant" else None,
                 subgraphs,
             )
         )
