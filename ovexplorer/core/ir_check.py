@@ -317,13 +317,21 @@ def _free_gradually(root: ET.Element) -> None:
             del container[-1]
 
 
+_FEED_BYTES = 256 * 1024
+
+
 def _parse_shallow(xml_path: Path) -> ET.Element:
     """Parse the whole file, refusing element nesting deeper than :data:`MAX_XML_DEPTH`.
 
     ElementTree parses in C (a fifth of the time of streaming parse events to Python); the depth is then
     measured on the tree, descending only into elements that have children.
     """
-    root = ET.parse(xml_path).getroot()
+    parser = ET.XMLParser()
+    with xml_path.open("rb") as f:
+        # fed in slices, not ET.parse's single C call: between slices the UI thread gets the GIL back
+        while chunk := f.read(_FEED_BYTES):
+            parser.feed(chunk)
+    root = parser.close()
     # depth by depth, keeping only elements with children (plus everything past the limit); each level is in
     # document order, so the element named is the first one past the limit
     level = [root]
