@@ -11,7 +11,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 
-from ovexplorer import __version__, cli_devices, cli_run
+from ovexplorer import __version__, cli_bench, cli_devices, cli_run
 from ovexplorer.cli_stats import add_parser as _add_stats
 from ovexplorer.core.errors import OvexplorerError
 
@@ -46,6 +46,7 @@ COMMANDS: dict[str, Callable[[argparse._SubParsersAction], Callable[[argparse.Na
     "stats": _add_stats,
     "devices": cli_devices.add_parser,
     "run": cli_run.add_parser,
+    "bench": cli_bench.add_parser,
 }
 
 

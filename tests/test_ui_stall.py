@@ -5,12 +5,15 @@ The bound is generous (CI has two busy cores); the measured figures are printed 
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from pathlib import Path
 
 import pytest
 from models_reliability import make_chain_ir
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication
 from ui_stall import StallMeter
 
 from ovexplorer.ui.main_window import MainWindow
@@ -37,6 +40,11 @@ def test_stall_meter_sees_a_blocked_event_loop(qtbot) -> None:
 def _measure_open(qtbot, window: MainWindow, path: Path, attempt: int) -> StallMeter:
     window.close_document()
     qtbot.wait(50)  # let the repaint after closing settle
+    # Earlier tests' windows are deleted later (deferred deletes) and leave garbage: clear both first, so
+    # that only this window's opening is measured.
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
+    qtbot.wait(20)
     with StallMeter(label=f"open {LARGE_OPS}-op model, attempt {attempt}") as meter:
         with qtbot.waitSignal(window.document_changed, timeout=120000):
             window.open_path(path)

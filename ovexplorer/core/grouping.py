@@ -8,6 +8,7 @@ join the innermost group holding all their consumers. Groups holding a single op
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from ovexplorer.core.graph import Graph
@@ -117,12 +118,11 @@ def group_by_scope(graph: Graph) -> Grouping:
                 break
         scopes[i] = common or ()
     # Count ops per scope prefix, then dissolve scopes holding a single op and no other scope.
+    per_scope = Counter(s for node, s in zip(nodes, scopes, strict=True) if node.type != "Constant")
     counts: dict[tuple[str, ...], int] = {}
-    for i, s in enumerate(scopes):
-        if nodes[i].type == "Constant":
-            continue
+    for s, c in per_scope.items():  # a module's ops share one scope: count each scope once
         for k in range(1, len(s) + 1):
-            counts[s[:k]] = counts.get(s[:k], 0) + 1
+            counts[s[:k]] = counts.get(s[:k], 0) + c
     child_scopes: dict[tuple[str, ...], int] = {}
     for s in counts:
         if len(s) > 1:
@@ -171,13 +171,14 @@ def group_by_scope(graph: Graph) -> Grouping:
         ancestors[g] = (*ancestors[parents[g]], g)
     ops = [0] * count
     consts = [0] * count
-    for i in range(n):
-        is_const = nodes[i].type == "Constant"
-        for g in ancestors[node_group[i]]:
-            if is_const:
-                consts[g] += 1
-            else:
-                ops[g] += 1
+    for node, g in zip(nodes, node_group, strict=True):
+        if node.type == "Constant":
+            consts[g] += 1
+        else:
+            ops[g] += 1
+    for g in range(count - 1, 0, -1):  # children have higher ids than their parents: subtree sums bottom-up
+        ops[parents[g]] += ops[g]
+        consts[parents[g]] += consts[g]
     groups = tuple(
         Group(g, names[g], paths[g], parents[g], depth[g], tuple(children[g]), tuple(members[g]), ops[g], consts[g])
         for g in range(count)

@@ -6,6 +6,7 @@ colour without text; edges are one batched path per group level. Hit testing wor
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +24,7 @@ EDGE_COLOR = QColor("#55606e")
 SELECT_COLOR = QColor("#e0457b")
 HIT_COLOR = QColor("#ffb000")
 EDGE_CHUNK = 64
+NO_DATA_COLOR = "#f2f2f2"  # nodes without data while the graph is coloured by data
 
 
 def _polyline(points) -> QPolygonF:
@@ -130,6 +132,9 @@ class GraphItem(QGraphicsItem):
         self.selected: int | None = None
         self.highlight: int | None = None
         self.brushes = [QBrush(QColor(CATEGORY_COLORS[c])) for c in CATEGORY_COLORS]
+        self.node_colors: Mapping[int, str] | None = None  # data painted onto nodes (profiling times...)
+        self.paint_brushes = self.brushes
+        self.brush_index = np.zeros(0, dtype=np.int64)
         self.set_layout(None)
         self.type_font = QFont()
         self.type_font.setPixelSize(11)
@@ -156,7 +161,30 @@ class GraphItem(QGraphicsItem):
         self.px, self.py, self.pw, self.ph = d.px, d.py, d.pw, d.ph
         self.edge_paths = d.edge_paths
         self.label_pos = d.label_pos
+        self._update_brushes()
         self.update()
+
+    def set_node_colors(self, colors: Mapping[int, str] | None) -> None:
+        """Paint nodes with ``{node id: '#rrggbb'}`` instead of their category (others dimmed); None restores."""
+        self.node_colors = colors or None
+        self._update_brushes()
+        self.update()
+
+    def _update_brushes(self) -> None:
+        if not self.node_colors or self.layout is None:
+            self.paint_brushes, self.brush_index = self.brushes, self.cat_index
+            return
+        brushes = [QBrush(QColor(NO_DATA_COLOR))]
+        index_of: dict[str, int] = {}
+        idx = np.zeros(len(self.layout.nodes), dtype=np.int64)
+        for k, n in enumerate(self.layout.nodes):
+            color = self.node_colors.get(n.id)
+            if color is not None:
+                if color not in index_of:
+                    index_of[color] = len(brushes)
+                    brushes.append(QBrush(QColor(color)))
+                idx[k] = index_of[color]
+        self.paint_brushes, self.brush_index = brushes, idx
 
     # -- hit testing --------------------------------------------------------------------------
     def node_at(self, x: float, y: float) -> int | None:
@@ -262,15 +290,15 @@ class GraphItem(QGraphicsItem):
         node_pen.setCosmetic(True)
         if not detail:
             painter.setPen(Qt.PenStyle.NoPen if lod < 0.08 else node_pen)
-            cats = self.cat_index[ni]
+            cats = self.brush_index[ni]
             for c in np.unique(cats):
-                painter.setBrush(self.brushes[int(c)])
+                painter.setBrush(self.paint_brushes[int(c)])
                 painter.drawRects([rects[int(i)] for i in ni[cats == c]])
         else:
             painter.setPen(node_pen)
             for i in ni:
                 i = int(i)
-                painter.setBrush(self.brushes[int(self.cat_index[i])])
+                painter.setBrush(self.paint_brushes[int(self.brush_index[i])])
                 painter.drawRoundedRect(rects[i], 4, 4)
             if text:
                 for i in ni:

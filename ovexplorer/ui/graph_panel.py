@@ -90,6 +90,10 @@ class GraphPanel(QWidget):
         self.progress.setMaximumWidth(200)
         self.progress.hide()
         self.status = QLabel(self)
+        self.legend = QLabel(self)
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.hide()
+        self.coloring: Any = None  # core.profiling.NodeColoring painted on the top-level graph, or None
         self._build_toolbar()
         top = QHBoxLayout()
         top.setContentsMargins(4, 0, 4, 0)
@@ -102,6 +106,7 @@ class GraphPanel(QWidget):
         layout.addWidget(self.toolbar)
         layout.addLayout(top)
         layout.addWidget(self.search)
+        layout.addWidget(self.legend)
         layout.addWidget(self.message)
         layout.addWidget(self.view, 1)
         self.view.describe_node = self._describe_node
@@ -172,8 +177,30 @@ class GraphPanel(QWidget):
     def layout_data(self) -> GraphLayout | None:
         return self.view.layout_data
 
+    def set_node_coloring(self, coloring: Any) -> None:
+        """Paint data on the top-level graph: ``coloring.colors`` ``{node id: '#rrggbb'}`` with
+        ``coloring.legend`` (``title``, ``entries`` of (label, colour)); None or mode ``""`` restores categories."""
+        self.coloring = coloring if coloring is not None and getattr(coloring, "mode", "") else None
+        self._apply_coloring()
+
+    def _apply_coloring(self) -> None:
+        top = len(self.stack) == 1
+        coloring = self.coloring if top else None
+        self.view.item.set_node_colors(coloring.colors if coloring is not None else None)
+        legend = getattr(coloring, "legend", None)
+        if legend is None:
+            self.legend.hide()
+            return
+        swatches = "".join(
+            f"&nbsp;<span style='background:{color}'>&nbsp;&nbsp;&nbsp;&nbsp;</span>&nbsp;{escape(label)}&nbsp;"
+            for label, color in legend.entries
+        )
+        self.legend.setText(f"&nbsp;<b>{escape(legend.title)}</b>:{swatches}")
+        self.legend.show()
+
     def set_document(self, doc: ModelDocument | None) -> None:
         self._cancel()
+        self.coloring = None
         self.document = doc
         self.stack = []
         self.view.set_layout(None)
@@ -315,6 +342,7 @@ class GraphPanel(QWidget):
             self.view.item.selected = None if frame.selected is None else self._visible_target(frame.selected)
         self.status.setText(f"{len(layout.nodes)} nodes · {len(layout.groups)} groups · "
                             f"{layout.crossings} crossings")
+        self._apply_coloring()
 
     def _set_option(self, **changes) -> None:
         self.options = replace(self.options, **changes)

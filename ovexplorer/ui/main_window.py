@@ -23,6 +23,7 @@ from ovexplorer.core.document import MODEL_SUFFIXES, ModelDocument, open_model, 
 from ovexplorer.core.errors import OvexplorerError
 from ovexplorer.ui.file_watch import ModelFileWatcher
 from ovexplorer.ui.graph_panel import install_graph_panel
+from ovexplorer.ui.latency_panel import install_latency_panel
 from ovexplorer.ui.run_panel import install_run_panel
 from ovexplorer.ui.summary_panel import SummaryPanel
 from ovexplorer.ui.weights_panel import WeightsPanel
@@ -74,8 +75,10 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         install_run_panel(self)
+        install_latency_panel(self)
         self.document_changed.connect(self._update_title)
         self.graph_panel, self.inspector = install_graph_panel(self)
+        self.latency_panel.node_colors_changed.connect(self.graph_panel.set_node_coloring)
         self.file_watcher = ModelFileWatcher(self)  # "model.xml changed on disk — Reload"
 
     # -- construction -------------------------------------------------------------------------

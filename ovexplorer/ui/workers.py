@@ -44,21 +44,31 @@ class Task(QRunnable):
         now = time.monotonic()
         if now - self._last_progress >= _PROGRESS_INTERVAL_S or fraction >= 1.0:
             self._last_progress = now
-            self.signals.progress.emit(float(fraction), text)
+            if not self._emit(self.signals.progress, float(fraction), text):
+                self.token.cancel()  # nobody is left to receive the result: stop working
+
+    @staticmethod
+    def _emit(signal: Any, *args: Any) -> bool:
+        """Emit; False when the receiving side is already gone (the app is quitting)."""
+        try:
+            signal.emit(*args)
+        except RuntimeError:  # "Signal source has been deleted"
+            return False
+        return True
 
     def run(self) -> None:
         try:
             result = self.fn(*self.args, progress=self._progress, cancel=self.token, **self.kwargs)
         except Cancelled:
             self.done = True
-            self.signals.cancelled.emit()
+            self._emit(self.signals.cancelled)
         except Exception as exc:  # noqa: BLE001 - every failure goes back to the UI as a signal
             self.done = True
-            self.signals.failed.emit(exc)
+            self._emit(self.signals.failed, exc)
         else:
             self.done = True
-            self.signals.succeeded.emit(result)
-        self.signals.finished.emit()
+            self._emit(self.signals.succeeded, result)
+        self._emit(self.signals.finished)
 
 
 def _report_unhandled(exc: BaseException) -> None:

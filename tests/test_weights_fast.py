@@ -1,0 +1,102 @@
+"""The fast paths of the weight statistics give the same rows as the general ones.
+
+The lean one-chunk float32 path against the chunked accumulator, and block-wise work (pages mapped in ahead,
+two workers) against one constant at a time.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from models_weights import flagged_model, save, square_chain_model
+
+from ovexplorer.core import weights as weights_module
+from ovexplorer.core.document import open_model
+from ovexplorer.core.weights import compute_weight_stats, tensor_stats
+
+
+def _awkward_weights() -> list[np.ndarray]:
+    rng = np.random.default_rng(21)
+    ws = [(rng.standard_normal((48, 48)) * 0.05).astype(np.float32) for _ in range(9)]
+    ws[1][:4] = 0.0
+    ws[1][4, :3] = -0.0  # negative zeros count as zeros
+    ws[2] = (1000.0 + rng.standard_normal((48, 48)) * 1e-3).astype(np.float32)  # the mean dominates the spread
+    ws[3] = np.full((48, 48), 2.5, np.float32)  # one value: a widened histogram range
+    ws[4] = np.abs(ws[4]) + 0.5  # no zero possible: zeros are not counted
+    ws[5] = (rng.standard_normal((48, 48)) * 1e37).astype(np.float32)  # float32 sums overflow
+    ws[6] = (rng.standard_normal((48, 48)) * 1e18).astype(np.float32)  # float32 sums of squares overflow
+    return ws
+
+
+def _same(a, b) -> None:
+    assert (a.count, a.min, a.max, a.zero_count, a.nan_count, a.inf_count) == (
+        b.count, b.min, b.max, b.zero_count, b.nan_count, b.inf_count)
+    assert a.mean == pytest.approx(b.mean, rel=1e-6, abs=1e-9)
+    assert a.std == pytest.approx(b.std, rel=1e-4, abs=1e-9)
+    assert (a.hist_counts, a.hist_range, a.hist_stride) == (b.hist_counts, b.hist_range, b.hist_stride)
+
+
+def test_quick_path_matches_the_accumulator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = open_model(save(square_chain_model(_awkward_weights()), tmp_path / "m.xml"))
+    quick = compute_weight_stats(doc, hist_samples=1000)
+    monkeypatch.setattr(weights_module, "_quick_stats", lambda *args: None)  # always the general path
+    general = compute_weight_stats(doc, hist_samples=1000)
+    assert [r.name for r in quick] == [r.name for r in general]
+    for a, b in zip(quick, general, strict=True):
+        _same(a.stats, b.stats)
+    by_name = {r.name: r.stats for r in quick}
+    assert by_name["layer1.weight"].zero_count == 4 * 48 + 3
+    assert by_name["layer2.weight"].std == pytest.approx(1e-3, rel=0.05)  # not lost to E[x²] - E[x]²
+    assert by_name["layer3.weight"].hist_range == (2.0, 3.0) and by_name["layer3.weight"].std == 0.0
+    for i in (5, 6):
+        assert by_name[f"layer{i}.weight"].std == pytest.approx(np.float64(_awkward_weights()[i]).std(), rel=1e-4)
+
+
+def test_quick_path_leaves_nan_and_inf_to_the_general_path() -> None:
+    values = np.array([1.0, np.nan, -2.0, np.inf, 0.0], np.float32)
+    stats, _ = tensor_stats(values.view(np.uint8), "f32", (5,))
+    assert (stats.nan_count, stats.inf_count, stats.min, stats.max, stats.zero_count) == (1, 1, -2.0, 1.0, 1)
+    assert stats.mean == pytest.approx(-1 / 3)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_blocks_and_workers_give_the_same_rows_in_node_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              workers: int) -> None:
+    doc = open_model(save(flagged_model(), tmp_path / "flagged.xml"))
+    ws = _awkward_weights()
+    chain = open_model(save(square_chain_model(ws), tmp_path / "m.xml"))
+    reference = {d: compute_weight_stats(d, workers=1, release_pages=False) for d in (doc, chain)}
+    monkeypatch.setattr(weights_module, "POPULATE_AHEAD", 20_000)  # blocks of a few constants
+    monkeypatch.setattr(weights_module, "CHUNK_ELEMENTS", 1000)  # 48x48 weights: several mapped-in chunks
+    monkeypatch.setattr(weights_module, "CHUNK_BYTES", 4000)
+    for d in (doc, chain):
+        rows = compute_weight_stats(d, workers=workers)
+        assert [r.name for r in rows] == [r.name for r in reference[d]]
+        for a, b in zip(rows, reference[d], strict=True):
+            assert (a.note, a.flags) == (b.note, b.flags)
+            if a.stats is None:
+                assert b.stats is None
+                continue
+            assert (a.stats.min, a.stats.max, a.stats.zero_count, a.stats.nan_count) == (
+                b.stats.min, b.stats.max, b.stats.zero_count, b.stats.nan_count)
+            assert a.stats.mean == pytest.approx(b.stats.mean, rel=1e-5, abs=1e-7)
+            assert a.stats.std == pytest.approx(b.stats.std, rel=1e-4, abs=1e-7)
+    assert chain.ov_nodes[reference[chain][0].node_id].get_data()[0, :3].tolist() == ws[0][0, :3].tolist()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="madvise on the weights mapping")
+def test_pages_are_mapped_in_only_inside_the_weights_file(tmp_path: Path) -> None:
+    doc = open_model(save(square_chain_model(_awkward_weights()[:2]), tmp_path / "m.xml"))
+    pages = weights_module._PageReleaser(doc.weights_path)
+    outside = np.ones(1 << 16, np.float32)  # not in the mapping: never advised
+    assert pages._pages(outside.view(np.uint8)) is None
+    raw = doc.ov_nodes[doc.graph.nodes[next(n.id for n in doc.graph.nodes if n.const is not None)].id].get_data()
+    span = pages._pages(raw.reshape(-1).view(np.uint8))
+    assert span is not None and span[0] % pages._page == 0 and span[1] - span[0] >= raw.nbytes
+    pages.populate([raw.reshape(-1).view(np.uint8), outside.view(np.uint8)])
+    pages.release(raw.reshape(-1).view(np.uint8))
+    pages.flush()
+    assert raw.reshape(-1)[:2].tolist() == _awkward_weights()[0].reshape(-1)[:2].tolist()  # read again
