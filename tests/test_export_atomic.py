@@ -106,3 +106,39 @@ def test_no_export_writes_files_on_its_own() -> None:
             if needle in text:
                 offenders.append(f"{path.relative_to(root)}: {needle}")
     assert not offenders, offenders
+
+
+def test_a_failing_latency_export_keeps_the_old_file(qtbot, window: MainWindow, tmp_path: Path,
+                                                     monkeypatch) -> None:
+    from PySide6.QtCore import Qt
+
+    from ovexplorer.resources import sample_model
+
+    with qtbot.waitSignal(window.document_changed, timeout=TIMEOUT):
+        window.open_path(sample_model("regression"))
+    panel = window.latency_panel
+    window.show_panel(panel)
+    panel.limit_combo.setCurrentIndex(panel.limit_combo.findData("iterations"))
+    panel.iterations_spin.setValue(50)
+    with qtbot.waitSignal(panel.run_finished, timeout=TIMEOUT):
+        qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
+    exports = {
+        "latency.csv": lambda p: panel.export_run(panel.series[0], p),
+        "latency.json": lambda p: panel.export_run(panel.series[0], p),
+        "latency.png": lambda p: panel.save_plot(p),
+    }
+    out = tmp_path / "out"
+    out.mkdir()
+    before = {}
+    for name, write in exports.items():
+        write(out / name)
+        before[name] = (out / name).read_bytes()
+    for failure, fail in FAILURES.items():
+        with monkeypatch.context() as patch:
+            fail(patch)
+            for name, write in exports.items():
+                with pytest.raises(OSError):
+                    write(out / name)
+        assert sorted(p.name for p in out.iterdir()) == sorted(before), failure
+        for name, data in before.items():
+            assert (out / name).read_bytes() == data, f"{name} changed after a failed {failure}"

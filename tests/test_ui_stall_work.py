@@ -83,3 +83,25 @@ def test_compile_and_run_do_not_stall_the_ui(qtbot, window: MainWindow, weights_
 
     _measure(qtbot, f"compile and run, {CONSTS} Adds", panel.run, panel.ran, capsys, reset)
     assert panel.session is not None and panel.outputs.table.rowCount() == 1
+
+
+def test_a_live_latency_run_does_not_stall_the_ui(qtbot, window: MainWindow, capsys) -> None:
+    """A 1.5 s live latency run on the shapes sample (inference on every core, plots updated each tick)."""
+    from PySide6.QtCore import Qt
+
+    from ovexplorer.resources import sample_model
+
+    _open(qtbot, window, sample_model("shapes"))
+    panel = window.latency_panel
+    window.show_panel(panel)
+    panel.limit_combo.setCurrentIndex(panel.limit_combo.findData("seconds"))
+    panel.seconds_spin.setValue(1.5)
+
+    def start() -> None:
+        qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
+
+    def reset() -> None:
+        qtbot.waitUntil(lambda: not panel.running, timeout=30000)
+
+    _measure(qtbot, "live latency run, 1.5 s", start, panel.run_finished, capsys, reset)
+    assert panel.series and panel.series[-1].run.recorder.count > 0

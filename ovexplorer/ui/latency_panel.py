@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -39,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ovexplorer.core.atomic import atomic_path
 from ovexplorer.core.benchmark import MODES, BenchConfig, BenchmarkRun, LatencyStats, default_inputs
 from ovexplorer.core.document import ModelDocument
 from ovexplorer.core.errors import OvexplorerError
@@ -60,28 +59,11 @@ STAT_COLUMNS = ("Run", "State", "Count", "Median", "Mean", "Min", "Max", "p90", 
 LIMITS = (("Until stopped", "none"), ("Iterations", "iterations"), ("Duration (s)", "seconds"))
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-_UMASK = _umask()
-
-
 def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
-    """Call ``write(temp)`` on a temporary file beside ``path``, then move it into place."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix or ".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600 files; give the export the usual permissions
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    """Call ``write(temp)`` on a temporary file beside ``path``, then move it into place (core/atomic.py)."""
+    with atomic_path(path) as tmp:
+        write(tmp)
+    return Path(path)
 
 
 def export_csv(run: BenchmarkRun, path: str | Path) -> Path:
