@@ -169,10 +169,10 @@ def test_runs_are_kept_as_toggleable_series_and_export(qtbot, window: MainWindow
     qtbot.mouseClick(panel.save_png_button, Qt.MouseButton.LeftButton)
     assert (tmp_path / "plots.png").read_bytes()[:4] == b"\x89PNG"
     if os.name == "posix":  # the usual permissions, not the temporary file's 0600
-        from ovexplorer.ui.latency_panel import _UMASK
+        from ovexplorer.core.atomic import _default_mode  # exports are written through core/atomic.py
 
         for name in ("plots.png", "run.csv", "run.json"):
-            assert (tmp_path / name).stat().st_mode & 0o777 == 0o666 & ~_UMASK
+            assert (tmp_path / name).stat().st_mode & 0o777 == _default_mode()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp file left
     assert "Saved" in panel.status_label.text()
     target["path"] = str(tmp_path / "missing" / "x.csv")
