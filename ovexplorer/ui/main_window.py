@@ -58,6 +58,7 @@ class MainWindow(QMainWindow):
         self.document: ModelDocument | None = None
         self.runner = TaskRunner(self)
         self._load_task: Task | None = None
+        self._awaiting_load = False  # a load was started and its outcome has not reached the UI thread yet
         self.error_box: QMessageBox | None = None
         self.panels: list[Panel] = []
         #: ``handler(paths, drop) -> bool``: takes dropped files that are not models (``drop=False``: would it?).
@@ -171,10 +172,12 @@ class MainWindow(QMainWindow):
             on_cancel=self._load_cancelled,
         )
         self._load_task = task
+        self._awaiting_load = True
         return task
 
     def is_loading(self) -> bool:
-        return self._load_task is not None and not self._load_task.done
+        # not the task's own flag: a fast load can be done in its thread before its result is delivered here
+        return self._awaiting_load
 
     def is_empty(self) -> bool:
         """No model shown and none loading: a file opened from outside may use this window."""
@@ -191,6 +194,7 @@ class MainWindow(QMainWindow):
         self.progress_label.setText(text)
 
     def _end_progress(self) -> None:
+        self._awaiting_load = False
         for w in (self.progress_label, self.progress_bar, self.cancel_button):
             w.hide()
 
