@@ -258,6 +258,7 @@ class _LostDevice:
 
 def test_device_error_during_a_run(qtbot, window: MainWindow, tmp_path: Path, monkeypatch) -> None:
     panel = open_latency(qtbot, window)
+    panel.use_process = False  # the lost device is patched into this process (tests/test_bench_process.py: a child)
     monkeypatch.setattr(CompiledSession, "create_request",
                         lambda self: _LostDevice(self.compiled.create_infer_request()))
     run_to_end(qtbot, panel)

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ovexplorer.core.bench_process import BenchWorker, RemoteRun
 from ovexplorer.core.benchmark import MODES, BenchConfig, BenchmarkRun, LatencyStats, default_inputs
 from ovexplorer.core.document import ModelDocument
 from ovexplorer.core.errors import OvexplorerError
@@ -58,6 +59,9 @@ HIST_BINS = 60
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#7f7f7f")
 STAT_COLUMNS = ("Run", "State", "Count", "Median", "Mean", "Min", "Max", "p90", "p99", "Std", "FPS", "Warm-up")
 LIMITS = (("Until stopped", "none"), ("Iterations", "iterations"), ("Duration (s)", "seconds"))
+#: Run the benchmark loop in a child process (default), so the window's drawing never stalls it; set
+#: OVEXPLORER_BENCH_PROCESS=0 (or ``LatencyPanel.use_process = False``) to run it in a thread of the window.
+USE_PROCESS = os.environ.get("OVEXPLORER_BENCH_PROCESS", "1").strip().lower() not in ("0", "no", "false", "off")
 
 
 def _umask() -> int:
@@ -171,7 +175,14 @@ class _CloseWatcher(QObject):
 
 
 class LatencyPanel(QWidget):
-    """Live latency benchmark runs and per-layer profiling of the open model."""
+    """Live latency benchmark runs and per-layer profiling of the open model.
+
+    With ``use_process`` (the default) a run's loop works in a persistent child process
+    (:class:`~ovexplorer.core.bench_process.BenchWorker`, started at the first run) that compiles the model from
+    its file; else in a thread of this panel's own pool, on a session compiled here.
+    """
+
+    use_process: bool = USE_PROCESS
 
     #: ``NodeColoring`` (``.colors``: ``{node_id: '#rrggbb'}``, ``.legend``): paint the graph by time or precision.
     node_colors_changed = Signal(object)
@@ -198,6 +209,8 @@ class LatencyPanel(QWidget):
         self.active: Series | None = None
         self._sessions: dict[tuple, CompiledSession] = {}
         self._compile_task: Task | None = None
+        self.worker: BenchWorker | None = None  # the child process, started at the first run
+        self._pending: RemoteRun | None = None  # a run compiling in the child: a series once it warms up
         self._restart = False
         self._ticks = self._drawn = 0
         self._compile_serial = 0
@@ -384,7 +397,7 @@ class LatencyPanel(QWidget):
         if self.active is not None:
             self._restart = True
             self.stop()
-        elif self._compile_task is not None and not self._compile_task.done:
+        elif self._pending is not None or (self._compile_task is not None and not self._compile_task.done):
             self.stop()  # compiling for the old options: compile for the new ones instead
             self.start()
 
@@ -408,7 +421,8 @@ class LatencyPanel(QWidget):
     # -- runs -----------------------------------------------------------------------------------
     @property
     def running(self) -> bool:
-        return self.active is not None or (self._compile_task is not None and not self._compile_task.done)
+        return (self.active is not None or self._pending is not None
+                or (self._compile_task is not None and not self._compile_task.done))
 
     def toggle(self) -> None:
         if self.running:
@@ -424,6 +438,8 @@ class LatencyPanel(QWidget):
             return False
         options, config = self.compile_options(), self.bench_config()
         inputs, shapes = self._given_inputs()
+        if self.use_process and doc.path.exists() and self._start_remote(doc, options, config, inputs, shapes):
+            return True
         key = (options, tuple(sorted(shapes.items())))
         session = self._sessions.get(key)
         if session is not None:
@@ -439,6 +455,51 @@ class LatencyPanel(QWidget):
         )
         self._update_buttons()
         return True
+
+    def _start_remote(self, doc: ModelDocument, options: CompileOptions, config: BenchConfig,
+                      inputs: Mapping[str, np.ndarray] | None, shapes: dict[str, tuple[int, ...]]) -> bool:
+        """Ask the child process to compile and run; False (run here instead) when it cannot start."""
+        if self.worker is None:
+            self.worker = BenchWorker()
+        try:
+            run = self.worker.start_run(doc.path, doc.weights_path, options, config, shapes=shapes, inputs=inputs,
+                                        model_name=doc.name, label=self._label(doc, options, config))
+        except OvexplorerError as exc:
+            self.status_label.setText(f"{exc.message} Running in the window instead.")
+            return False
+        self._pending = run
+        self.status_label.setText(f"Compiling {doc.name} for {options.describe()}…")
+        self._ticks = self._drawn = 0
+        self.timer.start()
+        self._update_buttons()
+        return True
+
+    def _poll_worker(self) -> None:
+        """The child's news: a compiled run becomes a series; ended runs end their series."""
+        if self.worker is None:
+            return
+        self.worker.poll()
+        pending = self._pending
+        if pending is not None and (pending.began or not pending.active):
+            self._pending = None
+            if pending.began:
+                self._show_run(pending)
+            elif pending.error is not None:
+                self.status_label.setText(f"Cannot benchmark: {pending.error.message}")
+                self._update_buttons()
+            else:
+                self._update_buttons()
+        active = self.active
+        if active is not None and isinstance(active.run, RemoteRun) and not active.run.active:
+            self._ended(active)
+
+    @staticmethod
+    def _label(doc: ModelDocument, o: CompileOptions, config: BenchConfig) -> str:
+        return " ".join(
+            [doc.name, o.device, o.performance_hint or "default", config.mode]
+            + ([f"streams={o.num_streams}"] if o.num_streams is not None else [])
+            + ([f"requests={config.requests}"] if config.requests else [])
+        )
 
     def _compiled(
         self, doc: ModelDocument, key: tuple, session: CompiledSession, inputs, config: BenchConfig, serial: int
@@ -472,29 +533,29 @@ class LatencyPanel(QWidget):
             self.status_label.setText(f"Cannot benchmark: {exc.message}")
             self._update_buttons()
             return False
-        o = session.options
-        run.label = " ".join(
-            [doc.name, o.device, o.performance_hint or "default", config.mode]
-            + ([f"streams={o.num_streams}"] if o.num_streams is not None else [])
-            + ([f"requests={config.requests}"] if config.requests else [])
-        )
-        series = Series(run, PALETTE[len(self.series) % len(PALETTE)])
-        self._add_series(series)
-        self.active = series
-        self.stats_table.clearSelection()  # the rolling lines follow the new run
-        self._refresh_rolling()
+        run.label = self._label(doc, session.options, config)
+        series = self._show_run(run)
         series.task = self.bench_runner.start(
             run.run,
             on_success=lambda _r: self._ended(series),
             on_failure=lambda _exc: self._ended(series),
             on_cancel=lambda: self._ended(series),
         )
-        self.status_label.setText(f"Running {run.label} ({config.describe()})…")
+        return True
+
+    def _show_run(self, run: BenchmarkRun) -> Series:
+        """A new series for ``run`` (starting), followed by the live plots."""
+        series = Series(run, PALETTE[len(self.series) % len(PALETTE)])
+        self._add_series(series)
+        self.active = series
+        self.stats_table.clearSelection()  # the rolling lines follow the new run
+        self._refresh_rolling()
+        self.status_label.setText(f"Running {run.label} ({run.config.describe()})…")
         self._ticks = self._drawn = 0
         self.timer.start()
         self._update_buttons()
         self.run_started.emit(run)
-        return True
+        return series
 
     def stop(self) -> None:
         """End the run going on after its inferences in flight; its data stays."""
@@ -503,10 +564,16 @@ class LatencyPanel(QWidget):
             self._compile_task = None
             self._compile_serial += 1
             self._update_buttons()
+        if self._pending is not None:  # compiling in the child: it ends there, nothing is shown
+            self._pending.stop()
+            self._pending = None
+            self._update_buttons()
         if self.active is not None:
             self.active.run.stop()
 
     def _ended(self, series: Series) -> None:
+        if isinstance(series.run, RemoteRun) and series.run.active:
+            return  # still running in the child
         if series is self.active:
             self.active = None
             self.timer.stop()
@@ -526,7 +593,11 @@ class LatencyPanel(QWidget):
 
     def wait(self, msecs: int = 10000) -> bool:
         """Wait until no benchmark loop runs (tests, shutdown)."""
-        return self.pool.waitForDone(msecs)
+        done = self.pool.waitForDone(msecs)
+        if self.worker is not None:
+            done = self.worker.wait(msecs / 1000) and done
+            self._poll_worker()
+        return done
 
     def shutdown(self) -> None:
         """Stop everything and wait for the loops (the window is closing)."""
@@ -536,6 +607,9 @@ class LatencyPanel(QWidget):
         self.stop()
         self.timer.stop()
         self.wait(10000)
+        if self.worker is not None:  # no child process outlives the window
+            self.worker.close()
+            self._poll_worker()
 
     def _update_buttons(self, *_args: Any) -> None:
         running = self.running
@@ -614,9 +688,11 @@ class LatencyPanel(QWidget):
 
     # -- drawing --------------------------------------------------------------------------------
     def _tick(self) -> None:
+        self._poll_worker()
         series = self.active
         if series is None:
-            self.timer.stop()
+            if self._pending is None and not (self.worker is not None and self.worker.busy):
+                self.timer.stop()
             return
         self._ticks += 1
         count = series.run.recorder.count
