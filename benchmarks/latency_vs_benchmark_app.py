@@ -12,6 +12,7 @@ interleaved, each in a fresh process (target: <= 3 % throughput lost). Four kind
 * ``headless-child``: the loop in ovexplorer's benchmark child process, the parent idle in the Qt event loop
   (polling the child at 20 Hz) -- the baseline for ...
 * ``window``: the Latency tab as shipped (loop in the child process, live plots in the window);
+* ``window-nice``: as ``window``, the UI thread niced by 10 once the child runs (``OVEXPLORER_BENCH_UI_NICE``);
 * ``headless``: the loop in a thread of the process, the main thread idle in the Qt event loop -- the
   baseline for ...
 * ``window-thread``: the Latency tab with the loop in a thread of the window (``OVEXPLORER_BENCH_PROCESS=0``),
@@ -149,11 +150,12 @@ def child(kind: str, model: Path, seconds: float) -> None:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, settings_dir.name)
     app = QApplication([])
     app.setOrganizationName("ovexplorer-benchmark")
-    if kind in ("window", "window-thread"):
+    if kind in ("window", "window-nice", "window-thread"):
         from ovexplorer.ui.latency_panel import LatencyPanel
         from ovexplorer.ui.main_window import MainWindow
 
-        LatencyPanel.use_process = kind == "window"
+        LatencyPanel.use_process = kind != "window-thread"
+        LatencyPanel.ui_nice = 10 if kind == "window-nice" else 0
         window = MainWindow()
         window.resize(1280, 860)
         window.show()
@@ -229,8 +231,9 @@ def measure(kind: str, model: Path, seconds: float) -> dict[str, float]:
     return json.loads(out.strip().splitlines()[-1])
 
 
-KINDS = ("headless-child", "window", "headless", "window-thread")
-PAIRS = (("window", "headless-child"), ("window", "headless"), ("window-thread", "headless"))
+KINDS = ("headless-child", "window", "window-nice", "headless", "window-thread")
+PAIRS = (("window", "headless-child"), ("window-nice", "headless-child"), ("window", "headless"),
+         ("window-thread", "headless"))
 
 
 def window_cost(label: str, model: Path, seconds: float, rounds: int) -> None:
@@ -250,7 +253,7 @@ def window_cost(label: str, model: Path, seconds: float, rounds: int) -> None:
         paired = statistics.median(ratios)
         print(f"{label} {a} vs {b} throughput: {paired:.3f} ratio (lost {100 * (1 - paired):.1f} %, median of "
               f"paired rounds; each {', '.join(f'{r:.3f}' for r in ratios)})")
-    for kind in ("window", "window-thread"):
+    for kind in ("window", "window-nice", "window-thread"):
         ui = statistics.median(x.get("ui_cpu", 0.0) for x in runs[kind])
         print(f"{label} {kind} UI thread CPU: {100 * ui:.1f} % of one core")
 

@@ -82,7 +82,8 @@ def test_run_stop_and_a_killed_child(worker: BenchWorker) -> None:
     assert isinstance(run, RemoteRun) and run.state == "compiling" and run.active
     wait_for(worker, lambda: run.recorder.count > 1000)  # lapped the ring several times
     first, lat, t = run.recorder.latest()
-    assert lat.size >= 255 and np.all(np.diff(t) >= 0) and first > 0 and run.stats().fps > 0
+    assert 128 < lat.size <= 256 and np.all(np.diff(t) >= 0)  # what the writer overwrote while copying is dropped
+    assert first > 0 and run.stats().fps > 0
     run.stop()
     wait_for(worker, lambda: not run.active)
     assert run.state == "stopped" and run.warmup_ms and run.stats().count >= 1000

@@ -12,7 +12,9 @@ from __future__ import annotations
 import csv
 import json
 import os
+import sys
 import tempfile
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -56,12 +58,16 @@ LIVE_STATS = 1 << 16  # while running, percentiles and histogram over the latest
 WINDOW = 2000  # inferences shown by the scrolling latency plot
 ROLLING = 50  # inferences in the rolling median / p90 / p99
 HIST_BINS = 60
+SHRINK_AFTER = 40  # ticks (2 s) the latency axis waits before shrinking
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#7f7f7f")
 STAT_COLUMNS = ("Run", "State", "Count", "Median", "Mean", "Min", "Max", "p90", "p99", "Std", "FPS", "Warm-up")
 LIMITS = (("Until stopped", "none"), ("Iterations", "iterations"), ("Duration (s)", "seconds"))
 #: Run the benchmark loop in a child process (default), so the window's drawing never stalls it; set
 #: OVEXPLORER_BENCH_PROCESS=0 (or ``LatencyPanel.use_process = False``) to run it in a thread of the window.
 USE_PROCESS = os.environ.get("OVEXPLORER_BENCH_PROCESS", "1").strip().lower() not in ("0", "no", "false", "off")
+#: Linux: lower the UI thread's priority by this much (nice) once the benchmark child runs, so that on a busy
+#: machine the plots yield the CPU to the loop. Off by default: an unprivileged process cannot undo it.
+UI_NICE = int(os.environ.get("OVEXPLORER_BENCH_UI_NICE", "0") or 0)
 
 
 def _umask() -> int:
@@ -183,6 +189,7 @@ class LatencyPanel(QWidget):
     """
 
     use_process: bool = USE_PROCESS
+    ui_nice: int = UI_NICE
 
     #: ``NodeColoring`` (``.colors``: ``{node_id: '#rrggbb'}``, ``.legend``): paint the graph by time or precision.
     node_colors_changed = Signal(object)
@@ -301,6 +308,7 @@ class LatencyPanel(QWidget):
         self.latency_plot.setXRange(-WINDOW, 0, padding=0.01)
         self.latency_plot.disableAutoRange()
         self._y_top = 0.0
+        self._low_ticks = 0
         bottom = QHBoxLayout()
         self.hist_plot = self._plot("Latency histogram", "ms (log scale)", "% of inferences")
 
@@ -468,11 +476,23 @@ class LatencyPanel(QWidget):
             self.status_label.setText(f"{exc.message} Running in the window instead.")
             return False
         self._pending = run
+        self._lower_ui_priority()
         self.status_label.setText(f"Compiling {doc.name} for {options.describe()}…")
         self._ticks = self._drawn = 0
         self.timer.start()
         self._update_buttons()
         return True
+
+    def _lower_ui_priority(self) -> None:
+        """Once, after the child started (it must not inherit it): nice this (the UI) thread by ``ui_nice``."""
+        if self.ui_nice <= 0 or getattr(LatencyPanel, "_niced", False) or not sys.platform.startswith("linux"):
+            return
+        LatencyPanel._niced = True
+        try:
+            tid = threading.get_native_id()
+            os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + self.ui_nice)
+        except OSError:
+            pass
 
     def _poll_worker(self) -> None:
         """The child's news: a compiled run becomes a series; ended runs end their series."""
@@ -681,6 +701,7 @@ class LatencyPanel(QWidget):
         self.hist_plot.clear()
         self.fps_plot.clear()
         self._y_top = 0.0
+        self._low_ticks = 0
         self._add_legend()
         self.series.clear()
         self.stats_table.setRowCount(0)
@@ -716,8 +737,8 @@ class LatencyPanel(QWidget):
         self._fit_latency_range()
 
     def _fit_latency_range(self) -> None:
-        """Grow the latency axis at once, shrink it only when the data use less than a third of it, in nice
-        steps: the axis (slow to repaint) changes rarely."""
+        """Grow the latency axis at once, shrink it only when the data have used less than a third of it for
+        ``SHRINK_AFTER`` ticks, in nice steps: the axis (slow to repaint) changes rarely, even for spiky data."""
         peaks = []
         for s in self.series:
             if s.shown:
@@ -727,7 +748,10 @@ class LatencyPanel(QWidget):
         if not peaks:
             return
         peak = max(peaks)
-        if peak > self._y_top or peak < self._y_top / 3:
+        low = peak < self._y_top / 3
+        self._low_ticks = self._low_ticks + 1 if low else 0
+        if peak > self._y_top or (low and (self._low_ticks >= SHRINK_AFTER or not self.running)):
+            self._low_ticks = 0
             self._y_top = nice_ceiling(peak * 1.1)
             self.latency_plot.setYRange(0, self._y_top, padding=0)
 
