@@ -156,6 +156,27 @@ def log_ticks(lo: float, hi: float) -> list[list[tuple[float, str]]]:
     return [major, minor]
 
 
+@dataclass
+class StickyRange:
+    """An axis top that grows at once and shrinks only when the data have used less than a third of it for
+    ``patience`` updates (or no run is going on), in nice steps: axes are slow to repaint, so they change rarely."""
+
+    patience: int
+    top: float = 0.0
+    low: int = 0
+
+    def fit(self, peak: float, running: bool = True) -> float | None:
+        """The new top for ``peak``, or None to keep the axis as it is."""
+        if not np.isfinite(peak) or peak <= 0:
+            return None
+        small = peak < self.top / 3
+        self.low = self.low + 1 if small else 0
+        if peak > self.top or (small and (self.low >= self.patience or not running)):
+            self.low, self.top = 0, nice_ceiling(peak * 1.1)
+            return self.top
+        return None
+
+
 @dataclass(eq=False)
 class Series:
     """One run as shown: its colour, its row in the runs table, its curves."""
@@ -313,6 +334,13 @@ class LatencyPanel(QWidget):
         self.hist_plot = self._plot("Latency histogram", "ms (log scale)", "% of inferences")
 
         self.fps_plot = self._plot("Throughput", "s", "inferences / s")
+        for plot in (self.hist_plot, self.fps_plot):
+            plot.enableAutoRange(y=False)
+        self.fps_plot.enableAutoRange(x=False)
+        self.hist_plot.enableAutoRange(x=False)
+        self._sticky = {"hist": StickyRange(5), "fps": StickyRange(5), "time": StickyRange(1_000_000)}
+        self._hist_ticks: list = []
+        self._hist_x = (0.0, 0.0)
         grid.addWidget(self.latency_plot, 3)
         bottom.addWidget(self.hist_plot)
         bottom.addWidget(self.fps_plot)
@@ -626,9 +654,9 @@ class LatencyPanel(QWidget):
             s.run.stop()
         self.stop()
         self.timer.stop()
-        self.wait(10000)
-        if self.worker is not None:  # no child process outlives the window
-            self.worker.close()
+        self.pool.waitForDone(10000)
+        if self.worker is not None:  # no child process outlives the window: asked to quit, else terminated
+            self.worker.close(timeout=2.0)
             self._poll_worker()
 
     def _update_buttons(self, *_args: Any) -> None:
@@ -700,6 +728,9 @@ class LatencyPanel(QWidget):
         self.latency_plot.clear()
         self.hist_plot.clear()
         self.fps_plot.clear()
+        self._sticky = {"hist": StickyRange(5), "fps": StickyRange(5), "time": StickyRange(1_000_000)}
+        self._hist_ticks = []
+        self._hist_x = (0.0, 0.0)
         self._y_top = 0.0
         self._low_ticks = 0
         self._add_legend()
@@ -775,6 +806,15 @@ class LatencyPanel(QWidget):
     def _refresh_slow(self, series: Series) -> None:
         x, fps = series.run.throughput_series()
         series.curves["fps"].setData(x, fps)
+        peaks = [(float(np.max(d[0])), float(np.max(d[1]))) for d in (s.curves["fps"].getData() for s in self.series
+                                                                       if s.shown) if d[0] is not None and len(d[0])]
+        if peaks:
+            top = self._sticky["fps"].fit(max(p[1] for p in peaks), self.running)
+            if top is not None:
+                self.fps_plot.setYRange(0, top, padding=0)
+            end = self._sticky["time"].fit(max(p[0] for p in peaks), self.running)
+            if end is not None:
+                self.fps_plot.setXRange(0, end, padding=0)
         self._refresh_histograms()
         self._fill_stats_row(series)
 
@@ -794,10 +834,23 @@ class LatencyPanel(QWidget):
         hi = max(float(v.max()) for v in data.values())
         hi = hi if hi > lo + 0.005 else lo + 0.005
         log_edges = np.linspace(lo, hi, HIST_BINS + 1)  # uniform bins of log10(ms): numpy's fast path
+        peak = 0.0
         for s in shown:
             counts, _ = np.histogram(data[id(s)], bins=HIST_BINS, range=(lo, hi))
-            s.curves["hist"].setData(log_edges, counts * 100.0 / max(1, counts.sum()))
-        self.hist_plot.getAxis("bottom").setTicks(log_ticks(lo, hi))
+            percent = counts * 100.0 / max(1, counts.sum())
+            s.curves["hist"].setData(log_edges, percent)
+            peak = max(peak, float(percent.max()))
+        top = self._sticky["hist"].fit(peak, self.running)
+        if top is not None:
+            self.hist_plot.setYRange(0, min(top, 100.0), padding=0)
+        x_range = (np.floor(lo * 10 - 0.5) / 10, np.ceil(hi * 10 + 0.5) / 10)  # 0.1-decade steps: rarely changes
+        if x_range != self._hist_x:
+            self._hist_x = x_range
+            self.hist_plot.setXRange(*x_range, padding=0)
+        ticks = log_ticks(*x_range)
+        if ticks != self._hist_ticks:  # setting the same ticks again would repaint the axis all the same
+            self._hist_ticks = ticks
+            self.hist_plot.getAxis("bottom").setTicks(ticks)
 
     def _fill_stats_row(self, series: Series) -> None:
         r = self.series.index(series)
