@@ -1,7 +1,9 @@
 """The Latency tab: live benchmark runs with pyqtgraph plots, runs kept as series, export, and the Profile view.
 
-A run's loop (``core.benchmark.BenchmarkRun.run``) works in a thread pool of this panel's own; the UI reads its
-ring buffer from a QTimer at display rate (never once per inference): latency per inference with a rolling
+A run's loop (``core.benchmark.BenchmarkRun.run``) works in a persistent child process
+(``core.bench_process.BenchWorker``: the window's drawing never holds the loop's GIL), or, with ``use_process``
+off, in a thread pool of this panel's own; the UI reads its ring buffer (shared memory for a child) from a QTimer
+at display rate (never once per inference): latency per inference with a rolling
 median / p90 / p99, a histogram and throughput over time. Every run stays as a series (a checkable row of the
 runs table) and can be exported as CSV or JSON; the plots save as PNG. Stopping, closing the window, switching
 models or a device error end the run cleanly and keep its data.
