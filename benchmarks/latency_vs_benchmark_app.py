@@ -6,10 +6,19 @@ Two models are built here: a small MLP (well under a millisecond) and a convolut
 rounds, each in its own process. Printed: the median latency of each tool (median over rounds) and the ratio
 ovexplorer / benchmark_app (target 0.95-1.05 in latency mode); the same for throughput in throughput mode.
 
-Then the window: the Latency tab running a live run with its plots (offscreen) against the same run headless
-(a thread, the main thread idle in the Qt event loop), interleaved: throughput lost (target <= 3 %).
+Then the window: the Latency tab running a live run with its plots (offscreen) against the same run headless,
+interleaved, each in a fresh process (target: <= 3 % throughput lost). Four kinds of run:
 
-    PYTHONPATH=. python benchmarks/latency_vs_benchmark_app.py [--rounds 3] [--quick]
+* ``headless-child``: the loop in ovexplorer's benchmark child process, the parent idle in the Qt event loop
+  (polling the child at 20 Hz) -- the baseline for ...
+* ``window``: the Latency tab as shipped (loop in the child process, live plots in the window);
+* ``window-nice``: as ``window``, the UI thread niced by 10 once the child runs (``OVEXPLORER_BENCH_UI_NICE``);
+* ``headless``: the loop in a thread of the process, the main thread idle in the Qt event loop -- the
+  baseline for ...
+* ``window-thread``: the Latency tab with the loop in a thread of the window (``OVEXPLORER_BENCH_PROCESS=0``),
+  as before the child process.
+
+    PYTHONPATH=. python benchmarks/latency_vs_benchmark_app.py [--rounds 3] [--quick] [--window-only]
 """
 
 from __future__ import annotations
@@ -141,9 +150,12 @@ def child(kind: str, model: Path, seconds: float) -> None:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, settings_dir.name)
     app = QApplication([])
     app.setOrganizationName("ovexplorer-benchmark")
-    if kind == "window":
+    if kind in ("window", "window-nice", "window-thread"):
+        from ovexplorer.ui.latency_panel import LatencyPanel
         from ovexplorer.ui.main_window import MainWindow
 
+        LatencyPanel.use_process = kind != "window-thread"
+        LatencyPanel.ui_nice = 10 if kind == "window-nice" else 0
         window = MainWindow()
         window.resize(1280, 860)
         window.show()
@@ -175,6 +187,22 @@ def child(kind: str, model: Path, seconds: float) -> None:
         panel.run_finished.connect(finished)
         app.exec()
         window.close()
+    elif kind == "headless-child":
+        from ovexplorer.core.bench_process import BenchWorker
+        from ovexplorer.core.benchmark import BenchConfig
+        from ovexplorer.core.session import CompileOptions
+
+        worker = BenchWorker()
+        run = worker.start_run(model, model.with_suffix(".bin"), CompileOptions(performance_hint="LATENCY"),
+                               BenchConfig(seconds=seconds))
+        poll = QTimer()
+        poll.setInterval(50)
+        poll.timeout.connect(lambda: None if worker.poll() == [] and run.active else app.quit())
+        poll.start()
+        app.exec()
+        worker.close()
+        stats = run.stats()
+        result = {"fps": stats.fps, "count": stats.count, "median": stats.median}
     else:
         import threading
 
@@ -203,29 +231,38 @@ def measure(kind: str, model: Path, seconds: float) -> dict[str, float]:
     return json.loads(out.strip().splitlines()[-1])
 
 
+KINDS = ("headless-child", "window", "window-nice", "headless", "window-thread")
+PAIRS = (("window", "headless-child"), ("window-nice", "headless-child"), ("window", "headless"),
+         ("window-thread", "headless"))
+
+
 def window_cost(label: str, model: Path, seconds: float, rounds: int) -> None:
-    headless, window = [], []
+    runs: dict[str, list[dict[str, float]]] = {k: [] for k in KINDS}
     for r in range(rounds):
-        order = ("headless", "window") if r % 2 == 0 else ("window", "headless")
+        order = KINDS[r % len(KINDS):] + KINDS[:r % len(KINDS)]  # rotate the order round by round
         for kind in order:
-            (headless if kind == "headless" else window).append(measure(kind, model, seconds))
-    a, b = statistics.median(x["fps"] for x in headless), statistics.median(x["fps"] for x in window)
-    ratios = [w["fps"] / h["fps"] for w, h in zip(window, headless, strict=True)]
-    paired = statistics.median(ratios)
-    print(f"{label} headless sync throughput: {a:.1f} FPS (1.000)")
-    print(f"{label} window with live plot throughput: {b:.1f} FPS ({b / a:.3f} vs headless; paired rounds: median "
-          f"ratio {paired:.3f}, lost {100 * (1 - paired):.1f} %; each {', '.join(f'{r:.3f}' for r in ratios)})")
-    ui = statistics.median(x.get("ui_cpu", 0.0) for x in window)
-    lat_h = statistics.median(x["median"] for x in headless)
-    lat_w = statistics.median(x["median"] for x in window)
-    print(f"{label} window median latency: {lat_w:.4f} ms ({lat_w / lat_h:.3f} vs headless {lat_h:.4f} ms)")
-    print(f"{label} window UI thread CPU: {100 * ui:.1f} % of one core")
+            runs[kind].append(measure(kind, model, seconds))
+    base = statistics.median(x["fps"] for x in runs["headless-child"])
+    for kind in KINDS:
+        fps = statistics.median(x["fps"] for x in runs[kind])
+        lat = statistics.median(x["median"] for x in runs[kind])
+        print(f"{label} {kind} sync throughput: {fps:.1f} FPS ({fps / base:.3f} vs headless-child; "
+              f"median latency {lat:.4f} ms)")
+    for a, b in PAIRS:
+        ratios = [x["fps"] / y["fps"] for x, y in zip(runs[a], runs[b], strict=True)]
+        paired = statistics.median(ratios)
+        print(f"{label} {a} vs {b} throughput: {paired:.3f} ratio (lost {100 * (1 - paired):.1f} %, median of "
+              f"paired rounds; each {', '.join(f'{r:.3f}' for r in ratios)})")
+    for kind in ("window", "window-nice", "window-thread"):
+        ui = statistics.median(x.get("ui_cpu", 0.0) for x in runs[kind])
+        print(f"{label} {kind} UI thread CPU: {100 * ui:.1f} % of one core")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="fewer iterations and shorter runs")
+    parser.add_argument("--window-only", action="store_true", help="only the window vs headless figures")
     parser.add_argument("--child", nargs=3, metavar=("KIND", "MODEL", "SECONDS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -239,9 +276,11 @@ def main() -> None:
         print(f"models: small MLP; {big.stem} at {ms:.2f} ms per inference on CPU")
         q = 0.25 if args.quick else 1.0
         for label, model, niter in (("small", small, int(5000 * q)), (big.stem, big, int(300 * q))):
-            agreement(label, model, "latency", niter, args.rounds)
+            if not args.window_only:
+                agreement(label, model, "latency", niter, args.rounds)
         for label, model, niter in (("small", small, int(20000 * q)), (big.stem, big, int(400 * q))):
-            agreement(label, model, "throughput", niter, args.rounds)
+            if not args.window_only:
+                agreement(label, model, "throughput", niter, args.rounds)
         seconds = 1.5 if args.quick else 4.0
         for label, model in (("small", small), (big.stem, big)):
             window_cost(label, model, seconds, args.rounds)

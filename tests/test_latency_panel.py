@@ -61,7 +61,7 @@ def plotted(panel: LatencyPanel, index: int = -1, curve: str = "latency") -> int
 
 
 def no_loop_left(panel: LatencyPanel) -> bool:
-    return panel.pool.activeThreadCount() == 0 and panel.wait(5000)
+    return panel.pool.activeThreadCount() == 0 and panel.wait(5000) and not (panel.worker and panel.worker.busy)
 
 
 def test_start_watch_and_stop_a_live_run(qtbot, window: MainWindow) -> None:
@@ -258,6 +258,7 @@ class _LostDevice:
 
 def test_device_error_during_a_run(qtbot, window: MainWindow, tmp_path: Path, monkeypatch) -> None:
     panel = open_latency(qtbot, window)
+    panel.use_process = False  # the lost device is patched into this process: the loop must run here, not in a child
     monkeypatch.setattr(CompiledSession, "create_request",
                         lambda self: _LostDevice(self.compiled.create_infer_request()))
     run_to_end(qtbot, panel)

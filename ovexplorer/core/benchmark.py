@@ -150,6 +150,9 @@ class LatencyRecorder:
         mean = s / n
         return n, mean, math.sqrt(max(0.0, sq / n - mean * mean)), lo, hi
 
+    def begin(self, started_at: float) -> None:
+        """The measured loop starts (``time.perf_counter()``); a shared recorder publishes it."""
+
 
 # -- a run ------------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
@@ -320,6 +323,7 @@ class BenchmarkRun:
         niter, seconds = limit.iterations, limit.seconds
         stop = self._stop
         start = self.started_at = clock()
+        rec.begin(start)
         while not (stop.is_set() or (cancel is not None and cancel.cancelled)):
             request.infer()
             now = clock() - start
@@ -349,6 +353,7 @@ class BenchmarkRun:
         in_flight: set[int] = set()
         iteration = 0
         start = self.started_at = clock()
+        rec.begin(start)
         try:
             while not (stop.is_set() or (cancel is not None and cancel.cancelled)):
                 if niter and iteration >= niter:

@@ -1,7 +1,9 @@
 """The Latency tab: live benchmark runs with pyqtgraph plots, runs kept as series, export, and the Profile view.
 
-A run's loop (``core.benchmark.BenchmarkRun.run``) works in a thread pool of this panel's own; the UI reads its
-ring buffer from a QTimer at display rate (never once per inference): latency per inference with a rolling
+A run's loop (``core.benchmark.BenchmarkRun.run``) works in a persistent child process
+(``core.bench_process.BenchWorker``: the window's drawing never holds the loop's GIL), or, with ``use_process``
+off, in a thread pool of this panel's own; the UI reads its ring buffer (shared memory for a child) from a QTimer
+at display rate (never once per inference): latency per inference with a rolling
 median / p90 / p99, a histogram and throughput over time. Every run stays as a series (a checkable row of the
 runs table) and can be exported as CSV or JSON; the plots save as PNG. Stopping, closing the window, switching
 models or a device error end the run cleanly and keep its data.
@@ -11,6 +13,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import sys
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -38,6 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from ovexplorer.core.atomic import atomic_path
+from ovexplorer.core.bench_process import BenchWorker, RemoteRun
 from ovexplorer.core.benchmark import MODES, BenchConfig, BenchmarkRun, LatencyStats, default_inputs
 from ovexplorer.core.document import ModelDocument
 from ovexplorer.core.errors import OvexplorerError
@@ -54,9 +60,16 @@ LIVE_STATS = 1 << 16  # while running, percentiles and histogram over the latest
 WINDOW = 2000  # inferences shown by the scrolling latency plot
 ROLLING = 50  # inferences in the rolling median / p90 / p99
 HIST_BINS = 60
+SHRINK_AFTER = 40  # ticks (2 s) the latency axis waits before shrinking
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#7f7f7f")
 STAT_COLUMNS = ("Run", "State", "Count", "Median", "Mean", "Min", "Max", "p90", "p99", "Std", "FPS", "Warm-up")
 LIMITS = (("Until stopped", "none"), ("Iterations", "iterations"), ("Duration (s)", "seconds"))
+#: Run the benchmark loop in a child process (default), so the window's drawing never stalls it; set
+#: OVEXPLORER_BENCH_PROCESS=0 (or ``LatencyPanel.use_process = False``) to run it in a thread of the window.
+USE_PROCESS = os.environ.get("OVEXPLORER_BENCH_PROCESS", "1").strip().lower() not in ("0", "no", "false", "off")
+#: Linux: lower the UI thread's priority by this much (nice) once the benchmark child runs, so that on a busy
+#: machine the plots yield the CPU to the loop. Off by default: an unprivileged process cannot undo it.
+UI_NICE = int(os.environ.get("OVEXPLORER_BENCH_UI_NICE", "0") or 0)
 
 
 def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
@@ -128,6 +141,27 @@ def log_ticks(lo: float, hi: float) -> list[list[tuple[float, str]]]:
     return [major, minor]
 
 
+@dataclass
+class StickyRange:
+    """An axis top that grows at once and shrinks only when the data have used less than a third of it for
+    ``patience`` updates (or no run is going on), in nice steps: axes are slow to repaint, so they change rarely."""
+
+    patience: int
+    top: float = 0.0
+    low: int = 0
+
+    def fit(self, peak: float, running: bool = True) -> float | None:
+        """The new top for ``peak``, or None to keep the axis as it is."""
+        if not np.isfinite(peak) or peak <= 0:
+            return None
+        small = peak < self.top / 3
+        self.low = self.low + 1 if small else 0
+        if peak > self.top or (small and (self.low >= self.patience or not running)):
+            self.low, self.top = 0, nice_ceiling(peak * 1.1)
+            return self.top
+        return None
+
+
 @dataclass(eq=False)
 class Series:
     """One run as shown: its colour, its row in the runs table, its curves."""
@@ -153,7 +187,15 @@ class _CloseWatcher(QObject):
 
 
 class LatencyPanel(QWidget):
-    """Live latency benchmark runs and per-layer profiling of the open model."""
+    """Live latency benchmark runs and per-layer profiling of the open model.
+
+    With ``use_process`` (the default) a run's loop works in a persistent child process
+    (:class:`~ovexplorer.core.bench_process.BenchWorker`, started at the first run) that compiles the model from
+    its file; else in a thread of this panel's own pool, on a session compiled here.
+    """
+
+    use_process: bool = USE_PROCESS
+    ui_nice: int = UI_NICE
 
     #: ``NodeColoring`` (``.colors``: ``{node_id: '#rrggbb'}``, ``.legend``): paint the graph by time or precision.
     node_colors_changed = Signal(object)
@@ -180,6 +222,8 @@ class LatencyPanel(QWidget):
         self.active: Series | None = None
         self._sessions: dict[tuple, CompiledSession] = {}
         self._compile_task: Task | None = None
+        self.worker: BenchWorker | None = None  # the child process, started at the first run
+        self._pending: RemoteRun | None = None  # a run compiling in the child: a series once it warms up
         self._restart = False
         self._ticks = self._drawn = 0
         self._compile_serial = 0
@@ -270,10 +314,18 @@ class LatencyPanel(QWidget):
         self.latency_plot.setXRange(-WINDOW, 0, padding=0.01)
         self.latency_plot.disableAutoRange()
         self._y_top = 0.0
+        self._low_ticks = 0
         bottom = QHBoxLayout()
         self.hist_plot = self._plot("Latency histogram", "ms (log scale)", "% of inferences")
 
         self.fps_plot = self._plot("Throughput", "s", "inferences / s")
+        for plot in (self.hist_plot, self.fps_plot):
+            plot.enableAutoRange(y=False)
+        self.fps_plot.enableAutoRange(x=False)
+        self.hist_plot.enableAutoRange(x=False)
+        self._sticky = {"hist": StickyRange(5), "fps": StickyRange(5), "time": StickyRange(1_000_000)}
+        self._hist_ticks: list = []
+        self._hist_x = (0.0, 0.0)
         grid.addWidget(self.latency_plot, 3)
         bottom.addWidget(self.hist_plot)
         bottom.addWidget(self.fps_plot)
@@ -366,7 +418,7 @@ class LatencyPanel(QWidget):
         if self.active is not None:
             self._restart = True
             self.stop()
-        elif self._compile_task is not None and not self._compile_task.done:
+        elif self._pending is not None or (self._compile_task is not None and not self._compile_task.done):
             self.stop()  # compiling for the old options: compile for the new ones instead
             self.start()
 
@@ -390,7 +442,8 @@ class LatencyPanel(QWidget):
     # -- runs -----------------------------------------------------------------------------------
     @property
     def running(self) -> bool:
-        return self.active is not None or (self._compile_task is not None and not self._compile_task.done)
+        return (self.active is not None or self._pending is not None
+                or (self._compile_task is not None and not self._compile_task.done))
 
     def toggle(self) -> None:
         if self.running:
@@ -406,6 +459,8 @@ class LatencyPanel(QWidget):
             return False
         options, config = self.compile_options(), self.bench_config()
         inputs, shapes = self._given_inputs()
+        if self.use_process and doc.path.exists() and self._start_remote(doc, options, config, inputs, shapes):
+            return True
         key = (options, tuple(sorted(shapes.items())))
         session = self._sessions.get(key)
         if session is not None:
@@ -421,6 +476,63 @@ class LatencyPanel(QWidget):
         )
         self._update_buttons()
         return True
+
+    def _start_remote(self, doc: ModelDocument, options: CompileOptions, config: BenchConfig,
+                      inputs: Mapping[str, np.ndarray] | None, shapes: dict[str, tuple[int, ...]]) -> bool:
+        """Ask the child process to compile and run; False (run here instead) when it cannot start."""
+        if self.worker is None:
+            self.worker = BenchWorker()
+        try:
+            run = self.worker.start_run(doc.path, doc.weights_path, options, config, shapes=shapes, inputs=inputs,
+                                        model_name=doc.name, label=self._label(doc, options, config))
+        except OvexplorerError as exc:
+            self.status_label.setText(f"{exc.message} Running in the window instead.")
+            return False
+        self._pending = run
+        self._lower_ui_priority()
+        self.status_label.setText(f"Compiling {doc.name} for {options.describe()}…")
+        self._ticks = self._drawn = 0
+        self.timer.start()
+        self._update_buttons()
+        return True
+
+    def _lower_ui_priority(self) -> None:
+        """Once, after the child started (it must not inherit it): nice this (the UI) thread by ``ui_nice``."""
+        if self.ui_nice <= 0 or getattr(LatencyPanel, "_niced", False) or not sys.platform.startswith("linux"):
+            return
+        LatencyPanel._niced = True
+        try:
+            tid = threading.get_native_id()
+            os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + self.ui_nice)
+        except OSError:
+            pass
+
+    def _poll_worker(self) -> None:
+        """The child's news: a compiled run becomes a series; ended runs end their series."""
+        if self.worker is None:
+            return
+        self.worker.poll()
+        pending = self._pending
+        if pending is not None and (pending.began or not pending.active):
+            self._pending = None
+            if pending.began:
+                self._show_run(pending)
+            elif pending.error is not None:
+                self.status_label.setText(f"Cannot benchmark: {pending.error.message}")
+                self._update_buttons()
+            else:
+                self._update_buttons()
+        active = self.active
+        if active is not None and isinstance(active.run, RemoteRun) and not active.run.active:
+            self._ended(active)
+
+    @staticmethod
+    def _label(doc: ModelDocument, o: CompileOptions, config: BenchConfig) -> str:
+        return " ".join(
+            [doc.name, o.device, o.performance_hint or "default", config.mode]
+            + ([f"streams={o.num_streams}"] if o.num_streams is not None else [])
+            + ([f"requests={config.requests}"] if config.requests else [])
+        )
 
     def _compiled(
         self, doc: ModelDocument, key: tuple, session: CompiledSession, inputs, config: BenchConfig, serial: int
@@ -454,29 +566,29 @@ class LatencyPanel(QWidget):
             self.status_label.setText(f"Cannot benchmark: {exc.message}")
             self._update_buttons()
             return False
-        o = session.options
-        run.label = " ".join(
-            [doc.name, o.device, o.performance_hint or "default", config.mode]
-            + ([f"streams={o.num_streams}"] if o.num_streams is not None else [])
-            + ([f"requests={config.requests}"] if config.requests else [])
-        )
-        series = Series(run, PALETTE[len(self.series) % len(PALETTE)])
-        self._add_series(series)
-        self.active = series
-        self.stats_table.clearSelection()  # the rolling lines follow the new run
-        self._refresh_rolling()
+        run.label = self._label(doc, session.options, config)
+        series = self._show_run(run)
         series.task = self.bench_runner.start(
             run.run,
             on_success=lambda _r: self._ended(series),
             on_failure=lambda _exc: self._ended(series),
             on_cancel=lambda: self._ended(series),
         )
-        self.status_label.setText(f"Running {run.label} ({config.describe()})…")
+        return True
+
+    def _show_run(self, run: BenchmarkRun) -> Series:
+        """A new series for ``run`` (starting), followed by the live plots."""
+        series = Series(run, PALETTE[len(self.series) % len(PALETTE)])
+        self._add_series(series)
+        self.active = series
+        self.stats_table.clearSelection()  # the rolling lines follow the new run
+        self._refresh_rolling()
+        self.status_label.setText(f"Running {run.label} ({run.config.describe()})…")
         self._ticks = self._drawn = 0
         self.timer.start()
         self._update_buttons()
         self.run_started.emit(run)
-        return True
+        return series
 
     def stop(self) -> None:
         """End the run going on after its inferences in flight; its data stays."""
@@ -485,10 +597,16 @@ class LatencyPanel(QWidget):
             self._compile_task = None
             self._compile_serial += 1
             self._update_buttons()
+        if self._pending is not None:  # compiling in the child: it ends there, nothing is shown
+            self._pending.stop()
+            self._pending = None
+            self._update_buttons()
         if self.active is not None:
             self.active.run.stop()
 
     def _ended(self, series: Series) -> None:
+        if isinstance(series.run, RemoteRun) and series.run.active:
+            return  # still running in the child
         if series is self.active:
             self.active = None
             self.timer.stop()
@@ -508,7 +626,11 @@ class LatencyPanel(QWidget):
 
     def wait(self, msecs: int = 10000) -> bool:
         """Wait until no benchmark loop runs (tests, shutdown)."""
-        return self.pool.waitForDone(msecs)
+        done = self.pool.waitForDone(msecs)
+        if self.worker is not None:
+            done = self.worker.wait(msecs / 1000) and done
+            self._poll_worker()
+        return done
 
     def shutdown(self) -> None:
         """Stop everything and wait for the loops (the window is closing)."""
@@ -517,7 +639,10 @@ class LatencyPanel(QWidget):
             s.run.stop()
         self.stop()
         self.timer.stop()
-        self.wait(10000)
+        self.pool.waitForDone(10000)
+        if self.worker is not None:  # no child process outlives the window: asked to quit, else terminated
+            self.worker.close(timeout=2.0)
+            self._poll_worker()
 
     def _update_buttons(self, *_args: Any) -> None:
         running = self.running
@@ -588,7 +713,11 @@ class LatencyPanel(QWidget):
         self.latency_plot.clear()
         self.hist_plot.clear()
         self.fps_plot.clear()
+        self._sticky = {"hist": StickyRange(5), "fps": StickyRange(5), "time": StickyRange(1_000_000)}
+        self._hist_ticks = []
+        self._hist_x = (0.0, 0.0)
         self._y_top = 0.0
+        self._low_ticks = 0
         self._add_legend()
         self.series.clear()
         self.stats_table.setRowCount(0)
@@ -596,9 +725,11 @@ class LatencyPanel(QWidget):
 
     # -- drawing --------------------------------------------------------------------------------
     def _tick(self) -> None:
+        self._poll_worker()
         series = self.active
         if series is None:
-            self.timer.stop()
+            if self._pending is None and not (self.worker is not None and self.worker.busy):
+                self.timer.stop()
             return
         self._ticks += 1
         count = series.run.recorder.count
@@ -622,8 +753,8 @@ class LatencyPanel(QWidget):
         self._fit_latency_range()
 
     def _fit_latency_range(self) -> None:
-        """Grow the latency axis at once, shrink it only when the data use less than a third of it, in nice
-        steps: the axis (slow to repaint) changes rarely."""
+        """Grow the latency axis at once, shrink it only when the data have used less than a third of it for
+        ``SHRINK_AFTER`` ticks, in nice steps: the axis (slow to repaint) changes rarely, even for spiky data."""
         peaks = []
         for s in self.series:
             if s.shown:
@@ -633,7 +764,10 @@ class LatencyPanel(QWidget):
         if not peaks:
             return
         peak = max(peaks)
-        if peak > self._y_top or peak < self._y_top / 3:
+        low = peak < self._y_top / 3
+        self._low_ticks = self._low_ticks + 1 if low else 0
+        if peak > self._y_top or (low and (self._low_ticks >= SHRINK_AFTER or not self.running)):
+            self._low_ticks = 0
             self._y_top = nice_ceiling(peak * 1.1)
             self.latency_plot.setYRange(0, self._y_top, padding=0)
 
@@ -657,6 +791,15 @@ class LatencyPanel(QWidget):
     def _refresh_slow(self, series: Series) -> None:
         x, fps = series.run.throughput_series()
         series.curves["fps"].setData(x, fps)
+        peaks = [(float(np.max(d[0])), float(np.max(d[1]))) for d in (s.curves["fps"].getData() for s in self.series
+                                                                       if s.shown) if d[0] is not None and len(d[0])]
+        if peaks:
+            top = self._sticky["fps"].fit(max(p[1] for p in peaks), self.running)
+            if top is not None:
+                self.fps_plot.setYRange(0, top, padding=0)
+            end = self._sticky["time"].fit(max(p[0] for p in peaks), self.running)
+            if end is not None:
+                self.fps_plot.setXRange(0, end, padding=0)
         self._refresh_histograms()
         self._fill_stats_row(series)
 
@@ -676,10 +819,23 @@ class LatencyPanel(QWidget):
         hi = max(float(v.max()) for v in data.values())
         hi = hi if hi > lo + 0.005 else lo + 0.005
         log_edges = np.linspace(lo, hi, HIST_BINS + 1)  # uniform bins of log10(ms): numpy's fast path
+        peak = 0.0
         for s in shown:
             counts, _ = np.histogram(data[id(s)], bins=HIST_BINS, range=(lo, hi))
-            s.curves["hist"].setData(log_edges, counts * 100.0 / max(1, counts.sum()))
-        self.hist_plot.getAxis("bottom").setTicks(log_ticks(lo, hi))
+            percent = counts * 100.0 / max(1, counts.sum())
+            s.curves["hist"].setData(log_edges, percent)
+            peak = max(peak, float(percent.max()))
+        top = self._sticky["hist"].fit(peak, self.running)
+        if top is not None:
+            self.hist_plot.setYRange(0, min(top, 100.0), padding=0)
+        x_range = (np.floor(lo * 10 - 0.5) / 10, np.ceil(hi * 10 + 0.5) / 10)  # 0.1-decade steps: rarely changes
+        if x_range != self._hist_x:
+            self._hist_x = x_range
+            self.hist_plot.setXRange(*x_range, padding=0)
+        ticks = log_ticks(*x_range)
+        if ticks != self._hist_ticks:  # setting the same ticks again would repaint the axis all the same
+            self._hist_ticks = ticks
+            self.hist_plot.getAxis("bottom").setTicks(ticks)
 
     def _fill_stats_row(self, series: Series) -> None:
         r = self.series.index(series)
