@@ -250,3 +250,17 @@ def _main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(_main(sys.argv[1:]))
+
+
+def report(title: str, outcomes: list[Outcome], script: str, capsys) -> list[Outcome]:
+    """Print ``title: N passed, M failed`` (past pytest's capture) and each failure with how to reproduce it."""
+    import re
+
+    failed = [o for o in outcomes if not o.passed]
+    with capsys.disabled():
+        print(f"\n{title}: {len(outcomes) - len(failed)} passed, {len(failed)} failed")
+        for o in failed:
+            seed = re.match(r"seed (\d+)", o.label)
+            again = f"  (reproduce: python tests/{script} --seed {seed.group(1)})" if seed else ""
+            print(f"  FAILED [{o.kind}] {o.label}{again}\n    {o.detail.strip()[:800]}")
+    return failed

@@ -12,7 +12,6 @@ import io
 import os
 import pickle
 import random
-import re
 import sys
 import zipfile
 from pathlib import Path
@@ -21,7 +20,7 @@ import fuzz_inputs
 import numpy as np
 import pytest
 from fuzz_inputs import Case, fuzz, npy_pickle, npz_bomb, npz_nested, npz_seeds
-from fuzz_runner import Outcome
+from fuzz_runner import report
 
 from ovexplorer.core import inputs
 from ovexplorer.core.errors import InputError
@@ -36,21 +35,12 @@ FUZZ_SEED = int(os.environ.get("OVEXPLORER_FUZZ_SEED", "0"))
 X = PortSpec("x", 0, "[1,2]", ((1, 1), (2, 2)), "f32", ("x",))
 
 
-def _report(title: str, outcomes: list[Outcome], capsys: pytest.CaptureFixture[str]) -> list[Outcome]:
-    failed = [o for o in outcomes if not o.passed]
-    with capsys.disabled():
-        print(f"\n{title}: {len(outcomes) - len(failed)} passed, {len(failed)} failed")
-        for o in failed:
-            seed = re.match(r"seed (\d+)", o.label)
-            again = f"  (reproduce: python tests/fuzz_inputs.py --seed {seed.group(1)})" if seed else ""
-            print(f"  FAILED [{o.kind}] {o.label}{again}\n    {o.detail.strip()[:800]}")
-    return failed
 
 
 def test_mutated_input_files_give_a_tensor_or_a_clear_error(tmp_path: Path, capsys) -> None:
     results = fuzz(tmp_path, first_seed=FUZZ_SEED, max_cases=FUZZ_CASES, max_seconds=FUZZ_SECONDS, chunk=60)
     outcomes = [o for _, o in results]
-    failed = _report("input fuzz", outcomes, capsys)
+    failed = report("input fuzz", outcomes, "fuzz_inputs.py", capsys)
     assert len(outcomes) >= min(FUZZ_CASES, 60)
     assert {"loaded", "error"} <= {o.kind for o in outcomes}
     assert not (tmp_path / "UNPICKLED-MARKER").exists(), "an .npy payload was unpickled"

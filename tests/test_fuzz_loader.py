@@ -8,14 +8,13 @@ failure of that case instead of taking pytest down. Bounded by default; run long
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from fuzz_ir import BILLION_LAUGHS, EXTERNAL_ENTITY, fuzz
-from fuzz_runner import Outcome, run_cases
+from fuzz_runner import report, run_cases
 from models import make_if_ir, make_tiny_ir
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="the worker protocol needs POSIX pipes")
@@ -25,15 +24,6 @@ FUZZ_SECONDS = float(os.environ.get("OVEXPLORER_FUZZ_SECONDS", "25"))
 FUZZ_SEED = int(os.environ.get("OVEXPLORER_FUZZ_SEED", "0"))
 
 
-def _report(title: str, outcomes: list[Outcome], capsys: pytest.CaptureFixture[str]) -> list[Outcome]:
-    failed = [o for o in outcomes if not o.passed]
-    with capsys.disabled():
-        print(f"\n{title}: {len(outcomes) - len(failed)} passed, {len(failed)} failed")
-        for o in failed:
-            seed = re.match(r"seed (\d+)", o.label)
-            again = f"  (reproduce: python tests/fuzz_ir.py --seed {seed.group(1)})" if seed else ""
-            print(f"  FAILED [{o.kind}] {o.label}{again}\n    {o.detail.strip()[:800]}")
-    return failed
 
 
 def test_runner_names_the_case_that_crashed_or_hung(tmp_path: Path) -> None:
@@ -55,7 +45,7 @@ def test_runner_names_the_case_that_crashed_or_hung(tmp_path: Path) -> None:
 def test_mutated_irs_load_or_fail_with_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     results = fuzz(tmp_path, first_seed=FUZZ_SEED, max_cases=FUZZ_CASES, max_seconds=FUZZ_SECONDS)
     outcomes = [o for _, o in results]
-    failed = _report("loader fuzz", outcomes, capsys)
+    failed = report("loader fuzz", outcomes, "fuzz_ir.py", capsys)
     assert len(outcomes) >= min(FUZZ_CASES, 100)
     kinds = {o.kind for o in outcomes}
     assert {"loaded", "error"} <= kinds  # the mutations neither all break nor all miss the loader
@@ -142,7 +132,7 @@ def _write_cases(tmp_path: Path) -> list[tuple[str, Path, str]]:
 def test_hand_picked_bad_irs_fail_cleanly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     cases = _write_cases(tmp_path)
     outcomes = run_cases([(label, xml) for label, xml, _ in cases])
-    failed = _report("hand-picked bad IRs", outcomes, capsys)
+    failed = report("hand-picked bad IRs", outcomes, "fuzz_ir.py", capsys)
     assert not failed
     for (label, _, expected), outcome in zip(cases, outcomes, strict=True):
         assert outcome.kind == "error", (label, outcome.detail)
