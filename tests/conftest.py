@@ -38,3 +38,19 @@ def qt_settings(tmp_path: Path):
     QCoreApplication.setOrganizationName("ovexplorer-tests")
     QCoreApplication.setApplicationName("ovexplorer-tests")
     yield QSettings()
+
+
+@pytest.fixture
+def window(request, qtbot, qt_settings):
+    """The main window, shown (sized by the test module's ``WINDOW_SIZE`` if it has one), closed afterwards."""
+    from ovexplorer.ui.main_window import MainWindow
+
+    w = MainWindow()
+    size = getattr(request.module, "WINDOW_SIZE", None)
+    if size is not None:
+        w.resize(*size)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.close()

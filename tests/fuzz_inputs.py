@@ -14,7 +14,6 @@ import random
 import struct
 import sys
 import tempfile
-import time
 import warnings
 import zipfile
 import zlib
@@ -23,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from fuzz_runner import Outcome, run_cases
+from fuzz_runner import Outcome, fuzz_in_batches
 
 TARGET = "fuzz_inputs:decode_target"
 #: Unpickling a ``npy_pickle`` payload would create this file: it must never appear (set per run by :func:`fuzz`).
@@ -522,24 +521,13 @@ def fuzz(folder: Path, *, first_seed: int, max_cases: int, max_seconds: float, w
     global MARKER
     MARKER = folder / "UNPICKLED-MARKER"
     seeds = all_seeds()
-    start = time.monotonic()
-    results: list[tuple[Case, Outcome]] = []
-    seed = first_seed
-    while len(results) < max_cases and time.monotonic() - start < max_seconds:
-        batch = []
-        for _ in range(min(chunk, max_cases - len(results))):
-            batch.append(make_case(seed, seeds))
-            seed += 1
-        paths = [write_case(c, folder / f"c{c.seed}") for c in batch]
-        outcomes = run_cases([(c.description, p) for c, p in zip(batch, paths, strict=True)], target=TARGET,
-                             workers=workers, timeout=timeout)
-        results.extend(zip(batch, outcomes, strict=True))
-        for c in batch:
-            for f in (folder / f"c{c.seed}").iterdir():
-                f.unlink()
-            (folder / f"c{c.seed}").rmdir()
-            c.data = b""  # the seed alone reproduces the case
-    return results
+
+    def forget(case: Case) -> None:
+        case.data = b""
+
+    return fuzz_in_batches(folder, lambda seed: make_case(seed, seeds), write_case, forget, target=TARGET,
+                           first_seed=first_seed, max_cases=max_cases, max_seconds=max_seconds, workers=workers,
+                           chunk=chunk, timeout=timeout)
 
 
 def _main(argv: list[str]) -> int:

@@ -12,13 +12,12 @@ import random
 import re
 import sys
 import tempfile
-import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fuzz_runner import Outcome, run_cases
+from fuzz_runner import Outcome, fuzz_in_batches
 
 HERE = Path(__file__).resolve().parent
 
@@ -51,24 +50,6 @@ def _constants_model():
     return ov.Model([ops.result(y, name="y")], [x], "constants")
 
 
-def _loop_model():
-    """A Loop whose body adds one to its input three times (port maps and back edges to corrupt)."""
-    import numpy as np
-    import openvino as ov
-    import openvino.opset13 as ops
-
-    x = ops.parameter([1], ov.Type.f32, name="x")
-    bx = ops.parameter([1], ov.Type.f32, name="bx")
-    body = ov.Model([ops.result(ops.constant(True)), ops.result(ops.add(bx, ops.constant(np.float32([1]))))], [bx])
-    loop = ops.loop(ops.constant(np.int64(3)), ops.constant(True))
-    loop.set_friendly_name("loop")
-    loop.set_function(body)
-    loop.set_special_body_ports([-1, 0])
-    loop.set_merged_input(bx, x.output(0), body.results[1].input_value(0))
-    out = loop.get_iter_value(body.results[1].output(0), -1)
-    return ov.Model([ops.result(out, name="y")], [x], "loop_model")
-
-
 def _strings_model():
     """A string Constant (its .bin holds a count, offsets and characters to corrupt) next to an f32 one."""
     import numpy as np
@@ -85,12 +66,12 @@ def _strings_model():
 def seed_models(folder: Path) -> dict[str, tuple[bytes, bytes]]:
     """The valid IRs every case starts from: name -> (xml bytes, bin bytes)."""
     sys.path.insert(0, str(HERE))
-    from models import make_if_ir, tiny_model
+    from models import counting_loop_model, make_if_ir, tiny_model
 
     folder.mkdir(parents=True, exist_ok=True)
     seeds = {"tiny_conv": _save(tiny_model(), folder, "tiny_conv"), "constants": _save(_constants_model(), folder,
                                                                                          "constants")}
-    seeds["loop_model"] = _save(_loop_model(), folder, "loop_model")
+    seeds["loop_model"] = _save(counting_loop_model(), folder, "loop_model")  # port maps, back edges
     seeds["strings"] = _save(_strings_model(), folder, "strings")
     if_xml = make_if_ir(folder / "if_model.xml")
     seeds["if_model"] = (if_xml.read_bytes(), if_xml.with_suffix(".bin").read_bytes()
@@ -491,24 +472,13 @@ def fuzz(folder: Path, *, first_seed: int, max_cases: int, max_seconds: float, w
          chunk: int = 200) -> list[tuple[Case, Outcome]]:
     """Generate and run cases ``first_seed, first_seed + 1, ...`` until ``max_cases`` or ``max_seconds``."""
     seeds = seed_models(folder / "seeds")
-    start = time.monotonic()
-    results: list[tuple[Case, Outcome]] = []
-    seed = first_seed
-    while len(results) < max_cases and time.monotonic() - start < max_seconds:
-        batch: list[Case] = []
-        for _ in range(min(chunk, max_cases - len(results))):
-            batch.append(make_case(seed, seeds))
-            seed += 1
-        paths = [write_case(c, folder / f"c{c.seed}") for c in batch]
-        outcomes = run_cases([(c.description, p) for c, p in zip(batch, paths, strict=True)], target=TARGET,
-                             workers=workers)
-        results.extend(zip(batch, outcomes, strict=True))
-        for c in batch:
-            for f in (folder / f"c{c.seed}").iterdir():
-                f.unlink()
-            (folder / f"c{c.seed}").rmdir()
-            c.xml = c.bin = b""  # the seed alone reproduces the case
-    return results
+
+    def forget(case: Case) -> None:
+        case.xml = case.bin = b""
+
+    return fuzz_in_batches(folder, lambda seed: make_case(seed, seeds), write_case, forget, target=TARGET,
+                           first_seed=first_seed, max_cases=max_cases, max_seconds=max_seconds, workers=workers,
+                           chunk=chunk)
 
 
 def _main(argv: list[str]) -> int:

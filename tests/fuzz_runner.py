@@ -25,6 +25,7 @@ import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -264,3 +265,31 @@ def report(title: str, outcomes: list[Outcome], script: str, capsys) -> list[Out
             again = f"  (reproduce: python tests/{script} --seed {seed.group(1)})" if seed else ""
             print(f"  FAILED [{o.kind}] {o.label}{again}\n    {o.detail.strip()[:800]}")
     return failed
+
+
+def fuzz_in_batches(folder: Path, make: Callable[[int], Any], write: Callable[[Any, Path], Path],
+                    forget: Callable[[Any], None], *, target: str, first_seed: int, max_cases: int,
+                    max_seconds: float, workers: int = 2, chunk: int = 200,
+                    timeout: float = CASE_TIMEOUT_S) -> list[tuple[Any, Outcome]]:
+    """Make cases ``first_seed, first_seed + 1, ...`` (``make(seed)``, each with ``seed`` and ``description``),
+    write each to its own folder and check them in batches, until ``max_cases`` or ``max_seconds``.
+
+    A batch's files are deleted once checked and ``forget(case)`` drops its payload: the seed alone reproduces it.
+    """
+    start = time.monotonic()
+    results: list[tuple[Any, Outcome]] = []
+    seed = first_seed
+    while len(results) < max_cases and time.monotonic() - start < max_seconds:
+        batch = [make(s) for s in range(seed, seed + min(chunk, max_cases - len(results)))]
+        seed += len(batch)
+        paths = [write(c, folder / f"c{c.seed}") for c in batch]
+        outcomes = run_cases([(c.description, p) for c, p in zip(batch, paths, strict=True)], target=target,
+                             workers=workers, timeout=timeout)
+        results.extend(zip(batch, outcomes, strict=True))
+        for c in batch:
+            case_dir = folder / f"c{c.seed}"
+            for f in case_dir.iterdir():
+                f.unlink()
+            case_dir.rmdir()
+            forget(c)
+    return results

@@ -22,6 +22,20 @@ def tiny_model() -> ov.Model:
     return model
 
 
+def counting_loop_model() -> ov.Model:
+    """A Loop whose body adds one to its input three times."""
+    x = ops.parameter([1], ov.Type.f32, name="x")
+    bx = ops.parameter([1], ov.Type.f32, name="bx")
+    body = ov.Model([ops.result(ops.constant(True)), ops.result(ops.add(bx, ops.constant(np.float32([1]))))], [bx])
+    loop = ops.loop(ops.constant(np.int64(3)), ops.constant(True))
+    loop.set_friendly_name("loop")
+    loop.set_function(body)
+    loop.set_special_body_ports([-1, 0])
+    loop.set_merged_input(bx, x.output(0), body.results[1].input_value(0))
+    out = loop.get_iter_value(body.results[1].output(0), -1)
+    return ov.Model([ops.result(out, name="y")], [x], "loop_model")
+
+
 def make_tiny_ir(path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     ov.save_model(tiny_model(), str(path), compress_to_fp16=False)

@@ -23,3 +23,23 @@ def drop_files(widget: QWidget, paths: list[Path], pos: QPoint | None = None) ->
                       Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(widget, drop)
     return drop.isAccepted()
+
+
+def run_app_windows(qtbot, monkeypatch, argv: list[str]) -> list:
+    """Run ``ovexplorer.ui.app.run_app(argv)`` without its event loop; return the windows it made (closed by qtbot)."""
+    from ovexplorer.ui import app as app_module
+    from ovexplorer.ui.main_window import MainWindow
+
+    windows: list[MainWindow] = []
+    monkeypatch.setattr(app_module.QApplication, "exec", lambda self: 0)
+    original = MainWindow.__init__
+
+    def remember(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        windows.append(self)
+
+    monkeypatch.setattr(MainWindow, "__init__", remember)
+    assert app_module.run_app(argv) == 0
+    for w in windows:
+        qtbot.addWidget(w)
+    return windows

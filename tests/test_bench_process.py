@@ -113,15 +113,6 @@ def test_a_compile_error_in_the_child(worker: BenchWorker) -> None:
     assert run.state == "failed" and not run.began and "NOPE" in run.error.message
 
 
-@pytest.fixture
-def window(qtbot, qt_settings):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    w.close()
-
-
 def open_latency(qtbot, window: MainWindow) -> LatencyPanel:
     with qtbot.waitSignal(window.document_changed, timeout=30000):
         window.open_path(sample_model("regression"))

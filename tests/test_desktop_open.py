@@ -15,7 +15,7 @@ from PySide6.QtCore import QDir, Qt, QUrl
 from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtNetwork import QLocalServer
 from PySide6.QtWidgets import QApplication, QMessageBox, QToolButton
-from qt_helpers import drop_files
+from qt_helpers import drop_files, run_app_windows
 
 from ovexplorer.ui import app as app_module
 from ovexplorer.ui.app import FileOpenFilter, WindowManager, argument_path
@@ -70,18 +70,7 @@ def _docs(manager: WindowManager) -> list[Path | None]:
 def test_argv_path_with_spaces_and_non_ascii_opens(qtbot, qt_settings, tiny_ir, tmp_path, monkeypatch,
                                                    instance_key) -> None:
     target = _copy_ir(tiny_ir, tmp_path / "my models" / "Modèl ünïcode 模型.xml")
-    windows: list[MainWindow] = []
-    monkeypatch.setattr(app_module.QApplication, "exec", lambda self: 0)
-    original = MainWindow.__init__
-
-    def remember(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        windows.append(self)
-
-    monkeypatch.setattr(MainWindow, "__init__", remember)
-    assert app_module.run_app([str(target)]) == 0
-    (w,) = windows
-    qtbot.addWidget(w)
+    (w,) = run_app_windows(qtbot, monkeypatch, [str(target)])
     qtbot.waitUntil(lambda: w.document is not None, timeout=30000)
     assert w.document.path == target
     assert w.windowTitle().startswith("Modèl ünïcode 模型.xml")
@@ -246,18 +235,7 @@ def test_new_instance_flag_bypasses_the_running_app(qtbot, qt_settings, tiny_ir,
     assert running.listen()
     handed: list[list[str]] = []
     running.open_requested.connect(handed.append)
-    windows: list[MainWindow] = []
-    monkeypatch.setattr(app_module.QApplication, "exec", lambda self: 0)
-    original = MainWindow.__init__
-
-    def remember(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        windows.append(self)
-
-    monkeypatch.setattr(MainWindow, "__init__", remember)
-    assert app_module.run_app(["--new-instance", str(tiny_ir)]) == 0
-    (w,) = windows
-    qtbot.addWidget(w)
+    (w,) = run_app_windows(qtbot, monkeypatch, ["--new-instance", str(tiny_ir)])
     qtbot.waitUntil(lambda: w.document is not None, timeout=30000)
     assert w.document.path == tiny_ir and handed == []
     running.close()

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import openvino as ov
 import pytest
-from models import make_big_weights_ir
+from models import counting_loop_model, make_big_weights_ir
 
 from ovexplorer.core.categories import CATEGORIES, CATEGORY_COLORS, category_of
 from ovexplorer.core.document import open_model, resolve_model_path
@@ -56,19 +56,8 @@ def test_if_bodies_become_child_graphs(if_ir: Path) -> None:
 
 
 def test_loop_body_is_a_child_graph(tmp_path: Path) -> None:
-    import openvino.opset13 as ops
-
-    x = ops.parameter([1], ov.Type.f32, name="x")
-    bx = ops.parameter([1], ov.Type.f32, name="bx")
-    body = ov.Model([ops.result(ops.constant(True)), ops.result(ops.add(bx, ops.constant(np.float32([1]))))], [bx])
-    loop = ops.loop(ops.constant(np.int64(3)), ops.constant(True))
-    loop.set_friendly_name("loop")
-    loop.set_function(body)
-    loop.set_special_body_ports([-1, 0])
-    loop.set_merged_input(bx, x.output(0), body.results[1].input_value(0))
-    out = loop.get_iter_value(body.results[1].output(0), -1)
     path = tmp_path / "loop.xml"
-    ov.save_model(ov.Model([ops.result(out)], [x], "loop_model"), str(path))
+    ov.save_model(counting_loop_model(), str(path))
     g = open_model(path).graph
     (body_graph,) = g.find("loop").subgraphs
     assert body_graph.name == "loop/body" and "Add" in [n.type for n in body_graph.nodes]

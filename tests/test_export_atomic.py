@@ -41,14 +41,7 @@ def _fail_flush(monkeypatch: pytest.MonkeyPatch) -> None:
 FAILURES: dict[str, Callable[[pytest.MonkeyPatch], None]] = {"rename": _fail_rename, "flush": _fail_flush}
 
 
-@pytest.fixture
-def window(qtbot, qt_settings):
-    w = MainWindow()
-    w.resize(1000, 700)
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    w.close()
+WINDOW_SIZE = (1000, 700)  # the shared `window` fixture (conftest) uses it
 
 
 def _exports(qtbot, window: MainWindow, model: Path) -> dict[str, Callable[[Path], object]]:

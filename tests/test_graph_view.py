@@ -21,14 +21,7 @@ from ovexplorer.ui.main_window import MainWindow
 TIMEOUT = 30000
 
 
-@pytest.fixture
-def window(qtbot, qt_settings):
-    w = MainWindow()
-    w.resize(1200, 800)
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    w.close()
+WINDOW_SIZE = (1200, 800)  # the shared `window` fixture (conftest) uses it
 
 
 @pytest.fixture(scope="module")

@@ -18,15 +18,7 @@ from ovexplorer.resources import sample_model
 from ovexplorer.ui.latency_panel import LatencyPanel
 from ovexplorer.ui.main_window import MainWindow
 
-
-@pytest.fixture
-def window(qtbot, qt_settings):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.resize(1280, 860)
-    w.show()
-    yield w
-    w.close()
+WINDOW_SIZE = (1280, 860)  # the shared `window` fixture (conftest) uses it
 
 
 def open_latency(qtbot, window: MainWindow, name: str = "regression") -> LatencyPanel:

@@ -4,21 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
-from qt_helpers import drop_files
+from qt_helpers import drop_files, run_app_windows
 
 from ovexplorer.ui.main_window import MainWindow
-
-
-@pytest.fixture
-def window(qtbot, qt_settings):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    w.close()
 
 
 def _open(qtbot, window: MainWindow, path: Path) -> None:
@@ -85,20 +75,8 @@ def test_recent_menu_reopens(qtbot, window: MainWindow, tiny_ir: Path, if_ir: Pa
 
 def test_no_argument_start_opens_regression_sample(qtbot, qt_settings, monkeypatch) -> None:
     from ovexplorer.resources import sample_model
-    from ovexplorer.ui import app as app_module
 
-    windows: list[MainWindow] = []
-    monkeypatch.setattr(app_module.QApplication, "exec", lambda self: 0)
-    original = MainWindow.__init__
-
-    def remember(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        windows.append(self)
-
-    monkeypatch.setattr(MainWindow, "__init__", remember)
-    assert app_module.run_app([]) == 0
-    (w,) = windows
-    qtbot.addWidget(w)
+    (w,) = run_app_windows(qtbot, monkeypatch, [])
     qtbot.waitUntil(lambda: w.document is not None, timeout=30000)
     assert w.document.path == sample_model("regression")
     assert "regression" in w.summary_panel.text()

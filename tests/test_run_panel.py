@@ -27,15 +27,6 @@ from ovexplorer.ui.main_window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot, qt_settings):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    w.close()
-
-
-@pytest.fixture
 def linear(tmp_path: Path) -> Path:
     return make_linear_ir(tmp_path / "linear.xml")
 

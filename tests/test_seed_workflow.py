@@ -16,15 +16,6 @@ from ovexplorer.resources import sample_model
 from ovexplorer.ui.main_window import MainWindow
 
 
-@pytest.fixture
-def window(qtbot, qt_settings):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    w.close()
-
-
 def test_regression_sample_typed_2_3_shows_about_19(qtbot, window: MainWindow) -> None:
     panel = open_in(qtbot, window, sample_model("regression"))
     edit = panel.data_edit(0)

@@ -27,15 +27,7 @@ def weights_ir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_many_weights_ir(tmp_path_factory.mktemp("weights") / "many.xml", CONSTS, MEGABYTES)
 
 
-@pytest.fixture
-def window(qtbot, qt_settings):
-    w = MainWindow()
-    w.resize(1200, 800)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.close()
+WINDOW_SIZE = (1200, 800)  # the shared `window` fixture (conftest) uses it
 
 
 def _measure(qtbot, label: str, start: Callable[[], object], signal, capsys, reset: Callable[[], None]) -> None:

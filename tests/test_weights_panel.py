@@ -15,15 +15,7 @@ from PySide6.QtWidgets import QFileDialog
 from ovexplorer.ui.main_window import MainWindow
 from ovexplorer.ui.weights_panel import COL_BYTES, COL_NAME, COLUMNS, FLAG_COLOR, SORT_ROLE, WeightsPanel
 
-
-@pytest.fixture
-def window(qtbot, qt_settings):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.resize(1300, 800)
-    w.show()
-    yield w
-    w.close()
+WINDOW_SIZE = (1300, 800)  # the shared `window` fixture (conftest) uses it
 
 
 def _open_and_compute(qtbot, window: MainWindow, path: Path) -> WeightsPanel:

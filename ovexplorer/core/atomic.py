@@ -29,14 +29,9 @@ def fsync_path(path: str | Path) -> None:
 
 def _fsync_dir(folder: Path) -> None:
     """Make a rename in ``folder`` durable (POSIX only; Windows cannot open folders)."""
-    if os.name != "posix":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    if os.name == "posix":
+        with contextlib.suppress(OSError):
+            fsync_path(folder)
 
 
 def is_temp_name(name: str) -> bool:
