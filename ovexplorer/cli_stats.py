@@ -59,9 +59,10 @@ def format_text(name: str, rows: list[WeightStats], totals: Any, top: int) -> st
 def _cmd_stats(args: argparse.Namespace) -> int:
     from ovexplorer.core.document import open_model
     from ovexplorer.core.flops import model_totals
-    from ovexplorer.core.weights import compute_weight_stats
+    from ovexplorer.core.weights import compute_weight_stats, warm_up_helpers
 
     doc = open_model(args.model, args.weights)
+    warm_up_helpers(doc)  # they take blocks once started; this thread works meanwhile
     rows = compute_weight_stats(doc, exact_histograms=args.exact_histograms)
     totals = model_totals(doc.graph)
     try:

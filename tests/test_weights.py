@@ -13,7 +13,7 @@ from models import make_big_weights_ir, make_tiny_ir
 from models_weights import flagged_model, packed_constant, save, square_chain_model
 from openvino.op import Constant
 
-from ovexplorer.core import weights as weights_module
+from ovexplorer.core import value_stats
 from ovexplorer.core.document import open_model
 from ovexplorer.core.dtypes import CODECS, decode_all
 from ovexplorer.core.errors import Cancelled
@@ -99,7 +99,7 @@ def test_decoders_agree_with_openvino_convert(element_type: str) -> None:
 
 
 def test_many_chunks_and_second_passes(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(weights_module, "CHUNK_ELEMENTS", 1000)
+    monkeypatch.setattr(value_stats, "CHUNK_ELEMENTS", 1000)
     rng = np.random.default_rng(5)
     values = (1.0 + rng.standard_normal(25_003) * 1e-3).astype(np.float32)  # mean dominates: shifted variance
     values[17] = np.nan
@@ -175,13 +175,13 @@ def test_rows_stream_with_progress_and_cancel(tmp_path: Path) -> None:
     ws = [rng.standard_normal((16, 16)).astype(np.float32) for _ in range(6)]
     doc = open_model(save(square_chain_model(ws), tmp_path / "m.xml"))
     seen: list[float] = []
-    rows = iter_weight_stats(doc, progress=lambda f, t: seen.append(f), workers=2)
+    rows = iter_weight_stats(doc, progress=lambda f, t: seen.append(f), helpers=True)
     first = next(rows)
     assert first.name == "layer0.weight" and seen[0] == 0.0
     assert [r.name for r in rows] == [f"layer{i}.weight" for i in range(1, 6)]
     assert seen == sorted(seen) and seen[-1] == 1.0
     token = CancelToken()
-    gen = iter_weight_stats(doc, cancel=token, workers=1)
+    gen = iter_weight_stats(doc, cancel=token, helpers=False)
     next(gen)
     token.cancel()
     with pytest.raises(Cancelled):
@@ -235,7 +235,7 @@ def test_dequantized_chunks_on_odd_nibble_offsets(tmp_path: Path, monkeypatch: p
     ws = [rng.standard_normal((7, 7)).astype(np.float32)]
     doc = open_model(save(square_chain_model(ws, "u4"), tmp_path / "odd.xml"))
     whole = next(r for r in compute_weight_stats(doc) if r.name == "layer0.weight")
-    monkeypatch.setattr(weights_module, "CHUNK_ELEMENTS", 10)  # one 7-value row per chunk: odd nibble starts
+    monkeypatch.setattr(value_stats, "CHUNK_ELEMENTS", 10)  # one 7-value row per chunk: odd nibble starts
     rows = next(r for r in compute_weight_stats(doc) if r.name == "layer0.weight")
     assert whole.dequant is not None and rows.dequant is not None
     for a, b in ((whole.stats, rows.stats), (whole.dequant, rows.dequant)):
@@ -266,7 +266,7 @@ def test_symmetric_int8_chain_with_scale_first(tmp_path: Path) -> None:
 @pytest.mark.parametrize("mode", ["u8", "u4"])
 def test_per_row_dequantization_matches_materialized_values(tmp_path: Path, mode: str,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(weights_module, "ROW_PATH_MIN_COLS", 1)  # the per-row path even for short rows
+    monkeypatch.setattr(value_stats, "ROW_PATH_MIN_COLS", 1)  # the per-row path even for short rows
     rng = np.random.default_rng(12)
     ws = [(rng.standard_normal((64, 64)) * 0.05).astype(np.float32) for _ in range(2)]
     ws[1][5] = 0.0  # a row of zeros: its scale is (almost) zero

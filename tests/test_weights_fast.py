@@ -1,7 +1,7 @@
 """The fast paths of the weight statistics give the same rows as the general ones.
 
 The lean one-chunk float32 path against the chunked accumulator, and block-wise work (pages mapped in ahead,
-two workers) against one constant at a time.
+blocks shared with a helper process) against one constant at a time.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from models_weights import flagged_model, save, square_chain_model
 
+from ovexplorer.core import value_stats
 from ovexplorer.core import weights as weights_module
 from ovexplorer.core.document import open_model
 from ovexplorer.core.weights import compute_weight_stats, tensor_stats
@@ -42,7 +43,7 @@ def _same(a, b) -> None:
 def test_quick_path_matches_the_accumulator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     doc = open_model(save(square_chain_model(_awkward_weights()), tmp_path / "m.xml"))
     quick = compute_weight_stats(doc, hist_samples=1000)
-    monkeypatch.setattr(weights_module, "_quick_stats", lambda *args: None)  # always the general path
+    monkeypatch.setattr(value_stats, "_quick_stats", lambda *args: None)  # always the general path
     general = compute_weight_stats(doc, hist_samples=1000)
     assert [r.name for r in quick] == [r.name for r in general]
     for a, b in zip(quick, general, strict=True):
@@ -62,18 +63,19 @@ def test_quick_path_leaves_nan_and_inf_to_the_general_path() -> None:
     assert stats.mean == pytest.approx(-1 / 3)
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_blocks_and_workers_give_the_same_rows_in_node_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                              workers: int) -> None:
+@pytest.mark.parametrize("helpers", [False, True])
+def test_blocks_and_helpers_give_the_same_rows_in_node_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              helpers: bool) -> None:
     doc = open_model(save(flagged_model(), tmp_path / "flagged.xml"))
     ws = _awkward_weights()
     chain = open_model(save(square_chain_model(ws), tmp_path / "m.xml"))
-    reference = {d: compute_weight_stats(d, workers=1, release_pages=False) for d in (doc, chain)}
+    reference = {d: compute_weight_stats(d, helpers=False, release_pages=False) for d in (doc, chain)}
     monkeypatch.setattr(weights_module, "POPULATE_AHEAD", 20_000)  # blocks of a few constants
-    monkeypatch.setattr(weights_module, "CHUNK_ELEMENTS", 1000)  # 48x48 weights: several mapped-in chunks
+    monkeypatch.setattr(value_stats, "CHUNK_ELEMENTS", 1000)  # 48x48 weights: several mapped-in chunks
+    monkeypatch.setattr(value_stats, "CHUNK_BYTES", 4000)
     monkeypatch.setattr(weights_module, "CHUNK_BYTES", 4000)
     for d in (doc, chain):
-        rows = compute_weight_stats(d, workers=workers)
+        rows = compute_weight_stats(d, helpers=helpers)
         assert [r.name for r in rows] == [r.name for r in reference[d]]
         for a, b in zip(rows, reference[d], strict=True):
             assert (a.note, a.flags) == (b.note, b.flags)
@@ -90,7 +92,7 @@ def test_blocks_and_workers_give_the_same_rows_in_node_order(tmp_path: Path, mon
 @pytest.mark.skipif(sys.platform != "linux", reason="madvise on the weights mapping")
 def test_pages_are_mapped_in_only_inside_the_weights_file(tmp_path: Path) -> None:
     doc = open_model(save(square_chain_model(_awkward_weights()[:2]), tmp_path / "m.xml"))
-    pages = weights_module._PageReleaser(doc.weights_path)
+    pages = value_stats.PageReleaser(doc.weights_path)
     outside = np.ones(1 << 16, np.float32)  # not in the mapping: never advised
     assert pages._pages(outside.view(np.uint8)) is None
     raw = doc.ov_nodes[doc.graph.nodes[next(n.id for n in doc.graph.nodes if n.const is not None)].id].get_data()

@@ -1,107 +1,59 @@
-"""Statistics of a model's constants, computed in chunks over zero-copy views of the mmap'd weights.
+"""Statistics of a model's constants: one row per ``Constant``, streamed as they are computed.
 
 For every ``Constant``: shape, stored element type, element count, bytes, min, max, mean, std, zero
 fraction, NaN and Inf counts, and a fixed-bin histogram; for compressed weights (low-precision Const ->
 Convert -> optional Subtract(zero point) -> Multiply(scale)) the same statistics of the de-quantized values.
+The numbers come from :mod:`ovexplorer.core.value_stats` (chunked, zero-copy, bounded memory).
 
-Memory stays bounded: values are decoded ``CHUNK_ELEMENTS`` at a time, and on Linux the pages of the
-weights file that a chunk touched are handed back to the kernel (``madvise(MADV_DONTNEED)`` on the
-read-only file mapping: the page cache keeps them, the process's RSS does not grow with the model).
-Constants are taken in blocks of about ``POPULATE_AHEAD`` bytes whose pages are mapped in with one
-``madvise(MADV_POPULATE_READ)`` call before their statistics start (cheaper than one page fault per 64 KiB).
-
-A whole float32 tensor in one chunk (the common case) takes five numpy passes over cached values after the
-first one from memory: min, max, sum (einsum), sum of squares (BLAS sdot), zero count (compare + count),
-plus a histogram of an evenly strided sample of ``HIST_SAMPLES`` values.
-
-De-quantized statistics of per-channel chains with long rows come from per-row reductions of the codes
-(min, max, sum, sum of squares per row, combined with each row's scale and zero point), so the de-quantized
-values are never materialised; other chains (short groups, odd broadcasts) are de-quantized chunk by chunk.
-
-Rows stream out of :func:`iter_weight_stats` as they are computed (``workers=2`` shares the work between
-two threads; numpy releases the GIL inside its loops).
+Constants are taken in blocks of about ``POPULATE_AHEAD`` bytes. With big weights files, blocks are shared
+between this thread and helper processes (:mod:`ovexplorer.core.stats_pool`) that read the same weights
+file; rows still come out in node order.
 """
 
 from __future__ import annotations
 
-import ctypes
-import math
-import os
-import sys
-import threading
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from ovexplorer.core import stats_pool
 from ovexplorer.core.document import ModelDocument
 from ovexplorer.core.dtypes import ElementCodec, codec_for
 from ovexplorer.core.errors import Cancelled
 from ovexplorer.core.graph import Graph, Node
 from ovexplorer.core.tasks import CancelToken, ProgressFn, no_progress
+from ovexplorer.core.value_stats import (
+    CHUNK_BYTES,
+    CHUNK_ELEMENTS,
+    HIST_BINS,
+    HIST_SAMPLES,
+    Chain,
+    PageReleaser,
+    TensorStats,
+    ValueStats,
+    histogram,
+    padded_to_rank,
+    tensor_values,
+    with_rows,
+)
 
-#: Values decoded and reduced at a time (4 MiB of float32).
-CHUNK_ELEMENTS = 1 << 20
-#: Histogram bins.
-HIST_BINS = 64
-#: By default a histogram counts an evenly strided sample of at most this many values per constant
-#: (its shape is indistinguishable from the full count at 64 bins); ``exact_histograms=True`` counts all.
-HIST_SAMPLES = 1 << 13
-#: De-quantized statistics come from per-row reductions of the codes when rows (values sharing one scale)
-#: are at least this long; numpy's reductions along short rows are slower than de-quantizing the chunk.
-ROW_PATH_MIN_COLS = 2048
-#: Bytes of small constants whose pages are mapped in ahead of their statistics, in one call.
+#: Bytes of small constants whose pages are mapped in ahead of their statistics, in one call; also the
+#: unit of work handed to a helper process.
 POPULATE_AHEAD = 16 << 20
-#: Constants up to this size are mapped in ahead as a whole; bigger ones a chunk at a time.
-CHUNK_BYTES = CHUNK_ELEMENTS * 4
+#: Helper processes are used (by default) when the constants hold at least this many bytes: below, the
+#: whole job takes a few tens of milliseconds in this thread.
+POOL_MIN_BYTES = 256 << 20
+#: Blocks a helper process may have queued, per helper.
+POOL_DEPTH = 2
+#: Bounds of a block's size when helpers share the work.
+POOL_BLOCK_MIN, POOL_BLOCK_MAX = 4 << 20, 64 << 20
 #: Ops a decompression chain may pass through between the stored constant and its real consumer.
 _CHAIN_OPS = frozenset({"Convert", "Subtract", "Multiply", "Reshape", "Transpose", "Unsqueeze", "Squeeze"})
-
-
-@dataclass(frozen=True, slots=True)
-class ValueStats:
-    """Statistics of a set of values (stored or de-quantized)."""
-
-    count: int
-    min: float
-    max: float
-    mean: float
-    std: float
-    zero_count: int
-    nan_count: int
-    inf_count: int
-    hist_counts: tuple[int, ...]
-    hist_range: tuple[float, float]
-    #: 1 when the histogram counts every finite value, k when it counts every k-th one.
-    hist_stride: int = 1
-
-    @property
-    def zero_fraction(self) -> float:
-        return self.zero_count / self.count if self.count else 0.0
-
-    @property
-    def finite_count(self) -> int:
-        return self.count - self.nan_count - self.inf_count
-
-    def hist_edges(self) -> np.ndarray:
-        return np.linspace(self.hist_range[0], self.hist_range[1], len(self.hist_counts) + 1)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "min": _num(self.min), "max": _num(self.max), "mean": _num(self.mean), "std": _num(self.std),
-            "zero_fraction": self.zero_fraction, "zero_count": self.zero_count,
-            "nan_count": self.nan_count, "inf_count": self.inf_count,
-            "histogram": {"counts": list(self.hist_counts), "range": [_num(v) for v in self.hist_range],
-                          "stride": self.hist_stride},
-        }
-
-
-def _num(v: float) -> float | None:
-    """JSON-safe number (NaN and infinities become None)."""
-    return v if math.isfinite(v) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,217 +105,7 @@ class WeightStats:
         return data
 
 
-# -- accumulation -----------------------------------------------------------------------------
-class _Accumulator:
-    """Running min/max/sum/sum-of-squares/zero/NaN/Inf counts plus histogram samples over chunks."""
-
-    def __init__(self, count: int, bins: int, stride: int, keep_samples: bool) -> None:
-        self.count, self.bins, self.stride, self.keep = count, bins, stride, keep_samples
-        self.n = 0
-        self.s = 0.0
-        self.q = 0.0
-        self.mn = math.inf
-        self.mx = -math.inf
-        self.zeros = self.nans = self.infs = 0
-        self.samples: list[np.ndarray] = []
-        self.m2 = 0.0
-        self.hist: np.ndarray | None = None
-
-    def add(self, x: np.ndarray, first: int) -> None:
-        """Add the chunk ``x`` (flat), whose first value has flat index ``first``."""
-        if x.size == 0:
-            return
-        if self.keep:
-            if self.stride == 1:
-                self.samples.append(x)
-            elif x.size == self.count:  # the whole tensor in one chunk: a view does (finish() comes first)
-                self.samples.append(x[::self.stride])
-            else:
-                self.samples.append(x[(-first) % self.stride::self.stride].copy())
-        mn, mx = float(np.minimum.reduce(x)), float(np.maximum.reduce(x))
-        if not (math.isfinite(mn) and math.isfinite(mx)):
-            nan_mask = np.isnan(x)
-            nans = int(np.count_nonzero(nan_mask))
-            finite = np.isfinite(x)
-            self.nans += nans
-            self.infs += x.size - nans - int(np.count_nonzero(finite))
-            x = x[finite]
-            if x.size == 0:
-                return
-            mn, mx = float(np.minimum.reduce(x)), float(np.maximum.reduce(x))
-        self.mn, self.mx = min(self.mn, mn), max(self.mx, mx)
-        self.n += x.size
-        # einsum sums with SIMD lanes (2x faster than np.add.reduce's pairwise sum here); a chunk's relative
-        # error stays ~1e-7, and chunks are added in float64.
-        s = float(np.einsum("i->", x))
-        q = _sum_squares(x)
-        if not (math.isfinite(s) and math.isfinite(q)):  # float32 overflow near 3e38
-            x64 = x.astype(np.float64)
-            s, q = float(np.add.reduce(x64)), _sum_squares(x64)
-        self.s += s
-        self.q += q
-        if mn <= 0.0 <= mx:
-            self.zeros += _zero_count(x)
-
-    # Second pass (only when needed): precise variance and/or exact histogram of a large tensor.
-    @property
-    def mean(self) -> float:
-        return self.s / self.n if self.n else math.nan
-
-    @property
-    def needs_precise_var(self) -> bool:
-        """True when the mean dominates the spread and E[x²] - E[x]² would lose the variance."""
-        if self.n < 2:
-            return False
-        msq = self.q / self.n
-        var = msq - self.mean**2
-        return math.isfinite(msq) and var <= 1e-3 * msq and self.mx > self.mn
-
-    @property
-    def needs_hist_pass(self) -> bool:
-        return not self.keep and self.n > 0
-
-    def add_second(self, x: np.ndarray, precise_var: bool) -> None:
-        if self.nans or self.infs:
-            x = x[np.isfinite(x)]
-        if x.size == 0:
-            return
-        if precise_var:
-            d = x - x.dtype.type(self.mean)
-            self.m2 += _sum_squares(d)
-        if self.needs_hist_pass:
-            counts = histogram(x, *self.hist_range(), self.bins)
-            self.hist = counts if self.hist is None else self.hist + counts
-
-    def hist_range(self) -> tuple[float, float]:
-        if self.n == 0:
-            return (0.0, 1.0)
-        if self.mn == self.mx:
-            return (self.mn - 0.5, self.mx + 0.5)
-        return (self.mn, self.mx)
-
-    def finish(self, precise_var: bool) -> ValueStats:
-        if self.n == 0:
-            return ValueStats(self.count, math.nan, math.nan, math.nan, math.nan, self.zeros, self.nans, self.infs,
-                              (0,) * self.bins, (0.0, 1.0), self.stride)
-        mean = self.s / self.n
-        if precise_var:
-            var = self.m2 / self.n
-        else:
-            var = max(0.0, self.q / self.n - mean * mean)
-        lo, hi = self.hist_range()
-        if self.hist is not None:
-            counts = self.hist
-        elif self.samples:
-            values = self.samples[0] if len(self.samples) == 1 else np.concatenate(self.samples)
-            if self.nans or self.infs:
-                values = values[np.isfinite(values)]
-            counts = histogram(values, lo, hi, self.bins)
-        else:
-            counts = np.zeros(self.bins, dtype=np.int64)
-        return ValueStats(self.count, self.mn, self.mx, mean, math.sqrt(var), self.zeros, self.nans, self.infs,
-                          tuple(counts.tolist()), (lo, hi), self.stride)
-
-
-_SCRATCH = threading.local()
-
-
-def _scratch_bools(size: int) -> np.ndarray:
-    """A reusable boolean buffer of this thread (a fresh one per tensor would be mapped and faulted each time)."""
-    buf = getattr(_SCRATCH, "bools", None)
-    if buf is None or buf.size < size:
-        buf = _SCRATCH.bools = np.empty(max(size, CHUNK_ELEMENTS), dtype=np.bool_)
-    return buf[:size]
-
-
-def _quick_stats(x: np.ndarray, count: int, bins: int, stride: int) -> ValueStats | None:
-    """Statistics of a whole float32 tensor in one chunk with the fewest numpy passes (the common case).
-
-    Exact min, max, mean, std, zero count; a histogram of every ``stride``-th value. None when the values
-    need the general path: NaN or Inf present, or values so big that float32 sums could overflow.
-    """
-    mn, mx = float(np.minimum.reduce(x)), float(np.maximum.reduce(x))
-    if not (-math.inf < mn and mx < math.inf):  # NaN fails both comparisons
-        return None
-    n = x.size
-    big = max(-mn, mx)
-    if big * big * n > 3e38 or big * n > 3e38:  # float32 sums could overflow: the general path goes float64
-        return None
-    # einsum sums with SIMD lanes (2x faster than np.add.reduce's pairwise sum); np.dot is a single-threaded
-    # BLAS sdot for vectors (2x faster than einsum's product sum). Both keep ~1e-7 relative error here.
-    s, q = float(np.einsum("i->", x)), float(np.dot(x, x))
-    mean = s / n
-    msq = q / n
-    var = msq - mean * mean
-    if n >= 2 and var <= 1e-3 * msq and mx > mn:  # the mean dominates the spread: E[x²] - E[x]² would lose it
-        d = x - np.float32(mean)
-        var = float(np.dot(d, d)) / n
-        if not math.isfinite(var):
-            return None
-    # Zeros (+0.0 and -0.0) into a reused buffer: one compare and a boolean count, 1.5x faster than int views.
-    zeros = int(np.count_nonzero(np.equal(x, 0, out=_scratch_bools(n)))) if mn <= 0.0 <= mx else 0
-    lo, hi = (mn, mx) if mx > mn else (mn - 0.5, mx + 0.5)
-    counts = histogram(x[::stride] if stride > 1 else x, lo, hi, bins)
-    return ValueStats(count, mn, mx, mean, math.sqrt(max(0.0, var)), zeros, 0, 0, tuple(counts.tolist()),
-                      (lo, hi), stride)
-
-
-_INT_VIEW = {4: (np.int32, int(np.iinfo(np.int32).min)), 8: (np.int64, int(np.iinfo(np.int64).min))}
-
-
-def _zero_count(x: np.ndarray) -> int:
-    """Values equal to zero (+0.0 and -0.0); counting the integer view is ~7x faster than the float one."""
-    itype, negative_zero = _INT_VIEW[x.itemsize]  # -0.0 has the bit pattern of the smallest integer
-    ints = np.ascontiguousarray(x).view(itype)
-    zeros = x.size - int(np.count_nonzero(ints))
-    if int(np.minimum.reduce(ints)) == negative_zero:
-        zeros += int(np.count_nonzero(ints == negative_zero))
-    return zeros
-
-
-def _sum_squares(x: np.ndarray) -> float:
-    # einsum, not np.dot: BLAS wakes its own threads per call, which stalls for milliseconds on a busy machine.
-    return float(np.einsum("i,i->", x, x))
-
-
-def histogram(values: np.ndarray, lo: float, hi: float, bins: int) -> np.ndarray:
-    """Counts of ``values`` (all finite, within [lo, hi]) in ``bins`` equal bins; the last bin is closed."""
-    if values.size == 0:
-        return np.zeros(bins, dtype=np.int64)
-    scale = bins / (hi - lo)
-    if values.dtype == np.float32 and math.isfinite(float(np.float32(hi) - np.float32(lo))) and scale < 1e30:
-        t = np.subtract(values, np.float32(lo))  # float32 math: the values are float32 already
-        np.multiply(t, np.float32(scale), out=t)
-    else:
-        t = (values.astype(np.float64) - lo) * scale
-    # lo <= v <= hi, so 0 <= t <= bins (+ rounding): no clipping pass; int32 converts ~10x faster than int64.
-    idx = t.astype(np.int32)
-    try:
-        counts = np.bincount(idx, minlength=bins + 1)
-    except ValueError:  # a value below lo: not expected, but never fail on it
-        counts = np.bincount(np.clip(idx, 0, bins), minlength=bins + 1)
-    if counts.size > bins + 1:
-        counts[bins] += counts[bins + 1:].sum()
-    counts[bins - 1] += counts[bins]  # the maximum falls in the last bin
-    return counts[:bins].astype(np.int64)
-
-
 # -- decompression chains -----------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class _Chain:
-    """Const -> Convert -> [Subtract zp] -> Multiply scale, with the small zp/scale arrays decoded."""
-
-    nodes: tuple[str, ...]
-    zero_point: np.ndarray | None
-    scale: np.ndarray
-    #: When scale and zero point are constant along the trailing axes (per channel or per group), the weight
-    #: is seen as (rows, ``cols``) with one scale (and zero point) per row: statistics of the de-quantized
-    #: values then follow from per-row reductions of the codes, without materialising them.
-    cols: int = 0
-    scale_rows: np.ndarray | None = None
-    zero_point_rows: np.ndarray | None = None
-
-
 def _const_values(doc: ModelDocument, node_id: int) -> np.ndarray | None:
     """The full value of a small constant, possibly behind Converts (used for scales and zero points)."""
     graph = doc.graph
@@ -382,7 +124,7 @@ def _const_values(doc: ModelDocument, node_id: int) -> np.ndarray | None:
     return codec.decode(raw, 0, node.const.element_count).astype(np.float32).reshape(node.const.shape)
 
 
-def _find_chain(doc: ModelDocument, node: Node) -> _Chain | None:
+def _find_chain(doc: ModelDocument, node: Node) -> Chain | None:
     graph = doc.graph
     consumers = graph.consumers(node.id)
     convert = next((c for c in consumers if graph.nodes[c].type == "Convert"), None)
@@ -415,214 +157,11 @@ def _find_chain(doc: ModelDocument, node: Node) -> _Chain | None:
     rank = len(shape)
     try:
         if zero_point is not None:
-            zero_point = _padded(zero_point, rank, shape)
-        scale = _padded(scale, rank, shape)
+            zero_point = padded_to_rank(zero_point, rank, shape)
+        scale = padded_to_rank(scale, rank, shape)
     except ValueError:
         return None
-    return _with_rows(_Chain(tuple(names), zero_point, scale), tuple(shape))
-
-
-def _with_rows(chain: _Chain, shape: tuple[int, ...]) -> _Chain:
-    """Add the per-row view of ``chain`` when scale and zero point allow it (and are finite)."""
-    arrays = [a for a in (chain.scale, chain.zero_point) if a is not None]
-    if not shape or not all(np.isfinite(a).all() for a in arrays):
-        return chain
-    k = len(shape)
-    while k > 1 and all(a.shape[k - 1] == 1 for a in arrays):
-        k -= 1
-    lead = shape[:k]
-
-    def rows(a: np.ndarray | None) -> np.ndarray | None:
-        if a is None:
-            return None
-        return np.ascontiguousarray(np.broadcast_to(a.reshape(a.shape[:k]), lead).reshape(-1), dtype=np.float64)
-
-    cols = int(np.prod(shape[k:], dtype=np.int64)) if k < len(shape) else 1
-    return _Chain(chain.nodes, chain.zero_point, chain.scale, cols, rows(chain.scale), rows(chain.zero_point))
-
-
-def _padded(a: np.ndarray, rank: int, shape: tuple[int, ...]) -> np.ndarray:
-    if a.ndim > rank:
-        raise ValueError("broadcast rank")
-    a = a.reshape((1,) * (rank - a.ndim) + a.shape)
-    np.broadcast_shapes(a.shape, shape)  # raises ValueError when it does not broadcast
-    return a
-
-
-class _RowDequant:
-    """Statistics of de-quantized values ``(q - z[row]) * s[row]`` from per-row reductions of the codes ``q``."""
-
-    def __init__(self, chain: _Chain, acc: _Accumulator) -> None:
-        self.chain, self.acc = chain, acc
-        self.cols = chain.cols
-        self.n = 0
-        self.s = self.q = 0.0
-        self.mn, self.mx = math.inf, -math.inf
-        self.zeros = 0
-        self.samples: list[np.ndarray] = []
-
-    def add(self, codes: np.ndarray, first: int) -> None:
-        """``codes``: decoded codes (float32, whole rows) starting at flat index ``first``."""
-        acc, cols = self.acc, self.cols
-        w = codes.reshape(-1, cols)
-        r0 = first // cols
-        rows = w.shape[0]
-        sc = self.chain.scale_rows[r0:r0 + rows]
-        zp = self.chain.zero_point_rows[r0:r0 + rows] if self.chain.zero_point_rows is not None else None
-        rmin = np.minimum.reduce(w, axis=1).astype(np.float64)
-        rmax = np.maximum.reduce(w, axis=1).astype(np.float64)
-        # 8-bit (or smaller) integer codes: float32 row sums are exact below 2**24.
-        rsum = np.add.reduce(w, axis=1, dtype=np.float32 if cols < 65536 else np.float64).astype(np.float64)
-        rsq = np.einsum("ij,ij->i", w, w).astype(np.float64)
-        # The stored codes.
-        acc.mn, acc.mx = min(acc.mn, float(rmin.min())), max(acc.mx, float(rmax.max()))
-        acc.n += codes.size
-        acc.s += float(rsum.sum())
-        acc.q += float(rsq.sum())
-        if acc.mn <= 0.0:
-            acc.zeros += _zero_count(codes)
-        if acc.keep:
-            start = (-first) % acc.stride
-            acc.samples.append(codes[start::acc.stride].copy())
-        # The de-quantized values, row by row.
-        z = zp if zp is not None else 0.0
-        lo = np.where(sc >= 0, rmin - z, rmax - z) * sc
-        hi = np.where(sc >= 0, rmax - z, rmin - z) * sc
-        self.mn, self.mx = min(self.mn, float(lo.min())), max(self.mx, float(hi.max()))
-        self.n += codes.size
-        self.s += float(np.dot(sc, rsum - cols * z))
-        self.q += float(np.dot(sc * sc, rsq - 2 * z * rsum + cols * np.square(z)))
-        live_w, live_zp = w, zp
-        dead = sc == 0  # rows whose scale is zero: every value is zero
-        if dead.any():
-            self.zeros += int(dead.sum()) * cols
-            live_w, live_zp = w[~dead], (zp[~dead] if zp is not None else None)
-        if live_zp is None:
-            self.zeros += live_w.size - int(np.count_nonzero(live_w))
-        else:
-            self.zeros += int(np.count_nonzero(live_w == live_zp.astype(np.float32)[:, None]))
-        if acc.keep:
-            idx = np.arange((-first) % acc.stride, codes.size, acc.stride)
-            r = idx // cols
-            self.samples.append(((codes[idx] - (zp[r] if zp is not None else 0.0)) * sc[r]).astype(np.float32))
-
-    def finish(self, bins: int) -> ValueStats:
-        stride = self.acc.stride
-        if self.n == 0:
-            return ValueStats(self.n, math.nan, math.nan, math.nan, math.nan, 0, 0, 0, (0,) * bins, (0.0, 1.0), stride)
-        mean = self.s / self.n
-        var = max(0.0, self.q / self.n - mean * mean)
-        lo, hi = (self.mn, self.mx) if self.mx > self.mn else (self.mn - 0.5, self.mx + 0.5)
-        values = np.concatenate(self.samples) if self.samples else np.zeros(0, np.float32)
-        values = np.clip(values, np.float32(lo), np.float32(hi))  # float32 rounding of the samples
-        counts = histogram(values, lo, hi, bins)
-        return ValueStats(self.n, self.mn, self.mx, mean, math.sqrt(var), self.zeros, 0, 0,
-                          tuple(counts.tolist()), (lo, hi), stride)
-
-
-def _rows(a: np.ndarray, r0: int, r1: int) -> np.ndarray:
-    return a if a.ndim == 0 or a.shape[0] == 1 else a[r0:r1]
-
-
-# -- pages of the weights file --------------------------------------------------------------------
-class _PageReleaser:
-    """Maps pages of the read-only weights mapping in ahead of use and hands them back once done (Linux).
-
-    ``populate`` asks the kernel to map a whole byte range in one call (``MADV_POPULATE_READ``, Linux 5.14+):
-    about half the cost of the page faults the reductions would take as they first touch the pages.
-    ``release`` gives the pages back (``MADV_DONTNEED``) in batches, so the RSS stays bounded.
-    """
-
-    MADV_DONTNEED = 4
-    MADV_POPULATE_READ = 22
-    BATCH = 32 << 20
-
-    def __init__(self, weights_path: os.PathLike | str | None) -> None:
-        self._ranges: list[tuple[int, int]] = []
-        self._lock = threading.Lock()
-        self._pending: list[tuple[int, int, np.ndarray]] = []
-        self._pending_bytes = 0
-        self._madvise: Any = None
-        self._can_populate = True
-        if sys.platform != "linux" or weights_path is None:
-            return
-        try:
-            st = os.stat(weights_path)
-            with open("/proc/self/maps", encoding="utf-8", errors="replace") as f:
-                for line in f:
-                    parts = line.split(maxsplit=5)
-                    if len(parts) < 6 or "w" in parts[1] or int(parts[4]) != st.st_ino:
-                        continue
-                    if os.path.realpath(parts[5].strip()) != os.path.realpath(weights_path):
-                        continue
-                    start, end = (int(v, 16) for v in parts[0].split("-"))
-                    self._ranges.append((start, end))
-            if self._ranges:
-                libc = ctypes.CDLL(None, use_errno=True)
-                libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
-                self._madvise = libc.madvise
-                self._page = os.sysconf("SC_PAGE_SIZE")
-        except (OSError, ValueError, AttributeError):
-            self._ranges = []
-
-    def _pages(self, raw: np.ndarray) -> tuple[int, int] | None:
-        """The page-aligned address range of ``raw`` inside the weights mapping, or None if it is not there."""
-        if not self._ranges or raw.size == 0:
-            return None
-        addr = raw.__array_interface__["data"][0]
-        end = addr + raw.nbytes
-        for s, e in self._ranges:
-            if s <= addr and end <= e:  # (a constant built in memory is never touched)
-                return max(s, addr // self._page * self._page), min(e, -(-end // self._page) * self._page)
-        return None
-
-    def populate(self, raws: list[np.ndarray]) -> None:
-        """Map the pages of ``raws`` in now, touching ranges merged into one call each."""
-        if not self._can_populate:
-            return
-        spans = sorted(r for r in map(self._pages, raws) if r is not None)
-        merged: list[list[int]] = []
-        for a0, a1 in spans:
-            if merged and a0 <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], a1)
-            else:
-                merged.append([a0, a1])
-        for a0, a1 in merged:
-            if self._madvise(a0, a1 - a0, self.MADV_POPULATE_READ) != 0:
-                self._can_populate = False  # an older kernel (EINVAL): the page faults do the work
-                return
-
-    def release(self, raw: np.ndarray) -> None:
-        """Note that ``raw``'s pages are done with; they are handed back in batches of ``BATCH`` bytes."""
-        span = self._pages(raw)
-        if span is None:
-            return
-        with self._lock:
-            # ``raw`` is kept until the advice is given: it holds its Constant, so the mapping cannot be
-            # unmapped (and the addresses reused) in between.
-            self._pending.append((span[0], span[1], raw))
-            self._pending_bytes += span[1] - span[0]
-            if self._pending_bytes < self.BATCH:
-                return
-            pending, self._pending, self._pending_bytes = self._pending, [], 0
-        self._advise(pending)
-
-    def flush(self) -> None:
-        with self._lock:
-            pending, self._pending, self._pending_bytes = self._pending, [], 0
-        self._advise(pending)
-
-    def _advise(self, ranges: list[tuple[int, int, np.ndarray]]) -> None:
-        # Pages of a read-only file mapping: dropping them loses nothing (they are read again on access),
-        # so neighbouring ranges are merged into few calls (each call costs a TLB flush on every core).
-        merged: list[list[int]] = []
-        for a0, a1, _ in sorted(ranges, key=lambda r: r[0]):
-            if merged and a0 <= merged[-1][1]:  # touching or overlapping: one call
-                merged[-1][1] = max(merged[-1][1], a1)
-            else:
-                merged.append([a0, a1])
-        for a0, a1 in merged:
-            self._madvise(a0, a1 - a0, self.MADV_DONTNEED)
+    return with_rows(Chain(tuple(names), zero_point, scale), tuple(shape))
 
 
 # -- one constant ------------------------------------------------------------------------------------
@@ -633,7 +172,7 @@ class _Job:
     codec: ElementCodec | None
     consumers: tuple[str, ...]
     consumer_types: tuple[str, ...]
-    chain: _Chain | None = None
+    chain: Chain | None = None
 
 
 def _stored_bytes(job: _Job) -> int:
@@ -665,169 +204,30 @@ def tensor_stats(
     exact_histograms: bool = False,
 ) -> tuple[ValueStats | None, str]:
     """Statistics of one stored tensor given its raw bytes: ``(stats, note)``; ``stats`` is None on a problem."""
-    job = _Job(_bare_node(element_type, shape), np.asarray(raw).reshape(-1).view(np.uint8),
-               codec_for(element_type), (), ())
-    row = _compute(job, bins, hist_samples, exact_histograms, None, None)
-    return row.stats, row.note
+    found = tensor_values(np.asarray(raw).reshape(-1).view(np.uint8), element_type, tuple(shape),
+                          bins=bins, hist_samples=hist_samples, exact=exact_histograms)
+    return found.stats, found.note
 
 
-def _bare_node(element_type: str, shape: tuple[int, ...]) -> Node:
-    from ovexplorer.core.graph import ConstInfo
-
-    count = int(np.prod(shape, dtype=np.int64)) if shape else 1
-    codec = codec_for(element_type)
-    size = codec.byte_size(count) if codec else 0
-    return Node(0, "tensor", "Constant", "opset1", "constant", {}, {}, (), (),
-                const=ConstInfo(tuple(shape), element_type, count, size))
-
-
-def _compute(
-    job: _Job,
-    bins: int,
-    hist_samples: int,
-    exact: bool,
-    cancel: CancelToken | None,
-    releaser: _PageReleaser | None,
-) -> WeightStats:
+def _row(job: _Job, found: TensorStats) -> WeightStats:
     node = job.node
     info = node.const
     assert info is not None
-    shape, etype, count = info.shape, info.element_type, info.element_count
-    base = dict(node_id=node.id, name=node.name, consumers=job.consumers, consumer_types=job.consumer_types,
-                shape=shape, element_type=etype, count=count, nbytes=info.byte_size)
-
-    def problem(text: str) -> WeightStats:
-        return WeightStats(**base, stats=None, note=text)
-
-    if job.codec is None:
-        return problem(f"unsupported element type {etype}")
-    if count == 0:
-        return problem(f"zero-size constant (shape {list(shape)}): no values")
-    if job.raw is None:
-        return problem("the stored bytes could not be read")
-    need = job.codec.byte_size(count)
-    if job.raw.size < need:
-        return problem(f"holds {job.raw.size} bytes but shape {list(shape)} of {etype} needs {need}")
-
-    stride = 1 if exact else max(1, -(-count // hist_samples))
-    codec, raw = job.codec, job.raw
-    chain = job.chain if shape else None
-    if chain is None and count <= CHUNK_ELEMENTS:  # the common case, kept lean: one chunk, no de-quantization
-        values = codec.decode(raw, 0, count)
-        if values.dtype == np.float32:
-            quick = _quick_stats(values, count, bins, stride)
-            if quick is not None:
-                if releaser is not None:
-                    releaser.release(raw[:need])
-                return WeightStats(**base, stats=quick, note="" if shape else "scalar")
-        acc = _Accumulator(count, bins, stride, True)
-        acc.add(values, 0)
-        precise = acc.needs_precise_var
-        if precise:
-            acc.add_second(values, True)
-        stats = acc.finish(precise)
-        if releaser is not None:
-            releaser.release(raw[:need])
-        return WeightStats(**base, stats=stats, note=_note(stats, shape))
-
-    keep = (count // stride) <= CHUNK_ELEMENTS if exact else True
-    acc = _Accumulator(count, bins, stride, keep)
-    row_elems = int(np.prod(shape[1:], dtype=np.int64)) if len(shape) > 1 else 1
-    if chain is not None and chain.scale_rows is not None and chain.cols >= ROW_PATH_MIN_COLS and not exact:
-        return _compute_by_rows(job, base, chain, acc, row_elems, bins, cancel, releaser)
-    if chain is not None:
-        step_rows = max(1, CHUNK_ELEMENTS // max(1, row_elems))
-        bounds = [(r * row_elems, min(count, (r + step_rows) * row_elems)) for r in range(0, shape[0], step_rows)]
-    else:
-        bounds = [(i, min(count, i + CHUNK_ELEMENTS)) for i in range(0, count, CHUNK_ELEMENTS)]
-    dacc = _Accumulator(count, bins, stride, keep) if chain is not None else None
-    single = len(bounds) == 1
-    kept: list[tuple[np.ndarray, np.ndarray | None]] = []
-
-    def chunk(i0: int, i1: int) -> tuple[np.ndarray, np.ndarray | None]:
-        if releaser is not None and need > CHUNK_BYTES:  # (smaller ones were mapped in ahead)
-            releaser.populate([raw[i0 * codec.bits // 8:-(-i1 * codec.bits // 8)]])
-        values = codec.decode(raw, i0, i1 - i0)
-        dq = None
-        if chain is not None:
-            r0, r1 = i0 // row_elems, i1 // row_elems
-            w = values.reshape((r1 - r0, *shape[1:]))
-            if chain.zero_point is not None:
-                dq = w - _rows(chain.zero_point, r0, r1)
-                dq *= _rows(chain.scale, r0, r1)  # in place: one temporary, not two
-            else:
-                dq = w * _rows(chain.scale, r0, r1)
-            dq = dq.reshape(-1)
-        return values, dq
-
-    def release(i0: int, i1: int) -> None:
-        if releaser is not None:
-            releaser.release(raw[i0 * codec.bits // 8:-(-i1 * codec.bits // 8)])
-
-    for i0, i1 in bounds:
-        if cancel is not None:
-            cancel.check()
-        values, dq = chunk(i0, i1)
-        acc.add(values, i0)
-        if dacc is not None and dq is not None:
-            dacc.add(dq, i0)
-        if single:
-            kept.append((values, dq))
-        else:
-            release(i0, i1)
-    accs = [(acc, 0)] + ([(dacc, 1)] if dacc is not None else [])
-    precise = {k: a.needs_precise_var for a, k in accs}
-    if any(precise.values()) or any(a.needs_hist_pass for a, _ in accs):
-        for i0, i1 in bounds:
-            if cancel is not None:
-                cancel.check()
-            pair = kept[0] if single else chunk(i0, i1)
-            for a, k in accs:
-                if pair[k] is not None and (precise[k] or a.needs_hist_pass):
-                    a.add_second(pair[k], precise[k])
-            if not single:
-                release(i0, i1)
-    stats = acc.finish(precise[0])
-    if single:
-        release(*bounds[0])
-    dstats = dacc.finish(precise[1]) if dacc is not None else None
-    return WeightStats(**base, stats=stats, note=_note(stats, shape), dequant=dstats,
-                       dequant_chain=chain.nodes if chain is not None else ())
+    return WeightStats(
+        node_id=node.id, name=node.name, consumers=job.consumers, consumer_types=job.consumer_types,
+        shape=info.shape, element_type=info.element_type, count=info.element_count, nbytes=info.byte_size,
+        stats=found.stats, note=found.note, dequant=found.dequant,
+        dequant_chain=job.chain.nodes if job.chain is not None and found.dequant is not None else (),
+    )
 
 
-def _compute_by_rows(
-    job: _Job,
-    base: dict[str, Any],
-    chain: _Chain,
-    acc: _Accumulator,
-    row_elems: int,
-    bins: int,
-    cancel: CancelToken | None,
-    releaser: _PageReleaser | None,
-) -> WeightStats:
-    """Stored and de-quantized statistics of a decompression chain with per-row scales (one pass of reductions)."""
-    codec, raw, shape, count = job.codec, job.raw, base["shape"], base["count"]
-    assert codec is not None and raw is not None
-    deq = _RowDequant(chain, acc)
-    step = max(1, CHUNK_ELEMENTS // max(1, row_elems)) * row_elems
-    for i0 in range(0, count, step):
-        if cancel is not None:
-            cancel.check()
-        i1 = min(count, i0 + step)
-        if releaser is not None and codec.byte_size(count) > CHUNK_BYTES:
-            releaser.populate([raw[i0 * codec.bits // 8:-(-i1 * codec.bits // 8)]])
-        deq.add(codec.decode(raw, i0, i1 - i0), i0)
-        if releaser is not None:
-            releaser.release(raw[i0 * codec.bits // 8:-(-i1 * codec.bits // 8)])
-    stats = acc.finish(False)
-    return WeightStats(**base, stats=stats, note=_note(stats, shape), dequant=deq.finish(bins),
-                       dequant_chain=chain.nodes)
-
-
-def _note(stats: ValueStats, shape: tuple[int, ...]) -> str:
-    if stats.nan_count == stats.count:
-        return "all values are NaN"
-    return "" if shape else "scalar"
+def _compute(job: _Job, options: dict[str, Any], cancel: CancelToken | None,
+             releaser: PageReleaser | None) -> WeightStats:
+    info = job.node.const
+    assert info is not None
+    found = tensor_values(job.raw, info.element_type, info.shape, job.chain, cancel=cancel, releaser=releaser,
+                          **options)
+    return _row(job, found)
 
 
 # -- the model --------------------------------------------------------------------------------------
@@ -880,31 +280,70 @@ def _plan(doc: ModelDocument) -> list[_Job]:
     return jobs
 
 
+def _helper_items(block: list[_Job], mapping: PageReleaser) -> list[stats_pool.BlockItem] | None:
+    """Where a helper process finds the block's constants in the weights file (None: not all are there)."""
+    items = []
+    for job in block:
+        info = job.node.const
+        offset = mapping.file_offset(job.raw) if job.raw is not None else None
+        if info is None or job.raw is None or offset is None:
+            return None
+        need = _stored_bytes(job)
+        items.append(stats_pool.BlockItem(offset, int(job.raw.size), info.element_type, info.shape, job.chain,
+                                          0 < need <= min(job.raw.size, CHUNK_BYTES)))
+    return items
+
+
+def _pool_for(helpers: bool | None, total: int, mapping: PageReleaser) -> stats_pool.StatsPool | None:
+    if helpers is False or mapping.identity is None or not stats_pool.usable():
+        return None
+    if helpers is None and total < POOL_MIN_BYTES:
+        return None
+    pool = stats_pool.shared_pool()
+    if helpers:
+        return pool if pool.wait_ready(timeout=60) else None
+    pool.start()  # used as soon as it is ready; until then this thread does all the work
+    return None if pool.broken else pool
+
+
 def iter_weight_stats(
     doc: ModelDocument,
     *,
     bins: int = HIST_BINS,
     hist_samples: int = HIST_SAMPLES,
     exact_histograms: bool = False,
-    workers: int | None = None,
+    helpers: bool | None = None,
     release_pages: bool = True,
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
 ) -> Iterator[WeightStats]:
-    """Yield a :class:`WeightStats` per Constant of the top-level graph, in node order, as they are computed."""
+    """Yield a :class:`WeightStats` per Constant of the top-level graph, in node order, as they are computed.
+
+    ``helpers``: share the work with helper processes: None (default) when the constants hold at least
+    ``POOL_MIN_BYTES`` (the helpers are started if needed and take blocks once ready); True always (waits
+    for them to start); False never. A block a helper cannot do (it died, the file changed) is done here.
+    """
     jobs = _plan(doc)
     total = sum(j.node.const.byte_size for j in jobs if j.node.const) or 1
-    releaser = _PageReleaser(doc.weights_path) if release_pages else None
-    # Two workers only with 4+ cores: on a busy 2-core machine a second thread gained little or lost (GIL,
-    # the other core's load), and the UI thread needs a core.
-    workers = workers or (2 if (os.cpu_count() or 1) >= 4 else 1)
-    done_bytes = 0
+    mapping = PageReleaser(doc.weights_path)
+    releaser = mapping if release_pages else None
+    options: dict[str, Any] = {"bins": bins, "hist_samples": hist_samples, "exact": exact_histograms}
+    pool = _pool_for(helpers, total, mapping)
+    path = str(doc.weights_path)
+
+    def block_bytes(left: int) -> int:
+        """With helpers, guided sizes: big blocks first (few round trips), small ones last (a short tail)."""
+        if pool is None:
+            return POPULATE_AHEAD
+        return max(POOL_BLOCK_MIN, min(POOL_BLOCK_MAX, left // (2 * (pool.processes + 1))))
 
     def blocks() -> Iterator[tuple[list[_Job], list[np.ndarray]]]:
-        """Runs of consecutive jobs of about ``POPULATE_AHEAD`` bytes, with the byte ranges to map in ahead."""
+        """Runs of consecutive jobs (``block_bytes`` each) with the byte ranges to map in ahead."""
         block: list[_Job] = []
         window: list[np.ndarray] = []
         size = 0
+        left = total
+        target = block_bytes(left)
         for job in jobs:
             job.raw = _raw_bytes(doc, job.node.id)
             need = _stored_bytes(job)
@@ -912,60 +351,85 @@ def iter_weight_stats(
                 window.append(job.raw[:need])
                 size += need
             block.append(job)
-            if size >= POPULATE_AHEAD or need > CHUNK_BYTES:
+            left -= need
+            if size >= target or need > CHUNK_BYTES:
                 yield block, window
                 block, window, size = [], [], 0
+                target = block_bytes(left)
         if block:
             yield block, window
 
-    def run(block: list[_Job], window: list[np.ndarray]) -> list[WeightStats]:
+    def here(block: list[_Job], window: list[np.ndarray]) -> list[WeightStats]:
         if releaser is not None:
             releaser.populate(window)
         rows = []
         for job in block:
             if cancel is not None:
                 cancel.check()
-            rows.append(_compute(job, bins, hist_samples, exact_histograms, cancel, releaser))
+            rows.append(_compute(job, options, cancel, releaser))
         return rows
 
-    progress(0.0, "Computing weight statistics")
-    if workers <= 1:
-        for block, window in blocks():
-            if releaser is not None:
-                releaser.populate(window)
-            for job in block:
-                if cancel is not None:
-                    cancel.check()
-                row = _compute(job, bins, hist_samples, exact_histograms, cancel, releaser)
-                done_bytes += row.nbytes
-                progress(done_bytes / total, f"Statistics of {row.name}")
-                yield row
-    else:
-        # Each worker maps in and computes a whole block (few Python calls per constant, so the GIL is rarely
-        # held); rows stream out in node order, block by block.
-        pending: deque[Future] = deque()
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="weights") as pool:
+    def rows_of(block: list[_Job], window: list[np.ndarray], result: Future | list[WeightStats]) -> list[WeightStats]:
+        if isinstance(result, list):
+            return result
+        while True:
+            if cancel is not None:
+                cancel.check()
             try:
-                for block, window in blocks():
-                    if cancel is not None:
-                        cancel.check()
-                    pending.append(pool.submit(run, block, window))
-                    while len(pending) > workers or (pending and pending[0].done()):
-                        for row in pending.popleft().result():
-                            done_bytes += row.nbytes
-                            progress(done_bytes / total, f"Statistics of {row.name}")
-                            yield row
-                while pending:
-                    for row in pending.popleft().result():
-                        done_bytes += row.nbytes
-                        progress(done_bytes / total, f"Statistics of {row.name}")
-                        yield row
-            finally:
-                for f in pending:
-                    f.cancel()
-    if releaser is not None:
-        releaser.flush()
+                found = result.result(timeout=0.05)
+                break
+            except FutureTimeout:
+                continue
+            except Exception:  # noqa: BLE001 - the helper could not do it (died, file changed): do it here
+                if pool is not None and not isinstance(result.exception(), stats_pool.FileChanged):
+                    pool.mark_broken()
+                return here(block, window)
+        return [_row(job, f) for job, f in zip(block, found, strict=True)]
+
+    pending: deque[tuple[list[_Job], list[np.ndarray], Future | list[WeightStats]]] = deque()
+    done_bytes = 0
+
+    def emit() -> Iterator[WeightStats]:
+        nonlocal done_bytes
+        for row in rows_of(*pending.popleft()):
+            if cancel is not None:
+                cancel.check()
+            done_bytes += row.nbytes
+            progress(done_bytes / total, f"Statistics of {row.name}")
+            yield row
+
+    progress(0.0, "Computing weight statistics")
+    try:
+        for block, window in blocks():
+            if cancel is not None:
+                cancel.check()
+            items = None
+            if pool is not None and not pool.broken and pool.ready:
+                busy = sum(1 for *_, r in pending if isinstance(r, Future) and not r.done())
+                if busy < POOL_DEPTH * pool.processes:
+                    items = _helper_items(block, mapping)
+            if items is not None:
+                pending.append((block, window, pool.submit(stats_pool.block_stats, path, mapping.identity, items,
+                                                           options)))
+            else:
+                pending.append((block, window, here(block, window)))
+            while pending and (isinstance(pending[0][2], list) or pending[0][2].done()):
+                yield from emit()
+        while pending:
+            yield from emit()
+    finally:
+        for *_, result in pending:
+            if isinstance(result, Future):
+                result.cancel()
+        if releaser is not None:
+            releaser.flush()
     progress(1.0, "Weight statistics done")
+
+
+def warm_up_helpers(doc: ModelDocument) -> None:
+    """Start the helper processes ahead (in the background) when ``doc``'s constants are big enough to use them."""
+    if sum(n.const.byte_size for n in doc.graph.nodes if n.const is not None) >= POOL_MIN_BYTES:
+        stats_pool.warm_up()
 
 
 def compute_weight_stats(
@@ -986,6 +450,6 @@ def compute_weight_stats(
 
 
 __all__ = [
-    "CHUNK_ELEMENTS", "HIST_BINS", "HIST_SAMPLES", "Cancelled", "ValueStats", "WeightStats",
-    "compute_weight_stats", "histogram", "iter_weight_stats", "tensor_stats",
+    "CHUNK_BYTES", "CHUNK_ELEMENTS", "HIST_BINS", "HIST_SAMPLES", "Cancelled", "ValueStats", "WeightStats",
+    "compute_weight_stats", "histogram", "iter_weight_stats", "tensor_stats", "warm_up_helpers",
 ]

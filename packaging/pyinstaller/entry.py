@@ -1,5 +1,6 @@
 """Entry point of the frozen app: the ``ovexplorer`` command (window, ``--smoke`` and the subcommands)."""
 
+import multiprocessing
 import os
 import sys
 
@@ -10,4 +11,5 @@ if sys.stderr is None:
 
 from ovexplorer.cli import main
 
+multiprocessing.freeze_support()  # helper processes (benchmark loop, weight statistics) run this exe
 sys.exit(main())
