@@ -27,6 +27,7 @@ from ovexplorer.core.value_stats import Chain, PageReleaser, TensorStats, tensor
 class BlockItem(NamedTuple):
     """One constant of a block, as a helper process finds it in the weights file."""
 
+    #: -1 when the constant's bytes could not be read at all (its row says so).
     offset: int
     nbytes: int
     element_type: str
@@ -103,8 +104,8 @@ def block_stats(path: str, identity: tuple[int, int, int, int], items: list[Bloc
         data, releaser = _FILE.open(path, identity)
         try:
             releaser.populate([data[i.offset:i.offset + i.nbytes] for i in items if i.ahead])
-            return [tensor_values(data[i.offset:i.offset + i.nbytes], i.element_type, i.shape, i.chain,
-                                  releaser=releaser, **options) for i in items]
+            return [tensor_values(data[i.offset:i.offset + i.nbytes] if i.offset >= 0 else None, i.element_type,
+                                  i.shape, i.chain, releaser=releaser, **options) for i in items]
         finally:
             releaser.flush()  # the pages go back: the helper's memory stays bounded
             del data
@@ -188,7 +189,7 @@ def shared_pool() -> StatsPool:
     """The process-wide pool (not started until :meth:`StatsPool.start` or :func:`warm_up`)."""
     global _shared
     with _shared_lock:
-        if _shared is None:
+        if _shared is None or _shared.broken:  # a helper died last time: new ones
             _shared = StatsPool()
             atexit.register(_shared.shutdown)
         return _shared

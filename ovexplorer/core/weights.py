@@ -16,6 +16,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
@@ -285,8 +286,13 @@ def _helper_items(block: list[_Job], mapping: PageReleaser) -> list[stats_pool.B
     items = []
     for job in block:
         info = job.node.const
-        offset = mapping.file_offset(job.raw) if job.raw is not None else None
-        if info is None or job.raw is None or offset is None:
+        if info is None:
+            return None
+        if job.raw is None:  # the row says the bytes could not be read
+            items.append(stats_pool.BlockItem(-1, 0, info.element_type, info.shape, job.chain, False))
+            continue
+        offset = mapping.file_offset(job.raw) if job.raw.size else 0
+        if offset is None:
             return None
         need = _stored_bytes(job)
         items.append(stats_pool.BlockItem(offset, int(job.raw.size), info.element_type, info.shape, job.chain,
@@ -380,8 +386,8 @@ def iter_weight_stats(
                 break
             except FutureTimeout:
                 continue
-            except Exception:  # noqa: BLE001 - the helper could not do it (died, file changed): do it here
-                if pool is not None and not isinstance(result.exception(), stats_pool.FileChanged):
+            except Exception as exc:  # noqa: BLE001 - the helper could not do it (died, file changed): do it here
+                if pool is not None and isinstance(exc, BrokenProcessPool):
                     pool.mark_broken()
                 return here(block, window)
         return [_row(job, f) for job, f in zip(block, found, strict=True)]
@@ -408,9 +414,14 @@ def iter_weight_stats(
                 busy = sum(1 for *_, r in pending if isinstance(r, Future) and not r.done())
                 if busy < POOL_DEPTH * pool.processes:
                     items = _helper_items(block, mapping)
+            future = None
             if items is not None:
-                pending.append((block, window, pool.submit(stats_pool.block_stats, path, mapping.identity, items,
-                                                           options)))
+                try:
+                    future = pool.submit(stats_pool.block_stats, path, mapping.identity, items, options)
+                except Exception:  # noqa: BLE001 - a helper died (broken pool): this thread goes on alone
+                    pool.mark_broken()
+            if future is not None:
+                pending.append((block, window, future))
             else:
                 pending.append((block, window, here(block, window)))
             while pending and (isinstance(pending[0][2], list) or pending[0][2].done()):
