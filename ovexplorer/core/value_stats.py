@@ -23,6 +23,7 @@ import math
 import os
 import sys
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -43,6 +44,8 @@ HIST_SAMPLES = 1 << 13
 ROW_PATH_MIN_COLS = 2048
 #: Constants up to this size are mapped in ahead as a whole; bigger ones a chunk at a time.
 CHUNK_BYTES = CHUNK_ELEMENTS * 4
+#: Bytes of small constants whose pages are mapped in ahead of their statistics, in one call.
+POPULATE_AHEAD = 16 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -507,6 +510,13 @@ class PageReleaser:
             pending, self._pending, self._pending_bytes = self._pending, [], 0
         self._advise(pending)
 
+    def release_everything(self) -> None:
+        """Hand back every mapped page of the weights file, including those the kernel mapped around a page
+        fault (up to 64 KiB around each: reading many small constants, such as scales, adds up)."""
+        self.flush()
+        for a0, a1 in self._ranges:
+            self._madvise(a0, a1 - a0, self.MADV_DONTNEED)
+
     def _advise(self, ranges: list[tuple[int, int, np.ndarray]]) -> None:
         # Pages of a read-only file mapping: dropping them loses nothing (they are read again on access),
         # so neighbouring ranges are merged into few calls (each call costs a TLB flush on every core).
@@ -518,6 +528,19 @@ class PageReleaser:
                 merged.append([a0, a1])
         for a0, a1 in merged:
             self._madvise(a0, a1 - a0, self.MADV_DONTNEED)
+
+
+def populate_windows(sizes: list[int]) -> Iterator[tuple[int, int]]:
+    """Index ranges ``[i, j)`` of consecutive constants whose ``sizes`` (bytes to map in ahead) add up to about
+    ``POPULATE_AHEAD``: mapped in together, then computed (so the pages mapped at once stay bounded)."""
+    i = 0
+    while i < len(sizes):
+        j, size = i, 0
+        while j < len(sizes) and (j == i or size + sizes[j] <= POPULATE_AHEAD):
+            size += sizes[j]
+            j += 1
+        yield i, j
+        i = j
 
 
 class TensorStats(NamedTuple):

@@ -39,12 +39,12 @@ from ovexplorer.core.value_stats import (
     ValueStats,
     histogram,
     padded_to_rank,
+    populate_windows,
     tensor_values,
     with_rows,
 )
 
-#: Bytes of small constants whose pages are mapped in ahead of their statistics, in one call; also the
-#: unit of work handed to a helper process.
+#: Bytes of constants per block of work when no helper shares it.
 POPULATE_AHEAD = 16 << 20
 #: Helper processes are used (by default) when the constants hold at least this many bytes: below, the
 #: whole job takes a few tens of milliseconds in this thread.
@@ -260,10 +260,12 @@ def real_consumers(graph: Graph, node_id: int, derived: list[bool]) -> list[int]
     return sorted(out)
 
 
-def _plan(doc: ModelDocument) -> list[_Job]:
+def _plan(doc: ModelDocument, releaser: PageReleaser | None = None) -> list[_Job]:
+    """A job per Constant; reading chains' scales and zero points maps pages in, handed back as it goes."""
     graph = doc.graph
     derived = const_derived(graph)
     jobs = []
+    chains = 0
     for node in graph.nodes:
         if node.const is None:
             continue
@@ -277,8 +279,22 @@ def _plan(doc: ModelDocument) -> list[_Job]:
         )
         if job.codec is not None and node.const.element_type not in ("f32", "f64", "i32", "i64", "boolean"):
             job.chain = _find_chain(doc, node)
+            chains += 1
+            if releaser is not None and chains % 64 == 0:
+                releaser.release_everything()
         jobs.append(job)
+    if releaser is not None:
+        releaser.release_everything()
     return jobs
+
+
+def _ahead(job: _Job) -> np.ndarray | None:
+    """The bytes of a small constant, mapped in with its neighbours before its statistics (None: a big one,
+    mapped in a chunk at a time, or no bytes)."""
+    need = _stored_bytes(job)
+    if job.raw is not None and 0 < need <= min(job.raw.size, CHUNK_BYTES):
+        return job.raw[:need]
+    return None
 
 
 def _helper_items(block: list[_Job], mapping: PageReleaser) -> list[stats_pool.BlockItem] | None:
@@ -329,10 +345,10 @@ def iter_weight_stats(
     ``POOL_MIN_BYTES`` (the helpers are started if needed and take blocks once ready); True always (waits
     for them to start); False never. A block a helper cannot do (it died, the file changed) is done here.
     """
-    jobs = _plan(doc)
-    total = sum(j.node.const.byte_size for j in jobs if j.node.const) or 1
     mapping = PageReleaser(doc.weights_path)
     releaser = mapping if release_pages else None
+    jobs = _plan(doc, releaser)
+    total = sum(j.node.const.byte_size for j in jobs if j.node.const) or 1
     options: dict[str, Any] = {"bins": bins, "hist_samples": hist_samples, "exact": exact_histograms}
     pool = _pool_for(helpers, total, mapping)
     path = str(doc.weights_path)
@@ -343,39 +359,38 @@ def iter_weight_stats(
             return POPULATE_AHEAD
         return max(POOL_BLOCK_MIN, min(POOL_BLOCK_MAX, left // (2 * (pool.processes + 1))))
 
-    def blocks() -> Iterator[tuple[list[_Job], list[np.ndarray]]]:
-        """Runs of consecutive jobs (``block_bytes`` each) with the byte ranges to map in ahead."""
+    def blocks() -> Iterator[list[_Job]]:
+        """Runs of consecutive jobs of ``block_bytes`` each (a big constant is a block of its own)."""
         block: list[_Job] = []
-        window: list[np.ndarray] = []
         size = 0
         left = total
         target = block_bytes(left)
         for job in jobs:
             job.raw = _raw_bytes(doc, job.node.id)
             need = _stored_bytes(job)
-            if job.raw is not None and 0 < need <= min(job.raw.size, CHUNK_BYTES):  # big ones: chunk by chunk
-                window.append(job.raw[:need])
-                size += need
             block.append(job)
+            size += need
             left -= need
             if size >= target or need > CHUNK_BYTES:
-                yield block, window
-                block, window, size = [], [], 0
+                yield block
+                block, size = [], 0
                 target = block_bytes(left)
         if block:
-            yield block, window
+            yield block
 
-    def here(block: list[_Job], window: list[np.ndarray]) -> list[WeightStats]:
-        if releaser is not None:
-            releaser.populate(window)
+    def here(block: list[_Job]) -> list[WeightStats]:
         rows = []
-        for job in block:
-            if cancel is not None:
-                cancel.check()
-            rows.append(_compute(job, options, cancel, releaser))
+        ahead = [_ahead(job) for job in block]
+        for i, j in populate_windows([0 if a is None else a.size for a in ahead]):
+            if releaser is not None:
+                releaser.populate([a for a in ahead[i:j] if a is not None])
+            for job in block[i:j]:
+                if cancel is not None:
+                    cancel.check()
+                rows.append(_compute(job, options, cancel, releaser))
         return rows
 
-    def rows_of(block: list[_Job], window: list[np.ndarray], result: Future | list[WeightStats]) -> list[WeightStats]:
+    def rows_of(block: list[_Job], result: Future | list[WeightStats]) -> list[WeightStats]:
         if isinstance(result, list):
             return result
         while True:
@@ -389,10 +404,10 @@ def iter_weight_stats(
             except Exception as exc:  # noqa: BLE001 - the helper could not do it (died, file changed): do it here
                 if pool is not None and isinstance(exc, BrokenProcessPool):
                     pool.mark_broken()
-                return here(block, window)
+                return here(block)
         return [_row(job, f) for job, f in zip(block, found, strict=True)]
 
-    pending: deque[tuple[list[_Job], list[np.ndarray], Future | list[WeightStats]]] = deque()
+    pending: deque[tuple[list[_Job], Future | list[WeightStats]]] = deque()
     done_bytes = 0
 
     def emit() -> Iterator[WeightStats]:
@@ -406,7 +421,7 @@ def iter_weight_stats(
 
     progress(0.0, "Computing weight statistics")
     try:
-        for block, window in blocks():
+        for block in blocks():
             if cancel is not None:
                 cancel.check()
             items = None
@@ -421,10 +436,10 @@ def iter_weight_stats(
                 except Exception:  # noqa: BLE001 - a helper died (broken pool): this thread goes on alone
                     pool.mark_broken()
             if future is not None:
-                pending.append((block, window, future))
+                pending.append((block, future))
             else:
-                pending.append((block, window, here(block, window)))
-            while pending and (isinstance(pending[0][2], list) or pending[0][2].done()):
+                pending.append((block, here(block)))
+            while pending and (isinstance(pending[0][1], list) or pending[0][1].done()):
                 yield from emit()
         while pending:
             yield from emit()
@@ -433,7 +448,7 @@ def iter_weight_stats(
             if isinstance(result, Future):
                 result.cancel()
         if releaser is not None:
-            releaser.flush()
+            releaser.release_everything()
     progress(1.0, "Weight statistics done")
 
 
