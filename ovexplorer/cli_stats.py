@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import math
 import os
 import sys
@@ -61,9 +62,13 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     from ovexplorer.core.flops import model_totals
     from ovexplorer.core.weights import compute_weight_stats, warm_up_helpers
 
+    if args.verbose:
+        logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     doc = open_model(args.model, args.weights)
-    warm_up_helpers(doc)  # they take blocks once started; this thread works meanwhile
-    rows = compute_weight_stats(doc, exact_histograms=args.exact_histograms)
+    helpers = {"auto": None, "on": True, "off": False}[args.helpers]
+    if helpers is None:
+        warm_up_helpers(doc)  # they take blocks once started; this thread works meanwhile
+    rows = compute_weight_stats(doc, exact_histograms=args.exact_histograms, helpers=helpers)
     totals = model_totals(doc.graph)
     try:
         _print_report(args, doc, rows, totals)
@@ -97,4 +102,7 @@ def add_parser(sub: argparse._SubParsersAction) -> Callable[[argparse.Namespace]
                    help="only the N largest constants (text output shows 20 by default)")
     p.add_argument("--exact-histograms", action="store_true",
                    help="count every value in the histograms (default: an even sample of at most 8192 per constant)")
+    p.add_argument("--helpers", choices=("auto", "on", "off"), default="auto",
+                   help="share the work with helper processes: auto (weights of 256 MiB or more), on, off")
+    p.add_argument("-v", "--verbose", action="store_true", help="say how the work was shared, and its time, on stderr")
     return _cmd_stats

@@ -12,6 +12,8 @@ file; rows still come out in node order.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
@@ -43,6 +45,8 @@ from ovexplorer.core.value_stats import (
     tensor_values,
     with_rows,
 )
+
+log = logging.getLogger(__name__)
 
 #: Bytes of constants per block of work when no helper shares it.
 POPULATE_AHEAD = 16 << 20
@@ -409,6 +413,8 @@ def iter_weight_stats(
 
     pending: deque[tuple[list[_Job], Future | list[WeightStats]]] = deque()
     done_bytes = 0
+    shared = {"here": 0, "helpers": 0}
+    started = time.perf_counter()
 
     def emit() -> Iterator[WeightStats]:
         nonlocal done_bytes
@@ -437,8 +443,10 @@ def iter_weight_stats(
                     pool.mark_broken()
             if future is not None:
                 pending.append((block, future))
+                shared["helpers"] += 1
             else:
                 pending.append((block, here(block)))
+                shared["here"] += 1
             while pending and (isinstance(pending[0][1], list) or pending[0][1].done()):
                 yield from emit()
         while pending:
@@ -450,6 +458,9 @@ def iter_weight_stats(
         if releaser is not None:
             releaser.release_everything()
     progress(1.0, "Weight statistics done")
+    log.info("weight statistics: %d constants, %.1f MiB in %.3f s; %d blocks here, %d by %d helper process(es)",
+             len(jobs), total / 2**20, time.perf_counter() - started, shared["here"], shared["helpers"],
+             pool.processes if pool is not None else 0)
 
 
 def warm_up_helpers(doc: ModelDocument) -> None:

@@ -119,6 +119,12 @@ check "frozen app has the IR, ONNX, TF, TFLite and Paddle frontends" \
   grep -Eq "^frontends: (.*, )?ir, (.*, )?onnx, (.*, )?paddle, (.*, )?tf, (.*, )?tflite" "$WORK/smoke.log"
 check "/usr/bin/ovexplorer info on an ONNX model" \
   sh -c "/usr/bin/ovexplorer info '$ROOT/tests/data/add.onnx' | grep -q 'Format: *ONNX'"
+# Weight statistics of a 300 MiB IR shared with a helper process: spawned from the frozen exe, it must run
+# its task and nothing else (no window, no second statistics run), and do blocks.
+PYTHONPATH="$ROOT/tests" "$PY" -c 'import sys; from pathlib import Path; from models_reliability import make_many_weights_ir as m; m(Path(sys.argv[1]), 300, 300)' "$WORK/big/big.xml"
+check "/usr/bin/ovexplorer stats shares a 300 MiB IR with a helper process" \
+  sh -c "timeout 120 /usr/bin/ovexplorer stats '$WORK/big/big.xml' --helpers on -v 2>&1 >/dev/null | tee '$WORK/helpers.log' | grep -Eq ', [1-9][0-9]* by [1-9][0-9]* helper'"
+sed 's/^/     | /' "$WORK/helpers.log"
 check "/usr/bin/ovexplorer --smoke (bundled sample)" sh -c "HOME='$WORK/home' /usr/bin/ovexplorer --smoke | grep -q 'smoke: passed'"
 # The file manager's way: launch the .desktop entry on the IR (Exec=ovexplorer %f) while a stand-in for the
 # running app listens on its single-instance name; the path must arrive whole.

@@ -9,7 +9,10 @@ if sys.stdout is None:  # the windowed Windows exe has no console: printing must
 if sys.stderr is None:
     sys.stderr = open(os.devnull, "w")
 
-from ovexplorer.cli import main
+# A helper process started from this exe (benchmark loop, weight statistics) runs its task here and exits,
+# before the app's own modules are imported.
+multiprocessing.freeze_support()
 
-multiprocessing.freeze_support()  # helper processes (benchmark loop, weight statistics) run this exe
+from ovexplorer.cli import main  # noqa: E402
+
 sys.exit(main())
