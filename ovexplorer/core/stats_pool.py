@@ -120,9 +120,17 @@ def _ping() -> int:
     return os.getpid()
 
 
+def cores() -> int:
+    """CPUs this process may run on (a container's or ``taskset``'s limit, not the machine's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
+
+
 def default_processes() -> int:
     """Helpers to start: one per core beyond the caller's own, at most three (memory bandwidth runs out)."""
-    return max(1, min(3, (os.cpu_count() or 1) - 1))
+    return max(1, min(3, cores() - 1))
 
 
 class StatsPool:
@@ -207,8 +215,8 @@ def warm_up() -> None:
 
 def usable() -> bool:
     """Helpers only pay off with a second core, and need Linux's /proc to find the weights file's mapping."""
-    return (os.cpu_count() or 1) >= 2 and os.path.exists("/proc/self/maps")
+    return cores() >= 2 and os.path.exists("/proc/self/maps")
 
 
-__all__ = ["BlockItem", "FileChanged", "StatsPool", "block_stats", "default_processes", "shared_pool", "usable",
-           "warm_up"]
+__all__ = ["BlockItem", "FileChanged", "StatsPool", "block_stats", "cores", "default_processes", "shared_pool",
+           "usable", "warm_up"]
