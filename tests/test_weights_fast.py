@@ -102,3 +102,43 @@ def test_pages_are_mapped_in_only_inside_the_weights_file(tmp_path: Path) -> Non
     pages.release(raw.reshape(-1).view(np.uint8))
     pages.flush()
     assert raw.reshape(-1)[:2].tolist() == _awkward_weights()[0].reshape(-1)[:2].tolist()  # read again
+
+
+def test_small_constants_computed_together_match_one_at_a_time() -> None:
+    rng = np.random.default_rng(5)
+    arrays = [
+        rng.standard_normal(n).astype(np.float32) for n in (1, 7, 300, 4096)
+    ] + [
+        np.array(3.5, np.float32),  # a scalar
+        np.array([0.0, -0.0, 2.0, 0.0], np.float32),  # both zeros
+        np.array([4.0, 4.0, 4.0], np.float32),  # one value: the histogram spans it +- 0.5
+        np.array([1, 2**63 - 1, -7], np.int64),  # Slice's "to the end"
+        np.array([True, False, True]),
+        np.array([1e308, -1e308], np.float64),  # the range overflows float64: left to the one-at-a-time path
+        np.array([5e-324, 1e-323], np.float64),  # denormals: the bin scale overflows
+        np.array([1.0, np.nan, -np.inf], np.float32),  # NaN/Inf: one at a time
+        np.full(5, np.nan, np.float32),
+        1000.0 + rng.standard_normal(500).astype(np.float32) * 1e-3,  # the mean dominates the spread
+    ]
+    types = {np.float32: "f32", np.float64: "f64", np.int64: "i64", np.bool_: "boolean"}
+    items = [value_stats.TensorItem(a.reshape(-1).view(np.uint8), types[a.dtype.type], a.shape) for a in arrays]
+    together = value_stats.tensors_values(items)
+    for a, item, got in zip(arrays, items, together, strict=True):
+        alone = value_stats.tensor_values(item.raw, item.element_type, item.shape)
+        assert got.note == alone.note
+        g, w = got.stats, alone.stats
+        assert (g.count, g.zero_count, g.nan_count, g.inf_count, g.hist_stride) == (
+            w.count, w.zero_count, w.nan_count, w.inf_count, w.hist_stride), a
+        assert (g.min, g.max, g.hist_range) == (w.min, w.max, w.hist_range) or np.isnan(w.min), a
+        assert g.mean == pytest.approx(w.mean, rel=1e-6, nan_ok=True), a
+        assert g.std == pytest.approx(w.std, rel=1e-3, abs=1e-9, nan_ok=True), a
+        # Same counts, up to values on a bin edge (float64 here, float32 there): cumulative counts agree within 1%.
+        assert sum(g.hist_counts) == sum(w.hist_counts), a
+        assert np.abs(np.cumsum(g.hist_counts) - np.cumsum(w.hist_counts)).max() <= max(1, 0.01 * g.count), a
+        finite = a.reshape(-1)[np.isfinite(a.reshape(-1))].astype(np.float64)
+        if finite.size and np.abs(finite).max() < 1e150:  # (beyond, the sum of squares overflows float64)
+            assert g.std == pytest.approx(finite.std(), rel=1e-3, abs=1e-9), a
+    assert together[5].stats.zero_count == 3 and together[4].note == "scalar"
+    assert together[9].stats.hist_counts[0] == together[9].stats.hist_counts[-1] == 1  # -1e308 and 1e308
+    assert together[10].stats.hist_counts[0] == together[10].stats.hist_counts[-1] == 1  # the two denormals
+    assert together[-1].stats.std == pytest.approx(np.float64(arrays[-1]).std(), rel=1e-3)

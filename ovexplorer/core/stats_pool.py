@@ -21,7 +21,14 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ovexplorer.core.value_stats import Chain, PageReleaser, TensorStats, populate_windows, tensor_values
+from ovexplorer.core.value_stats import (
+    Chain,
+    PageReleaser,
+    TensorItem,
+    TensorStats,
+    populate_windows,
+    tensors_values,
+)
 
 
 class BlockItem(NamedTuple):
@@ -106,9 +113,9 @@ def block_stats(path: str, identity: tuple[int, int, int, int], items: list[Bloc
             out = []
             for a, b in populate_windows([i.nbytes if i.ahead else 0 for i in items]):
                 releaser.populate([data[i.offset:i.offset + i.nbytes] for i in items[a:b] if i.ahead])
-                out += [tensor_values(data[i.offset:i.offset + i.nbytes] if i.offset >= 0 else None,
-                                      i.element_type, i.shape, i.chain, releaser=releaser, **options)
-                        for i in items[a:b]]
+                out += tensors_values([TensorItem(data[i.offset:i.offset + i.nbytes] if i.offset >= 0 else None,
+                                                  i.element_type, i.shape, i.chain) for i in items[a:b]],
+                                      releaser=releaser, **options)
             return out
         finally:
             releaser.flush()  # the pages go back: the helper's memory stays bounded

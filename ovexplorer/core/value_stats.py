@@ -32,8 +32,9 @@ import numpy as np
 from ovexplorer.core.dtypes import ElementCodec, codec_for
 from ovexplorer.core.tasks import CancelToken
 
-#: Values decoded and reduced at a time (4 MiB of float32).
-CHUNK_ELEMENTS = 1 << 20
+#: Values decoded and reduced at a time: 1 MiB of float32, so the passes after the first one read the
+#: chunk from the core's L2 cache (4 MiB chunks made the passes over big constants 2x slower).
+CHUNK_ELEMENTS = 1 << 18
 #: Histogram bins.
 HIST_BINS = 64
 #: By default a histogram counts an evenly strided sample of at most this many values per constant
@@ -44,6 +45,9 @@ HIST_SAMPLES = 1 << 13
 ROW_PATH_MIN_COLS = 2048
 #: Constants up to this size are mapped in ahead as a whole; bigger ones a chunk at a time.
 CHUNK_BYTES = CHUNK_ELEMENTS * 4
+#: Constants of at most this many values are computed together (:func:`tensors_values`): real models hold
+#: thousands of tiny shape, axis and bias constants.
+SMALL_ELEMENTS = 4096
 #: Bytes of small constants whose pages are mapped in ahead of their statistics, in one call.
 POPULATE_AHEAD = 16 << 20
 
@@ -140,8 +144,8 @@ class _Accumulator:
             s, q = float(np.add.reduce(x64)), _sum_squares(x64)
         self.s += s
         self.q += q
-        if mn <= 0.0 <= mx:
-            self.zeros += _zero_count(x)
+        if mn <= 0.0 <= mx:  # zeros (+0.0 and -0.0): one compare into a reused buffer and a boolean count
+            self.zeros += int(np.count_nonzero(np.equal(x, 0, out=_scratch_bools(x.size))))
 
     # Second pass (only when needed): precise variance and/or exact histogram of a large tensor.
     @property
@@ -185,7 +189,9 @@ class _Accumulator:
             return ValueStats(self.count, math.nan, math.nan, math.nan, math.nan, self.zeros, self.nans, self.infs,
                               (0,) * self.bins, (0.0, 1.0), self.stride)
         mean = self.s / self.n
-        if precise_var:
+        if self.mn == self.mx:  # one value (float32 sums would leave a rounding residue in the variance)
+            mean, var = self.mn, 0.0
+        elif precise_var:
             var = self.m2 / self.n
         else:
             var = max(0.0, self.q / self.n - mean * mean)
@@ -227,15 +233,17 @@ def _quick_stats(x: np.ndarray, count: int, bins: int, stride: int) -> ValueStat
     big = max(-mn, mx)
     if big * big * n > 3e38 or big * n > 3e38:  # float32 sums could overflow: the general path goes float64
         return None
-    # einsum sums with SIMD lanes (2x faster than np.add.reduce's pairwise sum); np.dot is a single-threaded
-    # BLAS sdot for vectors (2x faster than einsum's product sum). Both keep ~1e-7 relative error here.
-    s, q = float(np.einsum("i->", x)), float(np.dot(x, x))
+    # einsum sums with SIMD lanes (2x faster than np.add.reduce's pairwise sum); _sum_squares is BLAS sdot.
+    # Both keep ~1e-7 relative error here.
+    s, q = float(np.einsum("i->", x)), _sum_squares(x)
     mean = s / n
     msq = q / n
     var = msq - mean * mean
-    if n >= 2 and var <= 1e-3 * msq and mx > mn:  # the mean dominates the spread: E[x²] - E[x]² would lose it
+    if mn == mx:  # one value (float32 sums would leave a rounding residue in the variance)
+        mean, var = mn, 0.0
+    elif n >= 2 and var <= 1e-3 * msq:  # the mean dominates the spread: E[x²] - E[x]² would lose it
         d = x - np.float32(mean)
-        var = float(np.dot(d, d)) / n
+        var = _sum_squares(d) / n
         if not math.isfinite(var):
             return None
     # Zeros (+0.0 and -0.0) into a reused buffer: one compare and a boolean count, 1.5x faster than int views.
@@ -260,20 +268,23 @@ def _zero_count(x: np.ndarray) -> int:
 
 
 def _sum_squares(x: np.ndarray) -> float:
-    # einsum, not np.dot: BLAS wakes its own threads per call, which stalls for milliseconds on a busy machine.
-    return float(np.einsum("i,i->", x, x))
+    """BLAS sdot/ddot through np.vdot: 2x faster than einsum's product sum, and unlike np.dot it does not wake
+    OpenBLAS's threads (np.dot of 256K floats used 1.6 CPU-seconds per second: a core taken from the helpers)."""
+    return float(np.vdot(x, x))
 
 
 def histogram(values: np.ndarray, lo: float, hi: float, bins: int) -> np.ndarray:
     """Counts of ``values`` (all finite, within [lo, hi]) in ``bins`` equal bins; the last bin is closed."""
     if values.size == 0:
         return np.zeros(bins, dtype=np.int64)
-    scale = bins / (hi - lo)
-    if values.dtype == np.float32 and math.isfinite(float(np.float32(hi) - np.float32(lo))) and scale < 1e30:
+    width = hi - lo
+    if values.dtype == np.float32 and math.isfinite(float(np.float32(hi) - np.float32(lo))) and width > 1e-30:
         t = np.subtract(values, np.float32(lo))  # float32 math: the values are float32 already
-        np.multiply(t, np.float32(scale), out=t)
-    else:
-        t = (values.astype(np.float64) - lo) * scale
+        np.multiply(t, np.float32(bins / width), out=t)
+    elif math.isfinite(width):  # (v - lo) / width: no overflowing scale for a range of denormals
+        t = (values.astype(np.float64) - lo) / width * bins
+    else:  # a range wider than the largest float64 (-1e308..1e308): halves fit
+        t = (values.astype(np.float64) * 0.5 - lo * 0.5) / (hi * 0.5 - lo * 0.5) * bins
     # lo <= v <= hi, so 0 <= t <= bins (+ rounding): no clipping pass; int32 converts ~10x faster than int64.
     idx = t.astype(np.int32)
     try:
@@ -392,7 +403,9 @@ class _RowDequant:
         if self.n == 0:
             return ValueStats(self.n, math.nan, math.nan, math.nan, math.nan, 0, 0, 0, (0,) * bins, (0.0, 1.0), stride)
         mean = self.s / self.n
-        var = max(0.0, self.q / self.n - mean * mean)
+        var = max(0.0, self.q / self.n - mean * mean) if self.mx > self.mn else 0.0
+        if self.mx == self.mn:
+            mean = self.mn
         lo, hi = (self.mn, self.mx) if self.mx > self.mn else (self.mn - 0.5, self.mx + 0.5)
         values = np.concatenate(self.samples) if self.samples else np.zeros(0, np.float32)
         values = np.clip(values, np.float32(lo), np.float32(hi))  # float32 rounding of the samples
@@ -611,9 +624,12 @@ def tensor_values(
     single = len(bounds) == 1
     kept: list[tuple[np.ndarray, np.ndarray | None]] = []
 
+    mapped = [0]  # values whose pages are mapped in (a big constant: 4 chunks at a time, fewer calls)
+
     def chunk(i0: int, i1: int) -> tuple[np.ndarray, np.ndarray | None]:
-        if releaser is not None and need > CHUNK_BYTES:  # (smaller ones were mapped in ahead)
-            releaser.populate([raw[i0 * codec.bits // 8:-(-i1 * codec.bits // 8)]])
+        if releaser is not None and need > CHUNK_BYTES and (i1 > mapped[0] or i0 < mapped[0] - 4 * (i1 - i0)):
+            mapped[0] = min(count, i0 + 4 * (i1 - i0))  # (smaller constants were mapped in with their block)
+            releaser.populate([raw[i0 * codec.bits // 8:-(-mapped[0] * codec.bits // 8)]])
         values = codec.decode(raw, i0, i1 - i0)
         dq = None
         if chain is not None:
@@ -697,3 +713,84 @@ def _note(stats: ValueStats, shape: tuple[int, ...]) -> str:
     return "" if shape else "scalar"
 
 
+
+
+class TensorItem(NamedTuple):
+    """One stored tensor for :func:`tensors_values`."""
+
+    raw: np.ndarray | None
+    element_type: str
+    shape: tuple[int, ...]
+    chain: Chain | None = None
+
+
+def tensors_values(
+    items: list[TensorItem],
+    *,
+    bins: int = HIST_BINS,
+    hist_samples: int = HIST_SAMPLES,
+    exact: bool = False,
+    cancel: CancelToken | None = None,
+    releaser: PageReleaser | None = None,
+) -> list[TensorStats]:
+    """:func:`tensor_values` of each item; small plain ones (up to ``SMALL_ELEMENTS`` values, no chain) are
+    computed together, with a few numpy calls for all of them instead of a dozen per constant."""
+    out: list[TensorStats | None] = [None] * len(items)
+    small: list[tuple[int, np.ndarray, tuple[int, ...]]] = []
+    for k, item in enumerate(items):
+        codec = codec_for(item.element_type)
+        count = math.prod(item.shape)
+        if (item.chain is None and codec is not None and 0 < count <= min(SMALL_ELEMENTS, hist_samples)
+                and item.raw is not None and item.raw.size >= codec.byte_size(count)):
+            small.append((k, codec.decode(item.raw, 0, count), item.shape))
+            if releaser is not None:
+                releaser.release(item.raw[:codec.byte_size(count)])
+    if small:
+        for (k, _, _), found in zip(small, _batch_stats([v for _, v, _ in small], bins), strict=True):
+            if found is not None:
+                out[k] = TensorStats(found, "" if items[k].shape else "scalar")
+    for k, item in enumerate(items):
+        if out[k] is None:  # big, compressed, unreadable, or with values the batch leaves to the general path
+            if cancel is not None:
+                cancel.check()
+            out[k] = tensor_values(item.raw, item.element_type, item.shape, item.chain, bins=bins,
+                                   hist_samples=hist_samples, exact=exact, cancel=cancel, releaser=releaser)
+    return out  # type: ignore[return-value]
+
+
+def _batch_stats(values: list[np.ndarray], bins: int) -> list[ValueStats | None]:
+    """Statistics of many small tensors at once (reductions over their concatenation, per segment). None for a
+    tensor holding NaN/Inf or values whose range does not fit float64 arithmetic: the general path does those."""
+    counts = np.fromiter((v.size for v in values), dtype=np.int64, count=len(values))
+    starts = np.zeros(len(values), dtype=np.int64)
+    np.cumsum(counts[:-1], out=starts[1:])
+    x = np.concatenate(values, dtype=np.float64)
+    finite = np.isfinite(x)
+    ok = np.ones(len(values), dtype=bool) if finite.all() else np.logical_and.reduceat(finite, starts)
+    if not ok.all():
+        x = np.where(finite, x, 0.0)  # keeps the segments aligned; the bad ones are dropped below
+    mn = np.minimum.reduceat(x, starts)
+    mx = np.maximum.reduceat(x, starts)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        mean = np.add.reduceat(x, starts) / counts
+        d = x - np.repeat(mean, counts)  # two passes: exact variance even when the mean dominates
+        var = np.add.reduceat(d * d, starts) / counts
+        flat = mx == mn
+        lo = np.where(flat, mn - 0.5, mn)
+        hi = np.where(flat, mx + 0.5, mx)
+        scale = bins / (hi - lo)
+        ok &= np.isfinite(mean) & np.isfinite(var) & np.isfinite(scale) & (scale > 0)
+        t = (x - np.repeat(lo, counts)) * np.repeat(np.where(ok, scale, 0.0), counts)
+    zeros = np.add.reduceat(x == 0, starts, dtype=np.int64)
+    idx = np.clip(np.nan_to_num(t, nan=0.0, posinf=0.0, neginf=0.0).astype(np.int64), 0, bins - 1)  # max: last bin
+    idx += np.repeat(np.arange(len(values), dtype=np.int64) * bins, counts)
+    hist = np.bincount(idx, minlength=len(values) * bins).reshape(len(values), bins)
+    std = np.sqrt(np.maximum(var, 0.0))
+    rows: list[ValueStats | None] = []
+    for k in range(len(values)):
+        if not ok[k]:
+            rows.append(None)
+            continue
+        rows.append(ValueStats(int(counts[k]), float(mn[k]), float(mx[k]), float(mean[k]), float(std[k]),
+                               int(zeros[k]), 0, 0, tuple(hist[k].tolist()), (float(lo[k]), float(hi[k])), 1))
+    return rows

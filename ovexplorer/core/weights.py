@@ -37,12 +37,14 @@ from ovexplorer.core.value_stats import (
     HIST_SAMPLES,
     Chain,
     PageReleaser,
+    TensorItem,
     TensorStats,
     ValueStats,
     histogram,
     padded_to_rank,
     populate_windows,
     tensor_values,
+    tensors_values,
     with_rows,
 )
 
@@ -53,8 +55,6 @@ POPULATE_AHEAD = 16 << 20
 #: Helper processes are used (by default) when the constants hold at least this many bytes: below, the
 #: whole job takes a few tens of milliseconds in this thread.
 POOL_MIN_BYTES = 256 << 20
-#: Blocks a helper process may have queued, per helper.
-POOL_DEPTH = 2
 #: Bounds of a block's size when helpers share the work.
 POOL_BLOCK_MIN, POOL_BLOCK_MAX = 4 << 20, 64 << 20
 #: Ops a decompression chain may pass through between the stored constant and its real consumer.
@@ -226,13 +226,10 @@ def _row(job: _Job, found: TensorStats) -> WeightStats:
     )
 
 
-def _compute(job: _Job, options: dict[str, Any], cancel: CancelToken | None,
-             releaser: PageReleaser | None) -> WeightStats:
+def _item(job: _Job) -> TensorItem:
     info = job.node.const
     assert info is not None
-    found = tensor_values(job.raw, info.element_type, info.shape, job.chain, cancel=cancel, releaser=releaser,
-                          **options)
-    return _row(job, found)
+    return TensorItem(job.raw, info.element_type, info.shape, job.chain)
 
 
 # -- the model --------------------------------------------------------------------------------------
@@ -290,6 +287,10 @@ def _plan(doc: ModelDocument, releaser: PageReleaser | None = None) -> list[_Job
     if releaser is not None:
         releaser.release_everything()
     return jobs
+
+
+def _block_bytes(block: list[_Job]) -> int:
+    return sum(_stored_bytes(job) for job in block)
 
 
 def _ahead(job: _Job) -> np.ndarray | None:
@@ -388,10 +389,10 @@ def iter_weight_stats(
         for i, j in populate_windows([0 if a is None else a.size for a in ahead]):
             if releaser is not None:
                 releaser.populate([a for a in ahead[i:j] if a is not None])
-            for job in block[i:j]:
-                if cancel is not None:
-                    cancel.check()
-                rows.append(_compute(job, options, cancel, releaser))
+            if cancel is not None:
+                cancel.check()
+            found = tensors_values([_item(job) for job in block[i:j]], cancel=cancel, releaser=releaser, **options)
+            rows += [_row(job, f) for job, f in zip(block[i:j], found, strict=True)]
         return rows
 
     def rows_of(block: list[_Job], result: Future | list[WeightStats]) -> list[WeightStats]:
@@ -432,8 +433,12 @@ def iter_weight_stats(
                 cancel.check()
             items = None
             if pool is not None and not pool.broken and pool.ready:
-                busy = sum(1 for *_, r in pending if isinstance(r, Future) and not r.done())
-                if busy < POOL_DEPTH * pool.processes:
+                # The helpers get this block while they have fewer than two blocks each queued (never idle while
+                # this thread works), or less work queued than this thread is about to do: blocks range from a few
+                # KiB to a 100 MiB embedding.
+                queue = [b for b, r in pending if isinstance(r, Future) and not r.done()]
+                if (len(queue) < 2 * pool.processes
+                        or sum(map(_block_bytes, queue)) < pool.processes * (_block_bytes(block) + POOL_BLOCK_MIN)):
                     items = _helper_items(block, mapping)
             future = None
             if items is not None:
