@@ -55,6 +55,8 @@ POPULATE_AHEAD = 16 << 20
 #: Helper processes are used (by default) when the constants hold at least this many bytes: below, the
 #: whole job takes a few tens of milliseconds in this thread.
 POOL_MIN_BYTES = 256 << 20
+#: Blocks queued per helper (at least): it must not run dry while this thread does a block.
+POOL_QUEUE = 2
 #: Bounds of a block's size when helpers share the work.
 POOL_BLOCK_MIN, POOL_BLOCK_MAX = 4 << 20, 64 << 20
 #: Ops a decompression chain may pass through between the stored constant and its real consumer.
@@ -437,7 +439,7 @@ def iter_weight_stats(
                 # this thread works), or less work queued than this thread is about to do: blocks range from a few
                 # KiB to a 100 MiB embedding.
                 queue = [b for b, r in pending if isinstance(r, Future) and not r.done()]
-                if (len(queue) < 2 * pool.processes
+                if (len(queue) < POOL_QUEUE * pool.processes
                         or sum(map(_block_bytes, queue)) < pool.processes * (_block_bytes(block) + POOL_BLOCK_MIN)):
                     items = _helper_items(block, mapping)
             future = None
