@@ -220,3 +220,24 @@ def test_opening_another_model_mid_run_shows_only_its_rows(qtbot, window: MainWi
     qtbot.wait(300)  # anything the first run still had buffered would have arrived by now
     assert sorted(_names(panel)) == sorted(["good.weight", "nan.weight", "inf.weight", "zero.weight", "half",
                                             "bf16.bias", "i4.bias", "empty"])
+
+
+def test_weights_rewritten_on_disk_are_refused_not_shown(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    path = save(square_chain_model([np.full((8, 8), 0.5, np.float32)]), tmp_path / "m.xml")
+    with qtbot.waitSignal(window.document_changed, timeout=30000):
+        window.open_path(path)
+    panel = window.weights_panel
+    bin_path = path.with_suffix(".bin")
+    with open(bin_path, "r+b") as f:  # an exporter writing over the open model's weights
+        f.write(np.full(64, 9.0, np.float32).tobytes())
+    with qtbot.waitSignal(panel.stats_finished, timeout=30000):
+        window.tabs.setCurrentWidget(panel)
+    assert "m.bin was rewritten on disk after m.xml was opened" in panel.status.text()
+    assert panel.model.rowCount() == 0  # no row of the new bytes under the old graph
+    window.weights_panel.set_document(None)
+    with qtbot.waitSignal(window.document_changed, timeout=30000):
+        window.open_path(path)  # reopened: the new weights are shown
+    with qtbot.waitSignal(panel.stats_finished, timeout=30000):
+        qtbot.mouseClick(panel.compute_button, Qt.MouseButton.LeftButton)
+    assert panel.model.rowCount() == 1
+    assert panel.proxy.index(0, COLUMNS.index(next(c for c in COLUMNS if c[0] == "Max"))).data() == "9"

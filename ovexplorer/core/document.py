@@ -52,10 +52,29 @@ class ModelDocument:
     ov_nodes: list = field(repr=False, default_factory=list)
     read_seconds: float = 0.0
     extract_seconds: float = 0.0
+    #: (st_dev, st_ino, st_size, st_mtime_ns) of the weights file when it was read.
+    weights_signature: tuple[int, int, int, int] | None = None
 
     @property
     def name(self) -> str:
         return self.graph.name or self.path.stem
+
+    def weights_changed_in_place(self) -> str | None:
+        """Why the weights OpenVINO mapped no longer match the model, or None.
+
+        A weights file rewritten in place (same file, new size or time: an exporter writing over it) shows its
+        new bytes through the mapping, under the old graph; one replaced by a new file (rename) does not.
+        """
+        if self.weights_path is None or self.weights_signature is None:
+            return None
+        try:
+            now = _signature(self.weights_path)
+        except OSError:
+            return None  # deleted or renamed away: the mapping keeps the bytes that were read
+        if now[:2] == self.weights_signature[:2] and now != self.weights_signature:
+            return (f"{self.weights_path.name} was rewritten on disk after {self.path.name} was opened: "
+                    f"reopen the model to see its weights.")
+        return None
 
     def close(self) -> None:
         """Drop every reference to OpenVINO objects (on Windows this unlocks the ``.bin``)."""
@@ -152,6 +171,11 @@ def open_model(
         raise errors.ModelLoadError(f"{path.name} cannot be read: {exc.strerror or exc}.", path=path) from None
 
 
+def _signature(path: Path) -> tuple[int, int, int, int]:
+    st = path.stat()
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
 def _open_model(
     path: Path, weights: str | Path | None, progress: ProgressFn, cancel: CancelToken | None
 ) -> ModelDocument:
@@ -179,6 +203,10 @@ def _open_model(
     progress(0.1, f"Reading {path.name}")
     start = time.perf_counter()
     try:
+        signature = _signature(weights_path) if weights_path is not None else None
+    except OSError:
+        signature = None
+    try:
         if weights_path is not None:
             model = shared_core().read_model(str(path), str(weights_path))
         else:
@@ -203,6 +231,7 @@ def _open_model(
         ov_nodes=ov_nodes,
         read_seconds=read_seconds,
         extract_seconds=time.perf_counter() - start,
+        weights_signature=signature,
     )
 
 

@@ -27,7 +27,7 @@ import numpy as np
 from ovexplorer.core import stats_pool
 from ovexplorer.core.document import ModelDocument
 from ovexplorer.core.dtypes import ElementCodec, codec_for
-from ovexplorer.core.errors import Cancelled
+from ovexplorer.core.errors import Cancelled, OvexplorerError
 from ovexplorer.core.graph import Graph, Node
 from ovexplorer.core.tasks import CancelToken, ProgressFn, no_progress
 from ovexplorer.core.value_stats import (
@@ -352,6 +352,9 @@ def iter_weight_stats(
     ``POOL_MIN_BYTES`` (the helpers are started if needed and take blocks once ready); True always (waits
     for them to start); False never. A block a helper cannot do (it died, the file changed) is done here.
     """
+    changed = doc.weights_changed_in_place()
+    if changed:
+        raise OvexplorerError(changed, path=doc.weights_path)
     mapping = PageReleaser(doc.weights_path)
     releaser = mapping if release_pages else None
     jobs = _plan(doc, releaser)
