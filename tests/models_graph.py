@@ -164,3 +164,16 @@ def unnamed_duplicates_model() -> ov.Model:
     c = ops.relu(b, name="same")
     d = ops.add(a, c, name="same")
     return ov.Model([ops.result(d, name="y")], [x], "dups")
+
+
+def unnamed_resnet_model(blocks: int) -> ov.Model:
+    """Residual blocks (conv, relu, conv, add, relu) whose ops keep OpenVINO's default names: no name scopes."""
+    rng = np.random.default_rng(2)
+    x = ops.parameter([1, 4, 8, 8], ov.Type.f32)
+    h = x.output(0)
+    for _ in range(blocks):
+        w1, w2 = ((rng.standard_normal((4, 4, 3, 3)) * 0.1).astype(np.float32) for _ in range(2))
+        c1 = ops.convolution(h, ops.constant(w1), [1, 1], [1, 1], [1, 1], [1, 1])
+        c2 = ops.convolution(ops.relu(c1), ops.constant(w2), [1, 1], [1, 1], [1, 1], [1, 1])
+        h = ops.relu(ops.add(c2, h)).output(0)
+    return ov.Model([ops.result(h)], [x], "unnamed_resnet")

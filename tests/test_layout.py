@@ -9,11 +9,11 @@ from types import MappingProxyType
 
 import numpy as np
 import pytest
-from models_graph import fan_in_model, loop_model, transformer_model, unnamed_duplicates_model
+from models_graph import fan_in_model, loop_model, transformer_model, unnamed_duplicates_model, unnamed_resnet_model
 
 from ovexplorer.core.atomic import atomic_write_bytes
 from ovexplorer.core.graph import Edge, Graph, Node, Port, extract_graph
-from ovexplorer.core.grouping import ROOT, group_by_scope, scope_of
+from ovexplorer.core.grouping import ROOT, SECTIONS_MAX, add_sections, group_by_scope, scope_of
 from ovexplorer.core.layered import inversions, layered_layout
 from ovexplorer.core.layout import GraphLayout, GraphLayouter, LayoutOptions, layout_graph
 from ovexplorer.core.layout_svg import layout_to_svg
@@ -180,9 +180,12 @@ def test_inversion_count_matches_brute_force() -> None:
 def test_thousands_of_edges_into_one_node() -> None:
     graph = extract_graph(fan_in_model(3000))[0]
     start = time.perf_counter()
-    lay = layout_graph(graph)
+    lay = layout_graph(graph, LayoutOptions(grouped=False))
     assert time.perf_counter() - start < 20  # generous: it must finish, not hang
     assert len(lay.nodes) == 3002
+    outline = layout_graph(graph)  # the default view: the 3,000 inputs in collapsed parts
+    assert sum(g.op_count for g in outline.groups) + len(outline.nodes) == 3002
+    assert 1 < len(outline.groups) <= 120
 
 
 def test_unnamed_and_duplicate_names() -> None:
@@ -263,3 +266,36 @@ def test_search_by_name_type_and_tensor(small_graph: Graph) -> None:
     assert find_nodes(small_graph, "layers.1.mlp.down_proj/aten::linear/MatMul") == [
         n.id for n in small_graph.nodes if n.name == "__module.model.layers.1.mlp.down_proj/aten::linear/MatMul"]
     assert find_nodes(small_graph, "  ") == [] and find_nodes(small_graph, "no such thing") == []
+
+
+def test_a_large_graph_without_name_scopes_opens_as_an_outline_of_parts() -> None:
+    graph = extract_graph(unnamed_resnet_model(300))[0]  # 1,500 ops, no scopes
+    grouping = add_sections(group_by_scope(graph), graph)
+    parts = [g for g in grouping.groups if g.parent == ROOT]
+    assert 1 < len(parts) <= SECTIONS_MAX and all(g.name == f"part {k + 1}" for k, g in enumerate(parts))
+    # Every node in exactly one group; each part a run of consecutive operations; constants beside their consumer.
+    members = sorted(i for g in grouping.groups for i in g.nodes)
+    assert members == list(range(len(graph.nodes)))
+    ops = [n.id for n in graph.nodes if n.type != "Constant"]
+    spans = [[ops.index(i) for i in g.nodes if graph.nodes[i].type != "Constant"] for g in parts]
+    assert all(s == list(range(s[0], s[-1] + 1)) for s in spans)
+    assert [s[0] for s in spans] == sorted(s[0] for s in spans)
+    for node in graph.nodes:
+        if node.type == "Constant":
+            consumer = graph.edges[graph.out_edges[node.id][0]].dst
+            assert grouping.node_group[node.id] == grouping.node_group[consumer]
+    # Parts are cut where few edges cross: at most the two of a residual block's boundary.
+    part_of = grouping.node_group
+    crossing = [sum(1 for e in graph.edges if part_of[e.src] == g.id != part_of[e.dst]) for g in parts[:-1]]
+    assert max(crossing) <= 2
+    # The default view: the parts, collapsed; expanding one lays out its operations.
+    layouter = GraphLayouter(graph)
+    first = layouter.layout(layouter.default_expanded())
+    assert {b.label for b in first.groups} >= {"part 1", f"part {len(parts)}"} and not first.nodes
+    opened = layouter.layout(layouter.default_expanded() | {parts[0].id})
+    assert len(opened.nodes) == parts[0].op_count  # constants fold into their consumers
+
+
+def test_named_groups_are_not_cut_into_parts(medium_graph: Graph) -> None:
+    grouping = group_by_scope(medium_graph)
+    assert add_sections(grouping, medium_graph) is grouping

@@ -8,6 +8,7 @@ join the innermost group holding all their consumers. Groups holding a single op
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import dataclass
 
@@ -213,3 +214,86 @@ def default_expanded(
             shown += visible_count[g] - 1
         frontier = [c for g in chosen for c in groups[g].children]
     return frozenset(expanded)
+
+
+#: A group with more direct operations than this (an IR without name scopes, or one huge scope) has them
+#: split into sections by topological order, so the default view of a large graph stays an outline.
+SECTION_LIMIT = 400
+#: At most this many sections per group (each then holds ops / SECTIONS_MAX operations or more).
+SECTIONS_MAX = 120
+#: At least this many operations per section.
+SECTION_MIN_OPS = 60
+
+
+def add_sections(grouping: Grouping, graph: Graph) -> Grouping:
+    """Split the direct members of every group holding more than ``SECTION_LIMIT`` operations into sections:
+    runs of consecutive operations (topological order) cut where the fewest edges cross (a residual block's
+    end, the sum of parallel branches). Constants go with their first consumer. Named ``part 1``, ``part 2``..."""
+    nodes = graph.nodes
+    groups = list(grouping.groups)
+    node_group = list(grouping.node_group)
+    new_children: dict[int, list[int]] = {}
+    for g in range(len(grouping.groups)):
+        members = groups[g].nodes
+        ops = [i for i in members if nodes[i].type != "Constant"]
+        if len(ops) <= SECTION_LIMIT:
+            continue
+        sections = _cut(graph, ops, max(SECTION_MIN_OPS, -(-len(ops) // SECTIONS_MAX)))
+        section_of = {}
+        first = len(groups)
+        parent = groups[g]
+        for k, (a, b) in enumerate(sections):
+            for i in ops[a:b]:
+                section_of[i] = first + k
+        kept: list[int] = []
+        for i in members:  # constants: the section of their first consumer in this group
+            if i in section_of:
+                continue
+            dst = [section_of[graph.edges[e].dst] for e in graph.out_edges[i] if graph.edges[e].dst in section_of]
+            if dst:
+                section_of[i] = min(dst)
+            else:
+                kept.append(i)
+        per_section: list[list[int]] = [[] for _ in sections]
+        for i in members:
+            if i in section_of:
+                per_section[section_of[i] - first].append(i)
+                node_group[i] = section_of[i]
+        for k, items in enumerate(per_section):
+            consts = sum(1 for i in items if nodes[i].type == "Constant")
+            name = f"part {k + 1}"
+            groups.append(Group(first + k, name, f"{parent.path}/{name}" if parent.path else name, g,
+                                parent.depth + 1, (), tuple(items), len(items) - consts, consts))
+        new_children[g] = list(range(first, first + len(sections)))
+        groups[g] = Group(parent.id, parent.name, parent.path, parent.parent, parent.depth,
+                          parent.children + tuple(new_children[g]), tuple(kept), parent.op_count, parent.const_count)
+    if not new_children:
+        return grouping
+    ancestors = list(grouping.ancestors) + [()] * (len(groups) - len(grouping.groups))
+    for g in range(len(grouping.groups), len(groups)):
+        ancestors[g] = (*ancestors[groups[g].parent], g)
+    return Grouping(tuple(groups), tuple(node_group), tuple(ancestors))
+
+
+def _cut(graph: Graph, ops: list[int], size: int) -> list[tuple[int, int]]:
+    """Sections ``[a, b)`` of ``ops`` (sorted node ids) of about ``size`` each, cut where fewest edges cross."""
+    m = len(ops)
+    pos = {node: p for p, node in enumerate(ops)}
+    crossing = [0] * (m + 1)  # crossing[p]: edges from ops[< p] to ops[>= p]
+    for p, node in enumerate(ops):
+        for e in graph.out_edges[node]:
+            q = pos.get(graph.edges[e].dst)
+            if q is not None and q > p:
+                crossing[p + 1] += 1
+                crossing[q + 1] -= 1
+    for p in range(1, m + 1):
+        crossing[p] += crossing[p - 1]
+    bounds = [0]
+    window = max(1, size // 3)
+    while m - bounds[-1] > size + size // 2:
+        target = bounds[-1] + size
+        lo, hi = max(bounds[-1] + 1, target - window), min(m - 1, target + window)
+        best = min(range(lo, hi + 1), key=lambda p: (crossing[p], abs(p - target)))
+        bounds.append(best)
+    bounds.append(m)
+    return list(itertools.pairwise(bounds))

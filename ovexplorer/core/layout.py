@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ovexplorer.core.graph import Graph, Node
-from ovexplorer.core.grouping import ROOT, Grouping, default_expanded, flat_grouping, group_by_scope
+from ovexplorer.core.grouping import ROOT, Grouping, add_sections, default_expanded, flat_grouping, group_by_scope
 from ovexplorer.core.layered import layered_layout
 from ovexplorer.core.tasks import CancelToken, ProgressFn, no_progress
 
@@ -196,7 +196,7 @@ class GraphLayouter:
         self.graph = graph
         self.options = options
         if grouping is None:
-            grouping = group_by_scope(graph) if options.grouped else flat_grouping(graph)
+            grouping = add_sections(group_by_scope(graph), graph) if options.grouped else flat_grouping(graph)
         self.grouping = grouping
         nodes = graph.nodes
         fold = options.fold_constants
