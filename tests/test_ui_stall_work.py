@@ -97,3 +97,28 @@ def test_a_live_latency_run_does_not_stall_the_ui(qtbot, window: MainWindow, cap
 
     _measure(qtbot, "live latency run, 1.5 s", start, panel.run_finished, capsys, reset)
     assert panel.series and panel.series[-1].run.recorder.count > 0
+
+
+@pytest.fixture(scope="module")
+def many_chains_ir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """2,000 small u8 weights with zero points and scales: 6,000 constants whose statistics are mostly Python."""
+    import numpy as np
+    from models_weights import save, square_chain_model
+
+    rng = np.random.default_rng(0)
+    ws = [(rng.standard_normal((16, 16)) * 0.1).astype(np.float32) for _ in range(2000)]
+    return save(square_chain_model(ws, "u8"), tmp_path_factory.mktemp("chains") / "chains.xml")
+
+
+def test_statistics_of_thousands_of_compressed_constants_do_not_stall_the_ui(
+        qtbot, window: MainWindow, many_chains_ir: Path, capsys) -> None:
+    panel = window.weights_panel
+
+    def reset() -> None:
+        window.tabs.setCurrentIndex(0)
+        _open(qtbot, window, many_chains_ir)
+        qtbot.wait(100)
+
+    _measure(qtbot, "weight statistics, 6000 compressed constants", lambda: window.tabs.setCurrentWidget(panel),
+             panel.stats_finished, capsys, reset)
+    assert panel.proxy.rowCount() == 6000

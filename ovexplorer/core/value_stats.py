@@ -733,22 +733,28 @@ def tensors_values(
     cancel: CancelToken | None = None,
     releaser: PageReleaser | None = None,
 ) -> list[TensorStats]:
-    """:func:`tensor_values` of each item; small plain ones (up to ``SMALL_ELEMENTS`` values, no chain) are
-    computed together, with a few numpy calls for all of them instead of a dozen per constant."""
+    """:func:`tensor_values` of each item; small ones (up to ``SMALL_ELEMENTS`` values, with their de-quantized
+    values for chain heads) are computed together, with a few numpy calls for all instead of a dozen each."""
     out: list[TensorStats | None] = [None] * len(items)
-    small: list[tuple[int, np.ndarray, tuple[int, ...]]] = []
+    small: list[tuple[int, np.ndarray]] = []
+    dequantized: list[tuple[int, np.ndarray]] = []  # small heads of decompression chains: their values
     for k, item in enumerate(items):
         codec = codec_for(item.element_type)
         count = math.prod(item.shape)
-        if (item.chain is None and codec is not None and 0 < count <= min(SMALL_ELEMENTS, hist_samples)
-                and item.raw is not None and item.raw.size >= codec.byte_size(count)):
-            small.append((k, codec.decode(item.raw, 0, count), item.shape))
+        if (codec is not None and 0 < count <= min(SMALL_ELEMENTS, hist_samples) and item.raw is not None
+                and item.raw.size >= codec.byte_size(count) and (item.chain is None or item.shape)):
+            values = codec.decode(item.raw, 0, count)
+            small.append((k, values))
+            if item.chain is not None:
+                dequantized.append((k, _dequantize(values.reshape(item.shape), item.chain)))
             if releaser is not None:
                 releaser.release(item.raw[:codec.byte_size(count)])
     if small:
-        for (k, _, _), found in zip(small, _batch_stats([v for _, v, _ in small], bins), strict=True):
-            if found is not None:
-                out[k] = TensorStats(found, "" if items[k].shape else "scalar")
+        stored = dict(zip((k for k, _ in small), _batch_stats([v for _, v in small], bins), strict=True))
+        deq = dict(zip((k for k, _ in dequantized), _batch_stats([v for _, v in dequantized], bins), strict=True))
+        for k, found in stored.items():
+            if found is not None and (items[k].chain is None or deq[k] is not None):
+                out[k] = TensorStats(found, "" if items[k].shape else "scalar", deq.get(k))
     for k, item in enumerate(items):
         if out[k] is None:  # big, compressed, unreadable, or with values the batch leaves to the general path
             if cancel is not None:
@@ -758,9 +764,21 @@ def tensors_values(
     return out  # type: ignore[return-value]
 
 
+def _dequantize(codes: np.ndarray, chain: Chain) -> np.ndarray:
+    """``(codes - zero point) * scale`` of a whole (small) tensor, flat float32."""
+    if chain.zero_point is not None:
+        out = codes - chain.zero_point
+        out *= chain.scale
+    else:
+        out = codes * chain.scale
+    return np.asarray(out, dtype=np.float32).reshape(-1)
+
+
 def _batch_stats(values: list[np.ndarray], bins: int) -> list[ValueStats | None]:
     """Statistics of many small tensors at once (reductions over their concatenation, per segment). None for a
     tensor holding NaN/Inf or values whose range does not fit float64 arithmetic: the general path does those."""
+    if not values:
+        return []
     counts = np.fromiter((v.size for v in values), dtype=np.int64, count=len(values))
     starts = np.zeros(len(values), dtype=np.int64)
     np.cumsum(counts[:-1], out=starts[1:])

@@ -27,7 +27,7 @@ from ovexplorer.ui.latency_panel import install_latency_panel
 from ovexplorer.ui.run_panel import install_run_panel
 from ovexplorer.ui.summary_panel import SummaryPanel
 from ovexplorer.ui.weights_panel import WeightsPanel
-from ovexplorer.ui.workers import Task, TaskRunner
+from ovexplorer.ui.workers import Task, TaskRunner, share_the_gil_quickly
 
 MAX_RECENT = 10
 MODEL_FILTER = (
@@ -52,6 +52,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        share_the_gil_quickly()
         self.setWindowTitle("ovexplorer")
         self.resize(1200, 800)
         self.setAcceptDrops(True)

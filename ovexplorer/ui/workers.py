@@ -13,6 +13,15 @@ from ovexplorer.core.errors import Cancelled
 from ovexplorer.core.tasks import CancelToken
 
 _PROGRESS_INTERVAL_S = 0.05
+#: How soon a thread holding the GIL is asked to hand it over (Python's default is 5 ms).
+UI_SWITCH_INTERVAL_S = 0.0005
+
+
+def share_the_gil_quickly() -> None:
+    """Let the UI thread take the GIL back within 0.5 ms while workers run Python code (the default 5 ms made
+    the window stall 270-290 ms while the statistics of 6,000 compressed constants were being planned; 50-65 ms
+    with this). Process-wide, set once by the main window."""
+    sys.setswitchinterval(min(sys.getswitchinterval(), UI_SWITCH_INTERVAL_S))
 
 
 class TaskSignals(QObject):
