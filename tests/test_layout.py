@@ -299,3 +299,44 @@ def test_a_large_graph_without_name_scopes_opens_as_an_outline_of_parts() -> Non
 def test_named_groups_are_not_cut_into_parts(medium_graph: Graph) -> None:
     grouping = group_by_scope(medium_graph)
     assert add_sections(grouping, medium_graph) is grouping
+
+
+def test_decompression_chains_sit_beside_the_matmul_they_feed() -> None:
+    from models_weights import square_chain_model
+
+    rng = np.random.default_rng(4)
+    graph = extract_graph(square_chain_model([rng.standard_normal((4, 4)).astype(np.float32) for _ in range(300)],
+                                             "u8"))[0]
+    lay = layout_graph(graph, LayoutOptions(grouped=False))
+    # Longest-path ranks put every chain on the first ranks with an edge down to its MatMul: ~45,000 dummies.
+    assert lay.dummies < len(graph.nodes)
+    box = {b.id: b for b in lay.nodes}
+    for node in graph.nodes:
+        if node.type == "Multiply":
+            (matmul,) = graph.consumers(node.id)
+            assert 0 < box[matmul].y - box[node.id].y < 3 * box[matmul].h + 3 * 40  # the next rank or so
+
+
+def test_hundreds_of_sibling_groups_are_gathered_into_parts() -> None:
+    from models_weights import square_chain_model
+
+    rng = np.random.default_rng(5)
+    graph = extract_graph(square_chain_model([rng.standard_normal((4, 4)).astype(np.float32) for _ in range(500)],
+                                             "u8"))[0]
+    plain = group_by_scope(graph)
+    assert len(plain.groups[ROOT].children) == 500  # layer0 .. layer499
+    grouping = add_sections(plain, graph)
+    parts = [grouping.groups[c] for c in grouping.groups[ROOT].children]
+    assert 1 < len(parts) <= SECTIONS_MAX and all(p.name.startswith("part ") for p in parts)
+    layers = [grouping.groups[c].name for p in parts for c in p.children]
+    assert layers == [f"layer{i}" for i in range(500)]  # in order, each once
+    for g in grouping.groups[1:]:
+        assert g.parent < g.id and grouping.ancestors[g.id] == (*grouping.ancestors[g.parent], g.id)
+        assert g.depth == grouping.groups[g.parent].depth + 1
+    assert sorted(i for g in grouping.groups for i in g.nodes) == list(range(len(graph.nodes)))
+    assert grouping.groups[ROOT].op_count == plain.groups[ROOT].op_count
+    assert sum(p.op_count for p in parts) + sum(
+        1 for i in grouping.groups[ROOT].nodes if graph.nodes[i].type != "Constant") == plain.groups[ROOT].op_count
+    layouter = GraphLayouter(graph)
+    first = layouter.layout(layouter.default_expanded())
+    assert len(first.groups) <= SECTIONS_MAX + 2

@@ -13,6 +13,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import openvino as ov
 
@@ -54,6 +55,8 @@ class ModelDocument:
     extract_seconds: float = 0.0
     #: (st_dev, st_ino, st_size, st_mtime_ns) of the weights file when it was read.
     weights_signature: tuple[int, int, int, int] | None = None
+    #: Facts derived from the graph once (the summary...), computed off the UI thread when the model opens.
+    derived: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def name(self) -> str:

@@ -226,63 +226,104 @@ SECTION_MIN_OPS = 60
 
 
 def add_sections(grouping: Grouping, graph: Graph) -> Grouping:
-    """Split the direct members of every group holding more than ``SECTION_LIMIT`` operations into sections:
-    runs of consecutive operations (topological order) cut where the fewest edges cross (a residual block's
-    end, the sum of parallel branches). Constants go with their first consumer. Named ``part 1``, ``part 2``..."""
+    """Split every group showing more than ``SECTION_LIMIT`` items (direct operations and child groups) into
+    sections: runs of consecutive items in topological order, cut where the fewest edges cross (a residual
+    block's end, the sum of parallel branches). Constants go with their first consumer. Named ``part 1``...;
+    groups are renumbered so that parents still come before their children."""
     nodes = graph.nodes
-    groups = list(grouping.groups)
-    node_group = list(grouping.node_group)
-    new_children: dict[int, list[int]] = {}
-    for g in range(len(grouping.groups)):
-        members = groups[g].nodes
-        ops = [i for i in members if nodes[i].type != "Constant"]
-        if len(ops) <= SECTION_LIMIT:
+    old = grouping.groups
+    count = len(old)
+    parent = [g.parent for g in old]
+    children = [list(g.children) for g in old]
+    members = [list(g.nodes) for g in old]
+    names = [g.name for g in old]
+    paths = [g.path for g in old]
+    first_node = [min(g.nodes, default=len(nodes)) for g in old]
+    for g in range(count - 1, 0, -1):  # children have higher ids: subtree minima bottom-up
+        first_node[old[g].parent] = min(first_node[old[g].parent], first_node[g])
+    changed = False
+    for g in range(count):
+        ops = [i for i in members[g] if nodes[i].type != "Constant"]
+        items = sorted([(i, -1) for i in ops] + [(first_node[c], c) for c in children[g]])
+        if len(items) <= SECTION_LIMIT:
             continue
-        sections = _cut(graph, ops, max(SECTION_MIN_OPS, -(-len(ops) // SECTIONS_MAX)))
-        section_of = {}
-        first = len(groups)
-        parent = groups[g]
-        for k, (a, b) in enumerate(sections):
-            for i in ops[a:b]:
-                section_of[i] = first + k
-        kept: list[int] = []
-        for i in members:  # constants: the section of their first consumer in this group
+        changed = True
+        unit: dict[int, int] = {}  # node -> position of the item holding it
+        for pos, (i, c) in enumerate(items):
+            if c < 0:
+                unit[i] = pos
+            else:
+                for node in grouping.subtree_nodes(c):
+                    unit[node] = pos
+        sections = _cut(graph, unit, len(items), max(SECTION_MIN_OPS, -(-len(items) // SECTIONS_MAX)))
+        section_ids = list(range(count, count + len(sections)))
+        count += len(sections)
+        section_of: dict[int, int] = {}
+        for sid, (a, b) in zip(section_ids, sections, strict=True):
+            k = sid - section_ids[0] + 1
+            parent.append(g)
+            names.append(f"part {k}")
+            paths.append(f"{paths[g]}/part {k}" if paths[g] else f"part {k}")
+            children.append([c for _, c in items[a:b] if c >= 0])
+            members.append([i for i, c in items[a:b] if c < 0])
+            first_node.append(items[a][0])
+            for c in children[sid]:
+                parent[c] = sid
+            for i in members[sid]:
+                section_of[i] = sid
+        kept = []
+        for i in members[g]:  # constants: the section of their first consumer
             if i in section_of:
                 continue
-            dst = [section_of[graph.edges[e].dst] for e in graph.out_edges[i] if graph.edges[e].dst in section_of]
+            dst = [unit[graph.edges[e].dst] for e in graph.out_edges[i] if graph.edges[e].dst in unit]
             if dst:
-                section_of[i] = min(dst)
+                sid = next(s for s, (a, b) in zip(section_ids, sections, strict=True) if a <= min(dst) < b)
+                members[sid].append(i)
             else:
                 kept.append(i)
-        per_section: list[list[int]] = [[] for _ in sections]
-        for i in members:
-            if i in section_of:
-                per_section[section_of[i] - first].append(i)
-                node_group[i] = section_of[i]
-        for k, items in enumerate(per_section):
-            consts = sum(1 for i in items if nodes[i].type == "Constant")
-            name = f"part {k + 1}"
-            groups.append(Group(first + k, name, f"{parent.path}/{name}" if parent.path else name, g,
-                                parent.depth + 1, (), tuple(items), len(items) - consts, consts))
-        new_children[g] = list(range(first, first + len(sections)))
-        groups[g] = Group(parent.id, parent.name, parent.path, parent.parent, parent.depth,
-                          parent.children + tuple(new_children[g]), tuple(kept), parent.op_count, parent.const_count)
-    if not new_children:
+        members[g] = kept
+        children[g] = section_ids
+    if not changed:
         return grouping
-    ancestors = list(grouping.ancestors) + [()] * (len(groups) - len(grouping.groups))
-    for g in range(len(grouping.groups), len(groups)):
-        ancestors[g] = (*ancestors[groups[g].parent], g)
+    # Renumber in preorder (parents before children, siblings in topological order) and recount.
+    order: list[int] = []
+    stack = [ROOT]
+    while stack:
+        g = stack.pop()
+        order.append(g)
+        stack.extend(sorted(children[g], key=lambda c: first_node[c], reverse=True))
+    new_id = {g: k for k, g in enumerate(order)}
+    node_group = [0] * len(nodes)
+    for g in order:
+        for i in members[g]:
+            node_group[i] = new_id[g]
+    ops = [0] * len(order)
+    consts = [0] * len(order)
+    for k in range(len(order) - 1, -1, -1):
+        g = order[k]
+        consts[k] += sum(1 for i in members[g] if nodes[i].type == "Constant")
+        ops[k] += len(members[g]) - sum(1 for i in members[g] if nodes[i].type == "Constant")
+        if g != ROOT:
+            ops[new_id[parent[g]]] += ops[k]
+            consts[new_id[parent[g]]] += consts[k]
+    ancestors: list[tuple[int, ...]] = [()] * len(order)
+    groups = []
+    for k, g in enumerate(order):
+        up = new_id[parent[g]] if g != ROOT else -1
+        ancestors[k] = (*ancestors[up], k) if up >= 0 else (ROOT,)
+        groups.append(Group(k, names[g], paths[g], up, len(ancestors[k]) - 1,
+                            tuple(new_id[c] for c in sorted(children[g], key=lambda c: first_node[c])),
+                            tuple(sorted(members[g])), ops[k], consts[k]))
     return Grouping(tuple(groups), tuple(node_group), tuple(ancestors))
 
 
-def _cut(graph: Graph, ops: list[int], size: int) -> list[tuple[int, int]]:
-    """Sections ``[a, b)`` of ``ops`` (sorted node ids) of about ``size`` each, cut where fewest edges cross."""
-    m = len(ops)
-    pos = {node: p for p, node in enumerate(ops)}
-    crossing = [0] * (m + 1)  # crossing[p]: edges from ops[< p] to ops[>= p]
-    for p, node in enumerate(ops):
+def _cut(graph: Graph, unit: dict[int, int], m: int, size: int) -> list[tuple[int, int]]:
+    """Sections ``[a, b)`` of ``m`` items (``unit``: node -> item position) of about ``size`` items each, cut
+    where the fewest edges cross."""
+    crossing = [0] * (m + 1)  # crossing[p]: edges from items < p to items >= p
+    for node, p in unit.items():
         for e in graph.out_edges[node]:
-            q = pos.get(graph.edges[e].dst)
+            q = unit.get(graph.edges[e].dst)
             if q is not None and q > p:
                 crossing[p + 1] += 1
                 crossing[q + 1] -= 1

@@ -62,16 +62,22 @@ def _topological(n: int, succ: list[list[int]], indeg: list[int]) -> list[int]:
 
 
 def _ranks(n: int, order: list[int], succ: list[list[int]], pred: list[list[int]],
-           top: set[int], bottom: set[int]) -> list[int]:
+           top: set[int], bottom: set[int], anchored: set[int]) -> list[int]:
+    """Longest-path ranks from the sources; then every node fed only by constant-like sources (not an input:
+    not ``top``, not ``anchored``) moves down next to its first consumer. A weight's decompression chain then
+    sits beside the MatMul it feeds instead of on the first rank with an edge down to the 2,000th."""
     rank = [0] * n
     for v in order:
         r = rank[v] + 1
         for w in succ[v]:
             if rank[w] < r:
                 rank[w] = r
-    for v in reversed(order):  # pull sources down next to their first consumer
-        if not pred[v] and succ[v] and v not in top:
-            rank[v] = min(rank[w] for w in succ[v]) - 1
+    free = [False] * n
+    for v in order:
+        free[v] = v not in top and v not in anchored and all(free[u] for u in pred[v])
+    for v in reversed(order):
+        if free[v] and succ[v]:
+            rank[v] = max(rank[v], min(rank[w] for w in succ[v]) - 1)
     if bottom:
         last = max((rank[v] for v in range(n) if v not in bottom), default=0) + 1
         for v in bottom:
@@ -233,6 +239,7 @@ def layered_layout(
     reference: bool = False,
     tiebreak: Sequence[float] | None = None,
     anchors: dict[tuple[int, int], tuple[float, float]] | None = None,
+    anchored: Sequence[int] = (),
     cancel: CancelToken | None = None,
 ) -> LevelLayout:
     """Lay out ``n`` boxes (``widths``/``heights`` in layer space) joined by ``edges`` (src, dst).
@@ -244,9 +251,10 @@ def layered_layout(
     orders neighbouring nodes with the same neighbours (swapping them changes no crossing), e.g. by the
     position of the port they feed inside an expanded group. ``anchors[(src, dst)] = (a, b)`` says the edge
     leaves ``src`` at ``a`` and enters ``dst`` at ``b`` from their centres (along the rank), so coordinates
-    keep such edges straight too.
+    keep such edges straight too. ``anchored`` nodes are inputs (Parameters): they, and what they feed, keep
+    their longest-path rank; everything else fed only by sources moves down beside its consumer.
     """
-    top_set, bottom_set = set(top), set(bottom)
+    top_set, bottom_set, anchored_set = set(top), set(bottom), set(anchored)
     pairs = sorted({(s, d) for s, d in edges if s != d and 0 <= s < n and 0 <= d < n})
     succ: list[list[int]] = [[] for _ in range(n)]
     indeg = [0] * n
@@ -270,7 +278,7 @@ def layered_layout(
         lst.sort()
     for lst in pred:
         lst.sort()
-    rank = _ranks(n, order, succ, pred, top_set, bottom_set)
+    rank = _ranks(n, order, succ, pred, top_set, bottom_set, anchored_set)
     detached: list[tuple[int, int]] = []
     drop: set[tuple[int, int]] = set()
     for s in range(n):
@@ -290,7 +298,7 @@ def layered_layout(
                 detached.append((s, d))
         succ = [[d for d in succ[s] if (s, d) not in drop] for s in range(n)]
         pred = [[s for s in pred[d] if (s, d) not in drop] for d in range(n)]
-        rank = _ranks(n, order, succ, pred, top_set, bottom_set)
+        rank = _ranks(n, order, succ, pred, top_set, bottom_set, anchored_set)
     if cancel is not None:
         cancel.check()
 

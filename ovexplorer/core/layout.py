@@ -206,6 +206,9 @@ class GraphLayouter:
         self.direct_nodes = [[v for v in g.nodes if self.visible[v]] for g in groups]
         self.child_groups = [[c for c in g.children if self.group_visible[c]] for g in groups]
         self.visible_count = [len(self.direct_nodes[g]) + len(self.child_groups[g]) for g in range(len(groups))]
+        #: Groups holding a model input (Parameter): laid out as inputs, on the rank their flow gives them.
+        self.input_groups = frozenset(g for n in nodes if n.type == "Parameter"
+                                      for g in grouping.holding_groups(n.id))
         # Edges between visible nodes, filed under the level where they are laid out.
         ng, anc = grouping.node_group, grouping.ancestors
         self.internal: list[list[int]] = [[] for _ in groups]
@@ -406,11 +409,14 @@ class GraphLayouter:
                     tiebreak[a] = min(tiebreak[a], point[along])
             if (start or end) and not (start and end):  # group to group: centred, or chains of groups drift
                 anchors[(a, b)] = (start, end)
+        inputs = self.input_groups
+        anchored = [i for i, (is_group, x) in enumerate(items)
+                    if (x in inputs if is_group else graph.nodes[x].type == "Parameter")]
         res = layered_layout(
             total, list(pair_edges), breadth, depth,
             top=list(port_in_ids.values()), bottom=list(port_out_ids.values()),
             fan_out=opts.fan_out, span=opts.span, reference=opts.reference, tiebreak=tiebreak, anchors=anchors,
-            cancel=cancel,
+            anchored=anchored, cancel=cancel,
         )
         framed = gid != ROOT
         ox, oy = (GROUP_PAD, GROUP_TITLE + GROUP_PAD) if framed else (ROOT_PAD, ROOT_PAD)

@@ -79,7 +79,14 @@ def _count_subgraphs(graph: Graph) -> int:
 
 
 def summarize(doc: ModelDocument) -> ModelSummary:
-    """Summarise an open document from its graph (the weights are not read)."""
+    """Summarise an open document from its graph (the weights are not read); computed once per document."""
+    cached = doc.derived.get("summary")
+    if cached is None:
+        cached = doc.derived["summary"] = _summarize(doc)
+    return cached
+
+
+def _summarize(doc: ModelDocument) -> ModelSummary:
     graph = doc.graph
     op_types = Counter(n.type for n in graph.nodes)
     weight_bytes: Counter[str] = Counter()

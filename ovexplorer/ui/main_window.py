@@ -21,6 +21,9 @@ from PySide6.QtWidgets import (
 
 from ovexplorer.core.document import MODEL_SUFFIXES, ModelDocument, open_model, resolve_model_path
 from ovexplorer.core.errors import OvexplorerError
+from ovexplorer.core.summary import summarize
+from ovexplorer.core.tasks import CancelToken, ProgressFn
+from ovexplorer.core.weights import warm_up_helpers
 from ovexplorer.ui.file_watch import ModelFileWatcher
 from ovexplorer.ui.graph_panel import install_graph_panel
 from ovexplorer.ui.latency_panel import install_latency_panel
@@ -40,6 +43,15 @@ class Panel(Protocol):
     """What a panel offers the window: it is told which document is open."""
 
     def set_document(self, doc: ModelDocument | None) -> None: ...
+
+
+def load_document(path: Path, progress: ProgressFn, cancel: CancelToken) -> ModelDocument:
+    """Open a model and prepare what its panels show first, all in a worker (a 16,000-node summary took
+    100 ms on the UI thread); big weights start the statistics helpers."""
+    doc = open_model(path, progress=progress, cancel=cancel)
+    summarize(doc)
+    warm_up_helpers(doc)
+    return doc
 
 
 class MainWindow(QMainWindow):
@@ -165,7 +177,7 @@ class MainWindow(QMainWindow):
         for w in (self.progress_label, self.progress_bar, self.cancel_button):
             w.show()
         task = self.runner.start(
-            open_model,
+            load_document,
             target,
             on_success=self._loaded,
             on_failure=self._load_error,

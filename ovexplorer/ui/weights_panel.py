@@ -49,7 +49,7 @@ from ovexplorer.core.document import ModelDocument
 from ovexplorer.core.errors import OvexplorerError
 from ovexplorer.core.flops import ModelTotals, model_totals
 from ovexplorer.core.summary import human_bytes, human_count
-from ovexplorer.core.weights import ValueStats, WeightStats, iter_weight_stats, warm_up_helpers
+from ovexplorer.core.weights import ValueStats, WeightStats, iter_weight_stats
 from ovexplorer.core.weights_export import export_csv, export_json
 from ovexplorer.ui.workers import Task, TaskRunner
 
@@ -448,8 +448,6 @@ class WeightsPanel(QWidget):
         self.progress.hide()
         self.export_button.setEnabled(False)
         self.status.setText("No model is open." if doc is None else "")
-        if doc is not None:
-            warm_up_helpers(doc)  # big weights: the helper processes start while the user looks around
         if doc is not None and self.isVisible():
             self.compute()
 
