@@ -340,3 +340,11 @@ def test_hundreds_of_sibling_groups_are_gathered_into_parts() -> None:
     layouter = GraphLayouter(graph)
     first = layouter.layout(layouter.default_expanded())
     assert len(first.groups) <= SECTIONS_MAX + 2
+
+
+def test_a_resnet_skip_path_stays_one_straight_column() -> None:
+    graph = extract_graph(unnamed_resnet_model(12))[0]
+    lay = layout_graph(graph, LayoutOptions(grouped=False))
+    box = {b.id: b for b in lay.nodes}
+    adds = {round(box[n.id].x + box[n.id].w / 2) for n in graph.nodes if n.type == "Add"}
+    assert len(adds) == 1  # each block's conv branch steps aside and comes back: no drift block after block

@@ -25,7 +25,7 @@ NODE_GAP = 24.0
 DUMMY_GAP = 10.0
 DUMMY_WIDTH = 2.0
 LAYER_GAP = 42.0
-SPINE_SPAN = 6  # nodes in a chain (ranks spanned + 1) from which an edge counts as a spine
+SPINE_SPAN = 4  # nodes in a chain (ranks spanned + 1) from which an edge counts as a spine
 
 
 @dataclass(frozen=True, slots=True)
