@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -112,3 +113,30 @@ def test_helpers_import_neither_openvino_nor_qt() -> None:
             "print(sorted(m for m in ('openvino', 'PySide6') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_helpers_end_when_the_app_is_killed(tmp_path: Path) -> None:
+    script = tmp_path / "app.py"
+    script.write_text(
+        "import time\n"
+        "from ovexplorer.core import stats_pool\n"
+        "if __name__ == '__main__':\n"
+        "    pool = stats_pool.shared_pool()\n"
+        "    assert pool.wait_ready(60)\n"
+        "    print(pool._pings[0].result(), flush=True)\n"
+        "    time.sleep(120)\n")
+    app = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    try:
+        helper = int(app.stdout.readline())
+    finally:
+        app.kill()  # no atexit, no executor shutdown: the helper must notice by itself
+        app.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(helper, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    os.kill(helper, signal.SIGKILL)
+    pytest.fail("the helper process outlived the killed app")

@@ -127,6 +127,19 @@ def _ping() -> int:
     return os.getpid()
 
 
+def _follow_parent(parent: int) -> None:
+    """Helper initializer: end this helper within a second of the app ending, even killed (its task queue
+    would wait forever). Not PR_SET_PDEATHSIG: that fires when the *thread* that started the helper ends, and
+    helpers are started from worker threads that the thread pool retires."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="follow-parent", daemon=True).start()
+
+
 def cores() -> int:
     """CPUs this process may run on (a container's or ``taskset``'s limit, not the machine's count)."""
     try:
@@ -156,7 +169,8 @@ class StatsPool:
             if self._executor is not None or self.broken:
                 return
             try:
-                self._executor = ProcessPoolExecutor(self.processes, mp_context=mp.get_context("spawn"))
+                self._executor = ProcessPoolExecutor(self.processes, mp_context=mp.get_context("spawn"),
+                                                     initializer=_follow_parent, initargs=(os.getpid(),))
                 self._pings = [self._executor.submit(_ping) for _ in range(self.processes)]
             except (OSError, RuntimeError, ValueError):
                 self.broken = True
