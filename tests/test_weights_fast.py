@@ -70,7 +70,8 @@ def test_blocks_and_helpers_give_the_same_rows_in_node_order(tmp_path: Path, mon
     ws = _awkward_weights()
     chain = open_model(save(square_chain_model(ws), tmp_path / "m.xml"))
     reference = {d: compute_weight_stats(d, helpers=False, release_pages=False) for d in (doc, chain)}
-    monkeypatch.setattr(weights_module, "POPULATE_AHEAD", 20_000)  # blocks of a few constants
+    monkeypatch.setattr(weights_module, "BLOCK_BYTES", 20_000)  # blocks of a few constants
+    monkeypatch.setattr(value_stats, "POPULATE_AHEAD", 20_000)  # pages mapped in a few constants at a time
     monkeypatch.setattr(value_stats, "CHUNK_ELEMENTS", 1000)  # 48x48 weights: several mapped-in chunks
     monkeypatch.setattr(value_stats, "CHUNK_BYTES", 4000)
     monkeypatch.setattr(weights_module, "CHUNK_BYTES", 4000)

@@ -144,8 +144,8 @@ class _Accumulator:
             s, q = float(np.add.reduce(x64)), _sum_squares(x64)
         self.s += s
         self.q += q
-        if mn <= 0.0 <= mx:  # zeros (+0.0 and -0.0): one compare into a reused buffer and a boolean count
-            self.zeros += int(np.count_nonzero(np.equal(x, 0, out=_scratch_bools(x.size))))
+        if mn <= 0.0 <= mx:
+            self.zeros += _zero_count(x)
 
     # Second pass (only when needed): precise variance and/or exact histogram of a large tensor.
     @property
@@ -246,25 +246,18 @@ def _quick_stats(x: np.ndarray, count: int, bins: int, stride: int) -> ValueStat
         var = _sum_squares(d) / n
         if not math.isfinite(var):
             return None
-    # Zeros (+0.0 and -0.0) into a reused buffer: one compare and a boolean count, 1.5x faster than int views.
-    zeros = int(np.count_nonzero(np.equal(x, 0, out=_scratch_bools(n)))) if mn <= 0.0 <= mx else 0
+    zeros = _zero_count(x) if mn <= 0.0 <= mx else 0
     lo, hi = (mn, mx) if mx > mn else (mn - 0.5, mx + 0.5)
     counts = histogram(x[::stride] if stride > 1 else x, lo, hi, bins)
     return ValueStats(count, mn, mx, mean, math.sqrt(max(0.0, var)), zeros, 0, 0, tuple(counts.tolist()),
                       (lo, hi), stride)
 
 
-_INT_VIEW = {4: (np.int32, int(np.iinfo(np.int32).min)), 8: (np.int64, int(np.iinfo(np.int64).min))}
-
-
 def _zero_count(x: np.ndarray) -> int:
-    """Values equal to zero (+0.0 and -0.0); counting the integer view is ~7x faster than the float one."""
-    itype, negative_zero = _INT_VIEW[x.itemsize]  # -0.0 has the bit pattern of the smallest integer
-    ints = np.ascontiguousarray(x).view(itype)
-    zeros = x.size - int(np.count_nonzero(ints))
-    if int(np.minimum.reduce(ints)) == negative_zero:
-        zeros += int(np.count_nonzero(ints == negative_zero))
-    return zeros
+    """Values equal to zero (+0.0 and -0.0): one compare into a reused buffer and a boolean count (1.5x faster
+    than counting integer views, 6x faster than ``count_nonzero`` of floats)."""
+    x = x.reshape(-1)
+    return int(np.count_nonzero(np.equal(x, 0, out=_scratch_bools(x.size))))
 
 
 def _sum_squares(x: np.ndarray) -> float:
@@ -390,7 +383,7 @@ class _RowDequant:
             self.zeros += int(dead.sum()) * cols
             live_w, live_zp = w[~dead], (zp[~dead] if zp is not None else None)
         if live_zp is None:
-            self.zeros += live_w.size - int(np.count_nonzero(live_w))
+            self.zeros += _zero_count(live_w)
         else:
             self.zeros += int(np.count_nonzero(live_w == live_zp.astype(np.float32)[:, None]))
         if acc.keep:

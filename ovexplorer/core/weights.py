@@ -5,7 +5,7 @@ fraction, NaN and Inf counts, and a fixed-bin histogram; for compressed weights 
 Convert -> optional Subtract(zero point) -> Multiply(scale)) the same statistics of the de-quantized values.
 The numbers come from :mod:`ovexplorer.core.value_stats` (chunked, zero-copy, bounded memory).
 
-Constants are taken in blocks of about ``POPULATE_AHEAD`` bytes. With big weights files, blocks are shared
+Constants are taken in blocks of about ``BLOCK_BYTES`` bytes. With big weights files, blocks are shared
 between this thread and helper processes (:mod:`ovexplorer.core.stats_pool`) that read the same weights
 file; rows still come out in node order.
 """
@@ -51,7 +51,7 @@ from ovexplorer.core.value_stats import (
 log = logging.getLogger(__name__)
 
 #: Bytes of constants per block of work when no helper shares it.
-POPULATE_AHEAD = 16 << 20
+BLOCK_BYTES = 16 << 20
 #: Helper processes are used (by default) when the constants hold at least this many bytes: below, the
 #: whole job takes a few tens of milliseconds in this thread.
 POOL_MIN_BYTES = 256 << 20
@@ -366,7 +366,7 @@ def iter_weight_stats(
     def block_bytes(left: int) -> int:
         """With helpers, guided sizes: big blocks first (few round trips), small ones last (a short tail)."""
         if pool is None:
-            return POPULATE_AHEAD
+            return BLOCK_BYTES
         return max(POOL_BLOCK_MIN, min(POOL_BLOCK_MAX, left // (2 * (pool.processes + 1))))
 
     def blocks() -> Iterator[list[_Job]]:
