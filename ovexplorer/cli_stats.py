@@ -101,7 +101,8 @@ def add_parser(sub: argparse._SubParsersAction) -> Callable[[argparse.Namespace]
     p.add_argument("--top", type=int, default=0, metavar="N",
                    help="only the N largest constants (text output shows 20 by default)")
     p.add_argument("--exact-histograms", action="store_true",
-                   help="count every value in the histograms (default: an even sample of at most 8192 per constant)")
+                   help="count every value in the histograms (default: an even sample, at most 8192 values and 1 in 8 "
+                        "per constant, every value of constants up to 4096)")
     p.add_argument("--helpers", choices=("auto", "on", "off"), default="auto",
                    help="share the work with helper processes: auto (weights of 256 MiB or more), on, off")
     p.add_argument("-v", "--verbose", action="store_true", help="say how the work was shared, and its time, on stderr")

@@ -26,8 +26,8 @@ from ovexplorer.core.value_stats import (
     PageReleaser,
     TensorItem,
     TensorStats,
-    populate_windows,
     tensors_values,
+    windows,
 )
 
 
@@ -40,8 +40,6 @@ class BlockItem(NamedTuple):
     element_type: str
     shape: tuple[int, ...]
     chain: Chain | None
-    #: Map its pages in with the block's others before starting (small constants; big ones go chunk by chunk).
-    ahead: bool
 
 
 class FileChanged(RuntimeError):
@@ -110,12 +108,11 @@ def block_stats(path: str, identity: tuple[int, int, int, int], items: list[Bloc
     with _FILE.lock:
         data, releaser = _FILE.open(path, identity)
         try:
+            tensors = [TensorItem(data[i.offset:i.offset + i.nbytes] if i.offset >= 0 else None, i.element_type,
+                                  i.shape, i.chain) for i in items]
             out = []
-            for a, b in populate_windows([i.nbytes if i.ahead else 0 for i in items]):
-                releaser.populate([data[i.offset:i.offset + i.nbytes] for i in items[a:b] if i.ahead])
-                out += tensors_values([TensorItem(data[i.offset:i.offset + i.nbytes] if i.offset >= 0 else None,
-                                                  i.element_type, i.shape, i.chain) for i in items[a:b]],
-                                      releaser=releaser, **options)
+            for a, b in windows(tensors):
+                out += tensors_values(tensors[a:b], releaser=releaser, **options)
             return out
         finally:
             releaser.flush()  # the pages go back: the helper's memory stays bounded

@@ -37,8 +37,8 @@ from ovexplorer.core.tasks import CancelToken
 CHUNK_ELEMENTS = 1 << 18
 #: Histogram bins.
 HIST_BINS = 64
-#: By default a histogram counts an evenly strided sample of at most this many values per constant
-#: (its shape is indistinguishable from the full count at 64 bins); ``exact_histograms=True`` counts all.
+#: By default a histogram counts an evenly strided sample of at most this many values per constant, and at
+#: most 1 in 8 of mid-size ones (every value up to ``SMALL_ELEMENTS``); ``exact_histograms=True`` counts all.
 HIST_SAMPLES = 1 << 13
 #: De-quantized statistics come from per-row reductions of the codes when rows (values sharing one scale)
 #: are at least this long; numpy's reductions along short rows are slower than de-quantizing the chunk.
@@ -431,7 +431,7 @@ class PageReleaser:
         #: (st_dev, st_ino, st_size, st_mtime_ns) of the mapped file, when a mapping was found.
         self.identity: tuple[int, int, int, int] | None = None
         self._lock = threading.Lock()
-        self._pending: list[tuple[int, int, np.ndarray]] = []
+        self._pending: list[tuple[int, int, object]] = []
         self._pending_bytes = 0
         self._madvise: Any = None
         self._can_populate = True
@@ -480,10 +480,9 @@ class PageReleaser:
                 return addr - s + self._offsets[s]
         return None
 
-    def populate(self, raws: list[np.ndarray]) -> None:
-        """Map the pages of ``raws`` in now, touching ranges merged into one call each."""
-        if not self._can_populate:
-            return
+    def populate(self, raws: list[np.ndarray]) -> list[tuple[int, int]]:
+        """Map the pages of ``raws`` in now, touching ranges merged into one call each; return those ranges
+        (for :meth:`release_spans` once done)."""
         spans = sorted(r for r in map(self._pages, raws) if r is not None)
         merged: list[list[int]] = []
         for a0, a1 in spans:
@@ -491,10 +490,24 @@ class PageReleaser:
                 merged[-1][1] = max(merged[-1][1], a1)
             else:
                 merged.append([a0, a1])
-        for a0, a1 in merged:
-            if self._madvise(a0, a1 - a0, self.MADV_POPULATE_READ) != 0:
-                self._can_populate = False  # an older kernel (EINVAL): the page faults do the work
+        if self._can_populate:
+            for a0, a1 in merged:
+                if self._madvise(a0, a1 - a0, self.MADV_POPULATE_READ) != 0:
+                    self._can_populate = False  # an older kernel (EINVAL): the page faults do the work
+                    break
+        return [(a0, a1) for a0, a1 in merged]
+
+    def release_spans(self, spans: list[tuple[int, int]], keep: object) -> None:
+        """Hand back ranges :meth:`populate` returned (``keep`` holds their constants alive until then)."""
+        if not spans:
+            return
+        with self._lock:
+            self._pending.extend((a0, a1, keep) for a0, a1 in spans)
+            self._pending_bytes += sum(a1 - a0 for a0, a1 in spans)
+            if self._pending_bytes < self.BATCH:
                 return
+            pending, self._pending, self._pending_bytes = self._pending, [], 0
+        self._advise(pending)
 
     def release(self, raw: np.ndarray) -> None:
         """Note that ``raw``'s pages are done with; they are handed back in batches of ``BATCH`` bytes."""
@@ -523,7 +536,7 @@ class PageReleaser:
         for a0, a1 in self._ranges:
             self._madvise(a0, a1 - a0, self.MADV_DONTNEED)
 
-    def _advise(self, ranges: list[tuple[int, int, np.ndarray]]) -> None:
+    def _advise(self, ranges: list[tuple[int, int, object]]) -> None:
         # Pages of a read-only file mapping: dropping them loses nothing (they are read again on access),
         # so neighbouring ranges are merged into few calls (each call costs a TLB flush on every core).
         merged: list[list[int]] = []
@@ -536,9 +549,10 @@ class PageReleaser:
             self._madvise(a0, a1 - a0, self.MADV_DONTNEED)
 
 
-def populate_windows(sizes: list[int]) -> Iterator[tuple[int, int]]:
-    """Index ranges ``[i, j)`` of consecutive constants whose ``sizes`` (bytes to map in ahead) add up to about
-    ``POPULATE_AHEAD``: mapped in together, then computed (so the pages mapped at once stay bounded)."""
+def windows(items: list[TensorItem]) -> Iterator[tuple[int, int]]:
+    """Index ranges ``[i, j)`` of consecutive items whose bytes to map in ahead add up to about
+    ``POPULATE_AHEAD``: one :func:`tensors_values` call each (so the pages mapped at once stay bounded)."""
+    sizes = [0 if a is None else a.size for a in map(_ahead_bytes, items)]
     i = 0
     while i < len(sizes):
         j, size = i, 0
@@ -583,7 +597,9 @@ def tensor_values(
     if raw.size < need:
         return TensorStats(None, f"holds {raw.size} bytes but shape {list(shape)} of {element_type} needs {need}")
 
-    stride = 1 if exact else max(1, -(-count // hist_samples))
+    # At most hist_samples values, and at most 1 in 8 of a mid-size constant (at least SMALL_ELEMENTS, which
+    # are counted exactly): the histogram of 8,192 strided values cost a quarter of a 128 KiB constant's time.
+    stride = 1 if exact else max(1, -(-count // min(hist_samples, max(SMALL_ELEMENTS, count // 8))))
     chain = chain if shape else None
     if chain is None and count <= CHUNK_ELEMENTS:  # the common case, kept lean: one chunk, no de-quantization
         values = codec.decode(raw, 0, count)
@@ -727,10 +743,16 @@ def tensors_values(
     releaser: PageReleaser | None = None,
 ) -> list[TensorStats]:
     """:func:`tensor_values` of each item; small ones (up to ``SMALL_ELEMENTS`` values, with their de-quantized
-    values for chain heads) are computed together, with a few numpy calls for all instead of a dozen each."""
+    values for chain heads) are computed together, with a few numpy calls for all instead of a dozen each.
+
+    The pages of the items up to ``CHUNK_BYTES`` are mapped in together first and handed back together after;
+    bigger ones go a chunk at a time."""
     out: list[TensorStats | None] = [None] * len(items)
     small: list[tuple[int, np.ndarray]] = []
     dequantized: list[tuple[int, np.ndarray]] = []  # small heads of decompression chains: their values
+    ahead = [_ahead_bytes(item) for item in items]
+    window = [a for a in ahead if a is not None]
+    spans = releaser.populate(window) if releaser is not None else []
     for k, item in enumerate(items):
         codec = codec_for(item.element_type)
         count = math.prod(item.shape)
@@ -740,8 +762,6 @@ def tensors_values(
             small.append((k, values))
             if item.chain is not None:
                 dequantized.append((k, _dequantize(values.reshape(item.shape), item.chain)))
-            if releaser is not None:
-                releaser.release(item.raw[:codec.byte_size(count)])
     if small:
         stored = dict(zip((k for k, _ in small), _batch_stats([v for _, v in small], bins), strict=True))
         deq = dict(zip((k for k, _ in dequantized), _batch_stats([v for _, v in dequantized], bins), strict=True))
@@ -753,8 +773,21 @@ def tensors_values(
             if cancel is not None:
                 cancel.check()
             out[k] = tensor_values(item.raw, item.element_type, item.shape, item.chain, bins=bins,
-                                   hist_samples=hist_samples, exact=exact, cancel=cancel, releaser=releaser)
+                                   hist_samples=hist_samples, exact=exact, cancel=cancel,
+                                   releaser=releaser if ahead[k] is None else None)
+    if releaser is not None:
+        releaser.release_spans(spans, window)
     return out  # type: ignore[return-value]
+
+
+def _ahead_bytes(item: TensorItem) -> np.ndarray | None:
+    """The bytes of a constant small enough to be mapped in with its neighbours (None: a big one, mapped in a
+    chunk at a time, or no bytes)."""
+    codec = codec_for(item.element_type)
+    if codec is None or item.raw is None:
+        return None
+    need = codec.byte_size(math.prod(item.shape))
+    return item.raw[:need] if 0 < need <= min(item.raw.size, CHUNK_BYTES) else None
 
 
 def _dequantize(codes: np.ndarray, chain: Chain) -> np.ndarray:

@@ -42,9 +42,9 @@ from ovexplorer.core.value_stats import (
     ValueStats,
     histogram,
     padded_to_rank,
-    populate_windows,
     tensor_values,
     tensors_values,
+    windows,
     with_rows,
 )
 
@@ -263,11 +263,11 @@ def real_consumers(graph: Graph, node_id: int, derived: list[bool]) -> list[int]
     return sorted(out)
 
 
-def _plan(doc: ModelDocument, releaser: PageReleaser | None = None) -> list[_Job]:
-    """A job per Constant; reading chains' scales and zero points maps pages in, handed back as it goes."""
+def _plan(doc: ModelDocument, releaser: PageReleaser | None = None) -> Iterator[_Job]:
+    """A job per Constant, made as they are needed (helpers start on the first block while the rest is
+    planned); reading chains' scales and zero points maps pages in, handed back as it goes."""
     graph = doc.graph
     derived = const_derived(graph)
-    jobs = []
     chains = 0
     for node in graph.nodes:
         if node.const is None:
@@ -285,23 +285,13 @@ def _plan(doc: ModelDocument, releaser: PageReleaser | None = None) -> list[_Job
             chains += 1
             if releaser is not None and chains % 64 == 0:
                 releaser.release_everything()
-        jobs.append(job)
+        yield job
     if releaser is not None:
         releaser.release_everything()
-    return jobs
 
 
 def _block_bytes(block: list[_Job]) -> int:
     return sum(_stored_bytes(job) for job in block)
-
-
-def _ahead(job: _Job) -> np.ndarray | None:
-    """The bytes of a small constant, mapped in with its neighbours before its statistics (None: a big one,
-    mapped in a chunk at a time, or no bytes)."""
-    need = _stored_bytes(job)
-    if job.raw is not None and 0 < need <= min(job.raw.size, CHUNK_BYTES):
-        return job.raw[:need]
-    return None
 
 
 def _helper_items(block: list[_Job], mapping: PageReleaser) -> list[stats_pool.BlockItem] | None:
@@ -312,14 +302,12 @@ def _helper_items(block: list[_Job], mapping: PageReleaser) -> list[stats_pool.B
         if info is None:
             return None
         if job.raw is None:  # the row says the bytes could not be read
-            items.append(stats_pool.BlockItem(-1, 0, info.element_type, info.shape, job.chain, False))
+            items.append(stats_pool.BlockItem(-1, 0, info.element_type, info.shape, job.chain))
             continue
         offset = mapping.file_offset(job.raw) if job.raw.size else 0
         if offset is None:
             return None
-        need = _stored_bytes(job)
-        items.append(stats_pool.BlockItem(offset, int(job.raw.size), info.element_type, info.shape, job.chain,
-                                          0 < need <= min(job.raw.size, CHUNK_BYTES)))
+        items.append(stats_pool.BlockItem(offset, int(job.raw.size), info.element_type, info.shape, job.chain))
     return items
 
 
@@ -358,7 +346,8 @@ def iter_weight_stats(
     mapping = PageReleaser(doc.weights_path)
     releaser = mapping if release_pages else None
     jobs = _plan(doc, releaser)
-    total = sum(j.node.const.byte_size for j in jobs if j.node.const) or 1
+    count = sum(1 for n in doc.graph.nodes if n.const is not None)
+    total = sum(n.const.byte_size for n in doc.graph.nodes if n.const is not None) or 1
     options: dict[str, Any] = {"bins": bins, "hist_samples": hist_samples, "exact": exact_histograms}
     pool = _pool_for(helpers, total, mapping)
     path = str(doc.weights_path)
@@ -370,7 +359,7 @@ def iter_weight_stats(
         return max(POOL_BLOCK_MIN, min(POOL_BLOCK_MAX, left // (2 * (pool.processes + 1))))
 
     def blocks() -> Iterator[list[_Job]]:
-        """Runs of consecutive jobs of ``block_bytes`` each (a big constant is a block of its own)."""
+        """Runs of consecutive jobs of about ``block_bytes`` (or one bigger constant)."""
         block: list[_Job] = []
         size = 0
         left = total
@@ -381,7 +370,7 @@ def iter_weight_stats(
             block.append(job)
             size += need
             left -= need
-            if size >= target or need > CHUNK_BYTES:
+            if size >= target:
                 yield block
                 block, size = [], 0
                 target = block_bytes(left)
@@ -390,13 +379,11 @@ def iter_weight_stats(
 
     def here(block: list[_Job]) -> list[WeightStats]:
         rows = []
-        ahead = [_ahead(job) for job in block]
-        for i, j in populate_windows([0 if a is None else a.size for a in ahead]):
-            if releaser is not None:
-                releaser.populate([a for a in ahead[i:j] if a is not None])
+        items = [_item(job) for job in block]
+        for i, j in windows(items):
             if cancel is not None:
                 cancel.check()
-            found = tensors_values([_item(job) for job in block[i:j]], cancel=cancel, releaser=releaser, **options)
+            found = tensors_values(items[i:j], cancel=cancel, releaser=releaser, **options)
             rows += [_row(job, f) for job, f in zip(block[i:j], found, strict=True)]
         return rows
 
@@ -469,7 +456,7 @@ def iter_weight_stats(
             releaser.release_everything()
     progress(1.0, "Weight statistics done")
     log.info("weight statistics: %d constants, %.1f MiB in %.3f s; %d blocks here, %d by %d helper process(es)",
-             len(jobs), total / 2**20, time.perf_counter() - started, shared["here"], shared["helpers"],
+             count, total / 2**20, time.perf_counter() - started, shared["here"], shared["helpers"],
              pool.processes if pool is not None else 0)
 
 
