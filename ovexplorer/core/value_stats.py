@@ -52,9 +52,9 @@ SMALL_ELEMENTS = 4096
 POPULATE_AHEAD = 16 << 20
 
 
-@dataclass(frozen=True, slots=True)
-class ValueStats:
-    """Statistics of a set of values (stored or de-quantized)."""
+class ValueStats(NamedTuple):
+    """Statistics of a set of values (stored or de-quantized). A NamedTuple (immutable plain data): one is
+    made per constant and per de-quantized view, 4x cheaper than a frozen dataclass, and pickled fast."""
 
     count: int
     min: float

@@ -20,7 +20,7 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -63,9 +63,9 @@ POOL_BLOCK_MIN, POOL_BLOCK_MAX = 4 << 20, 64 << 20
 _CHAIN_OPS = frozenset({"Convert", "Subtract", "Multiply", "Reshape", "Transpose", "Unsqueeze", "Squeeze"})
 
 
-@dataclass(frozen=True, slots=True)
-class WeightStats:
-    """One row: a constant and its statistics (``stats`` is None when ``note`` says why there are none)."""
+class WeightStats(NamedTuple):
+    """One row: a constant and its statistics (``stats`` is None when ``note`` says why there are none).
+    A NamedTuple like the graph records: thousands are made, 5x cheaper than a frozen dataclass."""
 
     node_id: int
     name: str
