@@ -2,7 +2,8 @@
 
 A case is reproducible from its seed alone: ``python tests/fuzz_ir.py --seed 1234 --out /tmp/case`` writes
 the mutated ``case.xml``/``case.bin`` and prints what was done. :func:`fuzz` runs cases through
-``fuzz_runner.run_cases`` with :func:`open_target` (``open_model`` then ``summarize``) in worker processes.
+``fuzz_runner.run_cases`` with :func:`open_target` (``open_model``, then the summary, the default graph layout and
+the weight statistics) in worker processes.
 """
 
 from __future__ import annotations
@@ -453,19 +454,27 @@ TARGET = "fuzz_ir:open_target"
 
 
 def open_target(path: str) -> dict:
-    """Open and summarise one case the way the app does; a ``ModelLoadError`` is the expected failure."""
+    """Open one case the way the app does, then what its panels compute from it (summary, default graph
+    layout, weight statistics and totals); a ``ModelLoadError`` is the expected failure."""
     from ovexplorer.core.document import open_model
     from ovexplorer.core.errors import ModelLoadError
+    from ovexplorer.core.flops import model_totals
+    from ovexplorer.core.layout import GraphLayouter
     from ovexplorer.core.summary import summarize
+    from ovexplorer.core.weights import compute_weight_stats
 
     try:
         doc = open_model(path)
     except ModelLoadError as exc:
         return {"outcome": "error", "type": type(exc).__name__, "message": exc.message}
     summarize(doc)
+    layouter = GraphLayouter(doc.graph)
+    layouter.layout(layouter.default_expanded())
+    rows = compute_weight_stats(doc, helpers=False)
+    model_totals(doc.graph)
     ops = len(doc.graph.nodes)
     doc.close()
-    return {"outcome": "loaded", "note": f"{ops} ops"}
+    return {"outcome": "loaded", "note": f"{ops} ops, {len(rows)} constants"}
 
 
 def fuzz(folder: Path, *, first_seed: int, max_cases: int, max_seconds: float, workers: int = 2,

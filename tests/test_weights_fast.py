@@ -143,3 +143,14 @@ def test_small_constants_computed_together_match_one_at_a_time() -> None:
     assert together[9].stats.hist_counts[0] == together[9].stats.hist_counts[-1] == 1  # -1e308 and 1e308
     assert together[10].stats.hist_counts[0] == together[10].stats.hist_counts[-1] == 1  # the two denormals
     assert together[-1].stats.std == pytest.approx(np.float64(arrays[-1]).std(), rel=1e-3)
+
+
+def test_values_and_shapes_found_by_the_fuzzer_give_rows_not_exceptions() -> None:
+    # Flipped bytes of an f64 constant: values near 1e300 overflowed E[x]**2 (OverflowError, not inf).
+    huge = np.array([1.5e300, 1.7e300, 1.6e300, 1.55e300], np.float64)
+    stats, note = tensor_stats(huge.view(np.uint8), "f64", (4,))
+    assert stats is not None and stats.min == 1.5e300 and stats.max == 1.7e300 and note == ""
+    # A constant whose shape has a negative dimension (an IR edited by hand): a row that says so.
+    for shape in ((-1,), (2, -1)):
+        stats, note = tensor_stats(np.zeros(8, np.uint8), "f32", shape)
+        assert stats is None and note == f"invalid shape {list(shape)}: a negative dimension"

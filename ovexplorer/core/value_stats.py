@@ -158,7 +158,7 @@ class _Accumulator:
         if self.n < 2:
             return False
         msq = self.q / self.n
-        var = msq - self.mean**2
+        var = msq - self.mean * self.mean  # (float ** overflows with an exception, * gives inf)
         return math.isfinite(msq) and var <= 1e-3 * msq and self.mx > self.mn
 
     @property
@@ -584,11 +584,34 @@ def tensor_values(
     cancel: CancelToken | None = None,
     releaser: PageReleaser | None = None,
 ) -> TensorStats:
-    """Statistics of one stored tensor from its raw bytes (a flat uint8 view, read in chunks, never copied)."""
+    """Statistics of one stored tensor from its raw bytes (a flat uint8 view, read in chunks, never copied).
+
+    Never raises on bad values or shapes (only :class:`Cancelled`): a problem becomes the row's note."""
+    try:
+        return _tensor_values(raw, element_type, shape, chain, bins=bins, hist_samples=hist_samples, exact=exact,
+                              cancel=cancel, releaser=releaser)
+    except (ArithmeticError, ValueError, TypeError, IndexError, MemoryError) as exc:
+        return TensorStats(None, f"statistics could not be computed: {type(exc).__name__}: {exc}")
+
+
+def _tensor_values(
+    raw: np.ndarray | None,
+    element_type: str,
+    shape: tuple[int, ...],
+    chain: Chain | None = None,
+    *,
+    bins: int = HIST_BINS,
+    hist_samples: int = HIST_SAMPLES,
+    exact: bool = False,
+    cancel: CancelToken | None = None,
+    releaser: PageReleaser | None = None,
+) -> TensorStats:
     count = math.prod(shape)
     codec = codec_for(element_type)
     if codec is None:
         return TensorStats(None, f"unsupported element type {element_type}")
+    if any(d < 0 for d in shape):
+        return TensorStats(None, f"invalid shape {list(shape)}: a negative dimension")
     if count == 0:
         return TensorStats(None, f"zero-size constant (shape {list(shape)}): no values")
     if raw is None:
@@ -763,8 +786,12 @@ def tensors_values(
             if item.chain is not None:
                 dequantized.append((k, _dequantize(values.reshape(item.shape), item.chain)))
     if small:
-        stored = dict(zip((k for k, _ in small), _batch_stats([v for _, v in small], bins), strict=True))
-        deq = dict(zip((k for k, _ in dequantized), _batch_stats([v for _, v in dequantized], bins), strict=True))
+        try:
+            stored = dict(zip((k for k, _ in small), _batch_stats([v for _, v in small], bins), strict=True))
+            deq = dict(zip((k for k, _ in dequantized), _batch_stats([v for _, v in dequantized], bins),
+                           strict=True))
+        except (ArithmeticError, ValueError, MemoryError):  # one at a time below, each with its own note
+            stored, deq = {}, {}
         for k, found in stored.items():
             if found is not None and (items[k].chain is None or deq[k] is not None):
                 out[k] = TensorStats(found, "" if items[k].shape else "scalar", deq.get(k))
