@@ -228,7 +228,8 @@ SECTION_MIN_OPS = 60
 def add_sections(grouping: Grouping, graph: Graph) -> Grouping:
     """Split every group showing more than ``SECTION_LIMIT`` items (direct operations and child groups) into
     sections: runs of consecutive items in topological order, cut where the fewest edges cross (a residual
-    block's end, the sum of parallel branches). Constants go with their first consumer. Named ``part 1``...;
+    block's end, the sum of parallel branches). Constants go with their first consumer. Named ``part 1 · layer0 …
+    layer59`` (first and last scope) or ``part 1 · Convolution, Relu, Add`` (commonest op types);
     groups are renumbered so that parents still come before their children."""
     nodes = graph.nodes
     old = grouping.groups
@@ -262,10 +263,10 @@ def add_sections(grouping: Grouping, graph: Graph) -> Grouping:
         for sid, (a, b) in zip(section_ids, sections, strict=True):
             k = sid - section_ids[0] + 1
             parent.append(g)
-            names.append(f"part {k}")
             paths.append(f"{paths[g]}/part {k}" if paths[g] else f"part {k}")
             children.append([c for _, c in items[a:b] if c >= 0])
             members.append([i for i, c in items[a:b] if c < 0])
+            names.append(f"part {k} · {_part_label(graph, [names[c] for c in children[-1]], members[-1])}")
             first_node.append(items[a][0])
             for c in children[sid]:
                 parent[c] = sid
@@ -315,6 +316,14 @@ def add_sections(grouping: Grouping, graph: Graph) -> Grouping:
                             tuple(new_id[c] for c in sorted(children[g], key=lambda c: first_node[c])),
                             tuple(sorted(members[g])), ops[k], consts[k]))
     return Grouping(tuple(groups), tuple(node_group), tuple(ancestors))
+
+
+def _part_label(graph: Graph, groups: list[str], ops: list[int]) -> str:
+    """What a part holds, to find one's way among them: its first and last scope, or its commonest op types."""
+    if groups:
+        return groups[0] if len(groups) == 1 else f"{groups[0]} … {groups[-1]}"
+    counts = Counter(graph.nodes[i].type for i in ops)
+    return ", ".join(sorted(counts, key=lambda t: (-counts[t], t))[:3])  # ties by name: neighbours read alike
 
 
 def _cut(graph: Graph, unit: dict[int, int], m: int, size: int) -> list[tuple[int, int]]:
