@@ -9,6 +9,7 @@ import math
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the heavy modules load only when the command runs
@@ -58,16 +59,20 @@ def format_text(name: str, rows: list[WeightStats], totals: Any, top: int) -> st
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
+    from ovexplorer.core import stats_pool
     from ovexplorer.core.document import open_model
     from ovexplorer.core.flops import model_totals
-    from ovexplorer.core.weights import compute_weight_stats, warm_up_helpers
+    from ovexplorer.core.weights import POOL_MIN_BYTES, compute_weight_stats, warm_up_helpers
 
     if args.verbose:
         logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
-    doc = open_model(args.model, args.weights)
     helpers = {"auto": None, "on": True, "off": False}[args.helpers]
+    weights = Path(args.weights) if args.weights else Path(args.model).with_suffix(".bin")
+    if helpers is not False and weights.is_file() and weights.stat().st_size >= POOL_MIN_BYTES:
+        stats_pool.warm_up()  # a big weights file: the helpers start while the model is read
+    doc = open_model(args.model, args.weights)
     if helpers is None:
-        warm_up_helpers(doc)  # they take blocks once started; this thread works meanwhile
+        warm_up_helpers(doc)  # (a model read some other way) they take blocks once started
     rows = compute_weight_stats(doc, exact_histograms=args.exact_histograms, helpers=helpers)
     totals = model_totals(doc.graph)
     try:
