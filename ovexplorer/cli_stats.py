@@ -62,14 +62,14 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     from ovexplorer.core import stats_pool
     from ovexplorer.core.document import open_model
     from ovexplorer.core.flops import model_totals
-    from ovexplorer.core.weights import POOL_MIN_BYTES, compute_weight_stats, warm_up_helpers
+    from ovexplorer.core.weights import POOL_MIN_VALUES, compute_weight_stats, warm_up_helpers
 
     if args.verbose:
         logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     helpers = {"auto": None, "on": True, "off": False}[args.helpers]
     weights = Path(args.weights) if args.weights else Path(args.model).with_suffix(".bin")
-    if helpers is not False and weights.is_file() and weights.stat().st_size >= POOL_MIN_BYTES:
-        stats_pool.warm_up()  # a big weights file: the helpers start while the model is read
+    if helpers is not False and weights.is_file() and weights.stat().st_size * 2 >= POOL_MIN_VALUES:
+        stats_pool.warm_up()  # a big weights file (int4: 2 values a byte): helpers start while the model is read
     doc = open_model(args.model, args.weights)
     if helpers is None:
         warm_up_helpers(doc)  # (a model read some other way) they take blocks once started
@@ -109,6 +109,6 @@ def add_parser(sub: argparse._SubParsersAction) -> Callable[[argparse.Namespace]
                    help="count every value in the histograms (default: an even sample, at most 8192 values and 1 in 8 "
                         "per constant, every value of constants up to 4096)")
     p.add_argument("--helpers", choices=("auto", "on", "off"), default="auto",
-                   help="share the work with helper processes: auto (weights of 256 MiB or more), on, off")
+                   help="share the work with helper processes: auto (64 M values or more), on, off")
     p.add_argument("-v", "--verbose", action="store_true", help="say how the work was shared, and its time, on stderr")
     return _cmd_stats

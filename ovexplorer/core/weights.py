@@ -52,9 +52,9 @@ log = logging.getLogger(__name__)
 
 #: Bytes of constants per block of work when no helper shares it.
 BLOCK_BYTES = 16 << 20
-#: Helper processes are used (by default) when the constants hold at least this many bytes: below, the
-#: whole job takes a few tens of milliseconds in this thread.
-POOL_MIN_BYTES = 256 << 20
+#: Helper processes are used (by default) when the constants hold at least this many values (256 MiB of
+#: float32; int4 weights cost more per byte): below, the whole job takes a few tens of milliseconds here.
+POOL_MIN_VALUES = 64 << 20
 #: Blocks queued per helper (at least): it must not run dry while this thread does a block.
 POOL_QUEUE = 2
 #: Bounds of a block's size when helpers share the work.
@@ -311,10 +311,14 @@ def _helper_items(block: list[_Job], mapping: PageReleaser) -> list[stats_pool.B
     return items
 
 
-def _pool_for(helpers: bool | None, total: int, mapping: PageReleaser) -> stats_pool.StatsPool | None:
+def _values(doc: ModelDocument) -> int:
+    return sum(n.const.element_count for n in doc.graph.nodes if n.const is not None)
+
+
+def _pool_for(helpers: bool | None, doc: ModelDocument, mapping: PageReleaser) -> stats_pool.StatsPool | None:
     if helpers is False or mapping.identity is None or not stats_pool.usable():
         return None
-    if helpers is None and total < POOL_MIN_BYTES:
+    if helpers is None and _values(doc) < POOL_MIN_VALUES:
         return None
     pool = stats_pool.shared_pool()
     if helpers:
@@ -337,7 +341,7 @@ def iter_weight_stats(
     """Yield a :class:`WeightStats` per Constant of the top-level graph, in node order, as they are computed.
 
     ``helpers``: share the work with helper processes: None (default) when the constants hold at least
-    ``POOL_MIN_BYTES`` (the helpers are started if needed and take blocks once ready); True always (waits
+    ``POOL_MIN_VALUES`` values (the helpers are started if needed and take blocks once ready); True always (waits
     for them to start); False never. A block a helper cannot do (it died, the file changed) is done here.
     """
     changed = doc.weights_changed_in_place()
@@ -349,7 +353,7 @@ def iter_weight_stats(
     count = sum(1 for n in doc.graph.nodes if n.const is not None)
     total = sum(n.const.byte_size for n in doc.graph.nodes if n.const is not None) or 1
     options: dict[str, Any] = {"bins": bins, "hist_samples": hist_samples, "exact": exact_histograms}
-    pool = _pool_for(helpers, total, mapping)
+    pool = _pool_for(helpers, doc, mapping)
     path = str(doc.weights_path)
 
     def block_bytes(left: int) -> int:
@@ -462,7 +466,7 @@ def iter_weight_stats(
 
 def warm_up_helpers(doc: ModelDocument) -> None:
     """Start the helper processes ahead (in the background) when ``doc``'s constants are big enough to use them."""
-    if sum(n.const.byte_size for n in doc.graph.nodes if n.const is not None) >= POOL_MIN_BYTES:
+    if _values(doc) >= POOL_MIN_VALUES:
         stats_pool.warm_up()
 
 
