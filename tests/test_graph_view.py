@@ -7,8 +7,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from types import SimpleNamespace
 
+import openvino as ov
 import pytest
-from models_graph import make_transformer_ir
+from models_graph import make_transformer_ir, unnamed_resnet_model
 from PySide6.QtCore import QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QImage, QWheelEvent
 from PySide6.QtWidgets import QApplication
@@ -319,3 +320,23 @@ def test_loop_body_opens_and_back(qtbot, window: MainWindow, tmp_path: Path) -> 
     window.select_node(loop)  # selecting a model node elsewhere returns to the model's graph
     assert len(panel.stack) == 1 and panel.view.item.selected == loop
     assert any(n.lines[0] == "Loop" for n in panel.layout_data.nodes) and _in_viewport(panel, loop)
+
+
+def test_a_graph_without_name_scopes_opens_as_parts_and_search_opens_the_right_one(
+        qtbot, window: MainWindow, tmp_path: Path) -> None:
+    path = tmp_path / "resnet.xml"
+    ov.save_model(unnamed_resnet_model(200), str(path), compress_to_fp16=False)  # 1,000 ops, default names
+    panel = _open(qtbot, window, path)
+    labels = [g.label for g in panel.layout_data.groups]
+    assert labels and all(label.startswith("part ") for label in labels) and not panel.layout_data.nodes
+    adds = [n for n in window.document.graph.nodes if n.type == "Add"]
+    target = adds[len(adds) * 2 // 3]  # in a part two thirds of the way down
+    panel.view.setFocus()
+    qtbot.keyClick(panel.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    with qtbot.waitSignal(panel.layout_ready, timeout=TIMEOUT):
+        qtbot.keyClicks(panel.search.edit, target.name)
+    assert target.id in panel.layout_data.node_index  # its part is open, the others stay closed
+    part = panel.frame.layouter.grouping.holding_groups(target.id)[-1]
+    assert panel.layout_data.expanded == {0, part}
+    assert panel.view.item.selected == target.id and _in_viewport(panel, target.id)
+    assert window.inspector.node_id == target.id
