@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from openvino.op import Constant
 from ovexplorer.core import value_stats
 from ovexplorer.core.document import open_model
 from ovexplorer.core.dtypes import CODECS, decode_all
-from ovexplorer.core.errors import Cancelled
+from ovexplorer.core.errors import Cancelled, OvexplorerError
 from ovexplorer.core.flops import layer_macs, model_totals
 from ovexplorer.core.tasks import CancelToken
 from ovexplorer.core.weights import HIST_BINS, compute_weight_stats, iter_weight_stats, tensor_stats
@@ -293,3 +294,13 @@ def test_weights_core_imports_no_qt() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_weights_rewritten_in_place_give_an_error_not_rows(tmp_path: Path) -> None:
+    weights = [np.random.default_rng(7).standard_normal((48, 48)).astype(np.float32)]
+    doc = open_model(save(square_chain_model(weights), tmp_path / "m.xml"))
+    with open(doc.weights_path, "r+b") as f:  # same file, new bytes: the mapping would show them
+        f.write(np.zeros(16, np.float32).tobytes())
+    os.utime(doc.weights_path, ns=(1, 1))
+    with pytest.raises(OvexplorerError, match=r"m\.bin was rewritten on disk after m\.xml was opened"):
+        compute_weight_stats(doc)

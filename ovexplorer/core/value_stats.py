@@ -19,11 +19,12 @@ values are never materialised; other chains (short groups, odd broadcasts) are d
 from __future__ import annotations
 
 import ctypes
+import functools
 import math
 import os
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -461,27 +462,27 @@ class PageReleaser:
         except (OSError, ValueError, AttributeError):
             self._ranges = []
 
-    def _pages(self, raw: np.ndarray) -> tuple[int, int] | None:
-        """The page-aligned address range of ``raw`` inside the weights mapping, or None if it is not there."""
+    def _locate(self, raw: np.ndarray) -> tuple[int, int, int, int] | None:
+        """(mapping start, mapping end, first byte, end) addresses of ``raw`` in the weights mapping, or None
+        (a constant built in memory, which is never advised)."""
         if not self._ranges or raw.size == 0:
             return None
         addr = raw.__array_interface__["data"][0]
         end = addr + raw.nbytes
-        for s, e in self._ranges:
-            if s <= addr and end <= e:  # (a constant built in memory is never touched)
-                return max(s, addr // self._page * self._page), min(e, -(-end // self._page) * self._page)
-        return None
+        return next(((s, e, addr, end) for s, e in self._ranges if s <= addr and end <= e), None)
+
+    def _pages(self, raw: np.ndarray) -> tuple[int, int] | None:
+        """The page-aligned address range of ``raw`` inside the weights mapping, or None if it is not there."""
+        found = self._locate(raw)
+        if found is None:
+            return None
+        s, e, addr, end = found
+        return max(s, addr // self._page * self._page), min(e, -(-end // self._page) * self._page)
 
     def file_offset(self, raw: np.ndarray) -> int | None:
         """Where ``raw``'s first byte sits in the weights file, or None if it is not in the file's mapping."""
-        if not self._ranges or raw.size == 0:
-            return None
-        addr = raw.__array_interface__["data"][0]
-        end = addr + raw.nbytes
-        for s, e in self._ranges:
-            if s <= addr and end <= e:
-                return addr - s + self._offsets[s]
-        return None
+        found = self._locate(raw)
+        return None if found is None else found[2] - found[0] + self._offsets[found[0]]
 
     def populate(self, raws: list[np.ndarray]) -> list[tuple[int, int]]:
         """Map the pages of ``raws`` in now, touching ranges merged into one call each; return those ranges
@@ -575,6 +576,20 @@ class TensorStats(NamedTuple):
     dequant: ValueStats | None = None
 
 
+def _never_raises(fn: Callable[..., TensorStats]) -> Callable[..., TensorStats]:
+    """Statistics never raise on bad values or shapes (only :class:`Cancelled`): a problem becomes the note."""
+
+    @functools.wraps(fn)
+    def safe(*args: Any, **kwargs: Any) -> TensorStats:
+        try:
+            return fn(*args, **kwargs)
+        except (ArithmeticError, ValueError, TypeError, IndexError, MemoryError) as exc:
+            return TensorStats(None, f"statistics could not be computed: {type(exc).__name__}: {exc}")
+
+    return safe
+
+
+@_never_raises
 def tensor_values(
     raw: np.ndarray | None,
     element_type: str,
@@ -587,28 +602,7 @@ def tensor_values(
     cancel: CancelToken | None = None,
     releaser: PageReleaser | None = None,
 ) -> TensorStats:
-    """Statistics of one stored tensor from its raw bytes (a flat uint8 view, read in chunks, never copied).
-
-    Never raises on bad values or shapes (only :class:`Cancelled`): a problem becomes the row's note."""
-    try:
-        return _tensor_values(raw, element_type, shape, chain, bins=bins, hist_samples=hist_samples, exact=exact,
-                              cancel=cancel, releaser=releaser)
-    except (ArithmeticError, ValueError, TypeError, IndexError, MemoryError) as exc:
-        return TensorStats(None, f"statistics could not be computed: {type(exc).__name__}: {exc}")
-
-
-def _tensor_values(
-    raw: np.ndarray | None,
-    element_type: str,
-    shape: tuple[int, ...],
-    chain: Chain | None = None,
-    *,
-    bins: int = HIST_BINS,
-    hist_samples: int = HIST_SAMPLES,
-    exact: bool = False,
-    cancel: CancelToken | None = None,
-    releaser: PageReleaser | None = None,
-) -> TensorStats:
+    """Statistics of one stored tensor from its raw bytes (a flat uint8 view, read in chunks, never copied)."""
     count = math.prod(shape)
     codec = codec_for(element_type)
     if codec is None:

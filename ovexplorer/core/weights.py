@@ -311,14 +311,10 @@ def _helper_items(block: list[_Job], mapping: PageReleaser) -> list[stats_pool.B
     return items
 
 
-def _values(doc: ModelDocument) -> int:
-    return sum(n.const.element_count for n in doc.graph.nodes if n.const is not None)
-
-
-def _pool_for(helpers: bool | None, doc: ModelDocument, mapping: PageReleaser) -> stats_pool.StatsPool | None:
+def _pool_for(helpers: bool | None, values: int, mapping: PageReleaser) -> stats_pool.StatsPool | None:
     if helpers is False or mapping.identity is None or not stats_pool.usable():
         return None
-    if helpers is None and _values(doc) < POOL_MIN_VALUES:
+    if helpers is None and values < POOL_MIN_VALUES:
         return None
     pool = stats_pool.shared_pool()
     if helpers:
@@ -350,10 +346,10 @@ def iter_weight_stats(
     mapping = PageReleaser(doc.weights_path)
     releaser = mapping if release_pages else None
     jobs = _plan(doc, releaser)
-    count = sum(1 for n in doc.graph.nodes if n.const is not None)
-    total = sum(n.const.byte_size for n in doc.graph.nodes if n.const is not None) or 1
+    consts = [n.const for n in doc.graph.nodes if n.const is not None]
+    total = sum(c.byte_size for c in consts) or 1
     options: dict[str, Any] = {"bins": bins, "hist_samples": hist_samples, "exact": exact_histograms}
-    pool = _pool_for(helpers, doc, mapping)
+    pool = _pool_for(helpers, sum(c.element_count for c in consts), mapping)
     path = str(doc.weights_path)
 
     def block_bytes(left: int) -> int:
@@ -460,13 +456,13 @@ def iter_weight_stats(
             releaser.release_everything()
     progress(1.0, "Weight statistics done")
     log.info("weight statistics: %d constants, %.1f MiB in %.3f s; %d blocks here, %d by %d helper process(es)",
-             count, total / 2**20, time.perf_counter() - started, shared["here"], shared["helpers"],
+             len(consts), total / 2**20, time.perf_counter() - started, shared["here"], shared["helpers"],
              pool.processes if pool is not None else 0)
 
 
 def warm_up_helpers(doc: ModelDocument) -> None:
     """Start the helper processes ahead (in the background) when ``doc``'s constants are big enough to use them."""
-    if _values(doc) >= POOL_MIN_VALUES:
+    if sum(n.const.element_count for n in doc.graph.nodes if n.const is not None) >= POOL_MIN_VALUES:
         stats_pool.warm_up()
 
 
