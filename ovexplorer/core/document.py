@@ -21,7 +21,7 @@ from ovexplorer.core import errors
 from ovexplorer.core.atomic import commit_files
 from ovexplorer.core.gc_pause import gc_paused
 from ovexplorer.core.graph import Graph, extract_graph
-from ovexplorer.core.ir_check import looks_like_xml, validate_ir
+from ovexplorer.core.ir_check import NotStrictXml, check_text_guards, guard_note, looks_like_xml, validate_ir
 from ovexplorer.core.tasks import CancelToken, ProgressFn, no_progress
 
 #: Suffixes OpenVINO's frontends read besides IR ``.xml``; used for file dialogs and drops.
@@ -184,12 +184,24 @@ def _open_model(
 ) -> ModelDocument:
     _check_file(path)
     progress(0.0, f"Checking {path.name}")
+    # a problem the pre-check found in a file OpenVINO may still read: raised only if OpenVINO refuses the file too
+    deferred: errors.ModelLoadError | None = None
+    lenient_xml = False
     if _is_ir_candidate(path):
         weights_path = Path(weights) if weights is not None else path.with_suffix(".bin")
         if weights is not None:
             _check_weights_file(Path(weights))
-        header = validate_ir(path, weights_path)
-        fmt = f"OpenVINO IR v{header.version}"
+        fmt = "OpenVINO IR"
+        try:
+            fmt = f"OpenVINO IR v{validate_ir(path, weights_path).version}"
+        except NotStrictXml as exc:  # OpenVINO's parser is more lenient: it decides, after the guards
+            deferred, lenient_xml, fmt = exc.error, True, f"OpenVINO IR v{exc.header.version}"
+        except errors.ModelLoadError as exc:
+            if exc.guard or isinstance(exc, errors.NotAModel):  # a guard, or not an IR at all
+                raise
+            deferred = exc  # the pre-check is never stricter than OpenVINO: it decides
+        if deferred is not None:
+            check_text_guards(path)
         if not weights_path.is_file():
             weights_path = None
     else:
@@ -215,7 +227,12 @@ def _open_model(
         else:
             model = shared_core().read_model(str(path))
     except (RuntimeError, ValueError, TypeError) as exc:
-        raise map_openvino_error(exc, path) from None
+        error = map_openvino_error(exc, path)
+        if deferred is not None and (not lenient_xml or type(error) is errors.NotAModel):
+            # OpenVINO refuses it too: the pre-check's message names the layer (or, when OpenVINO only says it cannot
+            # read the file, expat says what and where); OpenVINO's own reason is kept for a file expat refused
+            raise deferred from None
+        raise error from None
     read_seconds = time.perf_counter() - start
     if cancel is not None:
         cancel.check()
@@ -224,7 +241,12 @@ def _open_model(
     def graph_progress(fraction: float, text: str) -> None:
         progress(0.5 + 0.5 * fraction, text)
 
-    graph, ov_nodes = extract_graph(model, progress=graph_progress, cancel=cancel, name=model.get_friendly_name())
+    try:
+        graph, ov_nodes = extract_graph(model, progress=graph_progress, cancel=cancel, name=model.get_friendly_name())
+    except UnicodeDecodeError as exc:
+        raise errors.ModelLoadError(
+            f"{path.name} holds names that are not valid UTF-8 ({exc.reason} at byte {exc.start} of a name)."
+            + guard_note("invalid-utf8"), path=path, guard="invalid-utf8") from None
     return ModelDocument(
         path=path,
         weights_path=weights_path,
@@ -285,6 +307,17 @@ def _layer_name_with(path: Path, needle: str) -> str:
     return name.group(1) if name else "?"
 
 
+def _line_column(path: Path, offset: int) -> tuple[int, int]:
+    """Line and column (from 1) of a byte offset in a file."""
+    try:
+        with path.open("rb") as f:
+            before = f.read(offset)
+    except OSError:
+        return 0, 0
+    line_start = before.rfind(b"\n") + 1
+    return before.count(b"\n") + 1, len(before[line_start:].decode("utf-8", "replace")) + 1
+
+
 def map_openvino_error(exc: BaseException, path: Path) -> errors.ModelLoadError:
     """Translate an OpenVINO read error into one of our error types (the raw text kept as ``detail``)."""
     text = str(exc)
@@ -338,7 +371,14 @@ def map_openvino_error(exc: BaseException, path: Path) -> errors.ModelLoadError:
             detail=text,
         )
     if "pugi::status_ok" in text or "pugixml" in text:
-        return errors.MalformedXml(f"{name} is not well-formed XML: {_first_message(text)}", path=path, detail=text)
+        reason = _first_message(text)
+        at = re.search(r"\s*at offset (\d+)$", reason)
+        line = column = 0
+        if at:
+            line, column = _line_column(path, int(at.group(1)))
+            reason = reason[: at.start()] + f" at line {line}, column {column}"
+        return errors.MalformedXml(f"{name} is not well-formed XML: {reason[:1].lower()}{reason[1:]}.", path=path,
+                                   detail=text, line=line, column=column)
     if "Unable to read the model" in text or ("supported" in text and "frontend" in text.lower()):
         return errors.NotAModel(
             f"{name} is not a model OpenVINO can read (its format is not IR, ONNX, TensorFlow, TFLite or Paddle, "
