@@ -101,7 +101,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     for i, spec in enumerate(specs):
         if spec.name in tensors:
             continue
-        shape = spec.static_shape or shapes.get(spec.name)
+        shape = spec.static_shape if spec.static_shape is not None else shapes.get(spec.name)
         if shape is None:
             raise InputError(
                 f"Input {spec.name} has the dynamic shape {spec.partial_shape}: give --shape {spec.name}=d1,d2,... "

@@ -47,3 +47,12 @@ def make_classifier_ir(path: Path, size: int = 8) -> Path:
     model.set_rt_info("red green blue", ["model_info", "labels"])
     return _save(model, path)
 
+
+
+def make_scalar_ir(path: Path) -> Path:
+    """``sr`` [] i32 (a scalar, like an audio model's sample rate) and ``x`` [2] f32 -> ``y`` [2] = x * sr."""
+    sr = ops.parameter([], ov.Type.i32, name="sr")
+    x = ops.parameter([2], ov.Type.f32, name="x")
+    y = ops.multiply(x, ops.convert(sr, ov.Type.f32))
+    y.output(0).get_tensor().set_names({"y"})
+    return _save(ov.Model([ops.result(y)], [sr, x], "scalar"), path)

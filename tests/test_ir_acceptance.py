@@ -40,6 +40,8 @@ VARIANTS = {
     "a namespace prefix never declared": lambda t: t.replace(b"<layers>", b"<x:note/><layers>", 1),
     "]]> in text": lambda t: t.replace(b"<layers>", b"]]><layers>", 1),
     "a control character in a name": lambda t: t.replace(b'name="tiny"', b'name="a\x01b"', 1),
+    "an edge to a layer that does not exist": lambda t: t.replace(
+        b"</edges>", b'<edge from-layer="3" from-port="1" to-layer="77" to-port="0" /></edges>', 1),
     "a DOCTYPE declaring an entity (not expanded, as OpenVINO does)": lambda t: t.replace(
         b"<net", b'<!DOCTYPE net [<!ENTITY e "x">]>\n<net', 1).replace(b'name="tiny"', b'name="&e;"', 1),
 }

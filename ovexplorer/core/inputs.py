@@ -41,12 +41,15 @@ def describe_array(array: np.ndarray) -> str:
 
 def expected(spec: PortSpec, shape: tuple[int, ...] | None = None) -> str:
     """What ``spec`` expects, e.g. ``[1,2] f32`` (the chosen shape of a dynamic input when there is one)."""
-    return f"{shape_text(shape) if shape else spec.partial_shape} {spec.element_type}"
+    return f"{shape_text(shape) if shape is not None else spec.partial_shape} {spec.element_type}"
 
 
 def concrete_shape(spec: PortSpec, shape: tuple[int, ...] | None = None) -> tuple[int, ...] | None:
-    """The shape a tensor for ``spec`` must have now: the static shape, else the chosen ``shape``."""
-    return spec.static_shape or (tuple(shape) if shape else None)
+    """The shape a tensor for ``spec`` must have now: the static shape, else the chosen ``shape`` (``()`` is a
+    scalar's shape, never "no shape")."""
+    if spec.static_shape is not None:
+        return spec.static_shape
+    return tuple(shape) if shape is not None else None
 
 
 def _need_shape(spec: PortSpec, what: str) -> InputError:
@@ -164,7 +167,7 @@ def _cast(array: np.ndarray, spec: PortSpec, what: str) -> np.ndarray:
     problem = dtype_misfit(spec, array.dtype)
     if problem:
         raise InputError(f"{what}: input {problem}.")
-    return np.ascontiguousarray(array, dtype=spec.dtype)
+    return np.asarray(array, dtype=spec.dtype, order="C")  # (ascontiguousarray makes a scalar 1-d)
 
 
 # -- files ------------------------------------------------------------------------------------
@@ -204,7 +207,7 @@ def fit_array(array: np.ndarray, spec: PortSpec, path: Path | None = None, what:
             f"(converting {array.dtype.name} to {spec.element_type} would change the values).",
             path=path,
         )
-    return np.ascontiguousarray(array, dtype=spec.dtype)
+    return np.asarray(array, dtype=spec.dtype, order="C")  # (ascontiguousarray makes a scalar 1-d)
 
 
 def _npy_from_stream(f: BinaryIO, available: int, what: str, path: Path) -> np.ndarray:
@@ -579,7 +582,7 @@ def preprocess_image(
         raise InputError(f"{name}: layout {layout} does not match input {spec.name} {spec.partial_shape}.")
     target = concrete_shape(spec, shape)
     bounds = spec.bounds or ()
-    dims = dict(zip(layout, target or (-1,) * len(layout), strict=False))
+    dims = dict(zip(layout, target if target is not None else (-1,) * len(layout), strict=False))
     dyn = dict(zip(layout, bounds, strict=False))
     channels = dims.get("C", 1) if "C" in layout else 1
     if channels == -1:

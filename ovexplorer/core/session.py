@@ -140,7 +140,7 @@ class CompiledSession:
             problem = shape_misfit(spec, tuple(array.shape)) or dtype_misfit(spec, array.dtype)
             if problem:
                 raise errors.InputError(f"Input {problem}.")
-            tensors[spec.index] = np.ascontiguousarray(array, dtype=spec.dtype)
+            tensors[spec.index] = np.asarray(array, dtype=spec.dtype, order="C")  # keeps a scalar 0-d
         missing = [s.name for s in self.inputs if s.index not in tensors]
         if missing:
             raise errors.InputError(f"No data for input {', '.join(missing)}.")
