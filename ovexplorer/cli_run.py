@@ -163,17 +163,19 @@ def _report(doc, session, result, tensors, sources, types, top: int, softmax: bo
 
 
 def _text(report: dict[str, Any], shape_text: Callable[[tuple[int, ...]], str]) -> str:
+    from ovexplorer.core.ports import quote_name
+
     lines = [
         f"{Path(report['model']).name} on {report['device']} ({', '.join(report['execution_devices'])}): "
         f"compiled in {report['compile_seconds']:.3f} s, inference {report['infer_seconds'] * 1000:.2f} ms",
         "Inputs:",
     ]
     for name, i in report["inputs"].items():
-        lines.append(f"  {name}  {shape_text(tuple(i['shape']))}  {i['element_type']}  <- {i['source']}")
+        lines.append(f"  {quote_name(name)}  {shape_text(tuple(i['shape']))}  {i['element_type']}  <- {i['source']}")
     lines.append("Outputs:")
     for name, o in report["outputs"].items():
         s = o["statistics"]
-        lines.append(f"  {name}  {shape_text(tuple(o['shape']))}  {o['element_type']}")
+        lines.append(f"  {quote_name(name)}  {shape_text(tuple(o['shape']))}  {o['element_type']}")
         lines.append(
             f"    min {s['min']:.6g}  max {s['max']:.6g}  mean {s['mean']:.6g}  std {s['std']:.6g}"
             + (f"  NaN {s['nan']}" if s["nan"] else "")

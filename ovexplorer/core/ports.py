@@ -6,6 +6,8 @@ checked against an input without touching OpenVINO objects.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -66,22 +68,45 @@ def _bounds(ps: ov.PartialShape) -> tuple[tuple[int, int], ...] | None:
     return tuple((d.get_min_length(), d.get_max_length()) for d in ps)
 
 
+def display_name(names: Iterable[str], friendly: str, fallback: str, taken: set[str] | None = None) -> str:
+    """The one name ovexplorer calls a model input or output by, everywhere (info, Summary, run, the Run tab).
+
+    Its node's friendly name if that is one of its tensor names, else its first non-numeric tensor name; a port
+    without tensor names goes by its node's friendly name (the Parameter's, the Result's), ``fallback`` if none.
+    Names already in ``taken`` get a ``_`` appended; the name is added to ``taken``.
+    """
+    ordered = sorted(names, key=lambda n: (n.isdigit(), n))
+    name = friendly if friendly in ordered else (ordered[0] if ordered else (friendly or fallback))
+    if taken is not None:
+        while name in taken:
+            name += "_"
+        taken.add(name)
+    return name
+
+
+def quote_name(name: str) -> str:
+    """A name as text, quoted (JSON style) when it holds a comma or quote or is blank at an end, so a list of names
+    reads unambiguously: ``"custom, name", other``."""
+    if not name or any(c in name for c in ',"\'') or name != name.strip():
+        return json.dumps(name, ensure_ascii=False)
+    return name
+
+
+def names_text(names: Iterable[str]) -> str:
+    """Tensor names as one unambiguous line: ``"custom, name", other``."""
+    return ", ".join(quote_name(n) for n in names)
+
+
 def _name(port: ov.Output, prefix: str, index: int, taken: set[str]) -> str:
-    """The port's friendliest tensor name: its node's name if it is one, else the first non-numeric name."""
-    names = sorted(port.get_names(), key=lambda n: (n.isdigit(), n))
     try:
         friendly = port.get_node().get_friendly_name()
     except RuntimeError:
         friendly = ""
-    name = friendly if friendly in names else (names[0] if names else f"{prefix}{index}")
-    while name in taken:
-        name += "_"
-    taken.add(name)
-    return name
+    return display_name(port.get_names(), friendly, f"{prefix}{index}", taken)
 
 
 def port_specs(ports: list[ov.Output], prefix: str) -> tuple[PortSpec, ...]:
-    """Records for a model's (or compiled model's) inputs or outputs; unnamed ports get ``input0``..."""
+    """Records for a model's (or compiled model's) inputs or outputs, named by :func:`display_name`."""
     taken: set[str] = set()
     specs = []
     for i, port in enumerate(ports):

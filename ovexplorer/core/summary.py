@@ -8,6 +8,7 @@ from typing import Any
 
 from ovexplorer.core.document import ModelDocument
 from ovexplorer.core.graph import Graph
+from ovexplorer.core.ports import display_name, names_text
 
 #: Element types whose constants count as trainable parameters (index/shape constants do not).
 WEIGHT_TYPES = frozenset(
@@ -21,9 +22,10 @@ COMPRESSED_TYPES = frozenset(WEIGHT_TYPES - {"f64", "f32"})
 class TensorSummary:
     """A model input or output as a user sees it."""
 
-    name: str
+    name: str  # the name ovexplorer calls it by everywhere (ports.display_name)
     shape: str
     element_type: str
+    names: tuple[str, ...] = ()  # every tensor name OpenVINO gives it (for an output: the model output's names)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,10 +72,6 @@ def _flat_keys(info: dict[str, Any], prefix: str = "") -> list[str]:
     return keys
 
 
-def _tensor_name(names: tuple[str, ...], fallback: str) -> str:
-    return ", ".join(names) if names else fallback
-
-
 def _count_subgraphs(graph: Graph) -> int:
     return sum(len(n.subgraphs) + sum(_count_subgraphs(g) for g in n.subgraphs) for n in graph.nodes)
 
@@ -102,25 +100,29 @@ def _summarize(doc: ModelDocument) -> ModelSummary:
             graph.nodes[c].type == "Convert" for c in graph.consumers(node.id)
         ):
             compressed.add(node.const.element_type)
-    inputs = tuple(
-        TensorSummary(_tensor_name(graph.nodes[i].outputs[0].names, graph.nodes[i].name),
-                      graph.nodes[i].outputs[0].shape, graph.nodes[i].outputs[0].element_type)
-        for i in graph.inputs
-    )
+    taken: set[str] = set()
+    inputs = []
+    for k, i in enumerate(graph.inputs):
+        port = graph.nodes[i].outputs[0]
+        inputs.append(TensorSummary(display_name(port.names, graph.nodes[i].name, f"input{k}", taken), port.shape,
+                                    port.element_type, port.names))
+    taken = set()
     outputs = []
-    for i in graph.outputs:
+    for k, i in enumerate(graph.outputs):
         node = graph.nodes[i]
-        port = node.inputs[0]
-        src = graph.edges[graph.in_edges[i][0]] if graph.in_edges[i] else None
-        names = graph.nodes[src.src].outputs[src.src_port].names if src is not None else ()
-        outputs.append(TensorSummary(_tensor_name(names, node.name), port.shape, port.element_type))
+        # the model's output is the Result's own port: its names are the model output's (which may differ from the
+        # tensor feeding it); its shape and type are the fed tensor's
+        names = node.outputs[0].names if node.outputs else ()
+        port = node.inputs[0] if node.inputs else node.outputs[0]
+        outputs.append(TensorSummary(display_name(names, node.name, f"output{k}", taken), port.shape,
+                                     port.element_type, names))
     return ModelSummary(
         name=doc.name,
         path=str(doc.path.resolve()),
         format=doc.format,
         op_count=len(graph.nodes),
         op_types=dict(sorted(op_types.items(), key=lambda kv: (-kv[1], kv[0]))),
-        inputs=inputs,
+        inputs=tuple(inputs),
         outputs=tuple(outputs),
         parameter_count=params,
         weight_bytes=dict(sorted(weight_bytes.items(), key=lambda kv: -kv[1])),
@@ -169,9 +171,9 @@ def format_summary(s: ModelSummary) -> str:
         + (f" ({by_type})" if by_type else ""),
         f"Compressed:  {'yes (' + ', '.join(s.compressed_types) + ')' if s.compressed else 'no'}",
         "Inputs:",
-        *(f"  {t.name}  {t.shape}  {t.element_type}" for t in s.inputs),
+        *(f"  {names_text(t.names or (t.name,))}  {t.shape}  {t.element_type}" for t in s.inputs),
         "Outputs:",
-        *(f"  {t.name}  {t.shape}  {t.element_type}" for t in s.outputs),
+        *(f"  {names_text(t.names or (t.name,))}  {t.shape}  {t.element_type}" for t in s.outputs),
         "Op types:",
         *(f"  {count:6d}  {op}" for op, count in s.op_types.items()),
         "Model rt_info: " + (", ".join(s.rt_info_keys) if s.rt_info_keys else "(none)"),

@@ -7,6 +7,7 @@ from html import escape
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from ovexplorer.core.document import ModelDocument
+from ovexplorer.core.ports import names_text
 from ovexplorer.core.summary import ModelSummary, human_bytes, human_count, summarize
 
 _HEADER = "<tr><th align='left'>Name</th><th align='left'>Shape</th><th align='left'>Type</th></tr>"
@@ -20,7 +21,7 @@ def summary_html(s: ModelSummary) -> str:
 
     def tensors(items: tuple) -> str:
         return "".join(
-            f"<tr><td>{escape(t.name)}</td><td><code>{escape(t.shape)}</code></td><td>{escape(t.element_type)}</td></tr>"
+            f"<tr><td>{escape(names_text(t.names or (t.name,)))}</td><td><code>{escape(t.shape)}</code></td><td>{escape(t.element_type)}</td></tr>"
             for t in items
         )
 
