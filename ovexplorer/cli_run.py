@@ -141,7 +141,7 @@ def _report(doc, session, result, tensors, sources, types, top: int, softmax: bo
         }
         if array.size <= SMALL_OUTPUT:
             entry["values"] = array.tolist()
-        if is_classification(tuple(array.shape)):
+        if array.dtype.kind not in "US" and is_classification(tuple(array.shape)):
             labels = labels_from_rt_info(doc.graph.rt_info, array.size)
             entry["top"] = [
                 {"index": c.index, "label": c.label, "score": c.score}
@@ -163,6 +163,7 @@ def _report(doc, session, result, tensors, sources, types, top: int, softmax: bo
 
 
 def _text(report: dict[str, Any], shape_text: Callable[[tuple[int, ...]], str]) -> str:
+    from ovexplorer.core.outputs import SMALL_OUTPUT, values_text
     from ovexplorer.core.ports import quote_name
 
     lines = [
@@ -176,14 +177,17 @@ def _text(report: dict[str, Any], shape_text: Callable[[tuple[int, ...]], str]) 
     for name, o in report["outputs"].items():
         s = o["statistics"]
         lines.append(f"  {quote_name(name)}  {shape_text(tuple(o['shape']))}  {o['element_type']}")
-        lines.append(
-            f"    min {s['min']:.6g}  max {s['max']:.6g}  mean {s['mean']:.6g}  std {s['std']:.6g}"
-            + (f"  NaN {s['nan']}" if s["nan"] else "")
-        )
+        if s.get("strings"):
+            lines.append(f"    {s['count']} strings")
+        else:
+            lines.append(
+                f"    min {s['min']:.6g}  max {s['max']:.6g}  mean {s['mean']:.6g}  std {s['std']:.6g}"
+                + (f"  NaN {s['nan']}" if s["nan"] else "")
+            )
         if "top" in o:
             lines.append("    top: " + ", ".join(f"{c['label']} {c['score']:.4g}" for c in o["top"]))
         if "values" in o:
-            lines.append(f"    values: {np.array2string(np.array(o['values']), precision=6, separator=', ')}")
+            lines.append(f"    values: {values_text(np.array(o['values']), limit=SMALL_OUTPUT)}")
         if "saved" in o:
             lines.append(f"    saved: {o['saved']}")
     return "\n".join(lines)

@@ -167,6 +167,18 @@ def _const_info(port: Port, bitwidth: int) -> ConstInfo:
     return ConstInfo(tuple(dims), port.element_type, count, (count * bitwidth + 7) // 8)
 
 
+def _string_const_info(node: ov.Node, port: Port) -> ConstInfo:
+    """A string Constant: its byte size is what it takes in the ``.bin`` (a count, one offset per string and one
+    more, then the UTF-8 characters), not the size of C++ string objects."""
+    try:
+        chars = sum(len(s.encode("utf-8", "surrogatepass")) for s in node.get_value_strings())
+    except (RuntimeError, UnicodeError, TypeError):
+        chars = 0
+    dims = port.dims or ()
+    count = math.prod(dims) if dims else 1
+    return ConstInfo(tuple(dims), port.element_type, count, 4 + 4 * (count + 1) + chars)
+
+
 def _bodies(node: ov.Node, kind: str) -> list[tuple[str, ov.Model]]:
     if kind == "If":
         return [("then", node.get_then_body()), ("else", node.get_else_body())]
@@ -270,7 +282,8 @@ def _extract(
                 MappingProxyType(rt_info_dict(rt_map)) if len(rt_map) else _EMPTY,
                 tuple(inputs),
                 outputs,
-                _const_info(outputs[0], first_bits) if op_type == "Constant" else None,
+                (_string_const_info(n, outputs[0]) if outputs[0].element_type == "string" else
+                 _const_info(outputs[0], first_bits)) if op_type == "Constant" else None,
                 subgraphs,
             )
         )

@@ -20,7 +20,7 @@ DTYPES: dict[str, np.dtype] = {
         "f64": np.float64, "f32": np.float32, "f16": np.float16,
         "i64": np.int64, "i32": np.int32, "i16": np.int16, "i8": np.int8,
         "u64": np.uint64, "u32": np.uint32, "u16": np.uint16, "u8": np.uint8,
-        "boolean": np.bool_,
+        "boolean": np.bool_, "string": np.str_,
     }.items()
 }
 
@@ -168,6 +168,7 @@ def dtype_misfit(spec: PortSpec, dtype: np.dtype) -> str:
         "i": "iub",
         "u": "iub",
         "b": "b",
+        "U": "US",  # text: str, or UTF-8 bytes
     }[target.kind]
     if src.kind in ok:
         return ""

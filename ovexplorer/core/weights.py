@@ -86,7 +86,7 @@ class WeightStats(NamedTuple):
         """Problems worth a colour in a table: ``NaN``, ``Inf``, ``all zero``, ``error``."""
         out: list[str] = []
         if self.stats is None:
-            return ("error",) if self.note and self.count else ()
+            return ("error",) if self.note and self.count and self.element_type != "string" else ()
         for s in (self.stats, self.dequant):
             if s is None:
                 continue

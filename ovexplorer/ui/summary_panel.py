@@ -21,7 +21,8 @@ def summary_html(s: ModelSummary) -> str:
 
     def tensors(items: tuple) -> str:
         return "".join(
-            f"<tr><td>{escape(names_text(t.names or (t.name,)))}</td><td><code>{escape(t.shape)}</code></td><td>{escape(t.element_type)}</td></tr>"
+            f"<tr><td>{escape(names_text(t.names or (t.name,)))}</td><td><code>{escape(t.shape)}</code></td>"
+            f"<td>{escape(t.element_type)}</td></tr>"
             for t in items
         )
 
