@@ -128,3 +128,29 @@ def test_not_a_model_of_another_format(tmp_path: Path) -> None:
         open_model(p)
     assert "garbage.onnx" in info.value.message
     assert "Exception from src" not in info.value.message
+
+
+def test_openvino_reason_is_kept_past_the_first_line() -> None:
+    """The CPU plugin and shape inference put the reason on later lines: it is kept, only source locations go."""
+    from ovexplorer.core.document import _first_message
+
+    read_value = ("Exception from src/inference/src/cpp/core.cpp:109:\n"
+                  "Exception from src/plugins/intel_cpu/src/node.cpp:1510:\n"
+                  "Node ReadValue_3 of type ReadValueWithSubgraph\ndoesn't have sibling output\n\n")
+    assert _first_message(read_value) == "Node ReadValue_3 of type ReadValueWithSubgraph doesn't have sibling output"
+
+
+def test_reshape_error_says_why(tmp_path: Path) -> None:
+    import numpy as np
+    import openvino as ov
+    import openvino.opset13 as ops
+
+    from ovexplorer.core.session import reshape_inputs
+
+    x = ops.parameter([-1, 3], ov.Type.f32, name="x")
+    model = ov.Model([ops.result(ops.reshape(x, ops.constant(np.int64([3, 3])), False))], [x])
+    with pytest.raises(errors.InputError) as info:
+        reshape_inputs(model, {"x": (2, 3)})
+    message = info.value.message
+    assert "Requested output shape [3,3] is incompatible with input shape" in message
+    assert "friendly_name 'Reshape" in message and "src/core" not in message and ".hpp" not in message
