@@ -34,7 +34,7 @@ def format_text(name: str, rows: list[WeightStats], totals: Any, top: int) -> st
     ]
     flagged = [r for r in rows if r.flags]
     lines.append(f"Flagged:     {len(flagged)} constants" + (
-        " (" + ", ".join(f"{r.name}: {'/'.join(r.flags)}" for r in flagged[:5]) + (", …" if len(flagged) > 5 else "")
+        " (" + ", ".join(f"{r.label}: {'/'.join(r.flags)}" for r in flagged[:5]) + (", …" if len(flagged) > 5 else "")
         + ")" if flagged else ""))
     shown = sorted(rows, key=lambda r: -r.nbytes)[:top] if top > 0 else []
     if shown:
@@ -50,7 +50,7 @@ def format_text(name: str, rows: list[WeightStats], totals: Any, top: int) -> st
                 nums = (f"{_fmt(s.min):>10} {_fmt(s.max):>10} {_fmt(s.mean):>10} {_fmt(s.std):>10} "
                         f"{s.zero_fraction:>6.1%}")
             flags = f"  [{', '.join(r.flags)}]" if r.flags else ""
-            lines.append(f"  {human_bytes(r.nbytes):>10}  {r.element_type:6} {shape:18} {nums}  {r.name}{flags}")
+            lines.append(f"  {human_bytes(r.nbytes):>10}  {r.element_type:6} {shape:18} {nums}  {r.label}{flags}")
             if r.dequant is not None:
                 d = r.dequant
                 lines.append(f"  {'':>10}  {'→ deq':6} {'':18} {_fmt(d.min):>10} {_fmt(d.max):>10} "

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from ovexplorer.core.graph import Graph, Node
+from ovexplorer.core.graph import Graph, Node, graphs_with_bodies
 from ovexplorer.core.summary import WEIGHT_TYPES
 from ovexplorer.core.weights import const_derived, real_consumers
 
@@ -28,6 +28,7 @@ class LayerCompute:
     name: str
     type: str
     macs: int | None
+    body: str = ""  # the If / Loop body holding it ("" at the top level); a body's layers are counted once
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +72,8 @@ class ModelTotals:
             "parameters": self.parameters, "constants": self.constants, "bytes_by_type": self.bytes_by_type,
             "total_bytes": self.total_bytes, "op_types": self.op_types,
             "macs": self.macs, "flops": self.flops, "dynamic_layers": list(self.dynamic_layers),
-            "layers": [{"name": x.name, "type": x.type, "macs": x.macs if x.macs is not None else "dynamic"}
-                       for x in self.layers],
+            "layers": [{"name": x.name, "type": x.type, "macs": x.macs if x.macs is not None else "dynamic",
+                        **({"body": x.body} if x.body else {})} for x in self.layers],
             "params_by_consumer_type": self.params_by_consumer_type, "params_by_scope": self.params_by_scope,
         }
 
@@ -116,31 +117,35 @@ def name_scope(name: str) -> str:
 
 
 def model_totals(graph: Graph) -> ModelTotals:
-    """Totals of a graph: parameters (constants of weight types), bytes, op counts, compute."""
-    derived = const_derived(graph)
+    """Totals of a graph and its If / Loop bodies: parameters (constants of weight types), bytes, op counts (of the
+    top level), compute (a body's layers counted once: an If runs one branch, a Loop runs its body many times)."""
     bytes_by_type: Counter[str] = Counter()
     by_consumer: Counter[str] = Counter()
     by_scope: Counter[str] = Counter()
     params = constants = 0
-    for node in graph.nodes:
-        if node.const is None:
-            continue
-        constants += 1
-        bytes_by_type[node.const.element_type] += node.const.byte_size
-        if node.const.element_type not in WEIGHT_TYPES:
-            continue
-        count = node.const.element_count
-        params += count
-        consumers = real_consumers(graph, node.id, derived)
-        types = sorted({graph.nodes[c].type for c in consumers}) or ["(unused)"]
-        by_consumer["/".join(types)] += count
-        own = "." in node.name and "/" not in node.name  # a parameter name like "encoder.q.weight"
-        by_scope[name_scope(node.name if own or not consumers else graph.nodes[consumers[0]].name)] += count
-    layers = tuple(LayerCompute(n.id, n.name, n.type, layer_macs(n)) for n in graph.nodes if n.type in COMPUTE_OPS)
+    layers: list[LayerCompute] = []
+    for label, g in graphs_with_bodies(graph):
+        derived = const_derived(g)
+        for node in g.nodes:
+            if node.type in COMPUTE_OPS:
+                layers.append(LayerCompute(node.id, node.name, node.type, layer_macs(node), label))
+            if node.const is None:
+                continue
+            constants += 1
+            bytes_by_type[node.const.element_type] += node.const.byte_size
+            if node.const.element_type not in WEIGHT_TYPES:
+                continue
+            count = node.const.element_count
+            params += count
+            consumers = real_consumers(g, node.id, derived)
+            types = sorted({g.nodes[c].type for c in consumers}) or ["(unused)"]
+            by_consumer["/".join(types)] += count
+            own = "." in node.name and "/" not in node.name  # a parameter name like "encoder.q.weight"
+            by_scope[name_scope(node.name if own or not consumers else g.nodes[consumers[0]].name)] += count
     op_types = Counter(n.type for n in graph.nodes)
 
     def ordered(c: Counter[str]) -> dict[str, int]:
         return dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))
 
-    return ModelTotals(params, constants, ordered(bytes_by_type), ordered(op_types), layers,
+    return ModelTotals(params, constants, ordered(bytes_by_type), ordered(op_types), tuple(layers),
                        ordered(by_consumer), ordered(by_scope))

@@ -8,7 +8,7 @@ for a given file.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
@@ -304,3 +304,36 @@ def _extract(
 
 
 _BODY_TYPES = frozenset(("If", "Loop", "TensorIterator"))
+
+
+class BodyRef(NamedTuple):
+    """A nested body (of an If, Loop or TensorIterator), wherever it sits."""
+
+    label: str  # "branch/then"; nested bodies join their holders: "loop/body/branch/then"
+    holder: int  # the top-level node holding it (outermost)
+    path: tuple[tuple[int, int], ...]  # (node id, body index) from the top graph down to it
+    graph: Graph
+
+
+def iter_bodies(graph: Graph, _prefix: str = "", _path: tuple[tuple[int, int], ...] = ()) -> Iterator[BodyRef]:
+    """Every body nested in ``graph``, depth first in node order."""
+    for node in graph.nodes:
+        for k, body in enumerate(node.subgraphs):
+            label = f"{_prefix}{body.name}"
+            path = (*_path, (node.id, k))
+            yield BodyRef(label, path[0][0], path, body)
+            yield from iter_bodies(body, label + "/", path)
+
+
+def graphs_with_bodies(graph: Graph) -> list[tuple[str, Graph]]:
+    """``("", graph)`` and ``(label, body)`` for every nested body."""
+    return [("", graph), *((b.label, b.graph) for b in iter_bodies(graph))]
+
+
+def body_ov_nodes(ov_nodes: list[ov.Node], path: tuple[tuple[int, int], ...]) -> list[ov.Node]:
+    """The OpenVINO nodes of the body at ``path``, indexed like its :class:`Graph`'s node ids."""
+    nodes = ov_nodes
+    for node_id, k in path:
+        holder = nodes[node_id]
+        nodes = list(_bodies(holder, holder.get_type_name())[k][1].get_ordered_ops())
+    return nodes

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ovexplorer.core.document import ModelDocument
-from ovexplorer.core.graph import Graph
+from ovexplorer.core.graph import Graph, graphs_with_bodies
 from ovexplorer.core.ports import display_name, names_text
 
 #: Element types whose constants count as trainable parameters (index/shape constants do not).
@@ -45,6 +45,8 @@ class ModelSummary:
     rt_info_keys: tuple[str, ...]
     subgraph_count: int
     description: str = ""
+    #: Parameters held in each nested body (If / Loop / TensorIterator), by body: "branch/then" -> count.
+    body_parameters: dict[str, int] = field(default_factory=dict)
 
     @property
     def compressed(self) -> bool:
@@ -90,16 +92,21 @@ def _summarize(doc: ModelDocument) -> ModelSummary:
     weight_bytes: Counter[str] = Counter()
     params = 0
     compressed: set[str] = set()
-    for node in graph.nodes:
-        if node.const is None:
-            continue
-        weight_bytes[node.const.element_type] += node.const.byte_size
-        if node.const.element_type in WEIGHT_TYPES:
-            params += node.const.element_count
-        if node.const.element_type in COMPRESSED_TYPES and any(
-            graph.nodes[c].type == "Convert" for c in graph.consumers(node.id)
-        ):
-            compressed.add(node.const.element_type)
+    by_body: dict[str, int] = {}
+    for label, g in graphs_with_bodies(graph):  # constants in If / Loop bodies are weights too
+        before = params
+        for node in g.nodes:
+            if node.const is None:
+                continue
+            weight_bytes[node.const.element_type] += node.const.byte_size
+            if node.const.element_type in WEIGHT_TYPES:
+                params += node.const.element_count
+            if node.const.element_type in COMPRESSED_TYPES and any(
+                g.nodes[c].type == "Convert" for c in g.consumers(node.id)
+            ):
+                compressed.add(node.const.element_type)
+        if label:
+            by_body[label] = params - before
     taken: set[str] = set()
     inputs = []
     for k, i in enumerate(graph.inputs):
@@ -130,6 +137,7 @@ def _summarize(doc: ModelDocument) -> ModelSummary:
         rt_info_keys=tuple(_flat_keys(dict(graph.rt_info))),
         subgraph_count=_count_subgraphs(graph),
         description=_description(dict(graph.rt_info)),
+        body_parameters=by_body,
     )
 
 
@@ -167,6 +175,7 @@ def format_summary(s: ModelSummary) -> str:
         f"Operations:  {s.op_count} ({len(s.op_types)} types)"
         + (f", {s.subgraph_count} nested bodies" if s.subgraph_count else ""),
         f"Parameters:  {s.parameter_count:,} ({human_count(s.parameter_count)})",
+        *(f"  in {label}: {count:,} parameters" for label, count in s.body_parameters.items()),
         f"Weights:     {human_bytes(s.total_weight_bytes)}"
         + (f" ({by_type})" if by_type else ""),
         f"Compressed:  {'yes (' + ', '.join(s.compressed_types) + ')' if s.compressed else 'no'}",

@@ -33,6 +33,8 @@ def summary_html(s: ModelSummary) -> str:
     params = f"{s.parameter_count:,}"
     if s.parameter_count >= 1000:
         params += f" ({human_count(s.parameter_count)})"
+    if s.body_parameters:
+        params += "".join(f"<br>in {escape(label)}: {count:,}" for label, count in s.body_parameters.items())
     return f"""
 <h2>{escape(s.name)}</h2>{f"<p>{escape(s.description)}</p>" if s.description else ""}
 <table cellspacing='0' cellpadding='4'>
