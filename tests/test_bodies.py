@@ -98,4 +98,3 @@ def test_weights_tab_lists_body_constants_with_their_body(qtbot, window, if_conv
     names = sorted(panel.proxy.index(i, COL_NAME).data() for i in range(panel.proxy.rowCount()))
     assert names == ["else.weight (in branch/else)", "then.weight (in branch/then)"]
     assert "120" in window.summary_panel.text() and "in branch/then: 108" in window.summary_panel.text()
-    panel.grab().save("/tmp/irx/weights_bodies.png")

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 from ovexplorer.core.graph import Graph, Node, graphs_with_bodies
 from ovexplorer.core.summary import WEIGHT_TYPES
 from ovexplorer.core.weights import const_derived, real_consumers
+
+if TYPE_CHECKING:
+    from ovexplorer.core.document import ModelDocument
 
 COMPUTE_OPS = ("MatMul", "Convolution", "GroupConvolution", "ConvolutionBackpropData",
                "GroupConvolutionBackpropData")
@@ -42,6 +46,12 @@ class ModelTotals:
     layers: tuple[LayerCompute, ...]
     params_by_consumer_type: dict[str, int]
     params_by_scope: dict[str, int]
+    #: The input shapes the compute was counted for (empty: the model's own shapes).
+    shapes: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    def shapes_text(self) -> str:
+        """``tokens=[1,10,16], mask=[1,10]``."""
+        return ", ".join(f"{k}=[{','.join(map(str, v))}]" for k, v in self.shapes.items())
 
     @property
     def macs(self) -> int:
@@ -65,7 +75,13 @@ class ModelTotals:
         text = f"{self.macs:,}"
         if self.dynamic_layers:
             text += f" + dynamic ({len(self.dynamic_layers)} layers with dynamic shapes)"
+        if self.shapes:
+            text += f" (for {self.shapes_text()})"
         return text
+
+    def flops_text(self) -> str:
+        text = f"{self.flops:,}" + (" + dynamic" if self.dynamic_layers else "")
+        return text + (f" (for {self.shapes_text()})" if self.shapes else "")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -75,6 +91,7 @@ class ModelTotals:
             "layers": [{"name": x.name, "type": x.type, "macs": x.macs if x.macs is not None else "dynamic",
                         **({"body": x.body} if x.body else {})} for x in self.layers],
             "params_by_consumer_type": self.params_by_consumer_type, "params_by_scope": self.params_by_scope,
+            **({"shapes": {k: list(v) for k, v in self.shapes.items()}} if self.shapes else {}),
         }
 
 
@@ -123,12 +140,9 @@ def model_totals(graph: Graph) -> ModelTotals:
     by_consumer: Counter[str] = Counter()
     by_scope: Counter[str] = Counter()
     params = constants = 0
-    layers: list[LayerCompute] = []
-    for label, g in graphs_with_bodies(graph):
+    for _label, g in graphs_with_bodies(graph):
         derived = const_derived(g)
         for node in g.nodes:
-            if node.type in COMPUTE_OPS:
-                layers.append(LayerCompute(node.id, node.name, node.type, layer_macs(node), label))
             if node.const is None:
                 continue
             constants += 1
@@ -147,5 +161,27 @@ def model_totals(graph: Graph) -> ModelTotals:
     def ordered(c: Counter[str]) -> dict[str, int]:
         return dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))
 
-    return ModelTotals(params, constants, ordered(bytes_by_type), ordered(op_types), tuple(layers),
+    return ModelTotals(params, constants, ordered(bytes_by_type), ordered(op_types), compute_layers(graph),
                        ordered(by_consumer), ordered(by_scope))
+
+
+def compute_layers(graph: Graph) -> tuple[LayerCompute, ...]:
+    """The MatMuls and convolutions of a graph and its bodies, with their MACs at the graph's shapes."""
+    return tuple(LayerCompute(node.id, node.name, node.type, layer_macs(node), label)
+                 for label, g in graphs_with_bodies(graph) for node in g.nodes if node.type in COMPUTE_OPS)
+
+
+def totals_for_shapes(doc: ModelDocument, shapes: Mapping[str, tuple[int, ...]],
+                      base: ModelTotals | None = None) -> ModelTotals:
+    """The totals of ``doc`` with its compute counted for the given input shapes (a dynamic model's MatMuls have no
+    MACs until its inputs have sizes). The model is reshaped on a clone; a shape that does not fit raises
+    :class:`~ovexplorer.core.errors.InputError`. Weights do not change with the shapes."""
+    from ovexplorer.core.graph import extract_graph
+    from ovexplorer.core.session import reshape_inputs
+
+    base = base or model_totals(doc.graph)
+    if not shapes or doc.model is None:
+        return base
+    clone = reshape_inputs(doc.model, {k: tuple(v) for k, v in shapes.items()})
+    graph, _ = extract_graph(clone)
+    return replace(base, layers=compute_layers(graph), shapes={k: tuple(v) for k, v in shapes.items()})

@@ -397,6 +397,10 @@ class RunPanel(QWidget):
         w = self.table.cellWidget(i, COL_SHAPE)
         return w if isinstance(w, QLineEdit) else None
 
+    def chosen_shapes(self) -> dict[str, tuple[int, ...]]:
+        """The shapes set for the dynamic inputs (typed, or taken from a file), by input name."""
+        return {r.spec.name: r.shape for r in self.rows if not r.spec.is_static and r.shape is not None}
+
     def row_index(self, name: str) -> int:
         return next(i for i, r in enumerate(self.rows) if r.spec.name == name)
 

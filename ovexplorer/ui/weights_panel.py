@@ -47,7 +47,7 @@ from PySide6.QtWidgets import (
 
 from ovexplorer.core.document import ModelDocument
 from ovexplorer.core.errors import OvexplorerError
-from ovexplorer.core.flops import ModelTotals, model_totals
+from ovexplorer.core.flops import ModelTotals, model_totals, totals_for_shapes
 from ovexplorer.core.summary import human_bytes, human_count
 from ovexplorer.core.weights import ValueStats, WeightStats, iter_weight_stats
 from ovexplorer.core.weights_export import export_csv, export_json
@@ -288,12 +288,17 @@ class WeightsPanel(QWidget):
     """Per-constant statistics with histogram and model summary."""
 
     stats_finished = Signal()
+    shape_totals_ready = Signal()  # the compute at the Run tab's shapes is shown
 
     def __init__(self, window: Any = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.window_ = window
         self.doc: ModelDocument | None = None
         self.totals: ModelTotals | None = None
+        #: The compute at the input shapes set in the Run tab (a dynamic model's MACs need sizes), and its task.
+        self.shape_totals: ModelTotals | None = None
+        self.shape_note = ""
+        self._shapes_generation = 0
         self.runner = TaskRunner(self)
         self.task: Task | None = None
         self._generation = 0
@@ -438,6 +443,9 @@ class WeightsPanel(QWidget):
         self._generation += 1
         self.doc = doc
         self.totals = None
+        self.shape_totals = None
+        self.shape_note = ""
+        self._shapes_generation += 1
         self._computed_for = None
         self.model.clear()
         self._show_histogram(None)
@@ -543,6 +551,32 @@ class WeightsPanel(QWidget):
         self._update_summary()
         self.stats_finished.emit()
 
+    # -- compute at chosen shapes -----------------------------------------------------------------
+    def set_input_shapes(self, shapes: dict[str, tuple[int, ...]]) -> None:
+        """Count the compute again for these input shapes (set in the Run tab), in a worker."""
+        doc = self.doc
+        self._shapes_generation += 1
+        generation = self._shapes_generation
+        if doc is None or not shapes:
+            self.shape_totals, self.shape_note = None, ""
+            self._update_summary()
+            return
+
+        def done(totals: ModelTotals | None, note: str = "") -> None:
+            if generation != self._shapes_generation:
+                return
+            self.shape_totals, self.shape_note = totals, note
+            self._update_summary()
+            self.shape_totals_ready.emit()
+
+        base, chosen = self.totals, dict(shapes)
+
+        def work(progress, cancel) -> ModelTotals:
+            return totals_for_shapes(doc, chosen, base)
+
+        self.runner.start(work, on_success=done,
+                          on_failure=lambda exc: done(None, f"Compute at the Run tab's shapes: {exc}"))
+
     # -- summary and chart -------------------------------------------------------------------------
     def _update_summary(self) -> None:
         t = self.totals
@@ -558,6 +592,14 @@ class WeightsPanel(QWidget):
             f"<b>Constants</b> {t.constants} — {human_bytes(t.total_bytes)} ({by_type})",
             f"<b>Compute</b> {flops if t.layers else 'no MatMul or convolution'}",
         ]
+        s = self.shape_totals
+        if s is not None and s.layers:
+            at = f"{human_count(s.flops)} FLOPs ({human_count(s.macs)} MACs)"
+            if s.dynamic_layers:
+                at += f" + dynamic ({len(s.dynamic_layers)} layers)"
+            parts.append(f"<b>Compute at the Run tab's shapes</b> {at} for {escape(s.shapes_text())}")
+        elif self.shape_note:
+            parts.append(escape(self.shape_note))
         if flagged:
             parts.append(f"<b style='color:#b00'>{flagged} flagged constants</b> (NaN, Inf or all zero)")
         self.summary_label.setText("<br>".join(parts))
