@@ -129,6 +129,37 @@ def resolve_model_path(path: str | Path) -> Path:
     return p
 
 
+_LFS_HEADER = b"version https://git-lfs.github.com/spec/"
+
+
+def _check_lfs_pointer(path: Path, error: type[errors.ModelLoadError]) -> None:
+    """Name a Git LFS pointer (a clone without git-lfs leaves these ~130-byte text files in place of big files)."""
+    try:
+        if path.stat().st_size > 1024:
+            return
+        with path.open("rb") as f:
+            head = f.read(1024)
+    except OSError:
+        return
+    if not head.startswith(_LFS_HEADER):
+        return
+    size = re.search(rb"^size (\d+)", head, re.M)
+    real = f" of {_human_size(int(size.group(1)))}" if size else ""
+    raise error(
+        f"{path.name} is a Git LFS pointer (a placeholder for a file{real}), not the file itself: the repository was "
+        "cloned without git-lfs. Run `git lfs install && git lfs pull` in the repository to fetch the real files.",
+        path=path,
+    )
+
+
+def _human_size(n: float) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} GiB"
+
+
 def _check_file(path: Path) -> None:
     if not path.exists():
         raise errors.ModelFileNotFound(f"{path} does not exist.", path=path)
@@ -140,6 +171,7 @@ def _check_file(path: Path) -> None:
         )
     if path.stat().st_size == 0:
         raise errors.EmptyModelFile(f"{path.name} is empty (0 bytes): the file was not written completely.", path=path)
+    _check_lfs_pointer(path, errors.NotAModel)
 
 
 def _is_ir_candidate(path: Path) -> bool:
@@ -191,6 +223,8 @@ def _open_model(
         weights_path = Path(weights) if weights is not None else path.with_suffix(".bin")
         if weights is not None:
             _check_weights_file(Path(weights))
+        if weights_path.is_file():
+            _check_lfs_pointer(weights_path, errors.WeightsMissing)
         fmt = "OpenVINO IR"
         try:
             fmt = f"OpenVINO IR v{validate_ir(path, weights_path).version}"
