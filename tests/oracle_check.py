@@ -23,8 +23,14 @@ def _ports(ports) -> list[list]:
 
 
 def check_one(path: str) -> dict:
-    """Both verdicts on one model, as plain data."""
+    """Both verdicts on one model, as plain data (OpenVINO with openvino-tokenizers' operations when that package is
+    installed: its users import it, and so does ovexplorer)."""
     import openvino as ov
+
+    try:
+        import openvino_tokenizers  # noqa: F401
+    except ImportError:
+        pass
 
     from ovexplorer.core.document import open_model
     from ovexplorer.core.errors import ModelLoadError

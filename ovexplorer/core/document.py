@@ -37,8 +37,18 @@ def shared_core() -> ov.Core:
     global _core
     with _core_lock:
         if _core is None:
+            _load_optional_extensions()
             _core = ov.Core()
         return _core
+
+
+def _load_optional_extensions() -> None:
+    """Import openvino-tokenizers when it is installed: it adds its operations to every ``openvino.Core``, so
+    tokenizer and detokenizer models (which OpenVINO's Python API then reads) open too."""
+    try:
+        import openvino_tokenizers  # noqa: F401
+    except Exception:  # noqa: BLE001 - not installed, or built for another OpenVINO: those models stay unreadable
+        pass
 
 
 @dataclass(eq=False)
@@ -373,7 +383,9 @@ def map_openvino_error(exc: BaseException, path: Path) -> errors.ModelLoadError:
             op, layer, opset = match.group(1), match.group(2).strip(), match.group(4)
         return errors.UnknownOperation(
             f"{name}: layer {layer!r} has the operation type {op!r} (opset {opset or '?'}), which this OpenVINO "
-            "does not know. The model needs a newer OpenVINO or a custom-operation extension.",
+            "does not know. The model needs a newer OpenVINO or a custom-operation extension"
+            + (" (tokenizer models: pip install openvino-tokenizers, matching this OpenVINO)." if opset == "extension"
+               else "."),
             path=path,
             detail=text,
             op_type=op,
