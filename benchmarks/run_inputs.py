@@ -21,8 +21,8 @@ import openvino as ov
 import openvino.opset13 as ops
 from PySide6.QtCore import Qt
 
-from ovexplorer.core.inputs import resize_image
-from ovexplorer.core.session import CompileOptions, compile_session
+from ovexplorer.core.run.inputs import resize_image
+from ovexplorer.core.run.session import CompileOptions, compile_session
 from ovexplorer.ui.image_decode import array_to_image, image_to_array
 
 

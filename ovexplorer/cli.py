@@ -13,15 +13,15 @@ from collections.abc import Callable, Sequence
 
 from ovexplorer import __version__, cli_bench, cli_devices, cli_run
 from ovexplorer.cli_stats import add_parser as _add_stats
-from ovexplorer.core.errors import OvexplorerError
+from ovexplorer.core.util.errors import OvexplorerError
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
-    from ovexplorer.core.document import open_model
-    from ovexplorer.core.summary import format_summary, summarize
+    from ovexplorer.core.model.document import open_model
+    from ovexplorer.core.model.summary import format_summary, summarize
 
     doc = open_model(args.model, args.weights)
     summary = summarize(doc)

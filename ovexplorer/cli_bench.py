@@ -10,7 +10,7 @@ import json
 import threading
 from collections.abc import Callable
 
-from ovexplorer.core.errors import InputError
+from ovexplorer.core.util.errors import InputError
 
 HINTS = {"latency": "LATENCY", "throughput": "THROUGHPUT", "cumulative_throughput": "CUMULATIVE_THROUGHPUT"}
 DEFAULT_SECONDS = 10.0
@@ -31,9 +31,9 @@ def _parse_shapes(items: list[str]) -> dict[str, tuple[int, ...]]:
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
-    from ovexplorer.core.benchmark import BenchConfig, BenchmarkRun, default_inputs
-    from ovexplorer.core.document import open_model
-    from ovexplorer.core.session import CompileOptions, compile_session
+    from ovexplorer.core.bench.benchmark import BenchConfig, BenchmarkRun, default_inputs
+    from ovexplorer.core.model.document import open_model
+    from ovexplorer.core.run.session import CompileOptions, compile_session
 
     if args.niter is not None and args.niter <= 0:
         raise InputError(f"--niter {args.niter}: give a positive number of iterations.")

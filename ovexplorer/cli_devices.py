@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 
 def _cmd_devices(args: argparse.Namespace) -> int:
-    from ovexplorer.core.devices import format_devices, list_devices
+    from ovexplorer.core.run.devices import format_devices, list_devices
 
     devices = list_devices(with_properties=True)
     if args.json:

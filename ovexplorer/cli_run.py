@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ovexplorer.core.errors import InputError
+from ovexplorer.core.util.errors import InputError
 
 
 def _split(item: str, flag: str) -> tuple[str, str]:
@@ -37,10 +37,10 @@ def _parse_shape(text: str, name: str) -> tuple[int, ...]:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from ovexplorer.core.document import open_model
-    from ovexplorer.core.inputs import IMAGE_SUFFIXES, InputSource, fit_file, image_inputs, make_tensor
-    from ovexplorer.core.ports import find_port, model_inputs, shape_misfit, shape_text
-    from ovexplorer.core.session import CompileOptions, compile_session
+    from ovexplorer.core.model.document import open_model
+    from ovexplorer.core.run.inputs import IMAGE_SUFFIXES, InputSource, fit_file, image_inputs, make_tensor
+    from ovexplorer.core.run.ports import find_port, model_inputs, shape_misfit, shape_text
+    from ovexplorer.core.run.session import CompileOptions, compile_session
 
     doc = open_model(args.model)
     specs = model_inputs(doc.model)
@@ -116,7 +116,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     types = {s.name: s.element_type for s in specs}
     report = _report(doc, session, result, tensors, sources, types, args.top, args.softmax)
     if args.save_outputs:
-        from ovexplorer.core.outputs import safe_file_name, save_npy
+        from ovexplorer.core.run.outputs import safe_file_name, save_npy
 
         out_dir = Path(args.save_outputs)
         for name, array in result.outputs.items():
@@ -129,7 +129,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _report(doc, session, result, tensors, sources, types, top: int, softmax: bool) -> dict[str, Any]:
-    from ovexplorer.core.outputs import SMALL_OUTPUT, is_classification, labels_from_rt_info, statistics, top_k
+    from ovexplorer.core.run.outputs import SMALL_OUTPUT, is_classification, labels_from_rt_info, statistics, top_k
 
     outputs: dict[str, Any] = {}
     for spec in session.outputs:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the heavy modules load only when the command runs
-    from ovexplorer.core.weights import WeightStats
+    from ovexplorer.core.weights.statistics import WeightStats
 
 def _fmt(v: float) -> str:
     if math.isnan(v):
@@ -22,7 +22,7 @@ def _fmt(v: float) -> str:
 
 
 def format_text(name: str, rows: list[WeightStats], totals: Any, top: int) -> str:
-    from ovexplorer.core.summary import human_bytes, human_count
+    from ovexplorer.core.model.summary import human_bytes, human_count
 
     by_type = ", ".join(f"{t} {human_bytes(b)}" for t, b in totals.bytes_by_type.items()) or "none"
     lines = [
@@ -59,10 +59,10 @@ def format_text(name: str, rows: list[WeightStats], totals: Any, top: int) -> st
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
-    from ovexplorer.core import stats_pool
-    from ovexplorer.core.document import open_model
-    from ovexplorer.core.flops import model_totals
-    from ovexplorer.core.weights import POOL_MIN_VALUES, compute_weight_stats, warm_up_helpers
+    from ovexplorer.core.model.document import open_model
+    from ovexplorer.core.weights import stats_pool
+    from ovexplorer.core.weights.flops import model_totals
+    from ovexplorer.core.weights.statistics import POOL_MIN_VALUES, compute_weight_stats, warm_up_helpers
 
     if args.verbose:
         logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
@@ -83,7 +83,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 
 
 def _print_report(args: argparse.Namespace, doc: Any, rows: list[WeightStats], totals: Any) -> None:
-    from ovexplorer.core.weights_export import report_dict, write_csv
+    from ovexplorer.core.weights.weights_export import report_dict, write_csv
 
     if args.json:
         shown = sorted(rows, key=lambda r: -r.nbytes)[:args.top] if args.top else rows

@@ -22,9 +22,9 @@ import pytest
 from fuzz_inputs import Case, fuzz, npy_pickle, npz_bomb, npz_nested, npz_seeds
 from fuzz_runner import report
 
-from ovexplorer.core import inputs
-from ovexplorer.core.errors import InputError
-from ovexplorer.core.ports import PortSpec
+from ovexplorer.core.run import inputs
+from ovexplorer.core.run.ports import PortSpec
+from ovexplorer.core.util.errors import InputError
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="the worker protocol needs POSIX pipes")
 

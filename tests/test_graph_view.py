@@ -14,8 +14,8 @@ from PySide6.QtCore import QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QImage, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
-from ovexplorer.core.graph import Graph
-from ovexplorer.core.layout import GraphLayouter
+from ovexplorer.core.layout.graph_layout import GraphLayouter
+from ovexplorer.core.model.graph import Graph
 from ovexplorer.ui.graph_panel import GraphPanel
 from ovexplorer.ui.main_window import MainWindow
 

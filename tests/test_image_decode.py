@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 from run_helpers import huge_png_header
 
-from ovexplorer.core.errors import InputError
-from ovexplorer.core.inputs import resize_image
+from ovexplorer.core.run.inputs import resize_image
+from ovexplorer.core.util.errors import InputError
 from ovexplorer.ui.image_decode import array_to_image, decode_image, image_to_array
 
 

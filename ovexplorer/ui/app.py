@@ -177,8 +177,8 @@ class FileOpenFilter(QObject):
 def run_smoke_command(models: list[str]) -> int:
     """``ovexplorer --smoke [MODEL]``: the core self-test, then the Qt part (offscreen, no window shown)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from ovexplorer.core.errors import OvexplorerError
-    from ovexplorer.core.smoke import run_smoke
+    from ovexplorer.core.run.smoke import run_smoke
+    from ovexplorer.core.util.errors import OvexplorerError
 
     model = argument_path(models[0]) if models else sample_model("regression")
     try:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ovexplorer.core.devices import DeviceInfo, DeviceProperty, device_properties, list_devices
+from ovexplorer.core.run.devices import DeviceInfo, DeviceProperty, device_properties, list_devices
 from ovexplorer.ui.workers import TaskRunner
 
 SETTINGS_KEY = "run/device"

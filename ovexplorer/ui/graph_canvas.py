@@ -14,9 +14,9 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from ovexplorer.core.categories import CATEGORY_COLORS
-from ovexplorer.core.layout import GraphLayout
-from ovexplorer.core.layout_svg import GROUP_FILLS, rounded
+from ovexplorer.core.layout.graph_layout import GraphLayout
+from ovexplorer.core.layout.layout_svg import GROUP_FILLS, rounded
+from ovexplorer.core.model.categories import CATEGORY_COLORS
 
 TEXT_LOD = 0.42  # below this scale, no text
 DETAIL_LOD = 0.22  # below this scale, plain rectangles, no arrows or proxies

@@ -27,12 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ovexplorer.core.atomic import atomic_write_bytes
-from ovexplorer.core.document import ModelDocument
-from ovexplorer.core.graph import Graph
-from ovexplorer.core.grouping import ROOT
-from ovexplorer.core.layout import GraphLayout, GraphLayouter, LayoutOptions
-from ovexplorer.core.layout_svg import layout_to_svg
+from ovexplorer.core.layout.graph_layout import GraphLayout, GraphLayouter, LayoutOptions
+from ovexplorer.core.layout.grouping import ROOT
+from ovexplorer.core.layout.layout_svg import layout_to_svg
+from ovexplorer.core.model.document import ModelDocument
+from ovexplorer.core.model.graph import Graph
+from ovexplorer.core.util.atomic import atomic_write_bytes
 from ovexplorer.ui.graph_canvas import CanvasData, prepare_canvas
 from ovexplorer.ui.graph_search import SearchBar
 from ovexplorer.ui.graph_view import GraphView
@@ -93,7 +93,7 @@ class GraphPanel(QWidget):
         self.legend = QLabel(self)
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.legend.hide()
-        self.coloring: Any = None  # core.profiling.NodeColoring painted on the top-level graph, or None
+        self.coloring: Any = None  # core.bench.profiling.NodeColoring painted on the top-level graph, or None
         self._build_toolbar()
         top = QHBoxLayout()
         top.setContentsMargins(4, 0, 4, 0)

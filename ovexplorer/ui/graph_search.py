@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
 
-from ovexplorer.core.graph import Graph
-from ovexplorer.core.search import find_nodes
+from ovexplorer.core.layout.search import find_nodes
+from ovexplorer.core.model.graph import Graph
 
 
 class SearchBar(QWidget):

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ovexplorer.core.layout import GraphLayout
+from ovexplorer.core.layout.graph_layout import GraphLayout
 from ovexplorer.ui.graph_canvas import CanvasData, GraphItem
 
 MIN_SCALE = 0.002

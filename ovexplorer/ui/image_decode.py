@@ -1,7 +1,7 @@
 """Decode a picture file with Qt into the H x W x 3 uint8 RGB array the core preprocessing takes.
 
 ``QImageReader`` works without a ``QApplication`` and in worker threads, so the CLI uses this too (lazily).
-Pictures larger than :data:`~ovexplorer.core.inputs.MAX_IMAGE_PIXELS` are refused before decoding.
+Pictures larger than :data:`~ovexplorer.core.run.inputs.MAX_IMAGE_PIXELS` are refused before decoding.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QImageReader, QPainter
 
-from ovexplorer.core.errors import InputError
-from ovexplorer.core.inputs import check_image_size
+from ovexplorer.core.run.inputs import check_image_size
+from ovexplorer.core.util.errors import InputError
 
 
 def image_to_array(image: QImage) -> np.ndarray:

@@ -8,7 +8,7 @@ from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QHeaderView, QTableWidget, QWidget
 
-from ovexplorer.core.inputs import INPUT_SUFFIXES
+from ovexplorer.core.run.inputs import INPUT_SUFFIXES
 
 THUMB = 40
 COL_NAME, COL_SHAPE, COL_TYPE, COL_LAYOUT, COL_SOURCE, COL_DATA, COL_PREVIEW = range(7)

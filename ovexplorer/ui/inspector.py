@@ -9,9 +9,9 @@ from typing import Any
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtWidgets import QDockWidget, QTextBrowser, QWidget
 
-from ovexplorer.core.document import ModelDocument
-from ovexplorer.core.graph import Graph, Node
-from ovexplorer.core.summary import human_bytes
+from ovexplorer.core.model.document import ModelDocument
+from ovexplorer.core.model.graph import Graph, Node
+from ovexplorer.core.model.summary import human_bytes
 
 MAX_LINKS = 200
 MAX_VALUE = 400

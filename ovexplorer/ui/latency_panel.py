@@ -1,7 +1,7 @@
 """The Latency tab: live benchmark runs with pyqtgraph plots, runs kept as series, export, and the Profile view.
 
-A run's loop (``core.benchmark.BenchmarkRun.run``) works in a persistent child process
-(``core.bench_process.BenchWorker``: the window's drawing never holds the loop's GIL), or, with ``use_process``
+A run's loop (``core.bench.benchmark.BenchmarkRun.run``) works in a persistent child process
+(``core.bench.bench_process.BenchWorker``: the window's drawing never holds the loop's GIL), or, with ``use_process``
 off, in a thread pool of this panel's own; the UI reads its ring buffer (shared memory for a child) from a QTimer
 at display rate (never once per inference): latency per inference with a rolling
 median / p90 / p99, a histogram and throughput over time. Every run stays as a series (a checkable row of the
@@ -42,13 +42,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ovexplorer.core.atomic import atomic_path
-from ovexplorer.core.bench_process import BenchWorker, RemoteRun
-from ovexplorer.core.benchmark import MODES, BenchConfig, BenchmarkRun, LatencyStats, default_inputs
-from ovexplorer.core.document import ModelDocument
-from ovexplorer.core.errors import OvexplorerError
-from ovexplorer.core.ports import model_inputs
-from ovexplorer.core.session import PERFORMANCE_HINTS, CompiledSession, CompileOptions, compile_session
+from ovexplorer.core.bench.bench_process import BenchWorker, RemoteRun
+from ovexplorer.core.bench.benchmark import MODES, BenchConfig, BenchmarkRun, LatencyStats, default_inputs
+from ovexplorer.core.model.document import ModelDocument
+from ovexplorer.core.run.ports import model_inputs
+from ovexplorer.core.run.session import PERFORMANCE_HINTS, CompiledSession, CompileOptions, compile_session
+from ovexplorer.core.util.atomic import atomic_path
+from ovexplorer.core.util.errors import OvexplorerError
 from ovexplorer.ui.profile_view import ProfileView
 from ovexplorer.ui.workers import Task, TaskRunner
 
@@ -75,7 +75,7 @@ UI_NICE = int(os.environ.get("OVEXPLORER_BENCH_UI_NICE", "0") or 0)
 
 
 def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
-    """Call ``write(temp)`` on a temporary file beside ``path``, then move it into place (core/atomic.py)."""
+    """Call ``write(temp)`` on a temporary file beside ``path``, then move it into place (core/util/atomic.py)."""
     with atomic_path(path) as tmp:
         write(tmp)
     return Path(path)
@@ -192,7 +192,7 @@ class LatencyPanel(QWidget):
     """Live latency benchmark runs and per-layer profiling of the open model.
 
     With ``use_process`` (the default) a run's loop works in a persistent child process
-    (:class:`~ovexplorer.core.bench_process.BenchWorker`, started at the first run) that compiles the model from
+    (:class:`~ovexplorer.core.bench.bench_process.BenchWorker`, started at the first run) that compiles the model from
     its file; else in a thread of this panel's own pool, on a session compiled here.
     """
 

@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ovexplorer.core.document import MODEL_SUFFIXES, ModelDocument, open_model, resolve_model_path
-from ovexplorer.core.errors import OvexplorerError
-from ovexplorer.core.summary import summarize
-from ovexplorer.core.tasks import CancelToken, ProgressFn
-from ovexplorer.core.weights import warm_up_helpers
+from ovexplorer.core.model.document import MODEL_SUFFIXES, ModelDocument, open_model, resolve_model_path
+from ovexplorer.core.model.summary import summarize
+from ovexplorer.core.util.errors import OvexplorerError
+from ovexplorer.core.util.tasks import CancelToken, ProgressFn
+from ovexplorer.core.weights.statistics import warm_up_helpers
 from ovexplorer.ui.file_watch import ModelFileWatcher
 from ovexplorer.ui.graph_panel import install_graph_panel
 from ovexplorer.ui.latency_panel import install_latency_panel

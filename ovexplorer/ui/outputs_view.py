@@ -26,8 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ovexplorer.core.errors import OvexplorerError
-from ovexplorer.core.outputs import (
+from ovexplorer.core.run.outputs import (
     OutputStats,
     channel_count,
     image_layout,
@@ -40,8 +39,9 @@ from ovexplorer.core.outputs import (
     top_k,
     values_text,
 )
-from ovexplorer.core.ports import shape_text
-from ovexplorer.core.session import InferResult
+from ovexplorer.core.run.ports import shape_text
+from ovexplorer.core.run.session import InferResult
+from ovexplorer.core.util.errors import OvexplorerError
 from ovexplorer.ui.image_decode import array_to_image
 
 _IMAGE_VIEW = 192

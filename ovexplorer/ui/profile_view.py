@@ -1,6 +1,6 @@
 """The Profile view: per-layer timings (sortable), per-type totals, and the colours it offers the graph view.
 
-Profiling compiles the model with PERF_COUNT in a worker (``core.profiling.compile_and_profile``). Clicking a
+Profiling compiles the model with PERF_COUNT in a worker (``core.bench.profiling.compile_and_profile``). Clicking a
 layer asks the window to select its IR node; the colour mode sends ``NodeColoring`` to whoever paints the graph.
 """
 
@@ -27,8 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ovexplorer.core.document import ModelDocument
-from ovexplorer.core.profiling import (
+from ovexplorer.core.bench.profiling import (
     LayerTiming,
     NodeColoring,
     ProfileResult,
@@ -38,7 +37,8 @@ from ovexplorer.core.profiling import (
     text_color,
     time_color,
 )
-from ovexplorer.core.session import CompileOptions
+from ovexplorer.core.model.document import ModelDocument
+from ovexplorer.core.run.session import CompileOptions
 from ovexplorer.ui.workers import Task, TaskRunner
 
 LAYER_COLUMNS = ("Layer", "Type", "Exec type", "Precision", "Real (ms)", "CPU (ms)", "Status", "IR nodes")

@@ -35,9 +35,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ovexplorer.core.document import ModelDocument
-from ovexplorer.core.errors import InputError, OvexplorerError
-from ovexplorer.core.inputs import (
+from ovexplorer.core.model.document import ModelDocument
+from ovexplorer.core.run.inputs import (
     DISTRIBUTIONS,
     INPUT_SUFFIXES,
     ImagePreprocess,
@@ -46,13 +45,14 @@ from ovexplorer.core.inputs import (
     guess_layout,
     parse_values,
 )
-from ovexplorer.core.ports import PortSpec, model_inputs, shape_misfit, shape_text
-from ovexplorer.core.session import (
+from ovexplorer.core.run.ports import PortSpec, model_inputs, shape_misfit, shape_text
+from ovexplorer.core.run.session import (
     PERFORMANCE_HINTS,
     PRECISION_HINTS,
     CompiledSession,
     CompileOptions,
 )
+from ovexplorer.core.util.errors import InputError, OvexplorerError
 from ovexplorer.ui.devices_view import DevicePicker, DevicePropertiesDialog
 from ovexplorer.ui.image_decode import array_to_image
 from ovexplorer.ui.inputs_table import (

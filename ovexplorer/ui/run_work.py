@@ -12,8 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ovexplorer.core.errors import InputError
-from ovexplorer.core.inputs import (
+from ovexplorer.core.run.inputs import (
     IMAGE_SUFFIXES,
     InputSource,
     fit_file,
@@ -23,9 +22,10 @@ from ovexplorer.core.inputs import (
     preprocess_image,
     resize_image,
 )
-from ovexplorer.core.outputs import OutputStats, statistics
-from ovexplorer.core.ports import PortSpec
-from ovexplorer.core.session import CompiledSession, CompileOptions, InferResult, compile_session
+from ovexplorer.core.run.outputs import OutputStats, statistics
+from ovexplorer.core.run.ports import PortSpec
+from ovexplorer.core.run.session import CompiledSession, CompileOptions, InferResult, compile_session
+from ovexplorer.core.util.errors import InputError
 from ovexplorer.ui.image_decode import decode_image
 from ovexplorer.ui.inputs_table import THUMB
 

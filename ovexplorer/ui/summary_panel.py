@@ -6,8 +6,8 @@ from html import escape
 
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
-from ovexplorer.core.document import ModelDocument
-from ovexplorer.core.summary import ModelSummary, human_bytes, human_count, summarize
+from ovexplorer.core.model.document import ModelDocument
+from ovexplorer.core.model.summary import ModelSummary, human_bytes, human_count, summarize
 
 _HEADER = "<tr><th align='left'>Name</th><th align='left'>Shape</th><th align='left'>Type</th></tr>"
 

@@ -1,7 +1,7 @@
 """The Weights panel: a sortable, filterable table of every constant's statistics, its histogram, and
 a model summary with a chart of where the parameters go.
 
-Statistics are computed by :mod:`ovexplorer.core.weights` in a worker (never on the UI thread) when the
+Statistics are computed by :mod:`ovexplorer.core.weights.statistics` in a worker (never on the UI thread) when the
 panel is first shown for a document, or on *Compute*; rows appear while the work goes on.
 """
 
@@ -45,12 +45,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ovexplorer.core.document import ModelDocument
-from ovexplorer.core.errors import OvexplorerError
-from ovexplorer.core.flops import ModelTotals, model_totals
-from ovexplorer.core.summary import human_bytes, human_count
-from ovexplorer.core.weights import ValueStats, WeightStats, iter_weight_stats
-from ovexplorer.core.weights_export import export_csv, export_json
+from ovexplorer.core.model.document import ModelDocument
+from ovexplorer.core.model.summary import human_bytes, human_count
+from ovexplorer.core.util.errors import OvexplorerError
+from ovexplorer.core.weights.flops import ModelTotals, model_totals
+from ovexplorer.core.weights.statistics import ValueStats, WeightStats, iter_weight_stats
+from ovexplorer.core.weights.weights_export import export_csv, export_json
 from ovexplorer.ui.workers import Task, TaskRunner
 
 _Index = QModelIndex | QPersistentModelIndex

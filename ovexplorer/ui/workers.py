@@ -9,8 +9,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from ovexplorer.core.errors import Cancelled
-from ovexplorer.core.tasks import CancelToken
+from ovexplorer.core.util.errors import Cancelled
+from ovexplorer.core.util.tasks import CancelToken
 
 _PROGRESS_INTERVAL_S = 0.05
 #: How soon a thread holding the GIL is asked to hand it over (Python's default is 5 ms).

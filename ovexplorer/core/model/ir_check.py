@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-from ovexplorer.core.errors import (
+from ovexplorer.core.util.errors import (
     BrokenGraph,
     MalformedXml,
     NotAModel,
@@ -20,7 +20,7 @@ from ovexplorer.core.errors import (
     WeightsMissing,
     WeightsTruncated,
 )
-from ovexplorer.core.gc_pause import gc_paused
+from ovexplorer.core.util.gc_pause import gc_paused
 
 #: IR versions this OpenVINO reads.
 SUPPORTED_IR_VERSIONS = (10, 11)

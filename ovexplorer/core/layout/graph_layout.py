@@ -1,7 +1,7 @@
 """Layout of a graph for the view: groups by name scope, each laid out on its own, as plain records.
 
 :class:`GraphLayouter` lays out the visible levels of a graph: the root and every expanded group, each with
-:func:`ovexplorer.core.layered.layered_layout`. A collapsed group is one box (with its op and group counts);
+:func:`ovexplorer.core.layout.layered.layered_layout`. A collapsed group is one box (with its op and group counts);
 an expanded group is a framed box whose content was laid out with entry ports on its top edge (one per
 outside source) and exit ports on its bottom edge, so edges cross group frames where their route continues.
 Levels are cached by their group and the expanded groups below it, so expanding a group lays out only that
@@ -19,10 +19,17 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from ovexplorer.core.graph import Graph, Node
-from ovexplorer.core.grouping import ROOT, Grouping, add_sections, default_expanded, flat_grouping, group_by_scope
-from ovexplorer.core.layered import layered_layout
-from ovexplorer.core.tasks import CancelToken, ProgressFn, no_progress
+from ovexplorer.core.layout.grouping import (
+    ROOT,
+    Grouping,
+    add_sections,
+    default_expanded,
+    flat_grouping,
+    group_by_scope,
+)
+from ovexplorer.core.layout.layered import layered_layout
+from ovexplorer.core.model.graph import Graph, Node
+from ovexplorer.core.util.tasks import CancelToken, ProgressFn, no_progress
 
 CHAR_W = 7.0
 LINE_H = 14.0
@@ -169,7 +176,7 @@ def _const_line(node: Node) -> str:
 def _collector_off() -> Iterator[None]:
     """Automatic garbage collection off while a layout builds its records (a third of the time at 20k ops).
 
-    Unlike :func:`ovexplorer.core.gc_pause.gc_paused` nothing is frozen afterwards: layouts come and go
+    Unlike :func:`ovexplorer.core.util.gc_pause.gc_paused` nothing is frozen afterwards: layouts come and go
     with every expand and collapse, and must stay collectable. A nested use (or one inside another pause)
     changes nothing, so only the outermost one switches collection back on.
     """

@@ -6,8 +6,8 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from ovexplorer.core.document import ModelDocument
-from ovexplorer.core.graph import Graph
+from ovexplorer.core.model.document import ModelDocument
+from ovexplorer.core.model.graph import Graph
 
 #: Element types whose constants count as trainable parameters (index/shape constants do not).
 WEIGHT_TYPES = frozenset(

@@ -3,10 +3,10 @@
 For every ``Constant``: shape, stored element type, element count, bytes, min, max, mean, std, zero
 fraction, NaN and Inf counts, and a fixed-bin histogram; for compressed weights (low-precision Const ->
 Convert -> optional Subtract(zero point) -> Multiply(scale)) the same statistics of the de-quantized values.
-The numbers come from :mod:`ovexplorer.core.value_stats` (chunked, zero-copy, bounded memory).
+The numbers come from :mod:`ovexplorer.core.weights.value_stats` (chunked, zero-copy, bounded memory).
 
 Constants are taken in blocks of about ``BLOCK_BYTES`` bytes. With big weights files, blocks are shared
-between this thread and helper processes (:mod:`ovexplorer.core.stats_pool`) that read the same weights
+between this thread and helper processes (:mod:`ovexplorer.core.weights.stats_pool`) that read the same weights
 file; rows still come out in node order.
 """
 
@@ -24,13 +24,13 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ovexplorer.core import stats_pool
-from ovexplorer.core.document import ModelDocument
-from ovexplorer.core.dtypes import ElementCodec, codec_for
-from ovexplorer.core.errors import Cancelled, OvexplorerError
-from ovexplorer.core.graph import Graph, Node
-from ovexplorer.core.tasks import CancelToken, ProgressFn, no_progress
-from ovexplorer.core.value_stats import (
+from ovexplorer.core.model.document import ModelDocument
+from ovexplorer.core.model.graph import Graph, Node
+from ovexplorer.core.util.errors import Cancelled, OvexplorerError
+from ovexplorer.core.util.tasks import CancelToken, ProgressFn, no_progress
+from ovexplorer.core.weights import stats_pool
+from ovexplorer.core.weights.dtypes import ElementCodec, codec_for
+from ovexplorer.core.weights.value_stats import (
     CHUNK_BYTES,
     CHUNK_ELEMENTS,
     HIST_BINS,

@@ -1,6 +1,6 @@
 """Statistics of stored tensors, computed in chunks over zero-copy views of their raw bytes.
 
-No Qt and no OpenVINO here (only numpy), so helper processes (:mod:`ovexplorer.core.stats_pool`) import it
+No Qt and no OpenVINO here (only numpy), so helper processes (:mod:`ovexplorer.core.weights.stats_pool`) import it
 cheaply and compute statistics straight from the weights file.
 
 Memory stays bounded: values are decoded ``CHUNK_ELEMENTS`` at a time, and on Linux the pages of the
@@ -30,8 +30,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ovexplorer.core.dtypes import ElementCodec, codec_for
-from ovexplorer.core.tasks import CancelToken
+from ovexplorer.core.util.tasks import CancelToken
+from ovexplorer.core.weights.dtypes import ElementCodec, codec_for
 
 #: Values decoded and reduced at a time: 1 MiB of float32, so the passes after the first one read the
 #: chunk from the core's L2 cache (4 MiB chunks made the passes over big constants 2x slower).

@@ -18,9 +18,9 @@ from typing import Any, NamedTuple
 import numpy as np
 import openvino as ov
 
-from ovexplorer.core.categories import category_of
-from ovexplorer.core.gc_pause import gc_paused
-from ovexplorer.core.tasks import CancelToken, ProgressFn, no_progress
+from ovexplorer.core.model.categories import category_of
+from ovexplorer.core.util.gc_pause import gc_paused
+from ovexplorer.core.util.tasks import CancelToken, ProgressFn, no_progress
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 

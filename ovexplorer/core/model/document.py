@@ -1,6 +1,6 @@
 """Open a model file into a :class:`ModelDocument`: the OpenVINO model plus its generic graph.
 
-Every failure becomes one of :mod:`ovexplorer.core.errors` with a message that names the file. Weights
+Every failure becomes one of :mod:`ovexplorer.core.util.errors` with a message that names the file. Weights
 stay memory-mapped (OpenVINO's default), so opening a model with a gigabyte of weights copies none of them.
 """
 
@@ -17,12 +17,12 @@ from typing import Any
 
 import openvino as ov
 
-from ovexplorer.core import errors
-from ovexplorer.core.atomic import commit_files
-from ovexplorer.core.gc_pause import gc_paused
-from ovexplorer.core.graph import Graph, extract_graph
-from ovexplorer.core.ir_check import looks_like_xml, validate_ir
-from ovexplorer.core.tasks import CancelToken, ProgressFn, no_progress
+from ovexplorer.core.model.graph import Graph, extract_graph
+from ovexplorer.core.model.ir_check import looks_like_xml, validate_ir
+from ovexplorer.core.util import errors
+from ovexplorer.core.util.atomic import commit_files
+from ovexplorer.core.util.gc_pause import gc_paused
+from ovexplorer.core.util.tasks import CancelToken, ProgressFn, no_progress
 
 #: Suffixes OpenVINO's frontends read besides IR ``.xml``; used for file dialogs and drops.
 OTHER_MODEL_SUFFIXES = (".onnx", ".tflite", ".pdmodel", ".pb")
@@ -88,7 +88,7 @@ class ModelDocument:
         """Save the model as IR (``.xml`` + ``.bin``) at ``destination``; never overwrite the open file.
 
         The files are written to a temporary folder beside the destination and renamed into place together
-        (:func:`~ovexplorer.core.atomic.commit_files`), so a failure leaves any older pair intact.
+        (:func:`~ovexplorer.core.util.atomic.commit_files`), so a failure leaves any older pair intact.
         """
         if self.model is None:
             raise errors.OvexplorerError(f"{self.path.name} is closed; open it again to save it.", path=self.path)

@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from ovexplorer.core.atomic import atomic_path
-from ovexplorer.core.errors import OvexplorerError
+from ovexplorer.core.util.atomic import atomic_path
+from ovexplorer.core.util.errors import OvexplorerError
 
 #: Outputs with at most this many values are shown (and printed) in full.
 SMALL_OUTPUT = 64
@@ -136,7 +136,7 @@ def values_text(array: np.ndarray, limit: int = SMALL_OUTPUT) -> str:
 
 
 def save_npy(path: str | Path, array: np.ndarray) -> Path:
-    """Write ``array`` to ``path`` (.npy) atomically (:func:`~ovexplorer.core.atomic.atomic_path`)."""
+    """Write ``array`` to ``path`` (.npy) atomically (:func:`~ovexplorer.core.util.atomic.atomic_path`)."""
     path = Path(path)
     if path.suffix.lower() != ".npy":
         path = path.with_name(path.name + ".npy")

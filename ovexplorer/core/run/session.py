@@ -1,7 +1,7 @@
 """Compile a model for a device and run it: :class:`CompileOptions` -> :class:`CompiledSession` -> :class:`InferResult`.
 
 The document's model is never changed: a reshape (for dynamic inputs) works on a clone. Compile and infer
-errors become :class:`~ovexplorer.core.errors.DeviceError` carrying the device's own message.
+errors become :class:`~ovexplorer.core.util.errors.DeviceError` carrying the device's own message.
 """
 
 from __future__ import annotations
@@ -17,9 +17,8 @@ from pathlib import Path
 import numpy as np
 import openvino as ov
 
-from ovexplorer.core import errors
-from ovexplorer.core.document import _first_message, shared_core
-from ovexplorer.core.ports import (
+from ovexplorer.core.model.document import _first_message, shared_core
+from ovexplorer.core.run.ports import (
     PortSpec,
     dtype_misfit,
     find_port,
@@ -28,7 +27,8 @@ from ovexplorer.core.ports import (
     shape_misfit,
     shape_text,
 )
-from ovexplorer.core.tasks import CancelToken, ProgressFn, no_progress
+from ovexplorer.core.util import errors
+from ovexplorer.core.util.tasks import CancelToken, ProgressFn, no_progress
 
 PERFORMANCE_HINTS = ("LATENCY", "THROUGHPUT", "CUMULATIVE_THROUGHPUT")
 PRECISION_HINTS = ("f32", "f16", "bf16")

@@ -12,9 +12,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from ovexplorer.core.graph import Graph, Node
-from ovexplorer.core.summary import WEIGHT_TYPES
-from ovexplorer.core.weights import const_derived, real_consumers
+from ovexplorer.core.model.graph import Graph, Node
+from ovexplorer.core.model.summary import WEIGHT_TYPES
+from ovexplorer.core.weights.statistics import const_derived, real_consumers
 
 COMPUTE_OPS = ("MatMul", "Convolution", "GroupConvolution", "ConvolutionBackpropData",
                "GroupConvolutionBackpropData")

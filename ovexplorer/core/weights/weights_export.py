@@ -1,4 +1,4 @@
-"""Export weight statistics as CSV or JSON, written atomically (:mod:`ovexplorer.core.atomic`)."""
+"""Export weight statistics as CSV or JSON, written atomically (:mod:`ovexplorer.core.util.atomic`)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ovexplorer.core.atomic import atomic_write_text
-from ovexplorer.core.errors import OvexplorerError
-from ovexplorer.core.flops import ModelTotals
-from ovexplorer.core.weights import WeightStats
+from ovexplorer.core.util.atomic import atomic_write_text
+from ovexplorer.core.util.errors import OvexplorerError
+from ovexplorer.core.weights.flops import ModelTotals
+from ovexplorer.core.weights.statistics import WeightStats
 
 #: Columns of the CSV export (the UI's export uses the same).
 CSV_COLUMNS = (

@@ -1,6 +1,6 @@
 """Turn what a user gives an input (a dropped file, typed numbers, random data) into a tensor for a port.
 
-Every failure is an :class:`~ovexplorer.core.errors.InputError` whose message names the file and says what
+Every failure is an :class:`~ovexplorer.core.util.errors.InputError` whose message names the file and says what
 the input expects against what the file holds. Images are decoded by the caller (Qt's ``QImage`` in the UI,
 so this module stays Qt-free) into an ``H x W x 3`` uint8 RGB array; :func:`preprocess_image` does the rest.
 """
@@ -19,8 +19,8 @@ from typing import BinaryIO
 
 import numpy as np
 
-from ovexplorer.core.errors import InputError
-from ovexplorer.core.ports import PortSpec, dtype_misfit, shape_misfit, shape_text
+from ovexplorer.core.run.ports import PortSpec, dtype_misfit, shape_misfit, shape_text
+from ovexplorer.core.util.errors import InputError
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp")
 ARRAY_SUFFIXES = (".npy", ".npz")

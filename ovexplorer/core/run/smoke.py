@@ -13,8 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ovexplorer.core import errors
-from ovexplorer.core.document import open_model, shared_core
+from ovexplorer.core.model.document import open_model, shared_core
+from ovexplorer.core.util import errors
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,11 +23,11 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import openvino as ov
 
-from ovexplorer.core import errors
-from ovexplorer.core.document import _first_message
-from ovexplorer.core.inputs import InputSource, make_tensor
-from ovexplorer.core.session import CompiledSession
-from ovexplorer.core.tasks import CancelToken, ProgressFn, no_progress
+from ovexplorer.core.model.document import _first_message
+from ovexplorer.core.run.inputs import InputSource, make_tensor
+from ovexplorer.core.run.session import CompiledSession
+from ovexplorer.core.util import errors
+from ovexplorer.core.util.tasks import CancelToken, ProgressFn, no_progress
 
 MODES = ("sync", "async")
 DEFAULT_CAPACITY = 1 << 18  # latencies kept for percentiles and plots (count/mean/min/max/std cover all)
@@ -183,7 +183,7 @@ class BenchmarkRun:
     """One benchmark run over a compiled session; :meth:`run` blocks (call it in a worker), any thread reads.
 
     ``state`` goes ``"ready" -> "warm-up" -> "running" -> "finished" | "stopped" | "failed"``; after a failure
-    ``error`` holds the :class:`~ovexplorer.core.errors.DeviceError` and the data measured so far stays.
+    ``error`` holds the :class:`~ovexplorer.core.util.errors.DeviceError` and the data measured so far stays.
     """
 
     session: CompiledSession
@@ -274,7 +274,7 @@ class BenchmarkRun:
         """Warm up, then measure until the limit, :meth:`stop` or ``cancel``. Returns ``self``.
 
         A device error ends the run (state ``"failed"``, ``error`` set, data kept) and is raised as
-        :class:`~ovexplorer.core.errors.DeviceError`.
+        :class:`~ovexplorer.core.util.errors.DeviceError`.
         """
         try:
             if self.config.mode == "sync":

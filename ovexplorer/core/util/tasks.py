@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from ovexplorer.core.errors import Cancelled
+from ovexplorer.core.util.errors import Cancelled
 
 #: ``progress(fraction, text)``: fraction in [0, 1], or a negative number when unknown.
 ProgressFn = Callable[[float, str], None]

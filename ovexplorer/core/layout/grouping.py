@@ -12,7 +12,7 @@ import itertools
 from collections import Counter
 from dataclasses import dataclass
 
-from ovexplorer.core.graph import Graph
+from ovexplorer.core.model.graph import Graph
 
 MAX_DEPTH = 12
 ROOT = 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ovexplorer.core.graph import Graph
+from ovexplorer.core.model.graph import Graph
 
 
 def find_nodes(graph: Graph, text: str, *, include_constants: bool = True) -> list[int]:

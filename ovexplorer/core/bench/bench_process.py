@@ -4,7 +4,7 @@ An in-process loop needs the GIL for every inference; a window drawing live plot
 time, and the loop loses throughput. :class:`BenchWorker` keeps one persistent child process (``spawn``
 context, started lazily; it imports only ``ovexplorer.core``, openvino and numpy). The child reads the model
 from its file, compiles it with the same :class:`CompileOptions` (compiled sessions are cached there, so a new
-run with other settings starts quickly) and runs :class:`~ovexplorer.core.benchmark.BenchmarkRun`'s loop.
+run with other settings starts quickly) and runs :class:`~ovexplorer.core.bench.benchmark.BenchmarkRun`'s loop.
 
 Latencies go into a ring buffer in ``multiprocessing.shared_memory`` (:class:`SharedRecorder`) that the parent
 maps as numpy arrays and reads without locks: the child writes an entry, then publishes the new count; a
@@ -33,9 +33,9 @@ from typing import Any
 
 import numpy as np
 
-from ovexplorer.core import errors
-from ovexplorer.core.benchmark import BenchConfig, BenchmarkRun, LatencyRecorder
-from ovexplorer.core.session import CompileOptions
+from ovexplorer.core.bench.benchmark import BenchConfig, BenchmarkRun, LatencyRecorder
+from ovexplorer.core.run.session import CompileOptions
+from ovexplorer.core.util import errors
 
 # header slots (float64) in front of the two rings
 _SEQ, _COUNT, _SUM, _SUMSQ, _MIN, _MAX, _START, _STOP = range(8)
@@ -403,9 +403,9 @@ def child_main(conn: Connection) -> None:
 
 
 def _child_run(conn: Connection, req: dict, sessions: dict[tuple, Any]) -> None:
-    from ovexplorer.core.benchmark import default_inputs
-    from ovexplorer.core.document import _first_message, shared_core
-    from ovexplorer.core.session import compile_session
+    from ovexplorer.core.bench.benchmark import default_inputs
+    from ovexplorer.core.model.document import _first_message, shared_core
+    from ovexplorer.core.run.session import compile_session
 
     run_id = req["id"]
     try:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ovexplorer.core.tasks import CancelToken
+from ovexplorer.core.util.tasks import CancelToken
 
 NODE_GAP = 24.0
 DUMMY_GAP = 10.0

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
-from ovexplorer.core.categories import CATEGORY_COLORS
-from ovexplorer.core.layout import GraphLayout
+from ovexplorer.core.layout.graph_layout import GraphLayout
+from ovexplorer.core.model.categories import CATEGORY_COLORS
 
 GROUP_FILLS = ("#f4f7fb", "#e9eff7", "#f7f4fb", "#eef6f0")
 

@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ovexplorer.core.value_stats import (
+from ovexplorer.core.weights.value_stats import (
     Chain,
     PageReleaser,
     TensorItem,

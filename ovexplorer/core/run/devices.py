@@ -13,8 +13,8 @@ from typing import Any
 
 import openvino as ov
 
-from ovexplorer.core import errors
-from ovexplorer.core.document import _first_message, shared_core
+from ovexplorer.core.model.document import _first_message, shared_core
+from ovexplorer.core.util import errors
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,12 +18,12 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import openvino as ov
 
-from ovexplorer.core import errors
-from ovexplorer.core.benchmark import default_inputs
-from ovexplorer.core.document import _first_message
-from ovexplorer.core.graph import Graph
-from ovexplorer.core.session import CompiledSession, CompileOptions, compile_session
-from ovexplorer.core.tasks import CancelToken, ProgressFn, no_progress
+from ovexplorer.core.bench.benchmark import default_inputs
+from ovexplorer.core.model.document import _first_message
+from ovexplorer.core.model.graph import Graph
+from ovexplorer.core.run.session import CompiledSession, CompileOptions, compile_session
+from ovexplorer.core.util import errors
+from ovexplorer.core.util.tasks import CancelToken, ProgressFn, no_progress
 
 COLOR_MODES = ("time", "precision")
 #: Colours of runtime precisions (others get a neutral grey).
