@@ -72,7 +72,7 @@ def paint_ms(view, image, repeats: int = 5) -> float:
 def measure(path: Path, app) -> None:
     from PySide6.QtGui import QImage
 
-    from ovexplorer.ui.graph_view import GraphView
+    from ovexplorer.ui.graph.graph_view import GraphView
 
     core = ov.Core()
     start = time.perf_counter()

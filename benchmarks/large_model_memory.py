@@ -65,7 +65,7 @@ def rss():
 out = {}
 from PySide6.QtWidgets import QApplication
 from ovexplorer.core.model.document import shared_core
-from ovexplorer.ui.main_window import MainWindow
+from ovexplorer.ui.shell.main_window import MainWindow
 app = QApplication([])
 window = MainWindow()
 window.show()

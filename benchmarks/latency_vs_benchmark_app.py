@@ -151,8 +151,8 @@ def child(kind: str, model: Path, seconds: float) -> None:
     app = QApplication([])
     app.setOrganizationName("ovexplorer-benchmark")
     if kind in ("window", "window-nice", "window-thread"):
-        from ovexplorer.ui.latency_panel import LatencyPanel
-        from ovexplorer.ui.main_window import MainWindow
+        from ovexplorer.ui.latency.latency_panel import LatencyPanel
+        from ovexplorer.ui.shell.main_window import MainWindow
 
         LatencyPanel.use_process = kind != "window-thread"
         LatencyPanel.ui_nice = 10 if kind == "window-nice" else 0

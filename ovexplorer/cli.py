@@ -64,7 +64,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Callable[[argpars
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version")):
-        from ovexplorer.ui.app import run_app
+        from ovexplorer.ui.shell.app import run_app
 
         return run_app(argv)
     parser, handlers = build_parser()

@@ -90,7 +90,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             source = InputSource(kind="values", text=value)
         image = None
         if source.is_image:
-            from ovexplorer.ui.image_decode import decode_image  # Qt only for pictures
+            from ovexplorer.ui.run.image_decode import decode_image  # Qt only for pictures
 
             image = decode_image(path)
         array = make_tensor(source, spec, shapes.get(spec.name), image)

@@ -462,7 +462,7 @@ def _model_rows() -> dict[str, list]:
         from ovexplorer.core.run.inputs import InputSource
         from ovexplorer.core.run.ports import PortSpec, model_inputs
         from ovexplorer.resources import sample_model
-        from ovexplorer.ui.run_work import InputRow
+        from ovexplorer.ui.run.run_work import InputRow
 
         core = ov.Core()
         for name in ("regression", "shapes"):
@@ -490,7 +490,7 @@ def _check_tensor(tensor, spec) -> None:
 def decode_target(path: str) -> dict:
     """Decode one file as a drop on the Run panel would, for every model; InputError naming the file is expected."""
     from ovexplorer.core.util.errors import InputError
-    from ovexplorer.ui.run_work import decode_file
+    from ovexplorer.ui.run.run_work import decode_file
 
     file = Path(path)
     loaded, errors = [], []

@@ -19,7 +19,7 @@ from models_graph import make_transformer_ir
 from ovexplorer.core.run.outputs import save_npy
 from ovexplorer.core.util import atomic
 from ovexplorer.core.util.errors import OvexplorerError
-from ovexplorer.ui.main_window import MainWindow
+from ovexplorer.ui.shell.main_window import MainWindow
 
 TIMEOUT = 30000
 

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QFileDialog
 from ovexplorer.core.bench.profiling import OTHER_PRECISION_COLOR, PRECISION_COLORS
 from ovexplorer.core.run.session import CompiledSession, CompileOptions
 from ovexplorer.resources import sample_model
-from ovexplorer.ui.latency_panel import LatencyPanel
-from ovexplorer.ui.main_window import MainWindow
+from ovexplorer.ui.latency.latency_panel import LatencyPanel
+from ovexplorer.ui.shell.main_window import MainWindow
 
 WINDOW_SIZE = (1280, 860)  # the shared `window` fixture (conftest) uses it
 
@@ -336,7 +336,7 @@ def test_changing_the_device_while_compiling_compiles_for_the_new_one(qtbot, win
 def test_plot_helpers() -> None:
     import numpy as np
 
-    from ovexplorer.ui.latency_panel import log_ticks, nice_ceiling, rolling_percentiles
+    from ovexplorer.ui.latency.latency_panel import log_ticks, nice_ceiling, rolling_percentiles
 
     values = np.random.default_rng(1).random(300)
     roll = rolling_percentiles(values, 50)

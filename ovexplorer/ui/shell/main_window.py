@@ -24,13 +24,13 @@ from ovexplorer.core.model.summary import summarize
 from ovexplorer.core.util.errors import OvexplorerError
 from ovexplorer.core.util.tasks import CancelToken, ProgressFn
 from ovexplorer.core.weights.statistics import warm_up_helpers
-from ovexplorer.ui.file_watch import ModelFileWatcher
-from ovexplorer.ui.graph_panel import install_graph_panel
-from ovexplorer.ui.latency_panel import install_latency_panel
-from ovexplorer.ui.run_panel import install_run_panel
-from ovexplorer.ui.summary_panel import SummaryPanel
-from ovexplorer.ui.weights_panel import WeightsPanel
-from ovexplorer.ui.workers import Task, TaskRunner, share_the_gil_quickly
+from ovexplorer.ui.graph.graph_panel import install_graph_panel
+from ovexplorer.ui.latency.latency_panel import install_latency_panel
+from ovexplorer.ui.run.run_panel import install_run_panel
+from ovexplorer.ui.shell.file_watch import ModelFileWatcher
+from ovexplorer.ui.shell.summary_panel import SummaryPanel
+from ovexplorer.ui.shell.workers import Task, TaskRunner, share_the_gil_quickly
+from ovexplorer.ui.weights.weights_panel import WeightsPanel
 
 MAX_RECENT = 10
 MODEL_FILTER = (

@@ -26,8 +26,8 @@ from ovexplorer.core.run.outputs import OutputStats, statistics
 from ovexplorer.core.run.ports import PortSpec
 from ovexplorer.core.run.session import CompiledSession, CompileOptions, InferResult, compile_session
 from ovexplorer.core.util.errors import InputError
-from ovexplorer.ui.image_decode import decode_image
-from ovexplorer.ui.inputs_table import THUMB
+from ovexplorer.ui.run.image_decode import decode_image
+from ovexplorer.ui.run.inputs_table import THUMB
 
 
 @dataclass

@@ -42,7 +42,7 @@ from ovexplorer.core.run.outputs import (
 from ovexplorer.core.run.ports import shape_text
 from ovexplorer.core.run.session import InferResult
 from ovexplorer.core.util.errors import OvexplorerError
-from ovexplorer.ui.image_decode import array_to_image
+from ovexplorer.ui.run.image_decode import array_to_image
 
 _IMAGE_VIEW = 192
 

@@ -51,7 +51,7 @@ from ovexplorer.core.util.errors import OvexplorerError
 from ovexplorer.core.weights.flops import ModelTotals, model_totals
 from ovexplorer.core.weights.statistics import ValueStats, WeightStats, iter_weight_stats
 from ovexplorer.core.weights.weights_export import export_csv, export_json
-from ovexplorer.ui.workers import Task, TaskRunner
+from ovexplorer.ui.shell.workers import Task, TaskRunner
 
 _Index = QModelIndex | QPersistentModelIndex
 #: (header, tooltip) of each column.

@@ -33,11 +33,11 @@ from ovexplorer.core.layout.layout_svg import layout_to_svg
 from ovexplorer.core.model.document import ModelDocument
 from ovexplorer.core.model.graph import Graph
 from ovexplorer.core.util.atomic import atomic_write_bytes
-from ovexplorer.ui.graph_canvas import CanvasData, prepare_canvas
-from ovexplorer.ui.graph_search import SearchBar
-from ovexplorer.ui.graph_view import GraphView
-from ovexplorer.ui.inspector import Inspector, dock_right
-from ovexplorer.ui.workers import Task, TaskRunner
+from ovexplorer.ui.graph.graph_canvas import CanvasData, prepare_canvas
+from ovexplorer.ui.graph.graph_search import SearchBar
+from ovexplorer.ui.graph.graph_view import GraphView
+from ovexplorer.ui.graph.inspector import Inspector, dock_right
+from ovexplorer.ui.shell.workers import Task, TaskRunner
 
 MAX_EXPORT_SIDE = 16000
 MAX_EXPORT_PIXELS = 60_000_000

@@ -53,9 +53,9 @@ from ovexplorer.core.run.session import (
     CompileOptions,
 )
 from ovexplorer.core.util.errors import InputError, OvexplorerError
-from ovexplorer.ui.devices_view import DevicePicker, DevicePropertiesDialog
-from ovexplorer.ui.image_decode import array_to_image
-from ovexplorer.ui.inputs_table import (
+from ovexplorer.ui.run.devices_view import DevicePicker, DevicePropertiesDialog
+from ovexplorer.ui.run.image_decode import array_to_image
+from ovexplorer.ui.run.inputs_table import (
     COL_DATA,
     COL_LAYOUT,
     COL_NAME,
@@ -66,9 +66,9 @@ from ovexplorer.ui.inputs_table import (
     InputsTable,
     dropped_paths,
 )
-from ovexplorer.ui.outputs_view import OutputsView
-from ovexplorer.ui.run_work import Decoded, InputRow, RunOutcome, decode_file, run_model
-from ovexplorer.ui.workers import Task, TaskRunner
+from ovexplorer.ui.run.outputs_view import OutputsView
+from ovexplorer.ui.run.run_work import Decoded, InputRow, RunOutcome, decode_file, run_model
+from ovexplorer.ui.shell.workers import Task, TaskRunner
 
 #: Inputs with at most this many values start as typed values (zeros), the others as seeded random data.
 TYPED_DEFAULT_LIMIT = 16

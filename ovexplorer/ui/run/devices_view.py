@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ovexplorer.core.run.devices import DeviceInfo, DeviceProperty, device_properties, list_devices
-from ovexplorer.ui.workers import TaskRunner
+from ovexplorer.ui.shell.workers import TaskRunner
 
 SETTINGS_KEY = "run/device"
 DEFAULT_DEVICE = "CPU"

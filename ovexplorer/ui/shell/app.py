@@ -22,7 +22,7 @@ from ovexplorer import __version__
 from ovexplorer.resources import resources_dir, sample_model
 
 if TYPE_CHECKING:  # imported lazily: a second launch and --smoke never load the window's modules
-    from ovexplorer.ui.main_window import MainWindow
+    from ovexplorer.ui.shell.main_window import MainWindow
 
 ORGANIZATION = "ovexplorer"
 APPLICATION = "ovexplorer"
@@ -79,7 +79,7 @@ class WindowManager(QObject):
         self._sample_windows: list[MainWindow] = []  # showing (or loading) the sample they were started with
 
     def new_window(self) -> MainWindow:
-        from ovexplorer.ui.main_window import MainWindow
+        from ovexplorer.ui.shell.main_window import MainWindow
 
         window = MainWindow()
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -189,7 +189,7 @@ def run_smoke_command(models: list[str]) -> int:
     import PySide6
 
     app = make_application()
-    from ovexplorer.ui.main_window import MainWindow
+    from ovexplorer.ui.shell.main_window import MainWindow
 
     window = MainWindow()
     print(f"qt: PySide6 {PySide6.__version__}, platform {app.platformName()}, {len(window.panels)} panel(s)")
@@ -209,7 +209,7 @@ def run_app(argv: Sequence[str]) -> int:
     if args.smoke:
         return run_smoke_command(args.models)
     paths = [argument_path(a) for a in args.models]
-    from ovexplorer.ui.single_instance import InstanceServer, send_to_running
+    from ovexplorer.ui.shell.single_instance import InstanceServer, send_to_running
 
     # The handoff needs no QApplication: a second launch exits fast, even without a display.
     if not args.new_instance and send_to_running(paths):
@@ -220,7 +220,7 @@ def run_app(argv: Sequence[str]) -> int:
         server = InstanceServer(parent=app)
         if not server.listen():  # a live instance that did not answer in time: run on our own
             server = None
-    from ovexplorer.ui.error_reporter import install_error_reporter
+    from ovexplorer.ui.shell.error_reporter import install_error_reporter
 
     reporter = install_error_reporter(None)  # unexpected exceptions: logged, shown, the app continues
     manager = WindowManager(app)

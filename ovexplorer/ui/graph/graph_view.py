@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from ovexplorer.core.layout.graph_layout import GraphLayout
-from ovexplorer.ui.graph_canvas import CanvasData, GraphItem
+from ovexplorer.ui.graph.graph_canvas import CanvasData, GraphItem
 
 MIN_SCALE = 0.002
 MAX_SCALE = 4.0

@@ -49,8 +49,8 @@ from ovexplorer.core.run.ports import model_inputs
 from ovexplorer.core.run.session import PERFORMANCE_HINTS, CompiledSession, CompileOptions, compile_session
 from ovexplorer.core.util.atomic import atomic_path
 from ovexplorer.core.util.errors import OvexplorerError
-from ovexplorer.ui.profile_view import ProfileView
-from ovexplorer.ui.workers import Task, TaskRunner
+from ovexplorer.ui.latency.profile_view import ProfileView
+from ovexplorer.ui.shell.workers import Task, TaskRunner
 
 TICK_MS = 50  # 20 Hz: display rate, never per inference
 FEW_NEW = 16  # fewer new inferences than this since the last drawing: draw every SLOW_TICKS ticks

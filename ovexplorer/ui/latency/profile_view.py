@@ -39,7 +39,7 @@ from ovexplorer.core.bench.profiling import (
 )
 from ovexplorer.core.model.document import ModelDocument
 from ovexplorer.core.run.session import CompileOptions
-from ovexplorer.ui.workers import Task, TaskRunner
+from ovexplorer.ui.shell.workers import Task, TaskRunner
 
 LAYER_COLUMNS = ("Layer", "Type", "Exec type", "Precision", "Real (ms)", "CPU (ms)", "Status", "IR nodes")
 TYPE_COLUMNS = ("Type", "Layers", "Real (ms)", "CPU (ms)", "Share")
