@@ -256,7 +256,7 @@ def test_cli_bench_bad_input(capsys, tmp_path: Path) -> None:
 
 
 def test_benchmark_modules_do_not_load_qt() -> None:
-    code = ("import sys, ovexplorer.core.bench.benchmark, ovexplorer.core.bench.profiling, ovexplorer.cli_bench; "
+    code = ("import sys, ovexplorer.core.bench.benchmark, ovexplorer.core.bench.profiling, ovexplorer.cli.bench; "
             "print([m for m in sys.modules if m.startswith('PySide6')])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

@@ -289,7 +289,7 @@ def test_weights_core_imports_no_qt() -> None:
     code = (
         "import sys, ovexplorer.core.weights.statistics, ovexplorer.core.weights.flops\n"
         "import ovexplorer.core.weights.weights_export\n"
-        "import ovexplorer.core.weights.dtypes, ovexplorer.cli_stats\n"
+        "import ovexplorer.core.weights.dtypes, ovexplorer.cli.stats\n"
         "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'pyqtgraph'))]\n"
         "print(bad); sys.exit(1 if bad else 0)"
     )

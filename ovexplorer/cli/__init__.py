@@ -1,5 +1,8 @@
 """The ``ovexplorer`` command: no subcommand opens the window; ``info`` (and friends) are headless.
 
+One module per subcommand (``info``, ``stats``, ``devices``, ``run``, ``bench``), each with ``add_parser``; the
+table of commands is :data:`COMMANDS` below.
+
 ``ovexplorer [MODEL]`` opens the app (on the bundled sample model when no path is given).
 ``ovexplorer info MODEL [--json]`` prints a model summary; a load error is one line on stderr, exit 2.
 """
@@ -7,46 +10,23 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Sequence
 
-from ovexplorer import __version__, cli_bench, cli_devices, cli_run
-from ovexplorer.cli_stats import add_parser as _add_stats
+from ovexplorer import __version__
+from ovexplorer.cli import bench, devices, info, run, stats
 from ovexplorer.core.util.errors import OvexplorerError
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 
-
-def _cmd_info(args: argparse.Namespace) -> int:
-    from ovexplorer.core.model.document import open_model
-    from ovexplorer.core.model.summary import format_summary, summarize
-
-    doc = open_model(args.model, args.weights)
-    summary = summarize(doc)
-    if args.json:
-        print(json.dumps(summary.to_dict(), indent=2))
-    else:
-        print(format_summary(summary))
-    return EXIT_OK
-
-
-def _add_info(sub: argparse._SubParsersAction) -> Callable[[argparse.Namespace], int]:
-    p = sub.add_parser("info", help="print a model summary: ops, inputs/outputs, parameters, weights")
-    p.add_argument("model", help="model file (.xml IR, .onnx, .tflite, .pdmodel, .pb)")
-    p.add_argument("--weights", help="weights file, when it is not the .bin beside the .xml")
-    p.add_argument("--json", action="store_true", help="print JSON instead of text")
-    return _cmd_info
-
-
 #: Subcommand name -> function that adds its parser and returns its handler.
 COMMANDS: dict[str, Callable[[argparse._SubParsersAction], Callable[[argparse.Namespace], int]]] = {
-    "info": _add_info,
-    "stats": _add_stats,
-    "devices": cli_devices.add_parser,
-    "run": cli_run.add_parser,
-    "bench": cli_bench.add_parser,
+    "info": info.add_parser,
+    "stats": stats.add_parser,
+    "devices": devices.add_parser,
+    "run": run.add_parser,
+    "bench": bench.add_parser,
 }
 
 
