@@ -161,7 +161,7 @@ def test_runs_are_kept_as_toggleable_series_and_export(qtbot, window: MainWindow
     qtbot.mouseClick(panel.save_png_button, Qt.MouseButton.LeftButton)
     assert (tmp_path / "plots.png").read_bytes()[:4] == b"\x89PNG"
     if os.name == "posix":  # the usual permissions, not the temporary file's 0600
-        from ovexplorer.core.util.atomic import _default_mode  # exports are written through core/atomic.py
+        from ovexplorer.core.util.atomic import _default_mode  # exports are written through core/util/atomic.py
 
         for name in ("plots.png", "run.csv", "run.json"):
             assert (tmp_path / name).stat().st_mode & 0o777 == _default_mode()
