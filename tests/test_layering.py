@@ -1,5 +1,6 @@
 """The folders are the architecture: import rules between packages, checked statically on the source (ast).
 
+- every module below ``core/`` and ``ui/`` lives in a feature package; the command line is ``cli/``;
 - ``ovexplorer.core`` imports no Qt (PySide6, shiboken6, pyqtgraph), no ``ovexplorer.ui`` and no ``ovexplorer.cli``;
 - ``core.<feature>`` packages import only ``core.model``, ``core.util``, themselves and the edges listed in
   :data:`CORE_DEPENDS`, and the package graph has no cycle;
@@ -229,6 +230,15 @@ def stale_imports(imports: list[Import]) -> list[str]:
 
 def assert_none(violations: list[str]) -> None:
     assert not violations, "\n" + "\n".join(violations)
+
+
+def test_every_module_lives_in_a_feature_package() -> None:
+    """No flat modules again: below ``core/`` and ``ui/`` every module sits in a package (``core/<feature>/``)."""
+    loose = [str(p.relative_to(ROOT)) for layer in ("core", "ui") for p in (SOURCE / layer).glob("*.py")
+             if p.name != "__init__.py"]
+    loose += [str(p.relative_to(ROOT)) for p in SOURCE.glob("*.py")
+              if p.name not in ("__init__.py", "__main__.py", "resources.py")]
+    assert_none([f"{path}: move it into a package by feature" for path in loose])
 
 
 def test_core_imports_no_qt_and_feature_packages_follow_their_dependencies() -> None:
