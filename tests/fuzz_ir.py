@@ -584,12 +584,12 @@ def open_target(path: str) -> dict:
     """
     import openvino as ov
 
-    from ovexplorer.core.document import open_model
-    from ovexplorer.core.errors import ModelLoadError
-    from ovexplorer.core.flops import model_totals
-    from ovexplorer.core.layout import GraphLayouter
-    from ovexplorer.core.summary import summarize
-    from ovexplorer.core.weights import compute_weight_stats
+    from ovexplorer.core.layout.graph_layout import GraphLayouter
+    from ovexplorer.core.model.document import open_model
+    from ovexplorer.core.model.summary import summarize
+    from ovexplorer.core.util.errors import ModelLoadError
+    from ovexplorer.core.weights.flops import model_totals
+    from ovexplorer.core.weights.statistics import compute_weight_stats
 
     valid = Path(path).stem == "valid"
     try:

@@ -32,9 +32,9 @@ def check_one(path: str) -> dict:
     except ImportError:
         pass
 
-    from ovexplorer.core.document import open_model
-    from ovexplorer.core.errors import ModelLoadError
-    from ovexplorer.core.summary import summarize
+    from ovexplorer.core.model.document import open_model
+    from ovexplorer.core.model.summary import summarize
+    from ovexplorer.core.util.errors import ModelLoadError
 
     result: dict = {"path": path}
     try:

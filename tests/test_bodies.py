@@ -12,10 +12,10 @@ import openvino.opset13 as ops
 import pytest
 
 from ovexplorer.cli import main
-from ovexplorer.core.document import open_model
-from ovexplorer.core.flops import model_totals
-from ovexplorer.core.summary import summarize
-from ovexplorer.core.weights import compute_weight_stats
+from ovexplorer.core.model.document import open_model
+from ovexplorer.core.model.summary import summarize
+from ovexplorer.core.weights.flops import model_totals
+from ovexplorer.core.weights.statistics import compute_weight_stats
 
 THEN_W = np.arange(4 * 3 * 3 * 3, dtype=np.float32).reshape(4, 3, 3, 3) / 100  # 108 values, 0..1.07
 ELSE_W = -np.ones((4, 3, 1, 1), np.float32)  # 12 values
@@ -88,7 +88,7 @@ def test_flops_count_body_layers(if_conv: Path) -> None:
 
 
 def test_weights_tab_lists_body_constants_with_their_body(qtbot, window, if_conv: Path) -> None:
-    from ovexplorer.ui.weights_panel import COL_NAME
+    from ovexplorer.ui.weights.weights_panel import COL_NAME
 
     with qtbot.waitSignal(window.document_changed, timeout=30000):
         window.open_path(if_conv)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ovexplorer.core import errors
-from ovexplorer.core.document import open_model
+from ovexplorer.core.model.document import open_model
+from ovexplorer.core.util import errors
 
 
 def _edit(ir: Path, old: str, new: str) -> Path:
@@ -132,7 +132,7 @@ def test_not_a_model_of_another_format(tmp_path: Path) -> None:
 
 def test_openvino_reason_is_kept_past_the_first_line() -> None:
     """The CPU plugin and shape inference put the reason on later lines: it is kept, only source locations go."""
-    from ovexplorer.core.document import _first_message
+    from ovexplorer.core.model.document import _first_message
 
     read_value = ("Exception from src/inference/src/cpp/core.cpp:109:\n"
                   "Exception from src/plugins/intel_cpu/src/node.cpp:1510:\n"
@@ -145,7 +145,7 @@ def test_reshape_error_says_why(tmp_path: Path) -> None:
     import openvino as ov
     import openvino.opset13 as ops
 
-    from ovexplorer.core.session import reshape_inputs
+    from ovexplorer.core.run.session import reshape_inputs
 
     x = ops.parameter([-1, 3], ov.Type.f32, name="x")
     model = ov.Model([ops.result(ops.reshape(x, ops.constant(np.int64([3, 3])), False))], [x])

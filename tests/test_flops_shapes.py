@@ -11,8 +11,9 @@ import openvino.opset13 as ops
 import pytest
 
 from ovexplorer.cli import main
-from ovexplorer.core.document import open_model
-from ovexplorer.core.flops import model_totals, totals_for_shapes
+from ovexplorer.core.model.document import open_model
+from ovexplorer.core.run.session import reshape_inputs
+from ovexplorer.core.weights.flops import model_totals, totals_at_shapes
 
 
 def make_dynamic_matmul_ir(path: Path) -> Path:
@@ -34,7 +35,8 @@ def dyn(tmp_path: Path) -> Path:
 def test_totals_for_shapes(dyn: Path) -> None:
     doc = open_model(dyn)
     assert model_totals(doc.graph).dynamic_layers == ("proj",)
-    totals = totals_for_shapes(doc, {"tokens": (2, 128, 16)})
+    shapes = {"tokens": (2, 128, 16)}
+    totals = totals_at_shapes(model_totals(doc.graph), reshape_inputs(doc.model, shapes), shapes)
     assert totals.macs == 2 * 128 * 16 * 32 and not totals.dynamic_layers
     assert totals.shapes == {"tokens": (2, 128, 16)}
     assert "for tokens=[2,128,16]" in totals.macs_text()

@@ -9,9 +9,9 @@ import openvino as ov
 import pytest
 from models import make_tiny_ir
 
-from ovexplorer.core import errors
-from ovexplorer.core.document import open_model
-from ovexplorer.core.ir_check import GUARDS
+from ovexplorer.core.model.document import open_model
+from ovexplorer.core.model.ir_check import GUARDS
+from ovexplorer.core.util import errors
 
 
 def _body(text: bytes) -> bytes:

@@ -8,8 +8,8 @@ import pytest
 from models import make_tiny_ir
 
 from ovexplorer.cli import main
-from ovexplorer.core import errors
-from ovexplorer.core.document import open_model
+from ovexplorer.core.model.document import open_model
+from ovexplorer.core.util import errors
 
 POINTER = ("version https://git-lfs.github.com/spec/v1\n"
            "oid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize {size}\n")

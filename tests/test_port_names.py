@@ -11,9 +11,9 @@ import openvino.opset13 as ops
 import pytest
 
 from ovexplorer.cli import main
-from ovexplorer.core.document import open_model
-from ovexplorer.core.ports import model_inputs, port_specs
-from ovexplorer.core.summary import summarize
+from ovexplorer.core.model.document import open_model
+from ovexplorer.core.model.summary import summarize
+from ovexplorer.core.run.ports import model_inputs, port_specs
 
 
 def make_named_ir(path: Path) -> Path:

@@ -12,10 +12,10 @@ from models_run import make_scalar_ir
 from run_helpers import open_in, output_text, run
 
 from ovexplorer.cli import main
-from ovexplorer.core.document import open_model
-from ovexplorer.core.inputs import InputSource, concrete_shape, make_tensor, parse_values
-from ovexplorer.core.ports import model_inputs
-from ovexplorer.ui.main_window import MainWindow
+from ovexplorer.core.model.document import open_model
+from ovexplorer.core.run.inputs import InputSource, concrete_shape, make_tensor, parse_values
+from ovexplorer.core.run.ports import model_inputs
+from ovexplorer.ui.shell.main_window import MainWindow
 
 
 @pytest.fixture

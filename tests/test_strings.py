@@ -11,10 +11,10 @@ from models_run import make_strings_ir
 from run_helpers import open_in, output_text, run
 
 from ovexplorer.cli import main
-from ovexplorer.core.document import open_model
-from ovexplorer.core.summary import summarize
-from ovexplorer.core.weights import compute_weight_stats
-from ovexplorer.ui.main_window import MainWindow
+from ovexplorer.core.model.document import open_model
+from ovexplorer.core.model.summary import summarize
+from ovexplorer.core.weights.statistics import compute_weight_stats
+from ovexplorer.ui.shell.main_window import MainWindow
 
 
 @pytest.fixture

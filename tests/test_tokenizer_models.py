@@ -34,7 +34,7 @@ def test_a_tokenizer_model_opens_in_a_fresh_process(tmp_path: Path) -> None:
 
 
 def test_unknown_extension_op_names_openvino_tokenizers(tmp_path: Path) -> None:
-    from ovexplorer.core.document import map_openvino_error
+    from ovexplorer.core.model.document import map_openvino_error
 
     raw = "Cannot create StringTensorUnpack layer StringTensorUnpack_2 id:1 from unsupported opset: extension"
     message = map_openvino_error(RuntimeError(raw), tmp_path / "m.xml").message
