@@ -595,7 +595,8 @@ def open_target(path: str) -> dict:
     try:
         doc = open_model(path)
     except ModelLoadError as exc:
-        result = {"outcome": "error", "type": type(exc).__name__, "message": exc.message, "guard": exc.guard}
+        result = {"outcome": "error", "type": type(exc).__name__, "message": exc.message,
+                  "guard": getattr(exc, "guard", "")}
         doc = None
     else:
         summarize(doc)
