@@ -64,3 +64,24 @@ def test_run_tab_typed_scalar(qtbot, window: MainWindow, scalar: Path) -> None:
     run(qtbot, panel, "F5")
     assert panel.last_inputs["sr"].shape == () and int(panel.last_inputs["sr"]) == 16000
     assert "[16000., 32000.]" in output_text(panel)
+
+
+def test_run_tab_scalar_from_npy_csv_and_random(qtbot, window: MainWindow, scalar: Path, tmp_path: Path) -> None:
+    from run_helpers import drop_on_row
+
+    panel = open_in(qtbot, window, scalar)
+    panel.set_values("x", "1, 1")
+    npy = tmp_path / "rate.npy"
+    np.save(npy, np.array(8000, np.int32))
+    drop_on_row(qtbot, panel, 0, npy)
+    run(qtbot, panel, "F5")
+    assert panel.last_inputs["sr"].shape == () and "[8000., 8000.]" in output_text(panel)
+    csv = tmp_path / "rate.csv"
+    csv.write_text("22050\n")
+    drop_on_row(qtbot, panel, 0, csv)
+    run(qtbot, panel, "F5")
+    assert "[22050., 22050.]" in output_text(panel)
+    combo = panel.source_combo(0)
+    combo.setCurrentIndex(combo.findData("random"))
+    run(qtbot, panel, "F5")
+    assert panel.last_inputs["sr"].shape == () and "Inference on CPU" in output_text(panel)
