@@ -319,3 +319,15 @@ def test_new_shape_rereads_a_raw_file_or_changes_nothing(qtbot, window: MainWind
     panel.set_values("ids", "0, 0")
     run(qtbot, panel)
     assert panel.outputs.result.outputs["doubled"].tolist() == [[0.0, 2.0, 4.0], [6.0, 8.0, 10.0]]
+
+
+def test_rows_come_from_the_model_opened_next(qtbot, window: MainWindow, dynamic: Path, colours: Path) -> None:
+    panel = open_in(qtbot, window, dynamic)  # model A: data [?,3] (a shape editor), ids [2]
+    assert panel.shape_edit(0) is not None
+    panel = open_in(qtbot, window, colours)  # model B: image [1,3,8,8], static
+    assert [panel.table.item(r, 0).text() for r in range(panel.table.rowCount())] == ["image"]
+    assert panel.shape_edit(0) is None and panel.table.item(0, 1).text() == "[1,3,8,8]"
+    panel = open_in(qtbot, window, dynamic)  # and back: A's rows again, its shape editor empty
+    assert [panel.table.item(r, 0).text() for r in range(panel.table.rowCount())] == ["data", "ids"]
+    assert panel.shape_edit(0).placeholderText() == "[?,3]" and panel.shape_edit(0).text() == ""
+    assert panel.table.item(1, 1).text() == "[2]" and panel.shape_edit(1) is None

@@ -327,6 +327,7 @@ class RunPanel(QWidget):
 
     def _fill_table(self) -> None:
         self._updating = True
+        self.table.setRowCount(0)  # drops the last model's cell widgets (a shape editor would outlive its row)
         self.table.setRowCount(len(self.rows))
         for i, row in enumerate(self.rows):
             spec = row.spec
