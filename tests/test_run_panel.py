@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from models_run import make_classifier_ir, make_dynamic_ir, make_linear_ir
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QColor
 from run_helpers import (
     drop_on_row,
@@ -129,9 +129,9 @@ def test_dynamic_shape_editor_validates(qtbot, window: MainWindow, dynamic: Path
     assert panel.shape_edit(0).placeholderText() == "[?,3]"
     assert "set its shape first" in run_fails(qtbot, panel)
     assert not panel.set_shape("data", "2,5")
-    assert "dimension 1 cannot be 5" in panel.message.text()
+    assert "dimension 1 cannot be 5" in panel.invalid_label.text() and panel.shape_edit(0).text() == "2,5"
     assert panel.set_shape("data", "4,3")
-    assert panel.message.isHidden()
+    assert panel.message.isHidden() and panel.invalid_label.isHidden()
     panel.set_values("ids", "1, 2")
     run(qtbot, panel)
     assert panel.outputs.result.outputs["doubled"].shape == (4, 3)
@@ -220,8 +220,10 @@ def test_wrong_dtype_keeps_the_other_inputs(qtbot, window: MainWindow, dynamic: 
     assert "floats.npy holds float64 [2]; input ids expects [2] i64" in panel.message.text()
     assert panel.rows[1].source.text == "4, 5" and panel.shape_edit(0).text() == "1,3"
     assert not panel.set_values("ids", "1")
-    assert "Typed values for ids: 1 number, but input ids expects 2" in panel.message.text()
-    assert panel.data_edit(1).text() == "4, 5"
+    assert "Typed values for ids: 1 number, but input ids expects 2" in panel.invalid_label.text()
+    assert panel.data_edit(1).text() == "1"  # kept as typed, marked invalid (issue 14: it used to snap back)
+    assert "Not run" in run_fails(qtbot, panel)
+    assert panel.set_values("ids", "4, 5")
     run(qtbot, panel)
     assert "[5, 6]" in output_text(panel, "ids_out")
 
@@ -331,3 +333,42 @@ def test_rows_come_from_the_model_opened_next(qtbot, window: MainWindow, dynamic
     assert [panel.table.item(r, 0).text() for r in range(panel.table.rowCount())] == ["data", "ids"]
     assert panel.shape_edit(0).placeholderText() == "[?,3]" and panel.shape_edit(0).text() == ""
     assert panel.table.item(1, 1).text() == "[2]" and panel.shape_edit(1) is None
+
+
+def _type(qtbot, edit, text: str) -> None:
+    """Select all in a cell's editor, type ``text`` and press Enter, as a user does."""
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, text)
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+
+
+def test_a_typed_value_that_does_not_fit_stays_marked_and_blocks_f5(qtbot, window: MainWindow, dynamic: Path) -> None:
+    panel = open_in(qtbot, window, dynamic)
+    _type(qtbot, panel.shape_edit(0), "1,3")
+    _type(qtbot, panel.data_edit(1), "4, 5")
+    run(qtbot, panel)
+    assert "[5, 6]" in output_text(panel, "ids_out")
+    runs: list[object] = []
+    panel.ran.connect(runs.append)
+    _type(qtbot, panel.data_edit(1), "7")  # one number for [2]
+    edit = panel.data_edit(1)
+    assert edit.text() == "7" and "background" in edit.styleSheet()  # kept as typed, red
+    assert "1 number, but input ids expects 2" in edit.toolTip()
+    assert panel.invalid_label.isVisible() and "input ids expects 2" in panel.invalid_label.text()
+    _type(qtbot, panel.shape_edit(0), "2,5")  # a shape that does not fit [?,3]
+    assert panel.shape_edit(0).text() == "2,5" and "background" in panel.shape_edit(0).styleSheet()
+    assert "dimension 1 cannot be 5" in panel.invalid_label.text()
+    with qtbot.waitSignal(panel.failed, timeout=5000) as refused:
+        qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert refused.args[0] == "Not run: fix the inputs marked in red first (data, ids)."
+    assert panel.message.isVisible() and panel.message.text() == refused.args[0]
+    assert panel.shape_edit(0).hasFocus()  # F5 took the user to the first red cell
+    qtbot.wait(200)
+    assert not runs and panel.outputs.result.outputs["ids_out"].tolist() == [5, 6]  # nothing ran
+    _type(qtbot, panel.shape_edit(0), "2,3")
+    _type(qtbot, panel.data_edit(1), "7, 8")
+    assert panel.data_edit(1).styleSheet() == "" and panel.invalid_label.isHidden()
+    run(qtbot, panel)
+    assert "[8, 9]" in output_text(panel, "ids_out")
+    assert panel.outputs.result.outputs["doubled"].shape == (2, 3)

@@ -72,6 +72,9 @@ from ovexplorer.ui.shell.workers import Task, TaskRunner
 
 #: Inputs with at most this many values start as typed values (zeros), the others as seeded random data.
 TYPED_DEFAULT_LIMIT = 16
+#: How a cell whose typed text does not fit is marked (the reason is in its tooltip and under the table).
+INVALID_STYLE = "QLineEdit { background: #ffd6d6; color: #600000; border: 1px solid #c00000; }"
+INVALID_TEXT = "#a00000"
 KINDS = [("random", "Random"), ("zeros", "Zeros"), ("ones", "Ones"), ("values", "Values"), ("file", "File")]
 
 class RunPanel(QWidget):
@@ -192,8 +195,14 @@ class RunPanel(QWidget):
         self.table.files_dropped.connect(self._files_dropped_on_table)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.editor = self._build_editor(inputs_box)
+        self.invalid_label = QLabel(inputs_box)  # why the cells marked in red do not fit
+        self.invalid_label.setWordWrap(True)
+        self.invalid_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.invalid_label.setStyleSheet(f"color: {INVALID_TEXT};")
+        self.invalid_label.hide()
         inputs_layout = QVBoxLayout(inputs_box)
         inputs_layout.addWidget(self.table, 1)
+        inputs_layout.addWidget(self.invalid_label)
         inputs_layout.addWidget(self.editor)
 
         self.message = QLabel(self)
@@ -376,9 +385,19 @@ class RunPanel(QWidget):
         else:
             data.setText(row.source.describe())
         data.setToolTip(row.source.path or data.text())
+        bad_values = kind == "values" and bool(row.values_error)
+        data.setStyleSheet(INVALID_STYLE if bad_values else "")
+        if bad_values:
+            data.setToolTip(row.values_error)
         shape_edit = self.table.cellWidget(i, COL_SHAPE)
         if isinstance(shape_edit, QLineEdit):
-            shape_edit.setText(",".join(str(d) for d in row.shape) if row.shape is not None else "")
+            if row.shape_error:
+                shape_edit.setText(row.typed_shape)
+            else:
+                shape_edit.setText(",".join(str(d) for d in row.shape) if row.shape is not None else "")
+            shape_edit.setStyleSheet(INVALID_STYLE if row.shape_error else "")
+            shape_edit.setToolTip(row.shape_error or
+                                  f"Shape of this dynamic input, within {row.spec.partial_shape}, e.g. 1,3,224,224")
         preview = self.table.item(i, COL_PREVIEW)
         if row.thumbnail is not None and row.source.kind == "file":
             preview.setIcon(QIcon(QPixmap.fromImage(array_to_image(row.thumbnail))))
@@ -387,6 +406,16 @@ class RunPanel(QWidget):
             preview.setIcon(QIcon())
             preview.setToolTip("")
         self._updating = was
+        self._show_validity()
+
+    def invalid_rows(self) -> list[InputRow]:
+        """The inputs whose typed values or shape do not fit (marked in red)."""
+        return [r for r in self.rows if r.problem]
+
+    def _show_validity(self) -> None:
+        bad = self.invalid_rows()
+        self.invalid_label.setText("\n".join(f"⚠ {r.problem}" for r in bad))
+        self.invalid_label.setVisible(bool(bad))
 
     def source_combo(self, i: int) -> QComboBox:
         return self.table.cellWidget(i, COL_SOURCE)
@@ -463,13 +492,13 @@ class RunPanel(QWidget):
         row = self.rows[i]
         try:
             array = parse_values(text, row.spec, row.shape)
-        except InputError as exc:
-            self._fail(exc)
-            self._refresh_row(i)
+        except InputError as exc:  # the typed text stays, marked in red with the reason; Run waits for a fix
+            self._set_source(i, replace(row.source, kind="values", text=text), values_error=exc.message)
+            self.failed.emit(exc.message)
             return False
         self.clear_message()
         shape = tuple(array.shape) if not row.spec.is_static else row.shape
-        self._set_source(i, replace(row.source, kind="values", text=text), shape=shape)
+        self._set_source(i, replace(row.source, kind="values", text=text), shape=shape, values_error="")
         return True
 
     def _shape_edited(self, i: int, text: str) -> None:
@@ -483,20 +512,22 @@ class RunPanel(QWidget):
         row = self.rows[i]
         text = text.strip().strip("[]()")
         if not text:
-            self.rows[i] = replace(row, shape=None)
+            self.rows[i] = replace(row, shape=None, shape_error="", typed_shape="")
+            self._refresh_row(i)
             return True
         try:
             dims = tuple(int(d) for d in text.replace("x", ",").replace(" ", ",").split(",") if d)
+            problem = shape_misfit(row.spec, dims)
+            reason = f"Shape of {name}: {shape_text(dims)} does not fit: {problem}." if problem else ""
         except ValueError:
-            self.show_message(f"Shape of {name}: {text!r} is not a list of whole numbers like 1,3,224,224.")
+            reason = f"Shape of {name}: {text!r} is not a list of whole numbers like 1,3,224,224."
+        if reason:  # the typed shape stays, marked in red with the reason; Run waits for a fix
+            self.rows[i] = replace(row, shape_error=reason, typed_shape=text)
             self._refresh_row(i)
-            return False
-        problem = shape_misfit(row.spec, dims)
-        if problem:
-            self.show_message(f"Shape {shape_text(dims)} does not fit: {problem}.")
-            self._refresh_row(i)
+            self.failed.emit(reason)
             return False
         self.clear_message()
+        row = self.rows[i] = replace(row, shape_error="", typed_shape="")
         if row.source.kind == "file" and not row.source.is_image:
             # the file is read again for this shape; if it does not fit, the message says why and nothing changes
             self._refresh_row(i)
@@ -730,6 +761,12 @@ class RunPanel(QWidget):
         if self._loads > 0:
             self.show_message("A file is still being read; run again when it is loaded.")
             return None
+        bad = [r for r in self.rows if r.shape_error or (infer and r.problem)]
+        if bad:
+            names = ", ".join(r.spec.name for r in bad)
+            self.show_message(f"Not run: fix the input{'s' if len(bad) > 1 else ''} marked in red first ({names}).")
+            self._focus_invalid(bad[0])
+            return None
         self.clear_message()
         options = self.options()
         task = self.runner.start(
@@ -742,6 +779,13 @@ class RunPanel(QWidget):
         self._run_task = task
         self._set_busy(True, "Running…" if infer else f"Compiling for {options.device}…")
         return task
+
+    def _focus_invalid(self, row: InputRow) -> None:
+        i = self.row_index(row.spec.name)
+        self.table.selectRow(i)
+        edit = self.shape_edit(i) if row.shape_error else self.data_edit(i)
+        if edit is not None:
+            edit.setFocus()
 
     def _finished(self, doc: ModelDocument, outcome: RunOutcome) -> None:
         self._run_task = None

@@ -40,6 +40,14 @@ class InputRow:
     tensor: np.ndarray | None = None  # a decoded non-picture file
     image: np.ndarray | None = None  # a decoded picture (H x W x 3 uint8 RGB)
     thumbnail: np.ndarray | None = None  # its preview, made in the worker
+    values_error: str = ""  # why the typed values (kept in ``source.text``) do not fit; "" when they do
+    shape_error: str = ""  # why the typed shape ``typed_shape`` does not fit
+    typed_shape: str = ""  # a typed shape that does not fit, kept as typed
+
+    @property
+    def problem(self) -> str:
+        """Why this input cannot run as it stands ("" when it can)."""
+        return self.shape_error or (self.values_error if self.source.kind == "values" else "")
 
     @property
     def current_shape(self) -> tuple[int, ...] | None:
