@@ -372,3 +372,29 @@ def test_a_typed_value_that_does_not_fit_stays_marked_and_blocks_f5(qtbot, windo
     run(qtbot, panel)
     assert "[8, 9]" in output_text(panel, "ids_out")
     assert panel.outputs.result.outputs["doubled"].shape == (2, 3)
+
+
+def test_outputs_are_marked_out_of_date_when_an_input_or_option_changes(
+    qtbot, window: MainWindow, colours: Path, tmp_path: Path
+) -> None:
+    panel = open_in(qtbot, window, colours)
+    drop_on_window(qtbot, window, fill_picture(tmp_path / "red.png", QColor(200, 0, 0)))
+    run(qtbot, panel)
+    view = panel.outputs
+    view.select_output("scores")
+    assert view.top_labels()[0] == "red"
+    assert view.stale_banner.isHidden() and view.table.styleSheet() == ""
+    drop_on_window(qtbot, window, fill_picture(tmp_path / "blue.png", QColor(0, 0, 200)))  # a new picture
+    assert view.stale_banner.isVisible()
+    assert view.stale_banner.text() == "Out of date — input image changed since this run. F5 to run again."
+    assert "color" in view.table.styleSheet() and "color" in view.details.styleSheet()  # greyed
+    assert view.top_labels()[0] == "red"  # the old answer is still readable, but marked
+    run(qtbot, panel)
+    view.select_output("scores")
+    assert view.top_labels()[0] == "blue" and view.stale_banner.isHidden() and view.table.styleSheet() == ""
+    panel.profiling_check.click()  # an option
+    assert "the compile options changed" in view.stale_banner.text() and view.stale_banner.isVisible()
+    panel.profiling_check.click()  # back as it was: the outputs match again
+    assert view.stale_banner.isHidden()
+    panel.order_combo.setCurrentText("BGR")  # the picture's preprocessing is part of the input
+    assert "input image changed" in view.stale_banner.text()

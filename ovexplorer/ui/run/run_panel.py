@@ -67,7 +67,7 @@ from ovexplorer.ui.run.inputs_table import (
     dropped_paths,
 )
 from ovexplorer.ui.run.outputs_view import OutputsView
-from ovexplorer.ui.run.run_work import Decoded, InputRow, RunOutcome, decode_file, run_model
+from ovexplorer.ui.run.run_work import Decoded, InputRow, RunKey, RunOutcome, decode_file, run_model
 from ovexplorer.ui.shell.workers import Task, TaskRunner
 
 #: Inputs with at most this many values start as typed values (zeros), the others as seeded random data.
@@ -101,6 +101,7 @@ class RunPanel(QWidget):
         self.last_inputs: dict[str, np.ndarray] = {}
         self._session_shapes: tuple | None = None
         self._run_task: Task | None = None
+        self._shown_key: RunKey | None = None  # what the outputs shown were made from
         self._loads: int = 0
         self.last_error = ""
         self._status = "Not compiled"
@@ -316,6 +317,7 @@ class RunPanel(QWidget):
         self.rows = [InputRow(spec, self._default_source(spec)) for spec in specs]
         self._drop_session("Not compiled")
         self.last_inputs = {}
+        self._shown_key = None
         self.outputs.clear()
         self.clear_message()
         self._fill_table()
@@ -459,7 +461,17 @@ class RunPanel(QWidget):
         self._refresh_row(i)
         if i == self.table.currentRow():
             self._selection_changed()
+        self._check_stale()
         self.inputs_changed.emit(row.spec.name)
+
+    def _check_stale(self) -> None:
+        """Mark the outputs out of date when the inputs or options differ from those of the run shown.
+
+        Marked rather than re-run: a run may compile for seconds, or hold a GPU/NPU busy, and
+        nothing should start without the user asking (F5)."""
+        if self._shown_key is None:
+            return
+        self.outputs.set_stale(RunKey.of(self.options(), self.rows).changes_since(self._shown_key))
 
     def _kind_chosen(self, i: int, kind: str) -> None:
         if self._updating or i >= len(self.rows):
@@ -535,6 +547,7 @@ class RunPanel(QWidget):
             return True
         self.rows[i] = replace(row, shape=dims)
         self._refresh_row(i)
+        self._check_stale()
         self.inputs_changed.emit(name)
         return True
 
@@ -722,6 +735,7 @@ class RunPanel(QWidget):
         settings.sync()  # a crash right after must not lose the choice
         if self.session is not None:
             self._drop_session("Options changed: compiles again on the next run")
+        self._check_stale()
 
     def _drop_session(self, text: str) -> None:
         had = self.session is not None
@@ -769,9 +783,10 @@ class RunPanel(QWidget):
             return None
         self.clear_message()
         options = self.options()
+        key = RunKey.of(options, self.rows)
         task = self.runner.start(
             run_model, doc.model, doc.name, options, list(self.rows), self.session, self._session_shapes, infer,
-            on_success=lambda outcome: self._finished(doc, outcome),
+            on_success=lambda outcome: self._finished(doc, outcome, key),
             on_failure=lambda exc: self._run_failed(doc, exc),
             on_progress=lambda _f, text: self._set_busy(True, text),
             on_cancel=lambda: self._set_busy(False),
@@ -787,7 +802,7 @@ class RunPanel(QWidget):
         if edit is not None:
             edit.setFocus()
 
-    def _finished(self, doc: ModelDocument, outcome: RunOutcome) -> None:
+    def _finished(self, doc: ModelDocument, outcome: RunOutcome, key: RunKey) -> None:
         self._run_task = None
         if doc is not self.document:
             return
@@ -807,6 +822,8 @@ class RunPanel(QWidget):
             device = ", ".join(session.execution_devices)
             self.last_inputs = outcome.inputs
             self.outputs.set_result(outcome.result, types, doc.graph.rt_info, device, outcome.stats)
+            self._shown_key = key
+            self._check_stale()  # inputs changed while it ran
             self.ran.emit(outcome.result)
 
     def _run_failed(self, doc: ModelDocument, exc: BaseException) -> None:

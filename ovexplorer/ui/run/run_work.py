@@ -78,6 +78,30 @@ class RunOutcome:
     stats: dict[str, OutputStats] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class RunKey:
+    """What a run was made from: the compile options and, per input, its source, shape and decoded data."""
+
+    options: CompileOptions
+    inputs: tuple[tuple[str, InputSource, tuple[int, ...] | None, int, int], ...]
+
+    @classmethod
+    def of(cls, options: CompileOptions, rows: list[InputRow]) -> RunKey:
+        return cls(options, tuple((r.spec.name, r.source, r.shape, id(r.tensor), id(r.image)) for r in rows))
+
+    def changes_since(self, then: RunKey) -> str:
+        """What changed since ``then`` in words ("" when nothing did), e.g. ``input image changed``."""
+        changed = [now[0] for now, old in zip(self.inputs, then.inputs, strict=False) if now != old]
+        if len(self.inputs) != len(then.inputs):
+            changed = [name for name, *_ in self.inputs]
+        parts = []
+        if changed:
+            parts.append(f"input{'s' if len(changed) > 1 else ''} {', '.join(changed)} changed")
+        if self.options != then.options:
+            parts.append("the compile options changed")
+        return " and ".join(parts)
+
+
 def thumbnail(image: np.ndarray, size: int) -> np.ndarray:
     """A picture shrunk to fit ``size`` x ``size`` (aspect kept), as uint8."""
     h, w = image.shape[:2]
