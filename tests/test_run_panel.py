@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from models_run import make_classifier_ir, make_dynamic_ir, make_linear_ir
+from models_run import make_classifier_ir, make_dynamic_ir, make_language_ir, make_linear_ir
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QColor
 from run_helpers import (
@@ -398,3 +398,20 @@ def test_outputs_are_marked_out_of_date_when_an_input_or_option_changes(
     assert view.stale_banner.isHidden()
     panel.order_combo.setCurrentText("BGR")  # the picture's preprocessing is part of the input
     assert "input image changed" in view.stale_banner.text()
+
+
+def test_random_integer_inputs_fit_their_role(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    panel = open_in(qtbot, window, make_language_ir(tmp_path / "language.xml", vocab=50, length=32))
+    shown = {panel.table.item(r, 0).text(): panel.data_edit(r).text() for r in range(panel.table.rowCount())}
+    assert shown["input_ids"] == "random token ids 0..49 (seed 0)"
+    assert shown["attention_mask"] == "attention mask (ones)" and shown["position_ids"] == "position ids 0..n-1"
+    panel.table.selectRow(0)
+    assert (panel.low_spin.value(), panel.high_spin.value()) == (0, 49)  # the editor shows the range
+    run(qtbot, panel)
+    fed = panel.last_inputs
+    assert fed["input_ids"].max() <= 49 and len(np.unique(fed["input_ids"])) > 10
+    assert fed["attention_mask"].tolist() == [[1] * 32] and fed["position_ids"].tolist() == [list(range(32))]
+    assert shown["count"] == "0" and fed["count"].tolist() == [0]  # small: typed, as before
+    panel.table.selectRow(2)
+    panel.high_spin.setValue(5)  # the user asks for random data after all: the mask becomes random 0..5
+    assert panel.data_edit(2).text().startswith("random uniform (1..5")

@@ -36,11 +36,13 @@ from PySide6.QtWidgets import (
 )
 
 from ovexplorer.core.model.document import ModelDocument
+from ovexplorer.core.run.input_roles import MASK, POSITIONS, role_tensor
 from ovexplorer.core.run.inputs import (
     DISTRIBUTIONS,
     INPUT_SUFFIXES,
     ImagePreprocess,
     InputSource,
+    default_random_source,
     describe_array,
     guess_layout,
     parse_values,
@@ -314,7 +316,8 @@ class RunPanel(QWidget):
             self._run_task = None
         self.document = doc
         specs = model_inputs(doc.model) if doc is not None and doc.model is not None else ()
-        self.rows = [InputRow(spec, self._default_source(spec)) for spec in specs]
+        model = doc.model if doc is not None else None
+        self.rows = [InputRow(spec, self._default_source(spec, model)) for spec in specs]
         self._drop_session("Not compiled")
         self.last_inputs = {}
         self._shown_key = None
@@ -330,11 +333,16 @@ class RunPanel(QWidget):
         self._selection_changed()
 
     @staticmethod
-    def _default_source(spec: PortSpec) -> InputSource:
+    def _default_source(spec: PortSpec, model: Any = None) -> InputSource:
+        """Typed zeros for a small input (ones for a mask, 0..n-1 for positions), else random data in a range
+        that fits its type and role (token ids 0..vocab-1 where the model shows the table)."""
+        source = default_random_source(spec, model)
         shape = spec.static_shape
         if shape is not None and 0 < int(np.prod(shape)) <= TYPED_DEFAULT_LIMIT and spec.dtype is not None:
-            return InputSource(kind="values", text=", ".join(["0"] * int(np.prod(shape))))
-        return InputSource(kind="random")
+            made = role_tensor(source.role, shape, spec.dtype) if spec.dtype.kind != "U" else None
+            values = made.reshape(-1).tolist() if made is not None else [0] * int(np.prod(shape))
+            return replace(source, kind="values", text=", ".join(f"{v:g}" for v in values))
+        return source
 
     def _fill_table(self) -> None:
         self._updating = True
@@ -580,8 +588,10 @@ class RunPanel(QWidget):
         i = self.table.currentRow()
         if self._updating or not 0 <= i < len(self.rows):
             return
-        source = replace(self.rows[i].source, distribution=self.dist_combo.currentText(), seed=self.seed_spin.value(),
-                         low=self.low_spin.value(), high=self.high_spin.value())
+        old = self.rows[i].source
+        role = "" if old.role in (MASK, POSITIONS) else old.role  # edited: random data after all
+        source = replace(old, distribution=self.dist_combo.currentText(), seed=self.seed_spin.value(),
+                         low=self.low_spin.value(), high=self.high_spin.value(), role=role)
         self._set_source(i, source)
 
     def _triple(self, text: str, what: str) -> tuple[float, float, float]:
