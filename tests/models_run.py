@@ -93,3 +93,17 @@ def make_language_ir(path: Path, vocab: int = 50, length: int = 32) -> Path:
         echo.output(0).get_tensor().set_names({name})
         seen.append(ops.result(echo))
     return _save(ov.Model([ops.result(hidden), *seen], [ids, positions, mask, count], "language"), path)
+
+
+def make_picture_ir(path: Path, shape: list[int], model_info: dict[str, object] | None = None) -> Path:
+    """``images`` (NCHW, ``shape``, -1 for dynamic) f32 -> ``scores`` = mean of each channel and ``pixels`` = the
+    input as fed; ``model_info`` goes into the rt_info (Model API / Ultralytics keys)."""
+    image = ops.parameter(ov.PartialShape(shape), ov.Type.f32, name="images")
+    means = ops.reduce_mean(image, ops.constant(np.array([2, 3], np.int64)), False)
+    means.output(0).get_tensor().set_names({"scores"})
+    pixels = ops.multiply(image, ops.constant(np.float32(1.0)))
+    pixels.output(0).get_tensor().set_names({"pixels"})
+    model = ov.Model([ops.result(means), ops.result(pixels)], [image], "picture")
+    for key, value in (model_info or {}).items():
+        model.set_rt_info(value, ["model_info", key])
+    return _save(model, path)

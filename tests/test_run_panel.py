@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from models_run import make_classifier_ir, make_dynamic_ir, make_language_ir, make_linear_ir
+from models_run import make_classifier_ir, make_dynamic_ir, make_language_ir, make_linear_ir, make_picture_ir
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QColor
 from run_helpers import (
@@ -415,3 +415,34 @@ def test_random_integer_inputs_fit_their_role(qtbot, window: MainWindow, tmp_pat
     panel.table.selectRow(2)
     panel.high_spin.setValue(5)  # the user asks for random data after all: the mask becomes random 0..5
     assert panel.data_edit(2).text().startswith("random uniform (1..5")
+
+
+def test_picture_preprocessing_comes_from_the_model_and_says_so(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    info = {"mean_values": "100 0 0", "scale_values": "2 1 1", "reverse_input_channels": True}
+    panel = open_in(qtbot, window, make_picture_ir(tmp_path / "api.xml", [1, 3, 8, 8], info))
+    drop_on_window(qtbot, window, fill_picture(tmp_path / "red.png", QColor(200, 0, 0)))
+    assert panel.image_box.isVisible()
+    assert (panel.mean_edit.text(), panel.scale_edit.text(), panel.order_combo.currentText()) == (
+        "100, 0, 0", "2, 1, 1", "RGB")
+    assert panel.preprocess_origin.text() == (
+        "Values: from the model's rt_info model_info (mean_values, scale_values, reverse_input_channels); "
+        "defaults for layout from the shape.")
+    run(qtbot, panel)
+    assert panel.outputs.result.outputs["scores"][0].tolist() == pytest.approx([50.0, 0.0, 0.0], rel=1e-3)
+    panel.mean_edit.setText("0")
+    panel.mean_edit.editingFinished.emit()
+    assert panel.preprocess_origin.text() == "Values: set by you."
+
+    yolo = make_picture_ir(tmp_path / "yolo" / "best.xml", [-1, 3, -1, -1], {"model_type": "YOLO"})
+    (yolo.parent / "metadata.yaml").write_text("task: detect\nimgsz:\n- 16\n- 24\n")
+    panel = open_in(qtbot, window, yolo)
+    assert panel.shape_edit(0).text() == "1,3,16,24"  # the size the model was exported at
+    drop_on_window(qtbot, window, fill_picture(tmp_path / "big.png", QColor(200, 0, 0), size=(96, 64)))
+    assert panel.scale_edit.text() == "255, 255, 255" and "metadata.yaml imgsz" in panel.preprocess_origin.text()
+    run(qtbot, panel)
+    pixels = panel.outputs.result.outputs["pixels"]
+    assert pixels.shape == (1, 3, 16, 24) and pixels[0, 0].max() == pytest.approx(200 / 255, rel=1e-3)
+
+    panel = open_in(qtbot, window, make_classifier_ir(tmp_path / "plain.xml"))
+    drop_on_window(qtbot, window, fill_picture(tmp_path / "x.png", QColor(0, 0, 0)))
+    assert panel.preprocess_origin.text() == "Values: defaults (mean 0, scale 1, RGB): the model's rt_info says nothing."

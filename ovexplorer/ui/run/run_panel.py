@@ -45,8 +45,10 @@ from ovexplorer.core.run.inputs import (
     default_random_source,
     describe_array,
     guess_layout,
+    image_misfit,
     parse_values,
 )
+from ovexplorer.core.run.picture_defaults import picture_defaults, sized_shape
 from ovexplorer.core.run.ports import PortSpec, model_inputs, shape_misfit, shape_text
 from ovexplorer.core.run.session import (
     PERFORMANCE_HINTS,
@@ -293,6 +295,10 @@ class RunPanel(QWidget):
         image_layout.addWidget(self.mean_edit, 1, 1)
         image_layout.addWidget(QLabel("Scale", self.image_box), 1, 2)
         image_layout.addWidget(self.scale_edit, 1, 3)
+        self.preprocess_origin = QLabel(self.image_box)  # where the values came from
+        self.preprocess_origin.setWordWrap(True)
+        self.preprocess_origin.setStyleSheet("color: #505050;")
+        image_layout.addWidget(self.preprocess_origin, 2, 0, 1, 4)
         self.resize_check.toggled.connect(self._preprocess_edited)
         self.order_combo.currentIndexChanged.connect(self._preprocess_edited)
         self.layout_combo.currentIndexChanged.connect(self._preprocess_edited)
@@ -316,8 +322,7 @@ class RunPanel(QWidget):
             self._run_task = None
         self.document = doc
         specs = model_inputs(doc.model) if doc is not None and doc.model is not None else ()
-        model = doc.model if doc is not None else None
-        self.rows = [InputRow(spec, self._default_source(spec, model)) for spec in specs]
+        self.rows = [self._default_row(doc, spec) for spec in specs]
         self._drop_session("Not compiled")
         self.last_inputs = {}
         self._shown_key = None
@@ -331,6 +336,18 @@ class RunPanel(QWidget):
         if self.rows:
             self.table.selectRow(0)
         self._selection_changed()
+
+    def _default_row(self, doc: ModelDocument, spec: PortSpec) -> InputRow:
+        """A new row: its default source, and for an image input the preprocessing (and size) the model asks for."""
+        row = InputRow(spec, self._default_source(spec, doc.model))
+        if image_misfit(spec):
+            return row
+        layout = doc.model.inputs[spec.index].get_node().get_layout()
+        found = picture_defaults(doc.graph.rt_info, spec, doc.path, "" if layout.empty else str(layout))
+        shape = sized_shape(spec, found.preprocess.layout if found.preprocess.layout != "auto" else
+                            guess_layout(spec), found.size)
+        return replace(row, source=replace(row.source, preprocess=found.preprocess), shape=shape,
+                       preprocess_origin=found.origin)
 
     @staticmethod
     def _default_source(spec: PortSpec, model: Any = None) -> InputSource:
@@ -582,6 +599,7 @@ class RunPanel(QWidget):
         self.layout_combo.setCurrentText(p.layout)
         self.mean_edit.setText(", ".join(f"{v:g}" for v in p.mean))
         self.scale_edit.setText(", ".join(f"{v:g}" for v in p.scale))
+        self.preprocess_origin.setText(f"Values: {row.preprocess_origin or 'defaults'}.")
         self._updating = False
 
     def _random_edited(self) -> None:
@@ -628,7 +646,7 @@ class RunPanel(QWidget):
     def set_preprocess(self, name: str, pre: ImagePreprocess) -> None:
         i = self.row_index(name)
         self.clear_message()
-        self._set_source(i, replace(self.rows[i].source, preprocess=pre))
+        self._set_source(i, replace(self.rows[i].source, preprocess=pre), preprocess_origin="set by you")
 
     # -- files --------------------------------------------------------------------------------
     def open_file_dialog(self) -> None:

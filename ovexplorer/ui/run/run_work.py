@@ -43,6 +43,7 @@ class InputRow:
     values_error: str = ""  # why the typed values (kept in ``source.text``) do not fit; "" when they do
     shape_error: str = ""  # why the typed shape ``typed_shape`` does not fit
     typed_shape: str = ""  # a typed shape that does not fit, kept as typed
+    preprocess_origin: str = ""  # where the picture preprocessing values came from (the model, defaults, you)
 
     @property
     def problem(self) -> str:
