@@ -48,7 +48,8 @@ def test_ultralytics_without_scale_key_still_gets_255_and_rt_info_imgsz(tmp_path
     path = make_picture_ir(tmp_path / "y.xml", [1, 3, 8, 8], {"model_type": "YOLOv8", "imgsz": "640"})
     _, found = _found(path)
     assert found.preprocess.scale == (255.0,) * 3 and found.size == (640, 640)
-    assert "scale 255 and RGB as Ultralytics models take" in found.origin and found.origin.endswith("; defaults for mean 0, layout from the shape")
+    assert "scale 255 and RGB as Ultralytics models take" in found.origin
+    assert found.origin.endswith("; defaults for mean 0, layout from the shape")
 
 
 def test_nothing_said_gives_the_defaults_and_says_so(tmp_path: Path) -> None:
