@@ -411,6 +411,8 @@ class RunPanel(QWidget):
             data.setText(Path(row.source.path).name + detail)
         else:
             data.setText(row.source.describe())
+        if kind != "values":
+            data.setCursorPosition(0)  # a long description shows its start
         data.setToolTip(row.source.path or data.text())
         bad_values = kind == "values" and bool(row.values_error)
         data.setStyleSheet(INVALID_STYLE if bad_values else "")
