@@ -1,4 +1,5 @@
 """The work the Run panel hands to worker threads: decode a dropped file for an input, compile and infer.
+(``InputRow`` and ``RunKey`` live in :mod:`ovexplorer.core.run.run_state`; imported here for the callers.)
 
 Plain functions over plain records (no widgets), called through ``TaskRunner``.
 """
@@ -14,7 +15,6 @@ import numpy as np
 
 from ovexplorer.core.run.inputs import (
     IMAGE_SUFFIXES,
-    InputSource,
     fit_file,
     image_inputs,
     load_array,
@@ -23,37 +23,13 @@ from ovexplorer.core.run.inputs import (
     resize_image,
 )
 from ovexplorer.core.run.outputs import OutputStats, statistics
-from ovexplorer.core.run.ports import PortSpec
+from ovexplorer.core.run.run_state import InputRow, RunKey
 from ovexplorer.core.run.session import CompiledSession, CompileOptions, InferResult, compile_session
 from ovexplorer.core.util.errors import InputError
 from ovexplorer.ui.run.image_decode import decode_image
 from ovexplorer.ui.run.inputs_table import THUMB
 
-
-@dataclass
-class InputRow:
-    """What the panel holds for one input: its port, source, chosen shape and any decoded file data."""
-
-    spec: PortSpec
-    source: InputSource
-    shape: tuple[int, ...] | None = None  # chosen shape of a dynamic input
-    tensor: np.ndarray | None = None  # a decoded non-picture file
-    image: np.ndarray | None = None  # a decoded picture (H x W x 3 uint8 RGB)
-    thumbnail: np.ndarray | None = None  # its preview, made in the worker
-    values_error: str = ""  # why the typed values (kept in ``source.text``) do not fit; "" when they do
-    shape_error: str = ""  # why the typed shape ``typed_shape`` does not fit
-    typed_shape: str = ""  # a typed shape that does not fit, kept as typed
-    preprocess_origin: str = ""  # where the picture preprocessing values came from (the model, defaults, you)
-
-    @property
-    def problem(self) -> str:
-        """Why this input cannot run as it stands ("" when it can)."""
-        return self.shape_error or (self.values_error if self.source.kind == "values" else "")
-
-    @property
-    def current_shape(self) -> tuple[int, ...] | None:
-        static = self.spec.static_shape
-        return static if static is not None else self.shape
+__all__ = ["Decoded", "InputRow", "RunKey", "RunOutcome", "decode_file", "run_model", "thumbnail"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,30 +53,6 @@ class RunOutcome:
     compiled: bool
     inputs: dict[str, np.ndarray]
     stats: dict[str, OutputStats] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class RunKey:
-    """What a run was made from: the compile options and, per input, its source, shape and decoded data."""
-
-    options: CompileOptions
-    inputs: tuple[tuple[str, InputSource, tuple[int, ...] | None, int, int], ...]
-
-    @classmethod
-    def of(cls, options: CompileOptions, rows: list[InputRow]) -> RunKey:
-        return cls(options, tuple((r.spec.name, r.source, r.shape, id(r.tensor), id(r.image)) for r in rows))
-
-    def changes_since(self, then: RunKey) -> str:
-        """What changed since ``then`` in words ("" when nothing did), e.g. ``input image changed``."""
-        changed = [now[0] for now, old in zip(self.inputs, then.inputs, strict=False) if now != old]
-        if len(self.inputs) != len(then.inputs):
-            changed = [name for name, *_ in self.inputs]
-        parts = []
-        if changed:
-            parts.append(f"input{'s' if len(changed) > 1 else ''} {', '.join(changed)} changed")
-        if self.options != then.options:
-            parts.append("the compile options changed")
-        return " and ".join(parts)
 
 
 def thumbnail(image: np.ndarray, size: int) -> np.ndarray:
