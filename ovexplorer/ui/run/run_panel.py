@@ -41,7 +41,8 @@ from ovexplorer.ui.run.devices_view import DevicePicker, DevicePropertiesDialog
 from ovexplorer.ui.run.input_files import InputFiles
 from ovexplorer.ui.run.inputs_table import InputsTable, dropped_paths
 from ovexplorer.ui.run.outputs_view import OutputsView
-from ovexplorer.ui.run.run_work import Decoded, RunOutcome, run_model
+from ovexplorer.ui.run.run_control import RunControl
+from ovexplorer.ui.run.run_work import Decoded, RunOutcome
 from ovexplorer.ui.run.source_editor import SourceEditor
 from ovexplorer.ui.shell.workers import Task, TaskRunner
 
@@ -73,13 +74,10 @@ class RunPanel(QWidget):
         self.picker = picker
         self.state = RunState()
         self.files = InputFiles(self.state, self.runner, self)
-        self.session: CompiledSession | None = None
+        self.control = RunControl(self.runner, self)
         #: The input tensors of the last run (what a latency benchmark would feed the session).
         self.last_inputs: dict[str, np.ndarray] = {}
-        self._session_shapes: tuple | None = None
-        self._run_task: Task | None = None
         self.last_error = ""
-        self._status = "Not compiled"
         self._build()
         self.state.reset.connect(self._show_rows)
         self.state.row_changed.connect(self._show_row)
@@ -87,6 +85,12 @@ class RunPanel(QWidget):
         self.files.decoded.connect(self._apply_decoded)
         self.files.failed.connect(self._fail)
         self.files.busy.connect(lambda text: self._set_busy(bool(text), text))
+        self.control.session_changed.connect(self.session_changed)
+        self.control.compiled.connect(self.compiled)
+        self.control.finished.connect(self._finished)
+        self.control.failed.connect(self._run_failed)
+        self.control.progress.connect(lambda text: self._set_busy(True, text))
+        self.control.cancelled.connect(lambda: self._set_busy(False))
         self.set_document(None)
 
     @property
@@ -201,9 +205,7 @@ class RunPanel(QWidget):
 
     # -- document and rendering ---------------------------------------------------------------
     def set_document(self, doc: ModelDocument | None) -> None:
-        if self._run_task is not None:
-            self._run_task.cancel()
-            self._run_task = None
+        self.control.open(doc)
         self._drop_session("Not compiled")
         self.last_inputs = {}
         self.outputs.clear()
@@ -391,29 +393,26 @@ class RunPanel(QWidget):
                 self.load_file(path)
 
     # -- compile and run ----------------------------------------------------------------------
+    @property
+    def session(self) -> CompiledSession | None:
+        return self.control.session
+
     def _options_changed(self) -> None:
         if self.session is not None:
             self._drop_session("Options changed: compiles again on the next run")
         self.state.set_options(self.options())
 
     def _drop_session(self, text: str) -> None:
-        had = self.session is not None
-        if self.session is not None:
-            self.session.close()
-        self.session = None
-        self._session_shapes = None
-        self._status = text
+        self.control.drop_session(text)
         self.status_label.setText(text)
         self.device_label.setText(self.current_device())
-        if had:
-            self.session_changed.emit(None)
 
     def _set_busy(self, busy: bool, text: str = "") -> None:
-        running = self._run_task is not None and not self._run_task.done
+        running = self.control.running
         busy = busy or running or self._loads > 0
         self.busy.setVisible(busy)
         if not busy:
-            self.status_label.setText(self._status)
+            self.status_label.setText(self.control.status)
         elif text:
             self.status_label.setText(text)
         enabled = self.document is not None and not running
@@ -429,7 +428,7 @@ class RunPanel(QWidget):
 
     def _start(self, infer: bool) -> Task | None:
         doc = self.document
-        if doc is None or doc.model is None or (self._run_task is not None and not self._run_task.done):
+        if doc is None or doc.model is None or self.control.running:
             return None
         if self._loads > 0:
             self.show_message("A file is still being read; run again when it is loaded.")
@@ -441,16 +440,8 @@ class RunPanel(QWidget):
             return None
         self.clear_message()
         self.state.set_options(self.options())
-        options, key = self.state.options, self.state.key()
-        task = self.runner.start(
-            run_model, doc.model, doc.name, options, list(self.rows), self.session, self._session_shapes, infer,
-            on_success=lambda outcome: self._finished(doc, outcome, key),
-            on_failure=lambda exc: self._run_failed(doc, exc),
-            on_progress=lambda _f, text: self._set_busy(True, text),
-            on_cancel=lambda: self._set_busy(False),
-        )
-        self._run_task = task
-        self._set_busy(True, "Running…" if infer else f"Compiling for {options.device}…")
+        task = self.control.start(doc, self.state.options, self.rows, self.state.key(), infer)
+        self._set_busy(True, "Running…" if infer else f"Compiling for {self.state.options.device}…")
         return task
 
     def _focus_invalid(self, row: InputRow) -> None:
@@ -461,34 +452,17 @@ class RunPanel(QWidget):
             edit.setFocus()
 
     def _finished(self, doc: ModelDocument, outcome: RunOutcome, key: RunKey) -> None:
-        self._run_task = None
-        if doc is not self.document:
-            return
-        session = outcome.session
-        if outcome.compiled:
-            if self.session is not None and self.session is not session:
-                self.session.close()
-            self.session, self._session_shapes = session, outcome.shapes
-            self.session_changed.emit(session)
-            self.compiled.emit(session)
-        executed = ", ".join(session.execution_devices)
-        where = session.options.device + (f" ({executed})" if executed != session.options.device else "")
-        self._status = f"Compiled for {where} in {session.compile_seconds:.3f} s"
         self._set_busy(False)
         if outcome.result is not None:
+            session = outcome.session
             types = {s.name: s.element_type for s in session.outputs}
-            device = ", ".join(session.execution_devices)
             self.last_inputs = outcome.inputs
-            self.outputs.set_result(outcome.result, types, doc.graph.rt_info, device, outcome.stats)
+            self.outputs.set_result(outcome.result, types, doc.graph.rt_info, ", ".join(session.execution_devices),
+                                    outcome.stats)
             self.state.show_outputs(key)  # out of date at once if the inputs changed while it ran
             self.ran.emit(outcome.result)
 
-    def _run_failed(self, doc: ModelDocument, exc: BaseException) -> None:
-        self._run_task = None
-        if doc is not self.document:
-            return
-        if self.session is None:
-            self._status = "Not compiled"
+    def _run_failed(self, _doc: ModelDocument, exc: BaseException) -> None:
         self._set_busy(False)
         self._fail(exc)
 
