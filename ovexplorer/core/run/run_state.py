@@ -187,6 +187,18 @@ class RunState:
         """Set (None: clear) a dynamic input's chosen shape."""
         self.update_row(i, shape=dims, shape_error="", typed_shape="")
 
+    def take_file(self, name: str, path: str, **decoded: Any) -> None:
+        """A file decoded for input ``name`` (``tensor``, ``image``, ``thumbnail``): its source becomes the file;
+        a dynamic input takes the tensor's shape; random-data settings and preprocessing are kept."""
+        i = self.row_index(name)
+        row = self.rows[i]
+        tensor = decoded.get("tensor")
+        shape = row.shape if row.spec.is_static or tensor is None else tuple(tensor.shape)
+        source = InputSource(kind="file", path=path, preprocess=row.source.preprocess,
+                             distribution=row.source.distribution, seed=row.source.seed, low=row.source.low,
+                             high=row.source.high, role=row.source.role)
+        self.update_row(i, source=source, shape=shape, **decoded)
+
     def set_options(self, options: CompileOptions) -> None:
         self.options = options
         self.check_stale()

@@ -39,14 +39,13 @@ from ovexplorer.core.util.errors import OvexplorerError
 from ovexplorer.ui.run.compile_box import CompileBox
 from ovexplorer.ui.run.devices_view import DevicePicker, DevicePropertiesDialog
 from ovexplorer.ui.run.input_files import InputFiles
-from ovexplorer.ui.run.inputs_table import InputsTable, dropped_paths
+from ovexplorer.ui.run.inputs_box import InputsBox
+from ovexplorer.ui.run.inputs_table import dropped_paths
 from ovexplorer.ui.run.outputs_view import OutputsView
 from ovexplorer.ui.run.run_control import RunControl
 from ovexplorer.ui.run.run_work import Decoded, RunOutcome
-from ovexplorer.ui.run.source_editor import SourceEditor
 from ovexplorer.ui.shell.workers import Task, TaskRunner
 
-INVALID_TEXT = "#a00000"
 #: Widgets of the parts, also reachable as the panel's attributes (as the window and tests knew them).
 _OPTIONS_WIDGETS = ("device_label", "device_combo", "hint_combo", "precision_combo", "streams_spin", "requests_spin",
                     "cache_check", "profiling_check", "compile_button", "properties_button", "busy", "status_label")
@@ -79,8 +78,8 @@ class RunPanel(QWidget):
         self.last_inputs: dict[str, np.ndarray] = {}
         self.last_error = ""
         self._build()
-        self.state.reset.connect(self._show_rows)
-        self.state.row_changed.connect(self._show_row)
+        self.state.reset.connect(lambda: self.inputs_box.show_rows(self.state.rows))
+        self.state.row_changed.connect(self.inputs_box.show_row)
         self.state.stale_changed.connect(self.outputs.set_stale)
         self.files.decoded.connect(self._apply_decoded)
         self.files.failed.connect(self._fail)
@@ -148,30 +147,20 @@ class RunPanel(QWidget):
         for name in _OPTIONS_WIDGETS:
             setattr(self, name, getattr(self.options_box, name))
 
-        inputs_box = QGroupBox("Inputs", self)  # the drop hint below wraps: a long title set a 423-px minimum
-        drop_hint = QLabel("Drop .npy, .npz, .bin, .raw, .csv, .txt or pictures on a row.", inputs_box)
-        drop_hint.setWordWrap(True)
-        self.table = InputsTable(inputs_box)
+        self.inputs_box = InputsBox(self)
+        self.table, self.editor = self.inputs_box.table, self.inputs_box.editor
+        self.invalid_label = self.inputs_box.invalid_label
         self.table.files_dropped.connect(self._files_dropped_on_table)
-        self.table.itemSelectionChanged.connect(self._selection_changed)
         self.table.kind_chosen.connect(self._kind_chosen)
         self.table.values_edited.connect(self._values_edited)
         self.table.shape_edited.connect(lambda i, text: self.set_shape(self.rows[i].spec.name, text))
-        self.editor = SourceEditor(inputs_box)
         self.editor.random_edited.connect(self._random_edited)
-        self.editor.preprocess_edited.connect(lambda pre: self.set_preprocess(self._current().spec.name, pre))
+        self.editor.preprocess_edited.connect(lambda pre: self.set_preprocess(self.inputs_box.current().spec.name,
+                                                                              pre))
         self.editor.preprocess_invalid.connect(self._preprocess_invalid)
         self.editor.load_requested.connect(self.open_file_dialog)
         for name in _EDITOR_WIDGETS:
             setattr(self, name, getattr(self.editor, name))
-        self.invalid_label = QLabel(inputs_box)  # why the cells marked in red do not fit
-        self.invalid_label.setWordWrap(True)
-        self.invalid_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.invalid_label.setStyleSheet(f"color: {INVALID_TEXT};")
-        self.invalid_label.hide()
-        inputs_layout = QVBoxLayout(inputs_box)
-        for widget, stretch in ((drop_hint, 0), (self.table, 1), (self.invalid_label, 0), (self.editor, 0)):
-            inputs_layout.addWidget(widget, stretch)
 
         self.message = QLabel(self)
         self.message.setWordWrap(True)
@@ -186,7 +175,7 @@ class RunPanel(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.options_box)
-        left_layout.addWidget(inputs_box, 1)
+        left_layout.addWidget(self.inputs_box, 1)
         left_layout.addLayout(run_row)
 
         outputs_box = QGroupBox("Outputs", self)
@@ -210,7 +199,7 @@ class RunPanel(QWidget):
         self.last_inputs = {}
         self.outputs.clear()
         self.clear_message()
-        self.state.open(doc)  # -> _show_rows
+        self.state.open(doc)  # the inputs box shows the new rows
         enabled = doc is not None
         for w in (self.run_action, self.compile_action, self.run_button, self.compile_button):
             w.setEnabled(enabled)
@@ -219,27 +208,8 @@ class RunPanel(QWidget):
             self.table.selectRow(0)
         self._selection_changed()
 
-    def _show_rows(self) -> None:
-        self.table.show_rows(self.rows)
-        self._show_validity()
-
-    def _show_row(self, i: int) -> None:
-        self.table.show_row(i, self.rows[i])
-        if i == self.table.currentRow():
-            self._selection_changed()
-        self._show_validity()
-
-    def _show_validity(self) -> None:
-        bad = self.state.invalid_rows()
-        self.invalid_label.setText("\n".join(f"⚠ {r.problem}" for r in bad))
-        self.invalid_label.setVisible(bool(bad))
-
-    def _current(self) -> InputRow | None:
-        i = self.table.currentRow()
-        return self.rows[i] if 0 <= i < len(self.rows) else None
-
     def _selection_changed(self) -> None:
-        self.editor.show_row(self._current())
+        self.editor.show_row(self.inputs_box.current())
 
     # -- messages -----------------------------------------------------------------------------
     def show_message(self, text: str, *, error: bool = True) -> None:
@@ -268,7 +238,7 @@ class RunPanel(QWidget):
         self.table.selectRow(i)
         if kind == "file":
             if self.rows[i].source.kind != "file":
-                self._show_row(i)  # stays as it was until a file is loaded
+                self.inputs_box.show_row(i)  # stays as it was until a file is loaded
             self.open_file_dialog()
             return
         self._set_source(i, self.state.values_for_kind(i, kind))
@@ -331,7 +301,7 @@ class RunPanel(QWidget):
 
     # -- files --------------------------------------------------------------------------------
     def open_file_dialog(self) -> None:
-        row = self._current()
+        row = self.inputs_box.current()
         if row is None:
             return
         start = str(Path(row.source.path).parent) if row.source.path else ""
@@ -355,13 +325,8 @@ class RunPanel(QWidget):
     def _apply_decoded(self, decoded: list[Decoded]) -> None:
         self.clear_message()
         for d in decoded:
-            i = self.row_index(d.name)
-            row = self.rows[i]
-            shape = row.shape if row.spec.is_static or d.tensor is None else tuple(d.tensor.shape)
-            source = InputSource(kind="file", path=str(d.path), preprocess=row.source.preprocess,
-                                 distribution=row.source.distribution, seed=row.source.seed,
-                                 low=row.source.low, high=row.source.high, role=row.source.role)
-            self._set_source(i, source, shape=shape, tensor=d.tensor, image=d.image, thumbnail=d.thumbnail)
+            self.state.take_file(d.name, str(d.path), tensor=d.tensor, image=d.image, thumbnail=d.thumbnail)
+            self.inputs_changed.emit(d.name)
         self.show_message(f"{decoded[0].path.name} → {', '.join(d.name for d in decoded)}", error=False)
 
     def accepts(self, paths: list[Path]) -> bool:
@@ -436,20 +401,13 @@ class RunPanel(QWidget):
         refusal, bad = self.state.refusal(infer)
         if bad is not None:
             self.show_message(refusal)
-            self._focus_invalid(bad)
+            self.inputs_box.focus_invalid(self.row_index(bad.spec.name))
             return None
         self.clear_message()
         self.state.set_options(self.options())
         task = self.control.start(doc, self.state.options, self.rows, self.state.key(), infer)
         self._set_busy(True, "Running…" if infer else f"Compiling for {self.state.options.device}…")
         return task
-
-    def _focus_invalid(self, row: InputRow) -> None:
-        i = self.row_index(row.spec.name)
-        self.table.selectRow(i)
-        edit = self.shape_edit(i) if row.shape_error else self.data_edit(i)
-        if edit is not None:
-            edit.setFocus()
 
     def _finished(self, doc: ModelDocument, outcome: RunOutcome, key: RunKey) -> None:
         self._set_busy(False)
