@@ -44,14 +44,14 @@ def test_values_that_do_not_fit_are_kept_with_the_reason_and_block_a_run(state: 
 
 
 def test_a_shape_that_does_not_fit_is_kept_and_blocks_compiling_too(state: RunState) -> None:
-    dims, reason = parse_shape("data", state.rows[0].spec, "2,5")
-    assert dims is None and reason == (
+    reason, reread = state.type_shape("data", "2,5")
+    assert reread is None and reason == (
         "Shape of data: [2,5] does not fit: data expects shape [?,3]; dimension 1 cannot be 5 (given [2,5]).")
-    state.mark_shape(0, "2,5", reason)
-    assert state.rows[0].typed_shape == "2,5" and state.refusal(infer=False)[1] is state.rows[0]
+    assert state.rows[0].typed_shape == "2,5" and state.rows[0].shape_error == reason
+    assert state.refusal(infer=False)[1] is state.rows[0]
     _, reason = parse_shape("data", state.rows[0].spec, "two")
     assert reason == "Shape of data: 'two' is not a list of whole numbers like 1,3,224,224."
-    state.set_shape(0, (4, 3))
+    assert state.type_shape("data", "[4, 3]") == ("", None)
     assert state.rows[0].shape == (4, 3) and not state.rows[0].problem
     assert state.chosen_shapes() == {"data": (4, 3)}
 
@@ -85,3 +85,22 @@ def test_new_rows_take_roles_and_picture_defaults(tmp_path: Path) -> None:
     row = state.rows[0]
     assert row.shape == (1, 3, 64, 96) and row.source.preprocess.scale == (255.0,) * 3
     assert "metadata.yaml imgsz" in row.preprocess_origin
+
+
+def test_a_decoded_file_sets_a_dynamic_shape_and_random_edits_keep_their_range(tmp_path: Path) -> None:
+    import numpy as np
+
+    state = RunState()
+    state.open(open_model(make_dynamic_ir(tmp_path / "d.xml")))
+    state.take_file("data", str(tmp_path / "x.npy"), tensor=np.zeros((2, 3), np.float32), image=None, thumbnail=None)
+    row = state.rows[0]
+    assert (row.source.kind, row.shape, row.source.path) == ("file", (2, 3), str(tmp_path / "x.npy"))
+    reason, reread = state.type_shape("data", "1,3")  # a file-fed row: the file is read again at [1,3]
+    assert (reason, reread) == ("", (1, 3)) and state.rows[0].shape == (2, 3)  # unchanged until it is read
+    state.open(open_model(make_language_ir(tmp_path / "lm.xml", vocab=50, length=32)))
+    mask = state.row_index("attention_mask")
+    assert state.rows[mask].source.role == "attention_mask"
+    source = state.set_random(mask, "uniform", 3, 0, 1)
+    assert (source.role, source.seed, source.low, source.high) == ("", 3, 0, 1)  # random data after all
+    ids = state.row_index("input_ids")
+    assert state.set_random(ids, "uniform", 1, 0, 10).role == "token_ids"

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ovexplorer.core.model.document import ModelDocument
-from ovexplorer.core.run.input_roles import role_tensor
+from ovexplorer.core.run.input_roles import MASK, POSITIONS, role_tensor
 from ovexplorer.core.run.inputs import (
     InputSource,
     default_random_source,
@@ -178,14 +178,34 @@ class RunState:
         self.update_row(i, source=source, shape=shape, values_error="")
         return ""
 
-    def mark_shape(self, i: int, text: str, reason: str) -> None:
-        """Keep a typed shape that does not fit, with why."""
-        self.rows[i] = replace(self.rows[i], shape_error=reason, typed_shape=text)
-        self.row_changed.emit(i)
+    def type_shape(self, name: str, text: str) -> tuple[str, tuple[int, ...] | None]:
+        """Type ``text`` (``1,3,224,224``; empty clears it) as input ``name``'s shape. Returns why it does not fit
+        ("" when it does; the text stays, marked) and, for a row fed by a raw or text file, the dims to read the
+        file again at (its shape changes only when the file fits them)."""
+        i = self.row_index(name)
+        row = self.rows[i]
+        text = text.strip().strip("[]()")
+        dims, reason = parse_shape(name, row.spec, text) if text else (None, "")
+        if reason:
+            self.rows[i] = replace(row, shape_error=reason, typed_shape=text)
+            self.row_changed.emit(i)
+            return reason, None
+        if dims is not None and row.source.kind == "file" and not row.source.is_image:
+            self.update_row(i, shape_error="", typed_shape="")
+            return "", dims
+        self.set_shape(i, dims)
+        return "", None
 
     def set_shape(self, i: int, dims: tuple[int, ...] | None) -> None:
         """Set (None: clear) a dynamic input's chosen shape."""
         self.update_row(i, shape=dims, shape_error="", typed_shape="")
+
+    def set_random(self, i: int, distribution: str, seed: int, low: float, high: float) -> InputSource:
+        """Row ``i``'s random-data settings; a mask or positions edited this way become random data after all."""
+        old = self.rows[i].source
+        role = "" if old.role in (MASK, POSITIONS) else old.role
+        return self.update_row(i, source=replace(old, distribution=distribution, seed=seed, low=low, high=high,
+                                                 role=role)).source
 
     def take_file(self, name: str, path: str, **decoded: Any) -> None:
         """A file decoded for input ``name`` (``tensor``, ``image``, ``thumbnail``): its source becomes the file;

@@ -31,9 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from ovexplorer.core.model.document import ModelDocument
-from ovexplorer.core.run.input_roles import MASK, POSITIONS
 from ovexplorer.core.run.inputs import INPUT_SUFFIXES, ImagePreprocess, InputSource
-from ovexplorer.core.run.run_state import InputRow, RunKey, RunState, parse_shape
+from ovexplorer.core.run.run_state import InputRow, RunKey, RunState
 from ovexplorer.core.run.session import CompiledSession, CompileOptions
 from ovexplorer.core.util.errors import OvexplorerError
 from ovexplorer.ui.run.compile_box import CompileBox
@@ -261,34 +260,24 @@ class RunPanel(QWidget):
     def set_shape(self, name: str, text: str) -> bool:
         """Set the shape of a dynamic input from ``1,3,224,224``, validated against its partial shape; a misfit
         stays as typed, marked red with the reason."""
-        i = self.row_index(name)
-        row = self.rows[i]
-        text = text.strip().strip("[]()")
-        if not text:
-            self.state.set_shape(i, None)
-            return True
-        dims, reason = parse_shape(name, row.spec, text)
-        if dims is None:
-            self.state.mark_shape(i, text, reason)
-            self.failed.emit(reason)
+        problem, reread = self.state.type_shape(name, text)
+        if problem:
+            self.failed.emit(problem)
             return False
+        if not text.strip().strip("[]()"):
+            return True  # cleared
         self.clear_message()
-        if row.source.kind == "file" and not row.source.is_image:
-            # the file is read again for this shape; if it does not fit, the message says why and nothing changes
-            self.state.update_row(i, shape_error="", typed_shape="")
-            self.load_file(row.source.path, name, shape=dims)
-            return True
-        self.state.set_shape(i, dims)
-        self.inputs_changed.emit(name)
+        if reread is not None:  # the file is read again at this shape; if it does not fit, nothing changes
+            self.load_file(self.rows[self.row_index(name)].source.path, name, shape=reread)
+        else:
+            self.inputs_changed.emit(name)
         return True
 
     def _random_edited(self, distribution: str, seed: int, low: float, high: float) -> None:
         i = self.table.currentRow()
-        if not 0 <= i < len(self.rows):
-            return
-        old = self.rows[i].source
-        role = "" if old.role in (MASK, POSITIONS) else old.role  # edited: random data after all
-        self._set_source(i, replace(old, distribution=distribution, seed=seed, low=low, high=high, role=role))
+        if 0 <= i < len(self.rows):
+            self.state.set_random(i, distribution, seed, low, high)
+            self.inputs_changed.emit(self.rows[i].spec.name)
 
     def _preprocess_invalid(self, exc: OvexplorerError) -> None:
         self._fail(exc)
