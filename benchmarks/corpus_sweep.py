@@ -145,9 +145,9 @@ def oracle(paths: list[str], work: Path) -> dict[str, Any]:
         out["inputs"] = [_port_record(p, i) for i, p in enumerate(model.inputs)]
         out["outputs"] = [_port_record(p, i) for i, p in enumerate(model.outputs)]
         counts = _count_ops(model)
-        for key, value in zip(("ops_top", "ops_all", "bodies", "const_bytes_top", "const_bytes_all"), counts,
+        for field, value in zip(("ops_top", "ops_all", "bodies", "const_bytes_top", "const_bytes_all"), counts,
                               strict=True):
-            out[key] = value
+            out[field] = value
         out["stateful"] = bool(model.get_sinks())
         folder = work / f"m{key}"
         folder.mkdir(parents=True, exist_ok=True)

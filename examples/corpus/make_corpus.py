@@ -279,21 +279,6 @@ def bert_mlm(out: Path, src: Path) -> str:
     return "BERT (2 layers, hidden 128, vocab 1024 WordPiece), random init from BertConfig; optimum-intel fill-mask"
 
 
-@maker("bert_convert_model", "")
-def bert_convert_model(out: Path, src: Path) -> str:
-    import openvino as ov
-    import torch
-    from transformers import AutoModel
-
-    model = AutoModel.from_pretrained(_hf_source("bert", src), torchscript=True).eval()
-    ids = torch.randint(5, VOCAB, (1, 16))
-    example = (ids, torch.ones_like(ids), torch.zeros_like(ids))
-    ov_model = ov.convert_model(model, example_input=example)
-    out.mkdir(parents=True, exist_ok=True)
-    ov.save_model(ov_model, out / "bert_base_model.xml")
-    return "the same BERT's encoder (BertModel) through openvino.convert_model with example inputs, FP16 weights"
-
-
 @maker("tokenizers_gpt2", "tokenizers")
 def tokenizers_gpt2(out: Path, src: Path) -> str:
     _convert_tokenizer(_hf_source("gpt2", src), out)
