@@ -37,6 +37,9 @@ import numpy as np
 SKIP_DIRS = {"_src", "shots", ".venv", "_sweep"}
 SUFFIXES = (".xml", ".onnx")
 TIMEOUT = 300
+#: Modules imported before ovexplorer in every check (``--preload``): e.g. openvino_tokenizers, whose import
+#: registers the tokenizer operations with OpenVINO, as a user's application would.
+PRELOAD: list[str] = []
 
 
 # --------------------------------------------------------------------------------------------- the oracle (child)
@@ -184,8 +187,10 @@ def _shape(text: str) -> str:
 
 def _cli(args: list[str]) -> tuple[int, str, str, float]:
     start = time.perf_counter()
+    code = "".join(f"import {m}; " for m in PRELOAD) + "import sys; from ovexplorer.cli import main; " \
+        "sys.exit(main(sys.argv[1:]))"
     try:
-        proc = subprocess.run([sys.executable, "-m", "ovexplorer", *args], capture_output=True, text=True,
+        proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
                               timeout=TIMEOUT, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     except subprocess.TimeoutExpired:
         return -1, "", f"timed out after {TIMEOUT} s", TIMEOUT
@@ -449,9 +454,14 @@ def main() -> int:
     parser.add_argument("--shots", type=Path, help="save PNGs of the window for each model here")
     parser.add_argument("--only", default="", help="only models whose path contains this text")
     parser.add_argument("--json", type=Path, help="write every finding as JSON here")
+    parser.add_argument("--preload", action="append", default=[], metavar="MODULE",
+                        help="import MODULE before ovexplorer everywhere (e.g. openvino_tokenizers)")
     parser.add_argument("--oracle-child", nargs=2, metavar=("LIST", "WORK"), help=argparse.SUPPRESS)
     parser.add_argument("--window-child", nargs=2, metavar=("MODEL", "PREFIX"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    PRELOAD[:] = args.preload
+    for module in PRELOAD:
+        __import__(module)
     if args.oracle_child:
         paths = json.loads(Path(args.oracle_child[0]).read_text())
         print(json.dumps(oracle(paths, Path(args.oracle_child[1]))))
@@ -490,7 +500,9 @@ def main() -> int:
         except Exception:  # noqa: BLE001 - the sweep goes on
             line, problems, figures = "sweep crashed", [traceback.format_exc(limit=3)], {}
         if args.shots:
-            proc = subprocess.run([sys.executable, __file__, "--window-child", str(path), str(args.shots / name)],
+            preload = [a for m in PRELOAD for a in ("--preload", m)]
+            proc = subprocess.run([sys.executable, __file__, *preload, "--window-child", str(path),
+                                   str(args.shots / name)],
                                   capture_output=True, text=True, timeout=600,
                                   env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
             if proc.returncode:

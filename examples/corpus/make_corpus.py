@@ -511,7 +511,7 @@ def gru_loop_ti(out: Path, src: Path) -> str:
 
     _seed(0)
     scripted = torch.jit.script(Net().eval())
-    ov_model = ov.convert_model(scripted, example_input=torch.randn(1, 7, 20))
+    ov_model = ov.convert_model(scripted, example_input=torch.randn(1, 7, 20), input=[-1, -1, 20])
     out.mkdir(parents=True, exist_ok=True)
     ov.save_model(ov_model, out / "gru_loop.xml")
     return "torch.jit.script GRU cell (written out) stepped in a Python for-loop over a dynamic sequence -> Loop body"
