@@ -251,11 +251,11 @@ def _compare_outputs(report: dict[str, Any], ref: dict[str, Any], problems: list
 
 def sweep_one(path: Path, ref: dict[str, Any], work: Path) -> tuple[str, list[str], dict[str, Any]]:
     """Check one model; return its line, its problems and figures."""
-    from ovexplorer.core.document import open_model
-    from ovexplorer.core.errors import OvexplorerError
-    from ovexplorer.core.layout import layout_graph
-    from ovexplorer.core.summary import summarize
-    from ovexplorer.core.weights import compute_weight_stats
+    from ovexplorer.core.layout.graph_layout import layout_graph
+    from ovexplorer.core.model.document import open_model
+    from ovexplorer.core.model.summary import summarize
+    from ovexplorer.core.util.errors import OvexplorerError
+    from ovexplorer.core.weights.statistics import compute_weight_stats
 
     problems: list[str] = []
     figures: dict[str, Any] = {}
@@ -369,8 +369,8 @@ def window_shots(model: Path, prefix: Path) -> dict[str, Any]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QEventLoop, QTimer
 
-    from ovexplorer.ui.app import make_application
-    from ovexplorer.ui.main_window import MainWindow
+    from ovexplorer.ui.shell.app import make_application
+    from ovexplorer.ui.shell.main_window import MainWindow
 
     app = make_application()
     window = MainWindow()
