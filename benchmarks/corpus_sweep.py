@@ -9,8 +9,10 @@ For every ``.xml`` (and ``.onnx``) under the given folders:
 * ovexplorer, in this process: ``open_model``, ``summarize``, ``layout_graph`` and the weight statistics;
 * ``ovexplorer info --json``, ``ovexplorer stats --json`` and ``ovexplorer run --input NAME=FILE.npy ...
   --save-outputs DIR --json`` in subprocesses of this interpreter (the project's environment);
-* with ``--shots DIR``: the main window offscreen in a child process (load, Graph, Weights, Run with its own random
-  inputs), a PNG of each tab: ``DIR/<name>.png``, ``<name>_weights.png``, ``<name>_run.png``.
+* for a stateful model: the same inputs run twice in one ovexplorer session (Run pressed twice) must answer the same;
+* with ``--shots DIR``: the main window offscreen in a child process (load, Graph, Summary, Weights, Run with its own
+  random inputs), a PNG of each tab: ``DIR/<name>.png``, ``<name>_summary.png``, ``<name>_weights.png``,
+  ``<name>_run.png``.
 
 Everything ovexplorer says is compared with the oracle: opens or not, input/output names and shapes, op count,
 and the run's outputs against OpenVINO's own on the same inputs. One line per model, then one line per problem::
@@ -249,6 +251,26 @@ def _compare_outputs(report: dict[str, Any], ref: dict[str, Any], problems: list
     return f"max|diff| {worst:.3g}"
 
 
+def _check_state_reset(doc: Any, ref: dict[str, Any], problems: list[str]) -> None:
+    """A stateful model run twice on the same inputs in one session (Run pressed twice) must answer the same."""
+    from ovexplorer.core.run.session import CompileOptions, compile_session
+
+    feeds = {f["name"]: np.load(f["file"], allow_pickle=False) for f in ref["feeds"]}
+    try:
+        session = compile_session(doc.model, CompileOptions(device="CPU"), {k: a.shape for k, a in feeds.items()})
+        first = session.infer(feeds).outputs
+        second = session.infer(feeds).outputs
+    except Exception as exc:  # noqa: BLE001
+        problems.append(f"stateful: running twice in one session failed: {type(exc).__name__}: {exc}")
+        return
+    for name, a in first.items():
+        if a.dtype.kind == "f" and not np.array_equal(a, second[name]):
+            diff = float(np.max(np.abs(a - second[name])))
+            problems.append(f"stateful: the same inputs run twice in one session give output {name} differing by "
+                            f"{diff:.3g} (the state is carried over, not reset)")
+            break
+
+
 def sweep_one(path: Path, ref: dict[str, Any], work: Path) -> tuple[str, list[str], dict[str, Any]]:
     """Check one model; return its line, its problems and figures."""
     from ovexplorer.core.layout.graph_layout import layout_graph
@@ -316,6 +338,8 @@ def sweep_one(path: Path, ref: dict[str, Any], work: Path) -> tuple[str, list[st
                 problems.append(f"weight stats: NaN flagged on {len(nan)} constants, e.g. {nan[0]}")
         except Exception as exc:  # noqa: BLE001
             problems.append(f"weight stats: {type(exc).__name__}: {exc}")
+    if doc is not None and ov_ok and ref.get("stateful") and "feeds" in ref and "infer_error" not in ref:
+        _check_state_reset(doc, ref, problems)
     if doc is not None:
         doc.close()
 
@@ -403,6 +427,11 @@ def window_shots(model: Path, prefix: Path) -> dict[str, Any]:
         wait([], 0.5)
     window.grab().save(str(prefix.with_name(prefix.name + ".png")))
     if window.document is not None:
+        summary = getattr(window, "summary_panel", None)
+        if summary is not None:
+            window.show_panel(summary)
+            wait([], 0.3)
+            window.grab().save(str(prefix.with_name(prefix.name + "_summary.png")))
         window.show_panel(window.weights_panel)
         wait([window.weights_panel.stats_finished], 60)
         window.grab().save(str(prefix.with_name(prefix.name + "_weights.png")))
