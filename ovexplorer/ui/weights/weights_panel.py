@@ -49,6 +49,7 @@ from ovexplorer.core.model.document import ModelDocument
 from ovexplorer.core.model.summary import human_bytes, human_count
 from ovexplorer.core.util.errors import OvexplorerError
 from ovexplorer.core.weights.flops import ModelTotals, model_totals
+from ovexplorer.core.weights.numbers import format_value
 from ovexplorer.core.weights.statistics import ValueStats, WeightStats, iter_weight_stats
 from ovexplorer.core.weights.weights_export import export_csv, export_json
 from ovexplorer.ui.shell.workers import Task, TaskRunner
@@ -87,12 +88,7 @@ ERROR_COLOR = QColor(255, 236, 179)
 CHART_TOP = 15
 
 
-def _fmt(v: float | None) -> str:
-    if v is None:
-        return ""
-    if np.isnan(v):
-        return "nan"
-    return f"{v:.4g}"
+_fmt = format_value
 
 
 def _stat(s: ValueStats | None, attr: str) -> float | None:
@@ -559,7 +555,8 @@ class WeightsPanel(QWidget):
             f"<b>Compute</b> {flops if t.layers else 'no MatMul or convolution'}",
         ]
         if flagged:
-            parts.append(f"<b style='color:#b00'>{flagged} flagged constants</b> (NaN, Inf or all zero)")
+            parts.append(f"<b style='color:#b00'>{flagged} flagged constants</b> "
+                         "(NaN, Inf, or all-zero weights of a MatMul or convolution)")
         self.summary_label.setText("<br>".join(parts))
 
     def chart_items(self) -> list[tuple[str, int]]:
