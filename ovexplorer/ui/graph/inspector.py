@@ -77,7 +77,7 @@ def _rows(items: list[tuple[str, Any]], depth: int = 0) -> str:
                 out.append(f"<tr><td colspan='2'>{indent}&nbsp;&nbsp;&nbsp;<i>… and "
                            f"{len(sub) - MAX_NESTED_ROWS} more</i></td></tr>")
         else:
-            out.append(f"<tr><td valign='top' width='38%'>{indent}<b>{_key(k)}</b></td><td>{_value(v)}</td></tr>")
+            out.append(f"<tr><td valign='top'>{indent}<b>{_key(k)}</b></td><td>{_value(v)}</td></tr>")
     return "".join(out)
 
 

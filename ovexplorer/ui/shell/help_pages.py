@@ -32,7 +32,7 @@ frozen graphs open. The bundled <i>regression</i> sample opens when ovexplorer s
 <b>File &gt; Open Recent</b> lists the last models.</p>
 <h3>2. Inspect it</h3>
 <p>The <b>Summary</b> tab lists inputs, outputs, parameters and weights by type. The <b>Graph</b> tab draws the
-operations, grouped by name scope: double-click a group to expand it, <b>View &gt; Fit</b> (Ctrl+0) to see it
+operations, grouped by name scope: double-click a group to expand it, <b>View &gt; Fit to Window</b> (Ctrl+0) to see it
 all, Ctrl+F to find a node. Click a node and the <b>Inspector</b> at the right shows its attributes, shapes,
 producers and consumers; its links lead through the graph. The <b>Weights</b> tab gives statistics of every
 constant and flags NaN, Inf and all-zero weights.</p>

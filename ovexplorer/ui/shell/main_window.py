@@ -152,7 +152,7 @@ class MainWindow(QMainWindow):
         self.close_window_action = QAction("Close &Window", self)
         self.close_window_action.setShortcuts(
             [QKeySequence("Ctrl+W"), *(k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Close)
-                                      if k.toString() != "Ctrl+W")])
+                                      if k.toString() not in ("Ctrl+W", "Close"))])  # not the media key
         self.close_window_action.triggered.connect(self.close)
         self.quit_action = QAction("&Quit", self, shortcut=QKeySequence("Ctrl+Q"))
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
@@ -321,7 +321,8 @@ class MainWindow(QMainWindow):
                 return
         except RuntimeError:  # already closed and deleted
             return
-        dialog.adjustSize()
+        if isinstance(dialog, QMessageBox):
+            dialog.adjustSize()  # a message box sizes itself to its text
         frame = self.frameGeometry()
         dialog.move(frame.center() - QPoint(dialog.width() // 2, dialog.height() // 2))
 
