@@ -50,6 +50,7 @@ from ovexplorer.core.model.summary import human_bytes, human_count
 from ovexplorer.core.run.session import reshape_inputs
 from ovexplorer.core.util.errors import OvexplorerError
 from ovexplorer.core.weights.flops import ModelTotals, model_totals, totals_at_shapes
+from ovexplorer.core.weights.numbers import format_value
 from ovexplorer.core.weights.statistics import ValueStats, WeightStats, iter_weight_stats
 from ovexplorer.core.weights.weights_export import export_csv, export_json
 from ovexplorer.ui.shell.workers import Task, TaskRunner
@@ -88,12 +89,7 @@ ERROR_COLOR = QColor(255, 236, 179)
 CHART_TOP = 15
 
 
-def _fmt(v: float | None) -> str:
-    if v is None:
-        return ""
-    if np.isnan(v):
-        return "nan"
-    return f"{v:.4g}"
+_fmt = format_value
 
 
 def _stat(s: ValueStats | None, attr: str) -> float | None:
@@ -602,7 +598,8 @@ class WeightsPanel(QWidget):
         elif self.shape_note:
             parts.append(escape(self.shape_note))
         if flagged:
-            parts.append(f"<b style='color:#b00'>{flagged} flagged constants</b> (NaN, Inf or all zero)")
+            parts.append(f"<b style='color:#b00'>{flagged} flagged constants</b> "
+                         "(NaN, Inf, or all-zero weights of a MatMul or convolution)")
         self.summary_label.setText("<br>".join(parts))
 
     def chart_items(self) -> list[tuple[str, int]]:
