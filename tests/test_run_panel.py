@@ -446,4 +446,4 @@ def test_picture_preprocessing_comes_from_the_model_and_says_so(qtbot, window: M
     panel = open_in(qtbot, window, make_classifier_ir(tmp_path / "plain.xml"))
     drop_on_window(qtbot, window, fill_picture(tmp_path / "x.png", QColor(0, 0, 0)))
     assert panel.preprocess_origin.text() == (
-        "Values: defaults (mean 0, scale 1, RGB): the model's rt_info says nothing.")
+        "Values: defaults (mean 0, scale 1, RGB): the model's rt_info sets no preprocessing.")

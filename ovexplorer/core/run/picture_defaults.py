@@ -153,7 +153,7 @@ def picture_defaults(
         values.setdefault("channel_order", "RGB")
         origins.append("scale 255 and RGB as Ultralytics models take")
     if not origins:
-        return PictureDefaults(base, None, "defaults (mean 0, scale 1, RGB): the model's rt_info says nothing")
+        return PictureDefaults(base, None, "defaults (mean 0, scale 1, RGB): the model's rt_info sets no preprocessing")
     rest = [words for key, words in _DEFAULT_WORDS.items() if key not in values]
     origin = "; ".join(origins) + (f"; defaults for {', '.join(rest)}" if rest else "")
     return PictureDefaults(replace(base, **values), size, origin)
