@@ -8,7 +8,7 @@ _EXPORTS = {
     "errors": (
         "OvexplorerError", "ModelLoadError", "ModelFileNotFound", "ModelIsDirectory", "EmptyModelFile", "NotAModel",
         "MalformedXml", "WeightsMissing", "WeightsTruncated", "UnsupportedIrVersion", "UnknownOperation",
-        "BrokenGraph", "Cancelled", "DeviceError", "InputError",
+        "BrokenGraph", "Cancelled", "DeviceError", "InputError", "openvino_reason",
     ),
     "atomic": ("atomic_path", "atomic_write_bytes", "atomic_write_text", "commit_files"),
     "tasks": ("CancelToken", "ProgressFn", "no_progress"),

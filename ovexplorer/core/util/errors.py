@@ -6,6 +6,7 @@ library error (OpenVINO's ``Exception from src/...``) is kept in ``detail``, nev
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 
@@ -90,3 +91,18 @@ class DeviceError(OvexplorerError):
 
 class InputError(OvexplorerError):
     """A file or typed value does not fit a model input; the message says what was expected and what was found."""
+
+
+_NOISE = re.compile(r"^(Exception from \S+|Check '.*' failed at \S+)\s*$")
+
+
+def openvino_reason(text: str) -> str:
+    """The first line of an OpenVINO error that is not a source location."""
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not _NOISE.match(line):
+            return line
+    check = re.search(r"Check '(.*)' failed", text)
+    if check:  # only source locations: name the internal check, never show them
+        return f"an internal consistency check failed ({check.group(1)})"
+    return "unknown error"
