@@ -3,6 +3,8 @@ coordinates, depths and routes."""
 
 from __future__ import annotations
 
+import itertools
+
 from ovexplorer.core.layout.coordinates import align_vertically, assign_breadth, pava
 from ovexplorer.core.layout.layered import (
     add_dummy_nodes,
@@ -47,7 +49,7 @@ def test_add_dummy_nodes_puts_one_per_rank_crossed() -> None:
     assert g.total == 6 and g.is_dummy == [False] * 4 + [True, True]
     chain = g.chains[(0, 3)]
     assert chain[0] == 0 and chain[-1] == 3 and [g.rank[v] for v in chain] == [0, 1, 2, 3]
-    for a, b in zip(chain, chain[1:], strict=False):
+    for a, b in itertools.pairwise(chain):
         assert g.down[a].count(b) == 1 and g.up[b].count(a) == 1
 
 
@@ -84,12 +86,12 @@ def test_assign_breadth_keeps_a_chain_straight_and_boxes_apart() -> None:
     assert len(pairs) == 3  # 1 under 0, 3 under 2, 2 under one of its two inputs
     assert all(abs(x[a] - x[b]) < 1.0 for a, b in pairs)  # aligned nodes are pulled into one column
     for layer in layers:
-        for a, b in zip(layer, layer[1:], strict=False):
+        for a, b in itertools.pairwise(layer):
             assert x[b] - x[a] >= (g.width[a] + g.width[b]) / 2 - 1e-6
 
 
 def test_depth_and_routes_join_the_boxes() -> None:
-    o, ranked, g = _proper(3, [(0, 1), (1, 2), (0, 2)])
+    o, _ranked, g = _proper(3, [(0, 1), (1, 2), (0, 2)])
     heights = [30.0, 50.0, 30.0]
     depths = assign_depth(g, heights, 3)
     assert depths.size == [30.0, 50.0, 30.0] and depths.top[1] == 30.0 + 42.0
