@@ -8,6 +8,7 @@ _EXPORTS = {
     "graph_layout": ("GraphLayout", "GraphLayouter", "LayoutOptions", "layout_graph"),
     "grouping": ("ROOT", "Grouping", "group_by_scope"),
     "layered": ("layered_layout",),
+    "layout_records": ("EdgeRoute", "GroupBox", "NodeBox", "ProxyMark"),
     "layout_svg": ("GROUP_FILLS", "layout_to_svg"),
     "search": ("find_nodes",),
 }
