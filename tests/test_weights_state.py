@@ -67,7 +67,7 @@ def test_filter_text_and_flagged_only(flagged: WeightsState) -> None:
 
 def test_selecting_a_node_before_its_row_arrives(flagged: WeightsState) -> None:
     node = flagged.document.graph.find("zero.weight").id
-    generation, work = flagged.begin_run()
+    _, work = flagged.begin_run()
     flagged.select_node(node)  # the worker has not produced it yet: remembered while running
     assert flagged.selected is None and flagged.pending_select == node
     work(no_progress, CancelToken())
