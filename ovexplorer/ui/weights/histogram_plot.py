@@ -7,9 +7,10 @@ from html import escape
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QWidget
 
 from ovexplorer.core.weights.weights_state import WeightsState
+from ovexplorer.ui.weights.plot_column import plot_column
 from ovexplorer.ui.weights.stats_table import fmt_value
 
 
@@ -34,15 +35,7 @@ class HistogramPlot(QWidget):
         self.plot.setMouseEnabled(x=True, y=False)
         self.plot.getAxis("left").enableAutoSIPrefix(False)  # no "(x0.001)" on log counts
         self.bars: pg.BarGraphItem | None = None
-        options = QHBoxLayout()
-        options.addWidget(self.log_check)
-        options.addWidget(self.dequant_check)
-        options.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.title)
-        layout.addLayout(options)
-        layout.addWidget(self.plot, 1)
+        plot_column(self, self.title, [self.log_check, self.dequant_check], self.plot)
         state.selection_changed.connect(self._on_selection)
         state.dequant_changed.connect(self.redraw)
 

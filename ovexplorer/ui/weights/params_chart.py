@@ -8,11 +8,12 @@ from html import escape
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 
 from ovexplorer.core.model.summary import human_bytes, human_count
 from ovexplorer.core.weights.flops import ModelTotals
 from ovexplorer.core.weights.weights_state import WeightsState
+from ovexplorer.ui.weights.plot_column import plot_column
 
 
 def summary_html(t: ModelTotals, flagged: int) -> str:
@@ -53,15 +54,7 @@ class ParamsChart(QWidget):
         self.chart.setMinimumHeight(200)
         self.chart.setMouseEnabled(x=False, y=False)
         self.chart.hideButtons()
-        head = QHBoxLayout()
-        head.addWidget(QLabel("<b>Parameters</b>", self))
-        head.addWidget(self.chart_by)
-        head.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.summary_label)
-        layout.addLayout(head)
-        layout.addWidget(self.chart, 1)
+        plot_column(self, self.summary_label, [QLabel("<b>Parameters</b>", self), self.chart_by], self.chart)
         state.document_changed.connect(self._on_document)
         state.totals_changed.connect(self._on_totals)
         state.chart_changed.connect(self.redraw)

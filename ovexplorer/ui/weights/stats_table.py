@@ -184,30 +184,6 @@ def _row_tooltip(r: WeightStats) -> str:
     return "<br>".join(lines)
 
 
-def _sort_num(v: float | None) -> float:
-    return -np.inf if v is None or np.isnan(v) else v
-
-
-def _row_tooltip(r: WeightStats) -> str:
-    lines = [f"<b>{escape(r.name)}</b>", f"{escape(r.element_type)} {list(r.shape)}, {r.count:,} values, "
-             f"{human_bytes(r.nbytes)}"]
-    if r.consumers:
-        lines.append("Read by: " + escape(", ".join(r.consumers[:5])) + (" …" if len(r.consumers) > 5 else ""))
-    s = r.stats
-    if s is not None:
-        if s.nan_count:
-            lines.append(f"<b>{s.nan_count:,} NaN values</b>")
-        if s.inf_count:
-            lines.append(f"<b>{s.inf_count:,} infinite values</b>")
-        if "all zero" in r.flags:
-            lines.append("<b>Every value is zero</b>")
-    if r.note:
-        lines.append(escape(r.note))
-    if r.dequant_chain:
-        lines.append("De-quantized through: " + escape(" → ".join(r.dequant_chain)))
-    return "<br>".join(lines)
-
-
 class WeightsFilter(QSortFilterProxyModel):
     """The table's filter (:meth:`WeightsState.accepts`: text on name / type / consumers, 'flagged only') and sort."""
 

@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
 
 from ovexplorer.core.model.document import ModelDocument
 from ovexplorer.core.util.errors import OvexplorerError
-from ovexplorer.core.weights.flops import ModelTotals
 from ovexplorer.core.weights.statistics import WeightStats, iter_weight_stats
 from ovexplorer.core.weights.weights_state import CHART_TOP, WeightsState
 from ovexplorer.ui.shell.workers import Task, TaskRunner
@@ -156,10 +155,6 @@ class WeightsPanel(QWidget):
         return self.histogram.title
 
     @property
-    def hist_plot(self) -> pg.PlotWidget:
-        return self.histogram.plot
-
-    @property
     def hist_bars(self) -> pg.BarGraphItem | None:
         return self.histogram.bars
 
@@ -174,18 +169,6 @@ class WeightsPanel(QWidget):
     @property
     def summary_label(self) -> QLabel:
         return self.params.summary_label
-
-    @property
-    def chart_by(self) -> Any:
-        return self.params.chart_by
-
-    @property
-    def doc(self) -> ModelDocument | None:
-        return self.state.document
-
-    @property
-    def totals(self) -> ModelTotals | None:
-        return self.state.totals
 
     # -- document ----------------------------------------------------------------------------------
     def set_document(self, doc: ModelDocument | None) -> None:
