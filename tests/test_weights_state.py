@@ -132,3 +132,16 @@ def test_an_event_calls_its_callbacks_in_order_until_disconnected() -> None:
     event.disconnect(first)
     event.emit(2)
     assert seen == [("first", 1, "x"), ("second", 1, "x"), ("second", 2)]
+
+
+def test_compute_at_chosen_shapes_keeps_only_the_latest_count(flagged: WeightsState) -> None:
+    events = Recorder(flagged)
+    first = flagged.begin_shape_totals({"x": (2, 8)})
+    second = flagged.begin_shape_totals({"x": (4, 8)})
+    assert first is not None and second is not None and first != second
+    assert not flagged.shape_totals_done(first, None, "old") and flagged.shape_note == ""
+    assert flagged.shape_totals_done(second, None, "failed: why") and flagged.shape_note == "failed: why"
+    assert flagged.begin_shape_totals({}) is None and flagged.shape_note == "" and flagged.shape_totals is None
+    assert events.names().count("totals_changed") == 2  # the failed count, then the count dropped
+    flagged.set_document(None)
+    assert flagged.begin_shape_totals({"x": (2, 8)}) is None

@@ -13,11 +13,13 @@ from pathlib import Path
 class OvexplorerError(Exception):
     """Base of every error the core raises on purpose."""
 
-    def __init__(self, message: str, *, path: str | Path | None = None, detail: str = "") -> None:
+    def __init__(self, message: str, *, path: str | Path | None = None, detail: str = "", guard: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.path = Path(path) if path is not None else None
         self.detail = detail
+        #: The name of the guard (``ir_check.GUARDS``) that refused a file OpenVINO reads; "" for other errors.
+        self.guard = guard
 
     def __str__(self) -> str:
         return self.message
@@ -94,14 +96,21 @@ class InputError(OvexplorerError):
 
 
 _NOISE = re.compile(r"^(Exception from \S+|Check '.*' failed at \S+)\s*$")
+#: A reason longer than this is cut (a compile error may list a whole subgraph).
+MAX_REASON = 1500
 
 
 def openvino_reason(text: str) -> str:
-    """The first line of an OpenVINO error that is not a source location."""
+    """OpenVINO's reason: every line of an error that is not a source location, joined (plugins and shape inference
+    put the sentence that says why on later lines: "While validating node ...:" / "Requested output shape ...")."""
+    kept: list[str] = []
     for line in text.splitlines():
         line = line.strip()
-        if line and not _NOISE.match(line):
-            return line
+        if line and not _NOISE.match(line) and line not in kept:
+            kept.append(line)
+    if kept:
+        reason = " ".join(kept)
+        return reason if len(reason) <= MAX_REASON else reason[: MAX_REASON - 1] + "…"
     check = re.search(r"Check '(.*)' failed", text)
     if check:  # only source locations: name the internal check, never show them
         return f"an internal consistency check failed ({check.group(1)})"

@@ -76,6 +76,10 @@ class WeightsState:
         self.document: ModelDocument | None = None
         self.rows: list[WeightStats] = []
         self.totals: ModelTotals | None = None
+        #: The compute at the input shapes set in the Run tab (a dynamic model's MACs need sizes), or why not.
+        self.shape_totals: ModelTotals | None = None
+        self.shape_note = ""
+        self.shapes_generation = 0
         self.filter_text = ""  # lower case, stripped
         self.flagged_only = False
         self.selected: WeightStats | None = None
@@ -107,6 +111,9 @@ class WeightsState:
         self.generation += 1
         self.document = doc
         self.totals = None
+        self.shape_totals = None
+        self.shape_note = ""
+        self.shapes_generation += 1
         self.computed_for = None
         self.running = False
         self._clear_rows()
@@ -171,6 +178,24 @@ class WeightsState:
         self.totals_changed.emit()
         return True
 
+    def begin_shape_totals(self, shapes: dict[str, tuple[int, ...]]) -> int | None:
+        """Count the compute again for these input shapes: the generation of that count (see
+        :meth:`shape_totals_done`), or None when there is nothing to count (any earlier count is dropped)."""
+        self.shapes_generation += 1
+        if self.document is None or not shapes:
+            self.shape_totals, self.shape_note = None, ""
+            self.totals_changed.emit()
+            return None
+        return self.shapes_generation
+
+    def shape_totals_done(self, generation: int, totals: ModelTotals | None, note: str = "") -> bool:
+        """The count ``generation`` gave ``totals`` (or failed, ``note`` says why); False for an older count."""
+        if generation != self.shapes_generation:
+            return False
+        self.shape_totals, self.shape_note = totals, note
+        self.totals_changed.emit()
+        return True
+
     def _clear_rows(self) -> None:
         self.rows = []
         self.rows_reset.emit()
@@ -197,7 +222,7 @@ class WeightsState:
             return False
         if not self.filter_text:
             return True
-        hay = " ".join((row.name, row.element_type, " ".join(row.consumer_types), " ".join(row.flags),
+        hay = " ".join((row.label, row.element_type, " ".join(row.consumer_types), " ".join(row.flags),
                         row.note)).lower()
         return all(word in hay for word in self.filter_text.split())
 

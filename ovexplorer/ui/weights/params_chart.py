@@ -16,8 +16,9 @@ from ovexplorer.core.weights.weights_state import WeightsState
 from ovexplorer.ui.weights.plot_column import plot_column
 
 
-def summary_html(t: ModelTotals, flagged: int) -> str:
-    """The summary's rich text for totals ``t`` and ``flagged`` constants."""
+def summary_html(t: ModelTotals, flagged: int, shape_totals: ModelTotals | None = None, shape_note: str = "") -> str:
+    """The summary's rich text for totals ``t``, ``flagged`` constants, and the compute at the Run tab's shapes
+    (``shape_totals``, or ``shape_note`` saying why there is none)."""
     by_type = ", ".join(f"{escape(k)} {human_bytes(v)}" for k, v in t.bytes_by_type.items()) or "none"
     flops = f"{human_count(t.flops)} FLOPs ({human_count(t.macs)} MACs)"
     if t.dynamic_layers:
@@ -27,6 +28,14 @@ def summary_html(t: ModelTotals, flagged: int) -> str:
         f"<b>Constants</b> {t.constants} — {human_bytes(t.total_bytes)} ({by_type})",
         f"<b>Compute</b> {flops if t.layers else 'no MatMul or convolution'}",
     ]
+    s = shape_totals
+    if s is not None and s.layers:
+        at = f"{human_count(s.flops)} FLOPs ({human_count(s.macs)} MACs)"
+        if s.dynamic_layers:
+            at += f" + dynamic ({len(s.dynamic_layers)} layers)"
+        parts.append(f"<b>Compute at the Run tab's shapes</b> {at} for {escape(s.shapes_text())}")
+    elif shape_note:
+        parts.append(escape(shape_note))
     if flagged:
         parts.append(f"<b style='color:#b00'>{flagged} flagged constants</b> (NaN, Inf or all zero)")
     return "<br>".join(parts)
@@ -64,7 +73,9 @@ class ParamsChart(QWidget):
 
     def _on_totals(self) -> None:
         if self.state.totals is not None:
-            self.summary_label.setText(summary_html(self.state.totals, self.state.flagged_count()))
+            state = self.state
+            self.summary_label.setText(summary_html(state.totals, state.flagged_count(), state.shape_totals,
+                                                    state.shape_note))
         self.redraw()
 
     def redraw(self) -> None:

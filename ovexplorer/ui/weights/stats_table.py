@@ -105,7 +105,7 @@ class WeightsTableModel(QAbstractTableModel):
         s, d = r.stats, r.dequant
         flags = ", ".join(r.flags) or r.note
         return [
-            (r.name, r.name.lower()),
+            (r.label, r.label.lower()),
             (r.element_type, r.element_type),
             ("×".join(map(str, r.shape)) or "scalar", r.count),
             (f"{r.count:,}", r.count),
@@ -165,7 +165,7 @@ def _sort_num(v: float | None) -> float:
 
 
 def _row_tooltip(r: WeightStats) -> str:
-    lines = [f"<b>{escape(r.name)}</b>", f"{escape(r.element_type)} {list(r.shape)}, {r.count:,} values, "
+    lines = [f"<b>{escape(r.label)}</b>", f"{escape(r.element_type)} {list(r.shape)}, {r.count:,} values, "
              f"{human_bytes(r.nbytes)}"]
     if r.consumers:
         lines.append("Read by: " + escape(", ".join(r.consumers[:5])) + (" …" if len(r.consumers) > 5 else ""))

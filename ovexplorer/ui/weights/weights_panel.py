@@ -31,7 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from ovexplorer.core.model.document import ModelDocument
+from ovexplorer.core.run.session import reshape_inputs
 from ovexplorer.core.util.errors import OvexplorerError
+from ovexplorer.core.weights.flops import ModelTotals, model_totals, totals_at_shapes
 from ovexplorer.core.weights.statistics import WeightStats, iter_weight_stats
 from ovexplorer.core.weights.weights_state import CHART_TOP, WeightsState
 from ovexplorer.ui.shell.workers import Task, TaskRunner
@@ -63,6 +65,7 @@ class WeightsPanel(QWidget):
     """Per-constant statistics with histogram and model summary."""
 
     stats_finished = Signal()
+    shape_totals_ready = Signal()  # the compute at the Run tab's shapes is shown
 
     def __init__(self, window: Any = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -227,6 +230,25 @@ class WeightsPanel(QWidget):
     def _finished(self, generation: int, text: str) -> None:
         if self.state.finish(generation, text):
             self.stats_finished.emit()
+
+    # -- compute at chosen shapes -----------------------------------------------------------------
+    def set_input_shapes(self, shapes: dict[str, tuple[int, ...]]) -> None:
+        """Count the compute again for these input shapes (set in the Run tab), in a worker."""
+        state = self.state
+        generation = state.begin_shape_totals(shapes)
+        if generation is None:
+            return
+        doc, base, chosen = state.document, state.totals, dict(shapes)
+
+        def done(totals: ModelTotals | None, note: str = "") -> None:
+            if state.shape_totals_done(generation, totals, note):
+                self.shape_totals_ready.emit()
+
+        def work(progress, cancel) -> ModelTotals:
+            return totals_at_shapes(base or model_totals(doc.graph), reshape_inputs(doc.model, chosen), chosen)
+
+        self.runner.start(work, on_success=done,
+                          on_failure=lambda exc: done(None, f"Compute at the Run tab's shapes: {exc}"))
 
     def chart_items(self) -> list[tuple[str, int]]:
         """The (label, parameters) pairs the chart shows, largest first."""
