@@ -11,5 +11,6 @@ _EXPORTS = {
     "flops": ("ModelTotals", "model_totals"),
     "weights_export": ("export_csv", "export_json", "report_dict", "write_csv"),
     "weights_state": ("RowSink", "WeightsState"),
+    "numbers": ("format_value",),
 }
 __all__, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
