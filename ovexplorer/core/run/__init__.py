@@ -1,6 +1,5 @@
-"""Run: devices and their properties, compile options and sessions, inputs (files, pictures, values; random data
-by role; picture preprocessing from the model), outputs, the Run view's state (Qt-free), and the installation
-self-test."""
+"""Run: devices, compile options and sessions, inputs (files, pictures, values, random data by role, picture
+preprocessing from the model), outputs, the Run view's state (Qt-free), and the installation self-test."""
 
 from ovexplorer.core.util.lazy import lazy_exports
 
@@ -14,7 +13,7 @@ _EXPORTS = {
     "inputs": ("IMAGE_SUFFIXES", "INPUT_SUFFIXES", "InputSource", "default_random_source", "fit_file", "image_inputs",
                "make_tensor"),
     "input_roles": ("InputRole", "input_role"),
-    "picture_defaults": ("PictureDefaults", "picture_defaults"),
+    "picture_defaults": ("PictureDefaults", "sized_shape"),
     "run_state": ("InputRow", "RunKey", "RunState"),
     "outputs": ("OutputStats", "is_classification", "labels_from_rt_info", "save_npy", "top_k"),
     "smoke": ("run_smoke",),
