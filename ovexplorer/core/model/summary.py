@@ -121,7 +121,7 @@ def _summarize(doc: ModelDocument) -> ModelSummary:
         # tensor feeding it); its shape and type are the fed tensor's
         names = node.outputs[0].names if node.outputs else ()
         port = node.inputs[0] if node.inputs else node.outputs[0]
-        outputs.append(TensorSummary(display_name(names, node.name, f"output{k}", taken), port.shape,
+        outputs.append(TensorSummary(display_name(names, node.name, f"output{k}", taken, result=True), port.shape,
                                      port.element_type, names))
     return ModelSummary(
         name=doc.name,
@@ -182,7 +182,7 @@ def format_summary(s: ModelSummary) -> str:
         "Inputs:",
         *(f"  {names_text(t.names or (t.name,))}  {t.shape}  {t.element_type}" for t in s.inputs),
         "Outputs:",
-        *(f"  {names_text(t.names or (t.name,))}  {t.shape}  {t.element_type}" for t in s.outputs),
+        *(f"  {names_text(t.names or (t.name,), t.name)}  {t.shape}  {t.element_type}" for t in s.outputs),
         "Op types:",
         *(f"  {count:6d}  {op}" for op, count in s.op_types.items()),
         "Model rt_info: " + (", ".join(s.rt_info_keys) if s.rt_info_keys else "(none)"),
