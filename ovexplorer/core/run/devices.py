@@ -14,8 +14,9 @@ from typing import Any
 
 import openvino as ov
 
-from ovexplorer.core.model.document import _first_message, shared_core
+from ovexplorer.core.model.document import shared_core
 from ovexplorer.core.util import errors
+from ovexplorer.core.util.errors import openvino_reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +122,7 @@ def device_properties(device: str, core: ov.Core | None = None) -> tuple[DeviceP
         supported = _get(core, base, "SUPPORTED_PROPERTIES")
     except RuntimeError as exc:
         raise errors.DeviceError(
-            f"OpenVINO cannot query device {device}: {_first_message(str(exc))}", detail=str(exc)
+            f"OpenVINO cannot query device {device}: {openvino_reason(str(exc))}", detail=str(exc)
         ) from None
     props: list[DeviceProperty] = []
     for key in supported:
