@@ -107,3 +107,40 @@ def make_picture_ir(path: Path, shape: list[int], model_info: dict[str, object] 
     for key, value in (model_info or {}).items():
         model.set_rt_info(value, ["model_info", key])
     return _save(model, path)
+
+
+def stateful_model(heads: int = 2, size: int = 8) -> ov.Model:
+    """A tiny stateful decoder layer as optimum-intel exports LLMs: ``x`` [?,?,H*S] f32 and ``beam_idx`` [?] i32;
+    the key/value caches are ReadValue/Assign states (initial length 0) reordered by ``beam_idx`` (a Gather on the
+    batch axis), concatenated with the new step and attended by ScaledDotProductAttention. The CPU plugin fuses it
+    into ScaledDotProductAttentionWithKVCache, which refuses a ``beam_idx`` outside 0..batch-1. Its output's Result
+    is called ``Result_7`` and its tensor names are ``Result_7`` and ``logits`` (as converters write them)."""
+    from openvino.op.util import Variable, VariableInfo
+
+    x = ops.parameter([-1, -1, heads * size], ov.Type.f32, name="x")
+    beam = ops.parameter([-1], ov.Type.i32, name="beam_idx")
+
+    def split_heads(t):
+        r = ops.reshape(t, ops.constant(np.array([0, 0, heads, size], np.int64)), True)
+        return ops.transpose(r, ops.constant(np.array([0, 2, 1, 3], np.int64)))
+
+    zero = ops.constant(np.int64(0))
+    batch = ops.unsqueeze(ops.gather(ops.shape_of(x), zero, zero), zero)
+    empty = ops.concat([batch, ops.constant(np.array([heads, 0, size], np.int64))], 0)
+    sinks, caches = [], []
+    for name in ("key", "value"):
+        info = VariableInfo()
+        info.data_shape, info.data_type, info.variable_id = ov.PartialShape([-1, heads, -1, size]), ov.Type.f32, name
+        var = Variable(info)
+        past = ops.gather(ops.read_value(ops.broadcast(ops.constant(np.float32(0)), empty), var), beam, zero)
+        full = ops.concat([past, split_heads(x)], 2)
+        sinks.append(ops.assign(full, var))
+        caches.append(full)
+    attention = ops.scaled_dot_product_attention(split_heads(x), caches[0], caches[1], causal=False)
+    out = ops.result(attention, name="Result_7")
+    out.output(0).get_tensor().set_names({"Result_7", "logits"})
+    return ov.Model([out], sinks, [x, beam], "tiny_stateful")
+
+
+def make_stateful_ir(path: Path) -> Path:
+    return _save(stateful_model(), path)

@@ -44,7 +44,8 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     doc = open_model(args.model)
     options = CompileOptions(device=args.device, performance_hint=hint, precision_hint=args.precision,
                              num_streams=args.streams, num_requests=args.requests or 0)
-    session = compile_session(doc.model, options, _parse_shapes(args.shape), model_name=doc.name)
+    session = compile_session(doc.model, options, _parse_shapes(args.shape), fixed_shapes=True,  # like -shape
+                              model_name=doc.name)
     seconds = args.time if args.time is not None else (0.0 if args.niter else DEFAULT_SECONDS)
     config = BenchConfig(mode=mode, iterations=args.niter or 0, seconds=seconds, requests=args.requests or 0)
     run = BenchmarkRun(session, default_inputs(session, args.seed), config, label=f"{doc.name} {options.describe()}")

@@ -118,7 +118,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         tensors[spec.name], sources[spec.name] = make_tensor(source, spec, shape), source.describe()
 
     options = CompileOptions(device=args.device, performance_hint=args.hint, precision_hint=args.precision)
-    session = compile_session(doc.model, options, shapes, model_name=doc.name)
+    session = compile_session(doc.model, options, shapes, fixed_shapes=args.static, model_name=doc.name)
     result = session.infer(tensors)
     types = {s.name: s.element_type for s in specs}
     report = _report(doc, session, result, tensors, sources, types, args.top, args.softmax)
@@ -207,7 +207,9 @@ def add_parser(sub: argparse._SubParsersAction) -> Callable[[argparse.Namespace]
     p.add_argument("--input", "-i", action="append", default=[], metavar="NAME=FILE|NAME=v1,v2,...",
                    help="data for an input: a file (.npy .npz .bin .raw .csv .txt or a picture) or typed values")
     p.add_argument("--shape", action="append", default=[], metavar="NAME=d1,d2,...",
-                   help="shape of a dynamic input")
+                   help="shape of a dynamic input (its data's shape; the model is compiled as read)")
+    p.add_argument("--static", action="store_true",
+                   help="compile for the --shape/input shapes (reshape) instead of the model as read (dynamic)")
     p.add_argument("--hint", choices=("LATENCY", "THROUGHPUT", "CUMULATIVE_THROUGHPUT"), help="performance hint")
     p.add_argument("--precision", choices=("f32", "f16", "bf16"), help="inference precision hint")
     p.add_argument("--seed", type=int, default=0, help="seed of the random data for inputs without a source")

@@ -432,7 +432,7 @@ def _child_run(conn: Connection, req: dict, sessions: dict[tuple, Any]) -> None:
             if recorder.is_set():
                 conn.send(("done", run_id, "stopped", None, 0.0, [], 0))
                 return
-            session = compile_session(model, req["options"], req["shapes"], model_name=req["name"])
+            session = compile_session(model, req["options"], req["shapes"], fixed_shapes=True, model_name=req["name"])
         sessions[key] = session
         while len(sessions) > _SESSIONS_KEPT:
             sessions.pop(next(iter(sessions)))

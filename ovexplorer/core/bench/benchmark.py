@@ -9,7 +9,9 @@ Input tensors are set once before the loop. One (or more) warm-up inference runs
 separately. Latencies go into a preallocated ring buffer (:class:`LatencyRecorder`) that another thread (the
 UI's timer) reads through a short locked snapshot. Percentiles use benchmark_app's nearest-rank definition
 (``sorted[ceil(n * p / 100) - 1]``, numpy's ``method="inverted_cdf"``); throughput is inferences per second of
-the measured loop.
+the measured loop. A stateful model's state is not reset between iterations, as in benchmark_app (its
+``sync_inference`` / ``async_inference_only`` loops call ``infer()`` / ``start_async()`` only, never
+``reset_state()``): each iteration continues the state the previous one left, on the same request.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import openvino as ov
 
-from ovexplorer.core.run.inputs import InputSource, make_tensor
+from ovexplorer.core.run.inputs import InputSource, fit_beam_idx, make_tensor
 from ovexplorer.core.run.session import CompiledSession
 from ovexplorer.core.util import errors
 from ovexplorer.core.util.errors import openvino_reason
@@ -173,8 +175,9 @@ class BenchConfig:
 
 
 def default_inputs(session: CompiledSession, seed: int = 0) -> dict[str, np.ndarray]:
-    """Seeded uniform random data (0..1) for every input of ``session`` (static shapes needed)."""
-    return {spec.name: make_tensor(InputSource(kind="random", seed=seed + i), spec)
+    """Seeded uniform random data (0..1) for every input of ``session`` (static shapes needed); a ``beam_idx``
+    input gets indices into its batch (:func:`~ovexplorer.core.run.inputs.fit_beam_idx`)."""
+    return {spec.name: fit_beam_idx(spec, make_tensor(InputSource(kind="random", seed=seed + i), spec))
             for i, spec in enumerate(session.inputs)}
 
 

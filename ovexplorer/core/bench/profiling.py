@@ -338,8 +338,8 @@ def compile_and_profile(
     cancel: CancelToken | None = None,
 ) -> ProfileResult:
     """Compile ``model`` with profiling on and profile it (the worker function of the Profile view)."""
-    session = compile_session(model, replace(options, profiling=True), shapes, model_name=model_name,
-                              progress=progress, cancel=cancel)
+    session = compile_session(model, replace(options, profiling=True), shapes, fixed_shapes=True,
+                              model_name=model_name, progress=progress, cancel=cancel)
     try:
         return profile_session(session, graph, inputs, iterations=iterations, progress=progress, cancel=cancel)
     finally:

@@ -6,6 +6,7 @@ stay memory-mapped (OpenVINO's default), so opening a model with a gigabyte of w
 
 from __future__ import annotations
 
+import math
 import re
 import shutil
 import tempfile
@@ -337,6 +338,47 @@ def _layer_name_with(path: Path, needle: str) -> str:
     return name.group(1) if name else "?"
 
 
+_ELEMENT_BITS = {
+    "f64": 64, "i64": 64, "u64": 64, "f32": 32, "i32": 32, "u32": 32, "f16": 16, "bf16": 16, "i16": 16, "u16": 16,
+    "i8": 8, "u8": 8, "boolean": 8, "f8e4m3": 8, "f8e5m2": 8, "f8e8m0": 8, "i4": 4, "u4": 4, "nf4": 4,
+    "f4e2m1": 4, "u2": 2, "u1": 1,
+}
+
+
+def _attr(tag: str, name: str) -> str | None:
+    found = re.search(rf"""\b{name}\s*=\s*(["'])(.*?)\1""", tag, re.S)
+    return found.group(2) if found else None
+
+
+def _bad_size_const(path: Path, declared: int | None) -> str:
+    """``'NAME' (layer id N) has size S, but its shape [..] of TYPE needs B bytes`` for the first Const whose ``size``
+    does not fit its shape and element type (OpenVINO's message names none); ``""`` if none is found."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    for layer in re.finditer(r"<layer\b[^>]*>", text):
+        if _attr(layer.group(0), "type") != "Const":
+            continue
+        data = re.match(r"\s*<data\b[^>]*>", text[layer.end():])
+        if not data:
+            continue
+        etype, shape, size = (_attr(data.group(0), k) for k in ("element_type", "shape", "size"))
+        bits = _ELEMENT_BITS.get(etype or "")
+        try:
+            dims = [int(d) for d in (shape or "").split(",") if d.strip()]
+            stated = int(size or "")
+        except ValueError:
+            continue
+        if bits is None or (declared is not None and stated != declared):
+            continue
+        needed = (math.prod(dims) * bits + 7) // 8
+        if needed != stated:
+            return (f"{_attr(layer.group(0), 'name')!r} (layer id {_attr(layer.group(0), 'id')}) has size {stated}, "
+                    f"but its shape [{','.join(map(str, dims))}] of {etype} needs {needed} bytes")
+    return ""
+
+
 def _line_column(path: Path, offset: int) -> tuple[int, int]:
     """Line and column (from 1) of a byte offset in a file."""
     try:
@@ -392,7 +434,11 @@ def map_openvino_error(exc: BaseException, path: Path) -> errors.ModelLoadError:
             detail=text,
         )
     if "inconsistent for Const op" in text:
+        stated = re.search(r"inconsistent for Const op!\s*(\d+)", text)
+        which = _bad_size_const(path, int(stated.group(1)) if stated else None)
         return errors.BrokenGraph(
+            f"{name}: the byte size of a constant does not match its shape and element type: constant {which}."
+            if which else
             f"{name}: a constant's byte size does not match its shape and element type.", path=path, detail=text
         )
     match = re.search(r"friendly_name '([^']*)'", text)

@@ -7,15 +7,20 @@ import json
 from collections.abc import Iterable
 
 
-def display_name(names: Iterable[str], friendly: str, fallback: str, taken: set[str] | None = None) -> str:
+def display_name(
+    names: Iterable[str], friendly: str, fallback: str, taken: set[str] | None = None, *, result: bool = False
+) -> str:
     """The one name ovexplorer calls a model input or output by, everywhere (info, Summary, run, the Run tab).
 
-    Its node's friendly name if that is one of its tensor names, else its first non-numeric tensor name; a port
-    without tensor names goes by its node's friendly name (the Parameter's, the Result's), ``fallback`` if none.
-    Names already in ``taken`` get a ``_`` appended; the name is added to ``taken``.
+    An input (a Parameter) goes by its friendly name if that is one of its tensor names, else by its first
+    non-numeric tensor name. An output (``result``) goes by its first non-numeric tensor name other than the
+    Result's friendly name: a Result's name is a node name, which converters often copy into the tensor names
+    (``Result_35769, string_output``), and the name the model's author chose is the other one. A port without
+    tensor names goes by its node's friendly name, ``fallback`` if none. Names already in ``taken`` get a ``_``
+    appended; the name is added to ``taken``.
     """
-    ordered = sorted(names, key=lambda n: (n.isdigit(), n))
-    name = friendly if friendly in ordered else (ordered[0] if ordered else (friendly or fallback))
+    ordered = sorted(names, key=lambda n: (n.isdigit(), result and n == friendly, n))
+    name = friendly if friendly in ordered and not result else (ordered[0] if ordered else (friendly or fallback))
     if taken is not None:
         while name in taken:
             name += "_"
@@ -31,6 +36,9 @@ def quote_name(name: str) -> str:
     return name
 
 
-def names_text(names: Iterable[str]) -> str:
-    """Tensor names as one unambiguous line: ``"custom, name", other``."""
+def names_text(names: Iterable[str], first: str = "") -> str:
+    """Tensor names as one unambiguous line: ``"custom, name", other``; ``first`` (the display name) leads."""
+    names = list(names)
+    if first in names:
+        names = [first, *(n for n in names if n != first)]
     return ", ".join(quote_name(n) for n in names)

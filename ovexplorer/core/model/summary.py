@@ -10,12 +10,41 @@ from ovexplorer.core.model.document import ModelDocument
 from ovexplorer.core.model.graph import Graph, graphs_with_bodies
 from ovexplorer.core.model.names import display_name, names_text
 
-#: Element types whose constants count as trainable parameters (index/shape constants do not).
-WEIGHT_TYPES = frozenset(
-    {"f64", "f32", "f16", "bf16", "f8e4m3", "f8e5m2", "f8e8m0", "f4e2m1", "nf4", "i8", "u8", "i4", "u4", "u2", "u1"}
-)
+#: Floating-point element types: their constants are parameters wherever they are used.
+FLOAT_TYPES = frozenset({"f64", "f32", "f16", "bf16", "f8e4m3", "f8e5m2", "f8e8m0", "f4e2m1", "nf4"})
+#: Element types whose constants may be parameters (index/shape types i32/i64 never are); see :func:`is_parameter`.
+WEIGHT_TYPES = FLOAT_TYPES | frozenset({"i8", "u8", "i4", "u4", "u2", "u1"})
 #: Stored types that mean the weights were compressed (decompressed by a Convert at run time).
 COMPRESSED_TYPES = frozenset(WEIGHT_TYPES - {"f64", "f32"})
+#: Ops that take weights, and the input ports holding them (integer weights used as they are, e.g. int8 MatMul).
+_LAYER_WEIGHT_PORTS: dict[str, frozenset[int]] = {
+    "MatMul": frozenset({0, 1}), "Convolution": frozenset({1}), "GroupConvolution": frozenset({1}),
+    "ConvolutionBackpropData": frozenset({1}), "GroupConvolutionBackpropData": frozenset({1}),
+    "DeformableConvolution": frozenset({2}), "BinaryConvolution": frozenset({1}),
+}
+
+
+def is_parameter(graph: Graph, node_id: int) -> bool:
+    """Whether a Constant counts as trainable parameters (weights).
+
+    The rule: a floating-point constant always does; an integer constant of a weight type (i8/u8/i4/u4/u2/u1) does
+    only when it is a compressed weight, i.e. a Convert turns it into a floating type (weights, zero points), or it
+    feeds a layer's weights port as it is (MatMul, convolutions). Other integer constants are not weights: a
+    tokenizer's vocabulary bytes (u8 feeding string ops), masks, lookup tables.
+    """
+    const = graph.nodes[node_id].const
+    if const is None or const.element_type not in WEIGHT_TYPES:
+        return False
+    if const.element_type in FLOAT_TYPES:
+        return True
+    for e in graph.out_edges[node_id]:
+        edge = graph.edges[e]
+        consumer = graph.nodes[edge.dst]
+        if consumer.type == "Convert" and consumer.outputs and consumer.outputs[0].element_type in FLOAT_TYPES:
+            return True
+        if edge.dst_port in _LAYER_WEIGHT_PORTS.get(consumer.type, ()):
+            return True
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +128,7 @@ def _summarize(doc: ModelDocument) -> ModelSummary:
             if node.const is None:
                 continue
             weight_bytes[node.const.element_type] += node.const.byte_size
-            if node.const.element_type in WEIGHT_TYPES:
+            if is_parameter(g, node.id):
                 params += node.const.element_count
             if node.const.element_type in COMPRESSED_TYPES and any(
                 g.nodes[c].type == "Convert" for c in g.consumers(node.id)
@@ -121,7 +150,7 @@ def _summarize(doc: ModelDocument) -> ModelSummary:
         # tensor feeding it); its shape and type are the fed tensor's
         names = node.outputs[0].names if node.outputs else ()
         port = node.inputs[0] if node.inputs else node.outputs[0]
-        outputs.append(TensorSummary(display_name(names, node.name, f"output{k}", taken), port.shape,
+        outputs.append(TensorSummary(display_name(names, node.name, f"output{k}", taken, result=True), port.shape,
                                      port.element_type, names))
     return ModelSummary(
         name=doc.name,
@@ -182,7 +211,7 @@ def format_summary(s: ModelSummary) -> str:
         "Inputs:",
         *(f"  {names_text(t.names or (t.name,))}  {t.shape}  {t.element_type}" for t in s.inputs),
         "Outputs:",
-        *(f"  {names_text(t.names or (t.name,))}  {t.shape}  {t.element_type}" for t in s.outputs),
+        *(f"  {names_text(t.names or (t.name,), t.name)}  {t.shape}  {t.element_type}" for t in s.outputs),
         "Op types:",
         *(f"  {count:6d}  {op}" for op, count in s.op_types.items()),
         "Model rt_info: " + (", ".join(s.rt_info_keys) if s.rt_info_keys else "(none)"),

@@ -733,3 +733,12 @@ def make_tensor(
         return random_tensor(target, spec.dtype, distribution=source.distribution, seed=source.seed,
                              low=source.low, high=source.high)
     raise InputError(f"Unknown input source {source.kind!r}; use one of {', '.join(SOURCE_KINDS)}.")
+
+
+def fit_beam_idx(spec: PortSpec, array: np.ndarray) -> np.ndarray:
+    """Generated data for a stateful LLM's ``beam_idx`` input, brought into range: it picks rows of the state
+    (a Gather on the batch axis), so its values must lie in 0..batch-1, the batch being its own length. Any other
+    input comes back unchanged."""
+    if spec.name.lower() != "beam_idx" or array.ndim != 1 or array.dtype.kind not in "iu" or array.size == 0:
+        return array
+    return (np.abs(array.astype(np.int64)) % array.shape[0]).astype(array.dtype)

@@ -70,10 +70,11 @@ def _bounds(ps: ov.PartialShape) -> tuple[tuple[int, int], ...] | None:
 
 def _name(port: ov.Output, prefix: str, index: int, taken: set[str]) -> str:
     try:
-        friendly = port.get_node().get_friendly_name()
+        node = port.get_node()
+        friendly, result = node.get_friendly_name(), node.get_type_name() == "Result"
     except RuntimeError:
-        friendly = ""
-    return display_name(port.get_names(), friendly, f"{prefix}{index}", taken)
+        friendly, result = "", prefix == "output"
+    return display_name(port.get_names(), friendly, f"{prefix}{index}", taken, result=result)
 
 
 def port_specs(ports: list[ov.Output], prefix: str) -> tuple[PortSpec, ...]:

@@ -1,7 +1,11 @@
 """Compile a model for a device and run it: :class:`CompileOptions` -> :class:`CompiledSession` -> :class:`InferResult`.
 
-The document's model is never changed: a reshape (for dynamic inputs) works on a clone. Compile and infer
-errors become :class:`~ovexplorer.core.util.errors.DeviceError` carrying the device's own message.
+A model is compiled as read, as OpenVINO does: a dynamic model stays dynamic and each inference sets its inputs'
+shapes. It is reshaped to fixed shapes only when asked (``fixed_shapes=True``: the benchmarks, like benchmark_app's
+``-shape``) or when the device cannot take dynamic shapes (:data:`STATIC_ONLY_DEVICES`). The document's model is
+never changed: a reshape works on a clone. Every :meth:`CompiledSession.infer` starts from a reset state (a stateful
+model's ReadValue initial values), as a fresh infer request does. Compile and infer errors become
+:class:`~ovexplorer.core.util.errors.DeviceError` carrying the device's own message.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from ovexplorer.core.util.tasks import CancelToken, ProgressFn, no_progress
 
 PERFORMANCE_HINTS = ("LATENCY", "THROUGHPUT", "CUMULATIVE_THROUGHPUT")
 PRECISION_HINTS = ("f32", "f16", "bf16")
+STATIC_ONLY_DEVICES = ("NPU",)  # devices that compile static shapes only (CPU and GPU take dynamic ones)
 
 
 def default_cache_dir() -> Path:
@@ -147,14 +152,20 @@ class CompiledSession:
             raise errors.InputError(f"No data for input {', '.join(missing)}.")
         return tensors
 
-    def infer(self, inputs: Mapping[str, np.ndarray]) -> InferResult:
-        """Run one synchronous inference; outputs come back by output name."""
+    def infer(self, inputs: Mapping[str, np.ndarray], *, reset: bool = True) -> InferResult:
+        """Run one synchronous inference; outputs come back by output name.
+
+        ``reset`` (the default) resets a stateful model's state first, so each run is independent, as on a fresh
+        infer request; ``reset=False`` continues from the state the previous inference left (a sequence).
+        """
         tensors = self.check_inputs(inputs)
         with self._lock:
             if self._request is None:
                 self._request = self.compiled.create_infer_request()
             request = self._request
             try:
+                if reset:
+                    request.reset_state()
                 start = time.perf_counter()
                 request.infer(tensors)
                 seconds = time.perf_counter() - start
@@ -179,11 +190,9 @@ def _output_array(tensor: ov.Tensor, spec: PortSpec) -> np.ndarray:
         return np.char.decode(np.array(tensor.bytes_data), "utf-8", "replace")
 
 
-def reshape_inputs(model: ov.Model, shapes: Mapping[str, tuple[int, ...]]) -> ov.Model:
-    """A clone of ``model`` with the given inputs set to static shapes (each checked against its partial shape)."""
-    specs = model_inputs(model)
-    if not shapes:
-        return model
+def check_shapes(model: ov.Model, shapes: Mapping[str, tuple[int, ...]]) -> dict[int, ov.PartialShape]:
+    """The given shapes by input index, each checked against its input's partial shape (:class:`InputError`)."""
+    specs = model_inputs(model) if shapes else ()
     new: dict[int, ov.PartialShape] = {}
     for name, shape in shapes.items():
         spec = find_port(specs, name)
@@ -195,6 +204,14 @@ def reshape_inputs(model: ov.Model, shapes: Mapping[str, tuple[int, ...]]) -> ov
         if problem:
             raise errors.InputError(f"Shape {shape_text(tuple(shape))} does not fit: {problem}.")
         new[spec.index] = ov.PartialShape(list(shape))
+    return new
+
+
+def reshape_inputs(model: ov.Model, shapes: Mapping[str, tuple[int, ...]]) -> ov.Model:
+    """A clone of ``model`` with the given inputs set to static shapes (each checked against its partial shape)."""
+    new = check_shapes(model, shapes)
+    if not new:
+        return model
     clone = model.clone()
     try:
         clone.reshape({clone.inputs[i]: ps for i, ps in new.items()})
@@ -205,21 +222,37 @@ def reshape_inputs(model: ov.Model, shapes: Mapping[str, tuple[int, ...]]) -> ov
     return clone
 
 
+def needs_static_shapes(device: str) -> bool:
+    """Whether ``device`` (or a device in a HETERO/MULTI/AUTO list) compiles only static shapes."""
+    return any(part.split(".")[0].strip().upper() in STATIC_ONLY_DEVICES
+               for part in device.replace(":", ",").split(","))
+
+
 def compile_session(
     model: ov.Model,
     options: CompileOptions,
     shapes: Mapping[str, tuple[int, ...]] | None = None,
     *,
+    fixed_shapes: bool = False,
     model_name: str = "",
     core: ov.Core | None = None,
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
 ) -> CompiledSession:
-    """Reshape dynamic inputs to ``shapes`` (if given), compile for ``options.device``, and time the compile."""
+    """Compile ``model`` for ``options.device`` as read (dynamic inputs stay dynamic), and time the compile.
+
+    ``shapes`` are checked against the inputs; the model is reshaped to them only with ``fixed_shapes`` or for a
+    device that needs static shapes (:func:`needs_static_shapes`).
+    """
     core = core or shared_core()
     label = model_name or model.get_friendly_name()
     progress(-1.0, f"Compiling {label} for {options.device}")
-    target = reshape_inputs(model, {k: tuple(v) for k, v in (shapes or {}).items()})
+    wanted = {k: tuple(v) for k, v in (shapes or {}).items()}
+    if fixed_shapes or needs_static_shapes(options.device):
+        target = reshape_inputs(model, wanted)
+    else:
+        check_shapes(model, wanted)
+        target = model
     if cancel is not None:
         cancel.check()
     if options.cache:

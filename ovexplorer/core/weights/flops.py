@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from ovexplorer.core.model.graph import Graph, Node, graphs_with_bodies
-from ovexplorer.core.model.summary import WEIGHT_TYPES
+from ovexplorer.core.model.summary import is_parameter
 from ovexplorer.core.weights.statistics import const_derived, real_consumers
 
 if TYPE_CHECKING:
@@ -134,8 +134,9 @@ def name_scope(name: str) -> str:
 
 
 def model_totals(graph: Graph) -> ModelTotals:
-    """Totals of a graph and its If / Loop bodies: parameters (constants of weight types), bytes, op counts (of the
-    top level), compute (a body's layers counted once: an If runs one branch, a Loop runs its body many times)."""
+    """Totals of a graph and its If / Loop bodies: parameters (constants that are weights: see
+    :func:`~ovexplorer.core.model.summary.is_parameter`), bytes, op counts (of the top level), compute (a body's
+    layers counted once: an If runs one branch, a Loop runs its body many times)."""
     bytes_by_type: Counter[str] = Counter()
     by_consumer: Counter[str] = Counter()
     by_scope: Counter[str] = Counter()
@@ -147,7 +148,7 @@ def model_totals(graph: Graph) -> ModelTotals:
                 continue
             constants += 1
             bytes_by_type[node.const.element_type] += node.const.byte_size
-            if node.const.element_type not in WEIGHT_TYPES:
+            if not is_parameter(g, node.id):
                 continue
             count = node.const.element_count
             params += count

@@ -472,7 +472,7 @@ class LatencyPanel(QWidget):
         self._compile_serial += 1
         serial = self._compile_serial
         self._compile_task = self.runner.start(
-            compile_session, doc.model, options, shapes, model_name=doc.name,
+            compile_session, doc.model, options, shapes, fixed_shapes=True, model_name=doc.name,
             on_success=lambda s: self._compiled(doc, key, s, inputs, config, serial),
             on_failure=lambda exc: self._compile_failed(doc, exc, serial),
             on_cancel=self._update_buttons,

@@ -21,7 +21,7 @@ def summary_html(s: ModelSummary) -> str:
 
     def tensors(items: tuple) -> str:
         return "".join(
-            f"<tr><td>{escape(names_text(t.names or (t.name,)))}</td><td><code>{escape(t.shape)}</code></td>"
+            f"<tr><td>{escape(names_text(t.names or (t.name,), t.name))}</td><td><code>{escape(t.shape)}</code></td>"
             f"<td>{escape(t.element_type)}</td></tr>"
             for t in items
         )
