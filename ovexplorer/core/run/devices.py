@@ -1,7 +1,8 @@
 """What OpenVINO Core sees: devices (physical and virtual), their full names and every supported property.
 
 Reading a property can raise (a plugin that cannot convert a value to Python, a property that needs an
-argument); such a property is listed with its error instead of failing the whole listing.
+argument); such a property is listed as "not readable", with the error kept as its detail, instead of failing
+the whole listing.
 """
 
 from __future__ import annotations
@@ -26,7 +27,11 @@ class DeviceProperty:
     access: str
     text: str
     value: Any = None
-    error: str = ""
+    error: str = ""  # why the value could not be read (the library's own words), shown as detail
+
+    @property
+    def readable(self) -> bool:
+        return not self.error
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"name": self.name, "access": self.access, "value": self.value, "text": self.text}
@@ -101,6 +106,10 @@ def value_text(value: Any) -> str:
     return "(empty)" if v == "" else str(v)
 
 
+#: What an unreadable property shows as its value; the reason is in ``DeviceProperty.error``.
+NOT_READABLE = "not readable"
+
+
 def _get(core: ov.Core, device: str, key: str) -> Any:
     return core.get_property(device, key)
 
@@ -126,8 +135,7 @@ def device_properties(device: str, core: ov.Core | None = None) -> tuple[DeviceP
         try:
             raw = _get(core, base, key)
         except Exception as exc:  # noqa: BLE001 - plugins raise assorted errors for unreadable properties
-            msg = openvino_reason(str(exc))
-            props.append(DeviceProperty(key, access, f"(cannot be read: {msg})", None, msg))
+            props.append(DeviceProperty(key, access, NOT_READABLE, None, str(exc).strip() or type(exc).__name__))
             continue
         props.append(DeviceProperty(key, access, value_text(raw), plain_value(raw)))
     return tuple(props)
@@ -179,4 +187,8 @@ def format_devices(devices: list[DeviceInfo]) -> str:
         width = max((len(p.name) for p in d.properties), default=0)
         for p in d.properties:
             lines.append(f"  {p.name:<{width}}  {p.access:<2}  {p.text}")
+        unreadable = [p for p in d.properties if p.error]
+        if unreadable:
+            lines.append(f"  ({len(unreadable)} not readable through the Python bindings; "
+                         "the reasons are in `ovexplorer devices --json` under \"error\")")
     return "\n".join(lines)

@@ -30,6 +30,7 @@ from ovexplorer.ui.graph.graph_view import GraphView
 from ovexplorer.ui.graph.inspector import Inspector, dock_right
 from ovexplorer.ui.graph.layout_runner import LayoutRunner
 from ovexplorer.ui.shell.workers import Task
+from ovexplorer.ui.graph.view_actions import install_view_actions
 
 __all__ = ["MAX_EXPORT_PIXELS", "MAX_EXPORT_SIDE", "Frame", "GraphPanel", "install_graph_panel"]
 
@@ -144,6 +145,11 @@ class GraphPanel(QWidget):
         self.state.set_document(doc)
         if doc is not None and self.window_ is not None:
             self.window_.show_panel(self)
+
+    def show_loading(self, name: str) -> None:
+        """A model is being opened into an empty window: say so instead of "No model is open"."""
+        if self.state.document is None:
+            self._show_message(f"Opening {name}…")
 
     def _enter_frame(self) -> None:
         frame = self.frame
@@ -337,5 +343,5 @@ def install_graph_panel(window: Any) -> tuple[GraphPanel, Inspector]:
     panel.body_node_selected.connect(inspector.show_node)
     inspector.body_link.connect(panel.select_in_body)
     panel.selection_cleared.connect(inspector.show_placeholder)
-    window.view_menu.addAction(inspector.toggleViewAction())
+    install_view_actions(window, panel, inspector)
     return panel, inspector

@@ -12,6 +12,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QTableView, QWidget
 
 from ovexplorer.core.model.summary import human_bytes
+from ovexplorer.core.weights.numbers import format_value
 from ovexplorer.core.weights.statistics import ValueStats, WeightStats
 from ovexplorer.core.weights.weights_state import WeightsState
 
@@ -46,12 +47,7 @@ _TOOLTIP, _USER = int(Qt.ItemDataRole.ToolTipRole), int(Qt.ItemDataRole.UserRole
 _RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
 FLAG_COLOR = QColor(255, 214, 204)
 ERROR_COLOR = QColor(255, 236, 179)
-def fmt_value(v: float | None) -> str:
-    if v is None:
-        return ""
-    if np.isnan(v):
-        return "nan"
-    return f"{v:.4g}"
+fmt_value = format_value
 
 
 def _stat(s: ValueStats | None, attr: str) -> float | None:
