@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from ovexplorer.core.layout.graph_layout import GraphLayout
@@ -25,6 +25,16 @@ SELECT_COLOR = QColor("#e0457b")
 HIT_COLOR = QColor("#ffb000")
 EDGE_CHUNK = 64
 NO_DATA_COLOR = "#f2f2f2"  # nodes without data while the graph is coloured by data
+MIN_LABEL_PX = 11  # group titles and counts never get smaller than this on screen (like map labels)
+LABEL_HALO = QColor(255, 255, 255, 215)
+
+
+TOGGLE_SIZE = 22  # the ▸/▾ square at a group's top-left corner: a click there expands or collapses it
+
+
+def toggle_rect(g) -> QRectF:
+    """Where a group's ▸ (collapsed) or ▾ (expanded) is drawn, in scene coordinates."""
+    return QRectF(g.x + 2, g.y + 2, TOGGLE_SIZE, TOGGLE_SIZE - 2)
 
 
 def _polyline(points) -> QPolygonF:
@@ -146,6 +156,13 @@ class GraphItem(QGraphicsItem):
         self.title_font = QFont()
         self.title_font.setPixelSize(12)
         self.title_font.setBold(True)
+        self.label_font = QFont(self.title_font)
+        self.label_font.setPixelSize(MIN_LABEL_PX)
+        self.count_font = QFont()
+        self.count_font.setPixelSize(MIN_LABEL_PX - 1)
+        #: group labels of the last paint drawn at screen size: (text, rectangle on the device, pixel size, group)
+        self.screen_labels: list[tuple[str, QRectF, int, int]] = []
+        self.labels_transform = QTransform()  # the world transform they were drawn with
 
     # -- data ---------------------------------------------------------------------------------
     def set_layout(self, layout: GraphLayout | None, data: CanvasData | None = None) -> None:
@@ -207,6 +224,28 @@ class GraphItem(QGraphicsItem):
                 best = g
         return best.id if best is not None else None
 
+    def toggle_at(self, x: float, y: float) -> int | None:
+        """The group whose ▸/▾ is at scene position (x, y)."""
+        if not len(self.gx) or self.layout is None:
+            return None
+        best = None
+        for i in np.nonzero((self.gx <= x) & (x <= self.gx + TOGGLE_SIZE + 2)
+                            & (self.gy <= y) & (y <= self.gy + TOGGLE_SIZE))[0]:
+            g = self.layout.groups[int(i)]
+            if toggle_rect(g).adjusted(-2, -2, 2, 2).contains(QPointF(x, y)) and (best is None or g.depth > best.depth):
+                best = g
+        return best.id if best is not None else None
+
+    def screen_title_at(self, x: float, y: float, transform: QTransform) -> int | None:
+        """The group whose title, drawn at screen size when zoomed out, is at device position (x, y) of a view
+        showing the scene with ``transform`` (labels drawn with another transform are out of date)."""
+        if transform != self.labels_transform:
+            return None
+        for text, rect, _px, gid in self.screen_labels:
+            if text[:1] in "▸▾" and rect.adjusted(-3, -1, 3, 1).contains(QPointF(x, y)):
+                return gid
+        return None
+
     def proxy_at(self, x: float, y: float) -> int | None:
         if not len(self.px):
             return None
@@ -231,6 +270,7 @@ class GraphItem(QGraphicsItem):
         detail = lod >= DETAIL_LOD
         # Groups, outermost first.
         gi = np.nonzero((self.gx < x1) & (self.gx + self.gw > x0) & (self.gy < y1) & (self.gy + self.gh > y0))[0]
+        small_labels: list = []  # groups whose titles are drawn at screen size, after everything else
         frame_pen = QPen(QColor("#9aa8ba"), 1.0)
         frame_pen.setCosmetic(True)
         box_pen = QPen(QColor("#6f819a"), 1.5)
@@ -245,8 +285,11 @@ class GraphItem(QGraphicsItem):
                 if text:
                     painter.setFont(self.title_font)
                     painter.setPen(QColor("#34495e"))
-                    painter.drawText(QRectF(g.x + 10, g.y + 4, g.w - 20, 18),
-                                     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, f"▾ {g.label}")
+                    painter.drawText(toggle_rect(g), Qt.AlignmentFlag.AlignCenter, "▾")
+                    painter.drawText(QRectF(g.x + TOGGLE_SIZE + 2, g.y + 4, g.w - TOGGLE_SIZE - 10, 18),
+                                     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, g.label)
+                else:
+                    small_labels.append(g)
             else:
                 painter.setPen(box_pen)
                 painter.setBrush(QColor("#dfe7f1"))
@@ -254,13 +297,16 @@ class GraphItem(QGraphicsItem):
                 if text:
                     painter.setFont(self.title_font)
                     painter.setPen(QColor("#1f2d3d"))
-                    painter.drawText(QRectF(g.x + 4, g.y + 5, g.w - 8, 16), Qt.AlignmentFlag.AlignCenter,
-                                     f"▸ {g.label}")
+                    painter.drawText(toggle_rect(g), Qt.AlignmentFlag.AlignCenter, "▸")
+                    painter.drawText(QRectF(g.x + TOGGLE_SIZE, g.y + 5, g.w - TOGGLE_SIZE - 4, 16),
+                                     Qt.AlignmentFlag.AlignCenter, g.label)
                     painter.setFont(self.text_font)
                     painter.setPen(QColor("#44505e"))
                     kids = f" · {g.group_count} groups" if g.group_count else ""
                     painter.drawText(QRectF(g.x + 4, g.y + 22, g.w - 8, 14), Qt.AlignmentFlag.AlignCenter,
                                      f"{g.op_count} ops{kids}")
+                else:
+                    small_labels.append(g)
         # Edges: one batched path per level.
         edge_pen = QPen(EDGE_COLOR, 1.2 if detail else 1.0)
         edge_pen.setCosmetic(not detail)
@@ -323,6 +369,11 @@ class GraphItem(QGraphicsItem):
                     painter.setFont(self.small_font)
                     painter.setPen(QColor("#4d4013"))
                     painter.drawText(rect.adjusted(3, 0, -2, 0), Qt.AlignmentFlag.AlignVCenter, p.label)
+        overview = widget is not None and bool(widget.property("overview"))  # the minimap: no labels
+        if not overview:
+            self.screen_labels = []
+        if small_labels and not overview:
+            self._paint_screen_labels(painter, small_labels)
         # Selection and search hit.
         for node_id, color in ((self.highlight, HIT_COLOR), (self.selected, SELECT_COLOR)):
             index = layout.node_index.get(node_id) if node_id is not None else None
@@ -332,3 +383,43 @@ class GraphItem(QGraphicsItem):
                 painter.setPen(pen)
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.drawRoundedRect(rects[index].adjusted(-3, -3, 3, 3), 5, 5)
+
+    def _paint_screen_labels(self, painter: QPainter, groups: list) -> None:
+        """Group titles (and a collapsed group's counts) at a fixed size on screen, over a light halo; a label
+        that would overlap one already drawn (an outer group's, drawn first) is left out."""
+        transform = painter.worldTransform()
+        self.labels_transform = transform
+        painter.save()
+        painter.resetTransform()
+        title_metrics = QFontMetricsF(self.label_font)
+        count_metrics = QFontMetricsF(self.count_font)
+        taken: list[QRectF] = []
+        for g in groups:
+            box = transform.mapRect(QRectF(g.x, g.y, g.w, g.h))
+            title = f"{'▾' if g.expanded else '▸'} {g.label}"
+            lines = [(title, self.label_font, title_metrics)]
+            if not g.expanded:
+                kids = f" · {g.group_count} groups" if g.group_count else ""
+                lines.append((f"{g.op_count} ops{kids}", self.count_font, count_metrics))
+            width = min(max(m.horizontalAdvance(t) for t, _f, m in lines) + 6, 320.0)
+            height = sum(m.height() for _t, _f, m in lines) + 2
+            if g.expanded:  # the title sits on the frame's top-left corner
+                rect = QRectF(box.left() + 2, box.top() + 2, width, height)
+            else:  # centred on the box
+                rect = QRectF(box.center().x() - width / 2, box.center().y() - height / 2, width, height)
+            if any(rect.intersects(t) for t in taken):
+                continue
+            taken.append(rect)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(LABEL_HALO)
+            painter.drawRoundedRect(rect, 3, 3)
+            y = rect.top() + 1
+            for k, (line, font, metrics) in enumerate(lines):
+                painter.setFont(font)
+                painter.setPen(QColor("#1f2d3d" if k == 0 else "#44505e"))
+                line_rect = QRectF(rect.left() + 3, y, rect.width() - 6, metrics.height())
+                painter.drawText(line_rect, Qt.AlignmentFlag.AlignCenter,
+                                 metrics.elidedText(line, Qt.TextElideMode.ElideRight, line_rect.width()))
+                self.screen_labels.append((line, line_rect, font.pixelSize(), g.id))
+                y += metrics.height()
+        painter.restore()

@@ -1,0 +1,216 @@
+"""The Graph tab as a user sees it: first view, labels when zoomed out, Find, ▸ clicks, minimap (pytest-qt)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from models_graph import make_transformer_ir
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import QApplication
+
+from ovexplorer.ui.graph.graph_canvas import TEXT_LOD, toggle_rect
+from ovexplorer.ui.graph.graph_panel import GraphPanel
+from ovexplorer.ui.shell.main_window import MainWindow
+
+TIMEOUT = 30000
+WINDOW_SIZE = (1200, 800)  # the shared `window` fixture (conftest) uses it
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("graph_ux")
+    make_transformer_ir(d / "t2.xml", 2)
+    make_transformer_ir(d / "t12.xml", 12)
+    return d
+
+
+def _open(qtbot, window: MainWindow, path: Path) -> GraphPanel:
+    panel = window.graph_panel
+    with qtbot.waitSignal(panel.layout_ready, timeout=TIMEOUT):
+        window.open_path(path)
+    return panel
+
+
+def _visible(panel: GraphPanel):
+    return panel.view.mapToScene(panel.view.viewport().rect()).boundingRect()
+
+
+def _group(panel: GraphPanel, path: str):
+    return next(g for g in panel.layout_data.groups if g.path == path)
+
+
+def _node(window: MainWindow, op_type: str, contains: str = "") -> int:
+    return next(n.id for n in window.document.graph.nodes if n.type == op_type and contains in n.name)
+
+
+def _screen_pos(panel: GraphPanel, node_id: int):
+    return panel.view.mapFromScene(panel.view.scene_pos_of_node(node_id))
+
+
+# -- 1. first view and re-layouts ------------------------------------------------------------------
+def test_a_graph_opens_whole_with_nothing_cut_off(qtbot, window: MainWindow, model_dir: Path) -> None:
+    for name in ("t2.xml", "t12.xml"):
+        panel = _open(qtbot, window, model_dir / name)
+        bounds = panel.view.item.boundingRect()
+        assert _visible(panel).contains(bounds), name  # top and bottom both on screen
+        assert not panel.view.minimap.isVisible()  # nothing out of view: no minimap over the graph
+
+
+def test_relayout_keeps_the_selected_node_where_it_was(qtbot, window: MainWindow, model_dir: Path) -> None:
+    panel = _open(qtbot, window, model_dir / "t12.xml")
+    target = _node(window, "MatMul", "layers.5.self_attn.q_proj")
+    window.select_node(target)
+    qtbot.waitUntil(lambda: target in panel.layout_data.node_index, timeout=TIMEOUT)
+    panel.view.resetTransform()
+    panel.view.centerOn(panel.view.scene_pos_of_node(target))
+    before = _screen_pos(panel, target)
+    for toggle in (panel.names_action, panel.constants_action):
+        with qtbot.waitSignal(panel.layout_ready, timeout=TIMEOUT):
+            toggle.trigger()
+        after = _screen_pos(panel, target)
+        assert (after - before).manhattanLength() <= 4, toggle.text()
+    with qtbot.waitSignal(panel.layout_ready, timeout=TIMEOUT):
+        panel.expand_all()
+    assert (_screen_pos(panel, target) - before).manhattanLength() <= 4
+
+
+def test_relayout_without_selection_keeps_the_centre_not_the_top_left(qtbot, window: MainWindow,
+                                                                      model_dir: Path) -> None:
+    panel = _open(qtbot, window, model_dir / "t12.xml")
+    middle = _group(panel, "model/layers.6")
+    panel.view.resetTransform()
+    panel.view.centerOn(middle.x + middle.w / 2, middle.y + middle.h / 2)
+    with qtbot.waitSignal(panel.layout_ready, timeout=TIMEOUT):
+        panel.grouping_action.trigger()  # Groups off: a flat layout
+    shown = [n.id for n in panel.layout_data.nodes if _visible(panel).contains(
+        QPointF(n.x + n.w / 2, n.y + n.h / 2))]
+    names = [window.document.graph.nodes[i].name for i in shown]
+    assert shown and any("layers.6." in name for name in names), names[:5]
+    with qtbot.waitSignal(panel.layout_ready, timeout=TIMEOUT):
+        panel.horizontal_action.trigger()  # direction
+    names = [window.document.graph.nodes[n.id].name for n in panel.layout_data.nodes
+             if _visible(panel).contains(QPointF(n.x + n.w / 2, n.y + n.h / 2))]
+    assert any("layers.6." in name for name in names), names[:5]
+
+
+# -- 2. labels at every zoom -------------------------------------------------------------------------
+def test_group_titles_stay_legible_when_zoomed_out(qtbot, window: MainWindow, model_dir: Path) -> None:
+    panel = _open(qtbot, window, model_dir / "t12.xml")
+    panel.view.fit()
+    assert panel.view.current_scale() < TEXT_LOD  # node text is gone at this zoom
+    image = panel.view.viewport().grab().toImage()
+    labels = {text: (rect, px) for text, rect, px, _gid in panel.view.item.screen_labels}
+    for k in (0, 5, 11):
+        rect, px = labels[f"▾ layers.{k}"]
+        assert px >= 11  # pixels on screen, whatever the zoom
+        dark = sum(1 for x in range(int(rect.left()), int(rect.right()))
+                   for y in range(int(rect.top()), int(rect.bottom()))
+                   if image.pixelColor(x, y).lightness() < 100)
+        assert dark > 20, f"layers.{k}: no text drawn"  # the title's letters are on screen
+    panel.view.zoom(0.3)  # further out: titles keep their size
+    panel.view.viewport().grab()
+    assert any(px >= 11 for text, _r, px, _g in panel.view.item.screen_labels if text == "▾ model")
+
+
+# -- 3. Find, zoom keys, Esc -------------------------------------------------------------------------
+def test_find_zooms_to_a_readable_scale_and_esc_clears_the_highlight(qtbot, window: MainWindow,
+                                                                     model_dir: Path) -> None:
+    panel = _open(qtbot, window, model_dir / "t12.xml")
+    panel.view.fit()
+    assert panel.view.current_scale() < TEXT_LOD
+    panel.view.setFocus()
+    qtbot.keyClick(panel.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    target = _node(window, "MatMul", "layers.9.mlp.up_proj")
+    qtbot.keyClicks(panel.search.edit, "layers.9.mlp.up_proj/aten::linear/MatMul")
+    qtbot.waitUntil(lambda: panel.view.item.selected == target, timeout=TIMEOUT)
+    assert panel.view.current_scale() >= TEXT_LOD  # node text is drawn: the hit can be read
+    assert _visible(panel).contains(panel.view.scene_pos_of_node(target))
+    assert panel.view.item.highlight == target
+    qtbot.keyClick(panel.search.edit, Qt.Key.Key_Escape)
+    assert not panel.search.isVisible() and panel.view.item.highlight is None
+    # a hit never carries into another model
+    qtbot.keyClick(panel.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(panel.search.edit, "MatMul")
+    idle = lambda: panel.layouts.task is None or panel.layouts.task.done  # noqa: E731
+    qtbot.waitUntil(lambda: panel.view.item.highlight is not None and idle(), timeout=TIMEOUT)
+    _open(qtbot, window, model_dir / "t2.xml")
+    assert window.document.name == "transformer_2" and panel.frame.graph is window.document.graph
+    assert panel.view.item.highlight is None and panel.view.item.selected is None
+
+
+def test_zoom_keys_zoom_around_the_selected_node(qtbot, window: MainWindow, model_dir: Path) -> None:
+    panel = _open(qtbot, window, model_dir / "t2.xml")
+    target = _node(window, "MatMul", "layers.1.mlp.down_proj")
+    window.select_node(target)
+    qtbot.waitUntil(lambda: panel.view.item.selected == target, timeout=TIMEOUT)
+    view = panel.view
+    view.resetTransform()
+    pos = view.scene_pos_of_node(target)
+    view.centerOn(pos.x() + 150, pos.y() + 100)  # the node is on screen, away from the centre
+    before = _screen_pos(panel, target)
+    assert (before - view.viewport().rect().center()).manhattanLength() > 100
+    for key in (Qt.Key.Key_Plus, Qt.Key.Key_Plus, Qt.Key.Key_Minus):
+        qtbot.keyClick(view, key, Qt.KeyboardModifier.ControlModifier)
+        assert (_screen_pos(panel, target) - before).manhattanLength() <= 2
+    assert view.current_scale() == pytest.approx(1.25)
+
+
+# -- 4. ▸ clicks and the group in the Inspector -----------------------------------------------------
+def test_a_single_click_on_the_arrow_expands_and_collapses(qtbot, window: MainWindow, model_dir: Path) -> None:
+    panel = _open(qtbot, window, model_dir / "t2.xml")
+    box = _group(panel, "model/layers.0/mlp")
+    assert box.expanded  # a small model opens expanded: ▾ collapses, then ▸ expands
+    view = panel.view
+    view.resetTransform()
+    arrow = toggle_rect(box).center()
+    view.centerOn(arrow)
+    with qtbot.waitSignal(panel.layout_ready, timeout=TIMEOUT):
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.mapFromScene(arrow))
+    box = _group(panel, "model/layers.0/mlp")
+    assert not box.expanded
+    qtbot.wait(QApplication.doubleClickInterval() + 50)  # a second click, not a double-click
+    arrow = toggle_rect(box).center()
+    view.centerOn(arrow)
+    with qtbot.waitSignal(panel.layout_ready, timeout=TIMEOUT):
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.mapFromScene(arrow))
+    assert _group(panel, "model/layers.0/mlp").expanded
+
+
+def test_a_clicked_group_shows_its_contents_in_the_inspector(qtbot, window: MainWindow, model_dir: Path) -> None:
+    panel = _open(qtbot, window, model_dir / "t2.xml")
+    box = _group(panel, "model/layers.0/mlp")
+    view = panel.view
+    view.resetTransform()
+    inside = QPointF(box.x + box.w * 0.6, box.y + 12)  # on the frame's title bar, away from its ▾
+    view.centerOn(inside)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.mapFromScene(inside))
+    text = window.inspector.text()
+    assert "Group model/layers.0/mlp" in text
+    assert "MatMul\n3" in text, text  # gate, up and down projections
+    graph = window.document.graph
+    grouping = panel.frame.layouter.grouping
+    gid = box.id
+    members = grouping.subtree_nodes(gid)
+    weights = sum(graph.nodes[v].const.element_count for v in members if graph.nodes[v].const is not None)
+    assert f"{weights:,}" in text
+    assert "Inputs (1)" in text and "Outputs (1)" in text
+
+
+# -- 6. minimap -------------------------------------------------------------------------------------
+def test_minimap_is_small_top_right_and_only_when_part_is_out_of_view(qtbot, window: MainWindow,
+                                                                     model_dir: Path) -> None:
+    panel = _open(qtbot, window, model_dir / "t12.xml")
+    view = panel.view
+    view.fit()
+    assert not view.minimap.isVisible()
+    view.zoom(4.0)
+    assert view.minimap.isVisible()
+    vp = view.viewport().geometry()
+    mm = view.minimap.geometry()
+    assert mm.width() * mm.height() <= 0.05 * vp.width() * vp.height()
+    assert mm.top() - vp.top() < 20 and vp.right() - mm.right() < 20  # top-right corner
+    window.view_actions["minimap"].trigger()  # View > Minimap off
+    assert not view.minimap.isVisible()
+    window.view_actions["minimap"].trigger()
+    assert view.minimap.isVisible()
