@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from models_graph import make_transformer_ir
 from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
-from ovexplorer.ui.graph.graph_canvas import TEXT_LOD, toggle_rect
+from ovexplorer.ui.graph.graph_canvas import SELECT_COLOR, TEXT_LOD, toggle_rect
 from ovexplorer.ui.graph.graph_panel import GraphPanel
 from ovexplorer.ui.shell.main_window import MainWindow
 
@@ -132,10 +133,12 @@ def test_find_zooms_to_a_readable_scale_and_esc_clears_the_highlight(qtbot, wind
     # a hit never carries into another model
     qtbot.keyClick(panel.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(panel.search.edit, "MatMul")
-    idle = lambda: panel.layouts.task is None or panel.layouts.task.done  # noqa: E731
-    qtbot.waitUntil(lambda: panel.view.item.highlight is not None and idle(), timeout=TIMEOUT)
-    _open(qtbot, window, model_dir / "t2.xml")
-    assert window.document.name == "transformer_2" and panel.frame.graph is window.document.graph
+    qtbot.waitUntil(lambda: panel.view.item.highlight is not None, timeout=TIMEOUT)
+    window.open_path(model_dir / "t2.xml")
+    qtbot.waitUntil(lambda: window.document is not None and window.document.name == "transformer_2"
+                    and panel.frame is not None and panel.frame.graph is window.document.graph
+                    and panel.view.layout_data is panel.frame.layout, timeout=TIMEOUT)
+    qtbot.wait(200)  # any late answer of the first model's layout
     assert panel.view.item.highlight is None and panel.view.item.selected is None
 
 
@@ -214,3 +217,58 @@ def test_minimap_is_small_top_right_and_only_when_part_is_out_of_view(qtbot, win
     assert not view.minimap.isVisible()
     window.view_actions["minimap"].trigger()
     assert view.minimap.isVisible()
+
+
+# -- 7. export ----------------------------------------------------------------------------------------
+def _menu(window: MainWindow, title: str):
+    return next(a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == title)
+
+
+def _export_entry(window: MainWindow, text: str):
+    file_menu = _menu(window, "File")
+    export = next(a.menu() for a in file_menu.actions() if a.menu() and a.text().replace("&", "") == "Export Graph")
+    return next(a for a in export.actions() if a.text() == text)
+
+
+def test_export_from_the_file_menu_says_what_it_writes_and_where(qtbot, window: MainWindow, model_dir: Path,
+                                                                 tmp_path: Path, monkeypatch) -> None:
+    import ovexplorer
+    from ovexplorer.ui.graph import graph_panel as panel_module
+
+    panel = _open(qtbot, window, model_dir / "t12.xml")
+    asked: list[tuple[str, str]] = []
+    out = tmp_path / "pictures"
+    out.mkdir()
+    answers = iter([out / "shown.png", out / "all.svg"])
+
+    def save_dialog(parent, caption, start, filters):
+        asked.append((caption, start))
+        return str(next(answers)), filters
+
+    monkeypatch.setattr(panel_module.QFileDialog, "getSaveFileName", save_dialog)
+    target = _node(window, "MatMul", "layers.3.mlp.up_proj")
+    window.select_node(target)  # a selection and a search hit are on screen
+    qtbot.waitUntil(lambda: panel.view.item.selected == target, timeout=TIMEOUT)
+    _export_entry(window, "Whole graph, groups as shown now as PNG…").trigger()
+    caption, start = asked[0]
+    assert "groups as shown now" in caption
+    app_dir = Path(ovexplorer.__file__).resolve().parent.parent
+    assert not Path(start).resolve().is_relative_to(app_dir)  # never inside the app's own files
+    assert not Path(start).resolve().is_relative_to(model_dir)
+    assert window.statusBar().currentMessage() == f"Exported whole graph, groups as shown now to {out / 'shown.png'}"
+    image = QImage(str(out / "shown.png"))
+    select = SELECT_COLOR
+    pink = sum(1 for x in range(0, image.width(), 2) for y in range(0, image.height(), 2)
+               if abs(image.pixelColor(x, y).red() - select.red()) < 12
+               and abs(image.pixelColor(x, y).green() - select.green()) < 12
+               and abs(image.pixelColor(x, y).blue() - select.blue()) < 12)
+    assert pink == 0  # no selection outline in the picture
+    assert panel.view.item.selected == target  # ... while the view keeps it
+    # every group expanded: the dialog starts where the last export went, the SVG holds every op
+    _export_entry(window, "Whole graph, every group expanded as SVG…").trigger()
+    assert "every group expanded" in asked[1][0] and Path(asked[1][1]).parent == out
+    qtbot.waitUntil(lambda: (out / "all.svg").exists(), timeout=TIMEOUT)
+    svg = (out / "all.svg").read_text()
+    shown = sum(1 for n in panel.layout_data.nodes if window.document.graph.nodes[n.id].type == "Swish")
+    assert shown < 12 and svg.count(">Swish<") == 12  # one per block, most inside collapsed groups on screen
+    assert window.statusBar().currentMessage().startswith("Exported whole graph, every group expanded to ")

@@ -18,20 +18,29 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from ovexplorer.core.layout.graph_layout import GraphLayout
+from ovexplorer.core.layout.graph_layout import GraphLayout, GraphLayouter
 from ovexplorer.core.layout.graph_view_state import Frame, GraphViewState
 from ovexplorer.core.layout.group_summary import group_summary
 from ovexplorer.core.layout.grouping import ROOT
 from ovexplorer.core.model.document import ModelDocument
-from ovexplorer.ui.graph.graph_canvas import TEXT_LOD, CanvasData
-from ovexplorer.ui.graph.graph_export import MAX_EXPORT_PIXELS, MAX_EXPORT_SIDE, export_view, visible_scene_rect
+from ovexplorer.ui.graph.graph_canvas import TEXT_LOD, CanvasData, prepare_canvas
+from ovexplorer.ui.graph.graph_export import (
+    EXPORT_KINDS,
+    MAX_EXPORT_PIXELS,
+    MAX_EXPORT_SIDE,
+    export_layout,
+    export_start_dir,
+    export_view,
+    remember_export_dir,
+    visible_scene_rect,
+)
 from ovexplorer.ui.graph.graph_search import SearchBar
-from ovexplorer.ui.graph.graph_toolbar import GraphToolbar
+from ovexplorer.ui.graph.graph_toolbar import GraphToolbar, export_menu
 from ovexplorer.ui.graph.graph_view import READABLE_SCALE, GraphView
 from ovexplorer.ui.graph.inspector import Inspector, dock_right
 from ovexplorer.ui.graph.layout_runner import LayoutRunner
 from ovexplorer.ui.graph.view_actions import install_view_actions
-from ovexplorer.ui.shell.workers import Task
+from ovexplorer.ui.shell.workers import Task, TaskRunner
 
 __all__ = ["MAX_EXPORT_PIXELS", "MAX_EXPORT_SIDE", "Frame", "GraphPanel", "install_graph_panel"]
 
@@ -43,12 +52,15 @@ class GraphPanel(QWidget):
     selection_cleared = Signal()  # the user clicked the background
     body_node_selected = Signal(object, int, bool)  # graph, node id, is top-level
     group_selected = Signal(object, object)  # graph, GroupSummary: a click on a group box
+    exported = Signal(str, str)  # path written, what was exported
 
     def __init__(self, window: Any = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.window_ = window
         self.state = GraphViewState()
         self.layouts = LayoutRunner(self)
+        self.export_runner = TaskRunner(self)  # the every-group-expanded layout of an export
+        self.export_task: Task | None = None
         self.progress, self.status = self.layouts.progress, self.layouts.status
         self.view = GraphView(self)
         self.search = SearchBar(self, self.state.search)
@@ -366,19 +378,54 @@ class GraphPanel(QWidget):
         self.view.viewport().update()
 
     # -- export -------------------------------------------------------------------------------
-    def _export_dialog(self, kind: str, whole: bool) -> None:
-        if self.view.layout_data is None:
+    def _export_dialog(self, suffix: str, kind: str) -> None:
+        """Ask where to write ``kind`` (see :data:`EXPORT_KINDS`) as ``suffix``; the dialog says what is exported
+        and starts in the last export folder (or Pictures/Documents); the status bar confirms the saved path."""
+        frame = self.frame
+        if self.view.layout_data is None or frame is None:
             return
         doc = self.state.document
-        name = (doc.path.stem if doc else "graph") + f".{kind}"
-        start = str((doc.path.parent if doc else Path.home()) / name)
-        path, _ = QFileDialog.getSaveFileName(self, "Export graph", start, f"{kind.upper()} (*.{kind})")
-        if path:
-            try:
-                self.export(path, whole=whole)
-            except OSError as exc:
-                if self.window_ is not None:
-                    self.window_.show_error("Cannot export the graph", f"Could not write {path}: {exc}")
+        name = (doc.path.stem if doc is not None else "graph") + f".{suffix}"
+        what = EXPORT_KINDS[kind]
+        path, _ = QFileDialog.getSaveFileName(self, f"Export graph: {what} ({suffix.upper()})",
+                                              str(export_start_dir() / name), f"{suffix.upper()} (*.{suffix})")
+        if not path:
+            return
+        if not path.lower().endswith(f".{suffix}"):
+            path += f".{suffix}"
+        if kind == "expanded":
+            expanded = self.state.all_expanded()
+            graph, options = frame.graph, self.state.options  # a layouter of its own: the view's is in use
+            self.layouts.status.setText("Laying out every group for the export…")
+            task = self.export_runner.start(
+                lambda progress, cancel: _expanded_layout(GraphLayouter(graph, options), expanded, progress, cancel),
+                on_success=lambda result: self._write_export(path, what, result),
+                on_failure=lambda exc: self._export_failed(path, exc))
+            self.export_task = task
+            return
+        self._write_export(path, what, None)
+
+    def _write_export(self, path: str, what: str, expanded: Any) -> None:
+        if expanded is not None and self.view.layout_data is not None:
+            layout = self.view.layout_data
+            self.layouts.status.setText(f"{len(layout.nodes)} nodes · {len(layout.groups)} groups · "
+                                        f"{layout.crossings} crossings")
+        try:
+            if expanded is None:
+                written = self.export(path, whole=what != EXPORT_KINDS["view"])
+            else:
+                coloring = self.state.shown_coloring() if self.state.at_top else None
+                written = export_layout(*expanded, path, show_edge_labels=self.shapes_action.isChecked(),
+                                        node_colors=coloring.colors if coloring is not None else None)
+        except OSError as exc:
+            self._export_failed(path, exc)
+            return
+        remember_export_dir(written)
+        self.exported.emit(str(written), what)
+
+    def _export_failed(self, path: str, exc: BaseException) -> None:
+        if self.window_ is not None:
+            self.window_.show_error("Cannot export the graph", f"Could not write {path}: {exc}")
 
     def visible_scene_rect(self) -> QRectF:
         return visible_scene_rect(self.view)
@@ -386,6 +433,12 @@ class GraphPanel(QWidget):
     def export(self, path: str | Path, *, whole: bool = True) -> Path:
         """Write the whole graph or the current view as PNG or SVG (by suffix), atomically."""
         return export_view(self.view, path, whole=whole, show_edge_labels=self.shapes_action.isChecked())
+
+
+def _expanded_layout(layouter, expanded, progress, cancel):
+    """(layout, canvas) of ``layouter``'s graph with ``expanded`` groups open (in a worker)."""
+    layout = layouter.layout(expanded, progress=progress, cancel=cancel)
+    return layout, prepare_canvas(layout)
 
 
 def install_graph_panel(window: Any) -> tuple[GraphPanel, Inspector]:
@@ -400,5 +453,16 @@ def install_graph_panel(window: Any) -> tuple[GraphPanel, Inspector]:
     inspector.body_link.connect(panel.select_in_body)
     panel.selection_cleared.connect(inspector.show_placeholder)
     panel.group_selected.connect(inspector.show_group)
+    file_menu = getattr(window, "file_menu", None)
+    if file_menu is not None:  # File > Export Graph, above Close Window / Quit
+        menu = export_menu(file_menu, panel._export_dialog, "&Export Graph")
+        file_menu.insertMenu(window.file_menu_end, menu)
+        window.export_graph_menu = menu
+        follow = lambda _i=-1: menu.setEnabled(window.tabs.currentWidget() is panel  # noqa: E731
+                                               and panel.view.layout_data is not None)
+        window.tabs.currentChanged.connect(follow)
+        panel.layout_ready.connect(follow)
+    panel.exported.connect(lambda path, what: window.statusBar().showMessage(f"Exported {what.lower()} to {path}",
+                                                                              15000))
     install_view_actions(window, panel, inspector)
     return panel, inspector
