@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 from models_graph import make_transformer_ir
-from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication
 
 from ovexplorer.ui.graph.graph_canvas import SELECT_COLOR, TEXT_LOD, toggle_rect
@@ -272,3 +272,78 @@ def test_export_from_the_file_menu_says_what_it_writes_and_where(qtbot, window: 
     shown = sum(1 for n in panel.layout_data.nodes if window.document.graph.nodes[n.id].type == "Swish")
     assert shown < 12 and svg.count(">Swish<") == 12  # one per block, most inside collapsed groups on screen
     assert window.statusBar().currentMessage().startswith("Exported whole graph, every group expanded to ")
+
+
+# -- 5. colouring reaches collapsed groups -------------------------------------------------------------
+def _group_screen_rect(panel: GraphPanel, path: str):
+    g = _group(panel, path)
+    return panel.view.mapFromScene(QRectF(g.x, g.y, g.w, g.h)).boundingRect()
+
+
+def test_time_colouring_paints_collapsed_groups_by_their_total(qtbot, window: MainWindow, model_dir: Path) -> None:
+    from ovexplorer.core.bench.profiling import Legend, NodeColoring, text_color, time_color
+
+    panel = _open(qtbot, window, model_dir / "t2.xml")
+    graph = window.document.graph
+    # block 1 is ten times slower than block 0: its group is the hottest colour, block 0 the coolest
+    values = {n.id: (1.0 if ".layers.1." in n.name else 0.1) for n in graph.nodes
+              if ".layers." in n.name and n.type != "Constant"}
+    lo, hi = min(values.values()), max(values.values())
+    coloring = NodeColoring("time", {i: time_color(v, lo, hi) for i, v in values.items()},
+                            Legend("time", "Time per node (ms)", ()), values)
+    panel.set_node_coloring(coloring)
+    with qtbot.waitSignal(panel.layout_ready, timeout=TIMEOUT):
+        panel.collapse_all()
+    with qtbot.waitSignal(panel.layout_ready, timeout=TIMEOUT):
+        panel.toggle_group(_group(panel, "model").id)  # model open, its blocks collapsed
+    view = panel.view
+    view.resetTransform()
+    hot, cold = _group(panel, "model/layers.1"), _group(panel, "model/layers.0")
+    assert not hot.expanded and not cold.expanded
+    hot_color = time_color(1.0, 1.0, 1.0)  # the top of the scale
+    for box, expected in ((hot, hot_color), (cold, time_color(0.1, 0.1, 1.0))):
+        view.centerOn(box.x + box.w / 2, box.y + box.h / 2)
+        image = view.viewport().grab().toImage()
+        rect = _group_screen_rect(panel, box.path)
+        corner = image.pixelColor(rect.left() + 8, rect.bottom() - 4)  # inside the box, away from the text
+        assert corner.name() == QColor(expected).name(), box.path
+    assert text_color(hot_color) == "#ffffff"  # a dark red: the titles turn white to stay readable
+    view.centerOn(hot.x + hot.w / 2, hot.y + hot.h / 2)
+    image = view.viewport().grab().toImage()
+    rect = _group_screen_rect(panel, hot.path)
+    title = [image.pixelColor(x, y) for x in range(rect.left() + 24, rect.right() - 4)
+             for y in range(rect.top() + 5, rect.top() + 20)]
+    assert sum(1 for c in title if c.lightness() > 200) > 15  # white letters on the dark box
+    view.fit()
+    view.zoom(0.15 / view.current_scale())  # zoomed out: labels at screen size
+    view.viewport().grab()
+    notes = [t for t, _r, _p, _g in view.item.screen_labels]
+    members = panel.frame.layouter.grouping.subtree_nodes(cold.id)
+    expected_ms = sum(values.get(i, 0.0) for i in members)
+    assert any(f"{expected_ms:.3g} ms" in t for t in notes), notes  # the total, legible when zoomed out
+
+
+def test_precision_colouring_shows_a_groups_mix(qtbot, window: MainWindow, model_dir: Path) -> None:
+    from ovexplorer.core.bench.profiling import Legend, NodeColoring
+
+    panel = _open(qtbot, window, model_dir / "t2.xml")
+    graph = window.document.graph
+    ops = [n.id for n in graph.nodes if ".layers.0." in n.name and n.type != "Constant"]
+    colors = {i: ("#1f77b4" if n.type == "MatMul" else "#ff7f0e") for i, n in
+              ((i, graph.nodes[i]) for i in ops)}
+    panel.set_node_coloring(NodeColoring("precision", colors, Legend("precision", "Runtime precision",
+                                                                     (("i8", "#1f77b4"), ("f32", "#ff7f0e")))))
+    with qtbot.waitSignal(panel.layout_ready, timeout=TIMEOUT):
+        panel.collapse_all()
+    with qtbot.waitSignal(panel.layout_ready, timeout=TIMEOUT):
+        panel.toggle_group(_group(panel, "model").id)
+    box = _group(panel, "model/layers.0")
+    view = panel.view
+    view.resetTransform()
+    view.centerOn(box.x + box.w / 2, box.y + box.h / 2)
+    image = view.viewport().grab().toImage()
+    rect = _group_screen_rect(panel, box.path)
+    row = {image.pixelColor(x, rect.bottom() - 4).name() for x in range(rect.left() + 4, rect.right() - 4)}
+    assert {"#1f77b4", "#ff7f0e"} <= row  # both precisions, side by side
+    matmuls = sum(1 for i in ops if graph.nodes[i].type == "MatMul")
+    assert f"i8 {matmuls / len(ops):.0%}" in view.item.group_fills[box.id].note

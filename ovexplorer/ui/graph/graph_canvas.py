@@ -14,7 +14,9 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
+from ovexplorer.core.bench.profiling import text_color
 from ovexplorer.core.layout.graph_layout import GraphLayout
+from ovexplorer.core.layout.group_colors import GroupFill
 from ovexplorer.core.layout.layout_svg import GROUP_FILLS, rounded
 from ovexplorer.core.model.categories import CATEGORY_COLORS
 
@@ -145,6 +147,8 @@ class GraphItem(QGraphicsItem):
         self.node_colors: Mapping[int, str] | None = None  # data painted onto nodes (profiling times...)
         self.paint_brushes = self.brushes
         self.brush_index = np.zeros(0, dtype=np.int64)
+        self.text_pens: list[QColor] = []
+        self.group_fills: dict[int, GroupFill] = {}
         self.set_layout(None)
         self.type_font = QFont()
         self.type_font.setPixelSize(11)
@@ -187,7 +191,18 @@ class GraphItem(QGraphicsItem):
         self._update_brushes()
         self.update()
 
+    def set_group_fills(self, fills: Mapping[int, GroupFill]) -> None:
+        """Paint collapsed groups with ``{group id: GroupFill}`` (their total time or precision mix)."""
+        self.group_fills = dict(fills)
+        self.update()
+
     def _update_brushes(self) -> None:
+        self._update_node_brushes()
+        # text on each brush: black on light colours, white on dark ones
+        self.text_pens = [QColor("#101820") if text_color(b.color().name()) == "#000000" else QColor("#ffffff")
+                          for b in self.paint_brushes]
+
+    def _update_node_brushes(self) -> None:
         if not self.node_colors or self.layout is None:
             self.paint_brushes, self.brush_index = self.brushes, self.cat_index
             return
@@ -291,20 +306,30 @@ class GraphItem(QGraphicsItem):
                 else:
                     small_labels.append(g)
             else:
+                fill = self.group_fills.get(g.id)
                 painter.setPen(box_pen)
-                painter.setBrush(QColor("#dfe7f1"))
+                painter.setBrush(QColor("#dfe7f1") if fill is None else QColor(fill.bands[0][0]))
                 painter.drawRoundedRect(rect, 6, 6) if detail else painter.drawRect(rect)
+                if fill is not None and len(fill.bands) > 1:  # a precision mix: bands left to right
+                    painter.setPen(Qt.PenStyle.NoPen)
+                    x = g.x + 1
+                    for color, fraction in fill.bands:
+                        painter.setBrush(QColor(color))
+                        painter.drawRect(QRectF(x, g.y + 1, (g.w - 2) * fraction, g.h - 2))
+                        x += (g.w - 2) * fraction
                 if text:
+                    on_dark = fill is not None and fill.text == "#ffffff"
                     painter.setFont(self.title_font)
-                    painter.setPen(QColor("#1f2d3d"))
+                    painter.setPen(QColor("#ffffff" if on_dark else "#1f2d3d"))
                     painter.drawText(toggle_rect(g), Qt.AlignmentFlag.AlignCenter, "▸")
                     painter.drawText(QRectF(g.x + TOGGLE_SIZE, g.y + 5, g.w - TOGGLE_SIZE - 4, 16),
                                      Qt.AlignmentFlag.AlignCenter, g.label)
                     painter.setFont(self.text_font)
-                    painter.setPen(QColor("#44505e"))
+                    painter.setPen(QColor("#ffffff" if on_dark else "#44505e"))
                     kids = f" · {g.group_count} groups" if g.group_count else ""
+                    note = f" · {fill.note}" if fill is not None else ""
                     painter.drawText(QRectF(g.x + 4, g.y + 22, g.w - 8, 14), Qt.AlignmentFlag.AlignCenter,
-                                     f"{g.op_count} ops{kids}")
+                                     f"{g.op_count} ops{kids}{note}")
                 else:
                     small_labels.append(g)
         # Edges: one batched path per level.
@@ -349,7 +374,7 @@ class GraphItem(QGraphicsItem):
             if text:
                 for i in ni:
                     n = layout.nodes[int(i)]
-                    painter.setPen(QColor("#101820"))
+                    painter.setPen(self.text_pens[int(self.brush_index[int(i)])])
                     for k, line in enumerate(n.lines):
                         painter.setFont(self.type_font if k == 0 else self.text_font)
                         painter.drawText(QRectF(n.x + 3, n.y + 6 + 14 * k, n.w - 6, 14),
@@ -400,7 +425,9 @@ class GraphItem(QGraphicsItem):
             lines = [(title, self.label_font, title_metrics)]
             if not g.expanded:
                 kids = f" · {g.group_count} groups" if g.group_count else ""
-                lines.append((f"{g.op_count} ops{kids}", self.count_font, count_metrics))
+                fill = self.group_fills.get(g.id)
+                note = f" · {fill.note}" if fill is not None else ""
+                lines.append((f"{g.op_count} ops{kids}{note}", self.count_font, count_metrics))
             width = min(max(m.horizontalAdvance(t) for t, _f, m in lines) + 6, 320.0)
             height = sum(m.height() for _t, _f, m in lines) + 2
             if g.expanded:  # the title sits on the frame's top-left corner

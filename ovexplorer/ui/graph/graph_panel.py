@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWi
 
 from ovexplorer.core.layout.graph_layout import GraphLayout, GraphLayouter
 from ovexplorer.core.layout.graph_view_state import Frame, GraphViewState
+from ovexplorer.core.layout.group_colors import group_fills
 from ovexplorer.core.layout.group_summary import group_summary
 from ovexplorer.core.layout.grouping import ROOT
 from ovexplorer.core.model.document import ModelDocument
@@ -146,6 +147,11 @@ class GraphPanel(QWidget):
     def _apply_coloring(self) -> None:
         coloring = self.state.shown_coloring()
         self.view.item.set_node_colors(coloring.colors if coloring is not None else None)
+        frame, lay = self.frame, self.view.layout_data
+        fills = {}
+        if coloring is not None and frame is not None and frame.layouter is not None and lay is not None:
+            fills = group_fills(frame.layouter.grouping, [g.id for g in lay.groups if not g.expanded], coloring)
+        self.view.item.set_group_fills(fills)
         legend = getattr(coloring, "legend", None)
         if legend is None:
             self.legend.hide()
