@@ -432,8 +432,10 @@ class GraphItem(QGraphicsItem):
             height = sum(m.height() for _t, _f, m in lines) + 2
             if g.expanded:  # the title sits on the frame's top-left corner
                 rect = QRectF(box.left() + 2, box.top() + 2, width, height)
-            else:  # centred on the box
+            elif width <= box.width() - 4 and height <= box.height() - 2:  # centred on the box when it fits
                 rect = QRectF(box.center().x() - width / 2, box.center().y() - height / 2, width, height)
+            else:  # beside it, so the box (and its colour) stays visible
+                rect = QRectF(box.right() + 4, box.center().y() - height / 2, width, height)
             if any(rect.intersects(t) for t in taken):
                 continue
             taken.append(rect)
@@ -445,7 +447,7 @@ class GraphItem(QGraphicsItem):
                 painter.setFont(font)
                 painter.setPen(QColor("#1f2d3d" if k == 0 else "#44505e"))
                 line_rect = QRectF(rect.left() + 3, y, rect.width() - 6, metrics.height())
-                painter.drawText(line_rect, Qt.AlignmentFlag.AlignCenter,
+                painter.drawText(line_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                                  metrics.elidedText(line, Qt.TextElideMode.ElideRight, line_rect.width()))
                 self.screen_labels.append((line, line_rect, font.pixelSize(), g.id))
                 y += metrics.height()
