@@ -233,7 +233,7 @@ def _export_entry(window: MainWindow, text: str):
 def test_export_from_the_file_menu_says_what_it_writes_and_where(qtbot, window: MainWindow, model_dir: Path,
                                                                  tmp_path: Path, monkeypatch) -> None:
     import ovexplorer
-    from ovexplorer.ui.graph import graph_panel as panel_module
+    from ovexplorer.ui.graph import export_dialog as panel_module
 
     panel = _open(qtbot, window, model_dir / "t12.xml")
     asked: list[tuple[str, str]] = []

@@ -1,13 +1,15 @@
-"""Per-node data painted onto collapsed groups: a group's total time, or its mix of precisions (no Qt)."""
+"""Per-node data painted onto collapsed groups: a group's total time, or its mix of precisions (no Qt).
+
+The colour scale and the black/white text rule belong to the data's feature (``core.bench.profiling.time_color``
+and ``text_color``); the caller passes them in, so layout does not depend on bench."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ovexplorer.core.bench.profiling import color_scale, text_color, time_color
 from ovexplorer.core.layout.grouping import Grouping
 
 
@@ -20,10 +22,12 @@ class GroupFill:
     note: str  # "1.2 ms" (time) or "i8 75% · f32 25%" (precision)
 
 
-def group_fills(grouping: Grouping, groups: Iterable[int], coloring: Any) -> dict[int, GroupFill]:
+def group_fills(grouping: Grouping, groups: Iterable[int], coloring: Any, *,
+                time_color: Callable[[float, float, float], str],
+                text_color: Callable[[str], str]) -> dict[int, GroupFill]:
     """Fills of ``groups`` (collapsed group ids) for ``coloring`` (``core.bench.profiling.NodeColoring``): by
-    total time on a log scale across these groups, or by the precision mix of their ops; groups without data are
-    left out."""
+    total time (``time_color(total, lo, hi)`` across these groups), or by the precision mix of their ops; groups
+    without data are left out."""
     if coloring is None or not getattr(coloring, "colors", None):
         return {}
     members = {g: grouping.subtree_nodes(g) for g in groups}
@@ -35,7 +39,7 @@ def group_fills(grouping: Grouping, groups: Iterable[int], coloring: Any) -> dic
         lo, hi = min(totals.values()), max(totals.values())
         out = {}
         for g, t in totals.items():
-            color = time_color(t, lo, hi) if hi > lo else color_scale(1.0)
+            color = time_color(t, lo, hi)
             out[g] = GroupFill(((color, 1.0),), text_color(color), f"{t:.3g} ms")
         return out
     names = {color: label for label, color in (coloring.legend.entries if coloring.legend else ())}

@@ -29,6 +29,8 @@ EDGE_CHUNK = 64
 NO_DATA_COLOR = "#f2f2f2"  # nodes without data while the graph is coloured by data
 MIN_LABEL_PX = 11  # group titles and counts never get smaller than this on screen (like map labels)
 LABEL_HALO = QColor(255, 255, 255, 215)
+MAX_SCREEN_LABELS = 400  # a screen holds no more legible labels than this; the rest are left out
+LABEL_CELL = 64  # pixels: the grid that finds overlapping labels
 
 
 TOGGLE_SIZE = 22  # the ▸/▾ square at a group's top-left corner: a click there expands or collapses it
@@ -418,8 +420,11 @@ class GraphItem(QGraphicsItem):
         painter.resetTransform()
         title_metrics = QFontMetricsF(self.label_font)
         count_metrics = QFontMetricsF(self.count_font)
-        taken: list[QRectF] = []
+        taken: dict[tuple[int, int], list[QRectF]] = {}  # drawn labels by grid cell: collisions stay cheap
+        drawn = 0
         for g in groups:
+            if drawn >= MAX_SCREEN_LABELS:
+                break
             box = transform.mapRect(QRectF(g.x, g.y, g.w, g.h))
             title = f"{'▾' if g.expanded else '▸'} {g.label}"
             lines = [(title, self.label_font, title_metrics)]
@@ -436,9 +441,13 @@ class GraphItem(QGraphicsItem):
                 rect = QRectF(box.center().x() - width / 2, box.center().y() - height / 2, width, height)
             else:  # beside it, so the box (and its colour) stays visible
                 rect = QRectF(box.right() + 4, box.center().y() - height / 2, width, height)
-            if any(rect.intersects(t) for t in taken):
+            cells = [(cx, cy) for cx in range(int(rect.left()) // LABEL_CELL, int(rect.right()) // LABEL_CELL + 1)
+                     for cy in range(int(rect.top()) // LABEL_CELL, int(rect.bottom()) // LABEL_CELL + 1)]
+            if any(rect.intersects(t) for c in cells for t in taken.get(c, ())):
                 continue
-            taken.append(rect)
+            for c in cells:
+                taken.setdefault(c, []).append(rect)
+            drawn += 1
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(LABEL_HALO)
             painter.drawRoundedRect(rect, 3, 3)

@@ -16,23 +16,21 @@ from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from ovexplorer.core.layout.graph_layout import GraphLayout, GraphLayouter
+from ovexplorer.core.bench.profiling import text_color, time_color
+from ovexplorer.core.layout.graph_layout import GraphLayout
 from ovexplorer.core.layout.graph_view_state import Frame, GraphViewState
 from ovexplorer.core.layout.group_colors import group_fills
 from ovexplorer.core.layout.group_summary import group_summary
 from ovexplorer.core.layout.grouping import ROOT
 from ovexplorer.core.model.document import ModelDocument
-from ovexplorer.ui.graph.graph_canvas import TEXT_LOD, CanvasData, prepare_canvas
+from ovexplorer.ui.graph.export_dialog import GraphExporter
+from ovexplorer.ui.graph.graph_canvas import TEXT_LOD, CanvasData
 from ovexplorer.ui.graph.graph_export import (
-    EXPORT_KINDS,
     MAX_EXPORT_PIXELS,
     MAX_EXPORT_SIDE,
-    export_layout,
-    export_start_dir,
     export_view,
-    remember_export_dir,
     visible_scene_rect,
 )
 from ovexplorer.ui.graph.graph_search import SearchBar
@@ -41,7 +39,7 @@ from ovexplorer.ui.graph.graph_view import READABLE_SCALE, GraphView
 from ovexplorer.ui.graph.inspector import Inspector, dock_right
 from ovexplorer.ui.graph.layout_runner import LayoutRunner
 from ovexplorer.ui.graph.view_actions import install_view_actions
-from ovexplorer.ui.shell.workers import Task, TaskRunner
+from ovexplorer.ui.shell.workers import Task
 
 __all__ = ["MAX_EXPORT_PIXELS", "MAX_EXPORT_SIDE", "Frame", "GraphPanel", "install_graph_panel"]
 
@@ -53,15 +51,14 @@ class GraphPanel(QWidget):
     selection_cleared = Signal()  # the user clicked the background
     body_node_selected = Signal(object, int, bool)  # graph, node id, is top-level
     group_selected = Signal(object, object)  # graph, GroupSummary: a click on a group box
-    exported = Signal(str, str)  # path written, what was exported
 
     def __init__(self, window: Any = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.window_ = window
         self.state = GraphViewState()
         self.layouts = LayoutRunner(self)
-        self.export_runner = TaskRunner(self)  # the every-group-expanded layout of an export
-        self.export_task: Task | None = None
+        self.exporter = GraphExporter(self)
+        self.exported = self.exporter.exported  # (path written, what was exported)
         self.progress, self.status = self.layouts.progress, self.layouts.status
         self.view = GraphView(self)
         self.search = SearchBar(self, self.state.search)
@@ -81,7 +78,7 @@ class GraphPanel(QWidget):
         self.legend.hide()
         self.toolbar = GraphToolbar(self, self.view, find=lambda: self.search.open(), set_option=self._set_option,
                                     set_shapes=self._set_shapes, expand_all=self.expand_all,
-                                    collapse_all=self.collapse_all, export=self._export_dialog)
+                                    collapse_all=self.collapse_all, export=self.exporter.ask)
         for name in ("horizontal_action", "names_action", "shapes_action", "constants_action", "grouping_action"):
             setattr(self, name, getattr(self.toolbar, name))
         top = QHBoxLayout()
@@ -150,7 +147,8 @@ class GraphPanel(QWidget):
         frame, lay = self.frame, self.view.layout_data
         fills = {}
         if coloring is not None and frame is not None and frame.layouter is not None and lay is not None:
-            fills = group_fills(frame.layouter.grouping, [g.id for g in lay.groups if not g.expanded], coloring)
+            fills = group_fills(frame.layouter.grouping, [g.id for g in lay.groups if not g.expanded], coloring,
+                                time_color=time_color, text_color=text_color)
         self.view.item.set_group_fills(fills)
         legend = getattr(coloring, "legend", None)
         if legend is None:
@@ -384,67 +382,12 @@ class GraphPanel(QWidget):
         self.view.viewport().update()
 
     # -- export -------------------------------------------------------------------------------
-    def _export_dialog(self, suffix: str, kind: str) -> None:
-        """Ask where to write ``kind`` (see :data:`EXPORT_KINDS`) as ``suffix``; the dialog says what is exported
-        and starts in the last export folder (or Pictures/Documents); the status bar confirms the saved path."""
-        frame = self.frame
-        if self.view.layout_data is None or frame is None:
-            return
-        doc = self.state.document
-        name = (doc.path.stem if doc is not None else "graph") + f".{suffix}"
-        what = EXPORT_KINDS[kind]
-        path, _ = QFileDialog.getSaveFileName(self, f"Export graph: {what} ({suffix.upper()})",
-                                              str(export_start_dir() / name), f"{suffix.upper()} (*.{suffix})")
-        if not path:
-            return
-        if not path.lower().endswith(f".{suffix}"):
-            path += f".{suffix}"
-        if kind == "expanded":
-            expanded = self.state.all_expanded()
-            graph, options = frame.graph, self.state.options  # a layouter of its own: the view's is in use
-            self.layouts.status.setText("Laying out every group for the export…")
-            task = self.export_runner.start(
-                lambda progress, cancel: _expanded_layout(GraphLayouter(graph, options), expanded, progress, cancel),
-                on_success=lambda result: self._write_export(path, what, result),
-                on_failure=lambda exc: self._export_failed(path, exc))
-            self.export_task = task
-            return
-        self._write_export(path, what, None)
-
-    def _write_export(self, path: str, what: str, expanded: Any) -> None:
-        if expanded is not None and self.view.layout_data is not None:
-            layout = self.view.layout_data
-            self.layouts.status.setText(f"{len(layout.nodes)} nodes · {len(layout.groups)} groups · "
-                                        f"{layout.crossings} crossings")
-        try:
-            if expanded is None:
-                written = self.export(path, whole=what != EXPORT_KINDS["view"])
-            else:
-                coloring = self.state.shown_coloring() if self.state.at_top else None
-                written = export_layout(*expanded, path, show_edge_labels=self.shapes_action.isChecked(),
-                                        node_colors=coloring.colors if coloring is not None else None)
-        except OSError as exc:
-            self._export_failed(path, exc)
-            return
-        remember_export_dir(written)
-        self.exported.emit(str(written), what)
-
-    def _export_failed(self, path: str, exc: BaseException) -> None:
-        if self.window_ is not None:
-            self.window_.show_error("Cannot export the graph", f"Could not write {path}: {exc}")
-
     def visible_scene_rect(self) -> QRectF:
         return visible_scene_rect(self.view)
 
     def export(self, path: str | Path, *, whole: bool = True) -> Path:
         """Write the whole graph or the current view as PNG or SVG (by suffix), atomically."""
         return export_view(self.view, path, whole=whole, show_edge_labels=self.shapes_action.isChecked())
-
-
-def _expanded_layout(layouter, expanded, progress, cancel):
-    """(layout, canvas) of ``layouter``'s graph with ``expanded`` groups open (in a worker)."""
-    layout = layouter.layout(expanded, progress=progress, cancel=cancel)
-    return layout, prepare_canvas(layout)
 
 
 def install_graph_panel(window: Any) -> tuple[GraphPanel, Inspector]:
@@ -461,7 +404,7 @@ def install_graph_panel(window: Any) -> tuple[GraphPanel, Inspector]:
     panel.group_selected.connect(inspector.show_group)
     file_menu = getattr(window, "file_menu", None)
     if file_menu is not None:  # File > Export Graph, above Close Window / Quit
-        menu = export_menu(file_menu, panel._export_dialog, "&Export Graph")
+        menu = export_menu(file_menu, panel.exporter.ask, "&Export Graph")
         file_menu.insertMenu(window.file_menu_end, menu)
         window.export_graph_menu = menu
         follow = lambda _i=-1: menu.setEnabled(window.tabs.currentWidget() is panel  # noqa: E731
