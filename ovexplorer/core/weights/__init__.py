@@ -10,7 +10,7 @@ _EXPORTS = {
     "dtypes": ("CODECS", "ElementCodec", "codec_for", "decode_all"),
     "flops": ("ModelTotals", "model_totals"),
     "weights_export": ("export_csv", "export_json", "report_dict", "write_csv"),
-    "numbers": ("format_value",),
     "weights_state": ("RowSink", "WeightsState"),
+    "numbers": ("format_value",),
 }
 __all__, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -9,9 +9,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QCheckBox, QLabel, QWidget
 
+from ovexplorer.core.weights.numbers import format_value
 from ovexplorer.core.weights.weights_state import WeightsState
 from ovexplorer.ui.weights.plot_column import plot_column
-from ovexplorer.ui.weights.stats_table import fmt_value
 
 
 class HistogramPlot(QWidget):
@@ -71,6 +71,6 @@ class HistogramPlot(QWidget):
         self.plot.setYRange(0, float(heights.max()) * 1.05 or 1.0, padding=0)
         flags = f" <span style='color:#b00'>[{escape(', '.join(row.flags))}]</span>" if row.flags else ""
         self.title.setText(
-            f"<b>{escape(row.name)}</b>{flags}<br>{what}: min {fmt_value(s.min)}, max {fmt_value(s.max)}, "
-            f"mean {fmt_value(s.mean)}, std {fmt_value(s.std)}, zeros {s.zero_fraction:.1%}{bad}{sampled}"
+            f"<b>{escape(row.name)}</b>{flags}<br>{what}: min {format_value(s.min)}, max {format_value(s.max)}, "
+            f"mean {format_value(s.mean)}, std {format_value(s.std)}, zeros {s.zero_fraction:.1%}{bad}{sampled}"
         )

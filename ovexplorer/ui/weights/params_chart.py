@@ -38,7 +38,7 @@ def summary_html(t: ModelTotals, flagged: int, shape_totals: ModelTotals | None 
         parts.append(escape(shape_note))
     if flagged:
         parts.append(f"<b style='color:#b00'>{flagged} flagged constants</b> "
-                         "(NaN, Inf, or all-zero weights of a MatMul or convolution)")
+                     "(NaN, Inf, or all-zero weights of a MatMul or convolution)")
     return "<br>".join(parts)
 
 

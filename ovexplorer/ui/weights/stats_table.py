@@ -47,7 +47,6 @@ _TOOLTIP, _USER = int(Qt.ItemDataRole.ToolTipRole), int(Qt.ItemDataRole.UserRole
 _RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
 FLAG_COLOR = QColor(255, 214, 204)
 ERROR_COLOR = QColor(255, 236, 179)
-fmt_value = format_value
 
 
 def _stat(s: ValueStats | None, attr: str) -> float | None:
@@ -106,11 +105,11 @@ class WeightsTableModel(QAbstractTableModel):
             ("×".join(map(str, r.shape)) or "scalar", r.count),
             (f"{r.count:,}", r.count),
             (human_bytes(r.nbytes), r.nbytes),
-            *((fmt_value(_stat(s, a)), _sort_num(_stat(s, a))) for a in ("min", "max", "mean", "std")),
+            *((format_value(_stat(s, a)), _sort_num(_stat(s, a))) for a in ("min", "max", "mean", "std")),
             (f"{s.zero_fraction:.1%}" if s else "", s.zero_fraction if s else -1.0),
             (str(s.nan_count) if s else "", s.nan_count if s else -1),
             (str(s.inf_count) if s else "", s.inf_count if s else -1),
-            *((fmt_value(_stat(d, a)), _sort_num(_stat(d, a))) for a in ("min", "max", "mean", "std")),
+            *((format_value(_stat(d, a)), _sort_num(_stat(d, a))) for a in ("min", "max", "mean", "std")),
             (", ".join(r.consumer_types), ", ".join(r.consumer_types)),
             (flags, flags),
         ]
