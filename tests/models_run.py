@@ -71,3 +71,39 @@ def make_strings_ir(path: Path) -> Path:
                      [x, text], "strings")
     model.outputs[2].get_tensor().set_names({"labels"})
     return _save(model, path)
+
+
+def make_language_ir(path: Path, vocab: int = 50, length: int = 32) -> Path:
+    """A toy language model: ``input_ids`` [1,L] i64 index a [vocab,4] embedding table (through a Convert, as
+    exported models do), ``position_ids`` [1,L] i64 a [64,4] one, ``attention_mask`` [1,L] i64 multiplies; a
+    ``count`` [1] i32 of no known role. Outputs echo each input (``*_seen``) so a test can read what was fed."""
+    ids = ops.parameter([1, length], ov.Type.i64, name="input_ids")
+    positions = ops.parameter([1, length], ov.Type.i64, name="position_ids")
+    mask = ops.parameter([1, length], ov.Type.i64, name="attention_mask")
+    count = ops.parameter([1], ov.Type.i32, name="count")
+    table = ops.constant(np.arange(vocab * 4, dtype=np.float32).reshape(vocab, 4))
+    embedded = ops.gather(table, ops.convert(ids, ov.Type.i32), ops.constant(np.int64(0)))
+    placed = ops.gather(ops.constant(np.ones((64, 4), np.float32)), positions, ops.constant(np.int64(0)))
+    weights = ops.unsqueeze(ops.convert(mask, ov.Type.f32), ops.constant(np.int64(-1)))
+    hidden = ops.multiply(ops.add(embedded, placed), weights)
+    hidden.output(0).get_tensor().set_names({"hidden"})
+    seen = []
+    for port, name in ((ids, "ids_seen"), (positions, "positions_seen"), (mask, "mask_seen"), (count, "count_seen")):
+        echo = ops.multiply(port, ops.constant(np.array(1, port.get_element_type().to_dtype())))
+        echo.output(0).get_tensor().set_names({name})
+        seen.append(ops.result(echo))
+    return _save(ov.Model([ops.result(hidden), *seen], [ids, positions, mask, count], "language"), path)
+
+
+def make_picture_ir(path: Path, shape: list[int], model_info: dict[str, object] | None = None) -> Path:
+    """``images`` (NCHW, ``shape``, -1 for dynamic) f32 -> ``scores`` = mean of each channel and ``pixels`` = the
+    input as fed; ``model_info`` goes into the rt_info (Model API / Ultralytics keys)."""
+    image = ops.parameter(ov.PartialShape(shape), ov.Type.f32, name="images")
+    means = ops.reduce_mean(image, ops.constant(np.array([2, 3], np.int64)), False)
+    means.output(0).get_tensor().set_names({"scores"})
+    pixels = ops.multiply(image, ops.constant(np.float32(1.0)))
+    pixels.output(0).get_tensor().set_names({"pixels"})
+    model = ov.Model([ops.result(means), ops.result(pixels)], [image], "picture")
+    for key, value in (model_info or {}).items():
+        model.set_rt_info(value, ["model_info", key])
+    return _save(model, path)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from models_run import make_classifier_ir, make_dynamic_ir, make_linear_ir
-from PySide6.QtCore import QSettings
+from models_run import make_classifier_ir, make_dynamic_ir, make_language_ir, make_linear_ir, make_picture_ir
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QColor
 from run_helpers import (
     drop_on_row,
@@ -129,9 +129,9 @@ def test_dynamic_shape_editor_validates(qtbot, window: MainWindow, dynamic: Path
     assert panel.shape_edit(0).placeholderText() == "[?,3]"
     assert "set its shape first" in run_fails(qtbot, panel)
     assert not panel.set_shape("data", "2,5")
-    assert "dimension 1 cannot be 5" in panel.message.text()
+    assert "dimension 1 cannot be 5" in panel.invalid_label.text() and panel.shape_edit(0).text() == "2,5"
     assert panel.set_shape("data", "4,3")
-    assert panel.message.isHidden()
+    assert panel.message.isHidden() and panel.invalid_label.isHidden()
     panel.set_values("ids", "1, 2")
     run(qtbot, panel)
     assert panel.outputs.result.outputs["doubled"].shape == (4, 3)
@@ -220,8 +220,10 @@ def test_wrong_dtype_keeps_the_other_inputs(qtbot, window: MainWindow, dynamic: 
     assert "floats.npy holds float64 [2]; input ids expects [2] i64" in panel.message.text()
     assert panel.rows[1].source.text == "4, 5" and panel.shape_edit(0).text() == "1,3"
     assert not panel.set_values("ids", "1")
-    assert "Typed values for ids: 1 number, but input ids expects 2" in panel.message.text()
-    assert panel.data_edit(1).text() == "4, 5"
+    assert "Typed values for ids: 1 number, but input ids expects 2" in panel.invalid_label.text()
+    assert panel.data_edit(1).text() == "1"  # kept as typed, marked invalid (issue 14: it used to snap back)
+    assert "Not run" in run_fails(qtbot, panel)
+    assert panel.set_values("ids", "4, 5")
     run(qtbot, panel)
     assert "[5, 6]" in output_text(panel, "ids_out")
 
@@ -319,3 +321,129 @@ def test_new_shape_rereads_a_raw_file_or_changes_nothing(qtbot, window: MainWind
     panel.set_values("ids", "0, 0")
     run(qtbot, panel)
     assert panel.outputs.result.outputs["doubled"].tolist() == [[0.0, 2.0, 4.0], [6.0, 8.0, 10.0]]
+
+
+def test_rows_come_from_the_model_opened_next(qtbot, window: MainWindow, dynamic: Path, colours: Path) -> None:
+    panel = open_in(qtbot, window, dynamic)  # model A: data [?,3] (a shape editor), ids [2]
+    assert panel.shape_edit(0) is not None
+    panel = open_in(qtbot, window, colours)  # model B: image [1,3,8,8], static
+    assert [panel.table.item(r, 0).text() for r in range(panel.table.rowCount())] == ["image"]
+    assert panel.shape_edit(0) is None and panel.table.item(0, 1).text() == "[1,3,8,8]"
+    panel = open_in(qtbot, window, dynamic)  # and back: A's rows again, its shape editor empty
+    assert [panel.table.item(r, 0).text() for r in range(panel.table.rowCount())] == ["data", "ids"]
+    assert panel.shape_edit(0).placeholderText() == "[?,3]" and panel.shape_edit(0).text() == ""
+    assert panel.table.item(1, 1).text() == "[2]" and panel.shape_edit(1) is None
+
+
+def _type(qtbot, edit, text: str) -> None:
+    """Select all in a cell's editor, type ``text`` and press Enter, as a user does."""
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, text)
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+
+
+def test_a_typed_value_that_does_not_fit_stays_marked_and_blocks_f5(qtbot, window: MainWindow, dynamic: Path) -> None:
+    panel = open_in(qtbot, window, dynamic)
+    _type(qtbot, panel.shape_edit(0), "1,3")
+    _type(qtbot, panel.data_edit(1), "4, 5")
+    run(qtbot, panel)
+    assert "[5, 6]" in output_text(panel, "ids_out")
+    runs: list[object] = []
+    panel.ran.connect(runs.append)
+    _type(qtbot, panel.data_edit(1), "7")  # one number for [2]
+    edit = panel.data_edit(1)
+    assert edit.text() == "7" and "background" in edit.styleSheet()  # kept as typed, red
+    assert "1 number, but input ids expects 2" in edit.toolTip()
+    assert panel.invalid_label.isVisible() and "input ids expects 2" in panel.invalid_label.text()
+    _type(qtbot, panel.shape_edit(0), "2,5")  # a shape that does not fit [?,3]
+    assert panel.shape_edit(0).text() == "2,5" and "background" in panel.shape_edit(0).styleSheet()
+    assert "dimension 1 cannot be 5" in panel.invalid_label.text()
+    with qtbot.waitSignal(panel.failed, timeout=5000) as refused:
+        qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert refused.args[0] == "Not run: fix the inputs marked in red first (data, ids)."
+    assert panel.message.isVisible() and panel.message.text() == refused.args[0]
+    assert panel.shape_edit(0).hasFocus()  # F5 took the user to the first red cell
+    qtbot.wait(200)
+    assert not runs and panel.outputs.result.outputs["ids_out"].tolist() == [5, 6]  # nothing ran
+    _type(qtbot, panel.shape_edit(0), "2,3")
+    _type(qtbot, panel.data_edit(1), "7, 8")
+    assert panel.data_edit(1).styleSheet() == "" and panel.invalid_label.isHidden()
+    run(qtbot, panel)
+    assert "[8, 9]" in output_text(panel, "ids_out")
+    assert panel.outputs.result.outputs["doubled"].shape == (2, 3)
+
+
+def test_outputs_are_marked_out_of_date_when_an_input_or_option_changes(
+    qtbot, window: MainWindow, colours: Path, tmp_path: Path
+) -> None:
+    panel = open_in(qtbot, window, colours)
+    drop_on_window(qtbot, window, fill_picture(tmp_path / "red.png", QColor(200, 0, 0)))
+    run(qtbot, panel)
+    view = panel.outputs
+    view.select_output("scores")
+    assert view.top_labels()[0] == "red"
+    assert view.stale_banner.isHidden() and view.table.styleSheet() == ""
+    drop_on_window(qtbot, window, fill_picture(tmp_path / "blue.png", QColor(0, 0, 200)))  # a new picture
+    assert view.stale_banner.isVisible()
+    assert view.stale_banner.text() == "Out of date — input image changed since this run. F5 to run again."
+    assert "color" in view.table.styleSheet() and "color" in view.details.styleSheet()  # greyed
+    assert view.top_labels()[0] == "red"  # the old answer is still readable, but marked
+    run(qtbot, panel)
+    view.select_output("scores")
+    assert view.top_labels()[0] == "blue" and view.stale_banner.isHidden() and view.table.styleSheet() == ""
+    panel.profiling_check.click()  # an option
+    assert "the compile options changed" in view.stale_banner.text() and view.stale_banner.isVisible()
+    panel.profiling_check.click()  # back as it was: the outputs match again
+    assert view.stale_banner.isHidden()
+    panel.order_combo.setCurrentText("BGR")  # the picture's preprocessing is part of the input
+    assert "input image changed" in view.stale_banner.text()
+
+
+def test_random_integer_inputs_fit_their_role(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    panel = open_in(qtbot, window, make_language_ir(tmp_path / "language.xml", vocab=50, length=32))
+    shown = {panel.table.item(r, 0).text(): panel.data_edit(r).text() for r in range(panel.table.rowCount())}
+    assert shown["input_ids"] == "random token ids 0..49 (seed 0)"
+    assert shown["attention_mask"] == "attention mask (ones)" and shown["position_ids"] == "position ids 0..n-1"
+    panel.table.selectRow(0)
+    assert (panel.low_spin.value(), panel.high_spin.value()) == (0, 49)  # the editor shows the range
+    run(qtbot, panel)
+    fed = panel.last_inputs
+    assert fed["input_ids"].max() <= 49 and len(np.unique(fed["input_ids"])) > 10
+    assert fed["attention_mask"].tolist() == [[1] * 32] and fed["position_ids"].tolist() == [list(range(32))]
+    assert shown["count"] == "0" and fed["count"].tolist() == [0]  # small: typed, as before
+    panel.table.selectRow(2)
+    panel.high_spin.setValue(5)  # the user asks for random data after all: the mask becomes random 0..5
+    assert panel.data_edit(2).text().startswith("random uniform (1..5")
+
+
+def test_picture_preprocessing_comes_from_the_model_and_says_so(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    info = {"mean_values": "100 0 0", "scale_values": "2 1 1", "reverse_input_channels": True}
+    panel = open_in(qtbot, window, make_picture_ir(tmp_path / "api.xml", [1, 3, 8, 8], info))
+    drop_on_window(qtbot, window, fill_picture(tmp_path / "red.png", QColor(200, 0, 0)))
+    assert panel.image_box.isVisible()
+    assert (panel.mean_edit.text(), panel.scale_edit.text(), panel.order_combo.currentText()) == (
+        "100, 0, 0", "2, 1, 1", "RGB")
+    assert panel.preprocess_origin.text() == (
+        "Values: from the model's rt_info model_info (mean_values, scale_values, reverse_input_channels); "
+        "defaults for layout from the shape.")
+    run(qtbot, panel)
+    assert panel.outputs.result.outputs["scores"][0].tolist() == pytest.approx([50.0, 0.0, 0.0], rel=1e-3)
+    panel.mean_edit.setText("0")
+    panel.mean_edit.editingFinished.emit()
+    assert panel.preprocess_origin.text() == "Values: set by you."
+
+    yolo = make_picture_ir(tmp_path / "yolo" / "best.xml", [-1, 3, -1, -1], {"model_type": "YOLO"})
+    (yolo.parent / "metadata.yaml").write_text("task: detect\nimgsz:\n- 16\n- 24\n")
+    panel = open_in(qtbot, window, yolo)
+    assert panel.shape_edit(0).text() == "1,3,16,24"  # the size the model was exported at
+    drop_on_window(qtbot, window, fill_picture(tmp_path / "big.png", QColor(200, 0, 0), size=(96, 64)))
+    assert panel.scale_edit.text() == "255, 255, 255" and "metadata.yaml imgsz" in panel.preprocess_origin.text()
+    run(qtbot, panel)
+    pixels = panel.outputs.result.outputs["pixels"]
+    assert pixels.shape == (1, 3, 16, 24) and pixels[0, 0].max() == pytest.approx(200 / 255, rel=1e-3)
+
+    panel = open_in(qtbot, window, make_classifier_ir(tmp_path / "plain.xml"))
+    drop_on_window(qtbot, window, fill_picture(tmp_path / "x.png", QColor(0, 0, 0)))
+    assert panel.preprocess_origin.text() == (
+        "Values: defaults (mean 0, scale 1, RGB): the model's rt_info sets no preprocessing.")

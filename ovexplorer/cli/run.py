@@ -38,7 +38,14 @@ def _parse_shape(text: str, name: str) -> tuple[int, ...]:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from ovexplorer.core.model.document import open_model
-    from ovexplorer.core.run.inputs import IMAGE_SUFFIXES, InputSource, fit_file, image_inputs, make_tensor
+    from ovexplorer.core.run.inputs import (
+        IMAGE_SUFFIXES,
+        InputSource,
+        default_random_source,
+        fit_file,
+        image_inputs,
+        make_tensor,
+    )
     from ovexplorer.core.run.ports import find_port, model_inputs, shape_misfit, shape_text
     from ovexplorer.core.run.session import CompileOptions, compile_session
 
@@ -107,7 +114,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
                 f"Input {spec.name} has the dynamic shape {spec.partial_shape}: give --shape {spec.name}=d1,d2,... "
                 f"or an --input {spec.name}=FILE."
             )
-        source = InputSource(kind="random", seed=args.seed + i)
+        source = default_random_source(spec, doc.model, seed=args.seed + i)  # a range fitting its type and role
         tensors[spec.name], sources[spec.name] = make_tensor(source, spec, shape), source.describe()
 
     options = CompileOptions(device=args.device, performance_hint=args.hint, precision_hint=args.precision)

@@ -1,5 +1,5 @@
-"""Run: devices and their properties, compile options and sessions, inputs (files, pictures, values),
-outputs, and the installation self-test."""
+"""Run: devices, compile options and sessions, inputs (files, pictures, values, random data by role, picture
+preprocessing from the model), outputs, the Run view's state (Qt-free), and the installation self-test."""
 
 from ovexplorer.core.util.lazy import lazy_exports
 
@@ -10,7 +10,11 @@ _EXPORTS = {
         "CompileOptions", "CompiledSession", "InferResult", "PERFORMANCE_HINTS", "PRECISION_HINTS", "compile_session",
     ),
     "ports": ("PortSpec", "find_port", "model_inputs", "shape_misfit", "shape_text"),
-    "inputs": ("IMAGE_SUFFIXES", "INPUT_SUFFIXES", "InputSource", "fit_file", "image_inputs", "make_tensor"),
+    "inputs": ("IMAGE_SUFFIXES", "INPUT_SUFFIXES", "InputSource", "default_random_source", "fit_file", "image_inputs",
+               "make_tensor"),
+    "input_roles": ("InputRole", "input_role"),
+    "picture_defaults": ("PictureDefaults", "sized_shape"),
+    "run_state": ("InputRow", "RunKey", "RunState"),
     "outputs": ("OutputStats", "is_classification", "labels_from_rt_info", "save_npy", "top_k"),
     "smoke": ("run_smoke",),
 }

@@ -20,6 +20,7 @@ from typing import BinaryIO
 
 import numpy as np
 
+from ovexplorer.core.run.input_roles import MASK, POSITIONS, TOKENS, input_role, role_tensor
 from ovexplorer.core.run.ports import PortSpec, dtype_misfit, shape_misfit, shape_text
 from ovexplorer.core.util.errors import InputError
 
@@ -661,12 +662,19 @@ class InputSource:
     text: str = ""
     path: str = ""
     preprocess: ImagePreprocess = ImagePreprocess()
+    role: str = ""  # generated data by role (see input_roles): attention mask, position ids, token ids
 
     @property
     def is_image(self) -> bool:
         return self.kind == "file" and Path(self.path).suffix.lower() in IMAGE_SUFFIXES
 
     def describe(self) -> str:
+        if self.kind == "random" and self.role == MASK:
+            return "attention mask (ones)"
+        if self.kind == "random" and self.role == POSITIONS:
+            return "position ids 0..n-1"
+        if self.kind == "random" and self.role == TOKENS and self.distribution == "uniform":
+            return f"random token ids {self.low:g}..{self.high:g} (seed {self.seed})"
         if self.kind == "random":
             params = f"{self.low:g}..{self.high:g}" if self.distribution == "uniform" else (
                 f"mean {self.low:g}, std {self.high:g}")
@@ -676,6 +684,15 @@ class InputSource:
         if self.kind == "file":
             return Path(self.path).name
         return self.kind
+
+
+def default_random_source(spec: PortSpec, model: object = None, seed: int = 0) -> InputSource:
+    """Seeded random data in a range that fits ``spec``'s type and role (token ids 0..vocab-1 where ``model``, an
+    ``ov.Model``, shows the table they index; attention mask ones; position ids 0..n-1; floats 0..1)."""
+    role = input_role(spec, model)
+    if spec.dtype is None or (spec.dtype.kind not in "iu" and not role.role):
+        return InputSource(kind="random", seed=seed)
+    return InputSource(kind="random", seed=seed, role=role.role, low=role.low, high=role.high)
 
 
 def make_tensor(
@@ -710,6 +727,9 @@ def make_tensor(
     if source.kind == "ones":
         return filled(target, spec.dtype, 1)
     if source.kind == "random":
+        made = role_tensor(source.role, target, spec.dtype)
+        if made is not None:
+            return made
         return random_tensor(target, spec.dtype, distribution=source.distribution, seed=source.seed,
                              low=source.low, high=source.high)
     raise InputError(f"Unknown input source {source.kind!r}; use one of {', '.join(SOURCE_KINDS)}.")

@@ -45,6 +45,9 @@ from ovexplorer.core.util.errors import OvexplorerError
 from ovexplorer.ui.run.image_decode import array_to_image
 
 _IMAGE_VIEW = 192
+STALE_STYLE = "QLabel { background: #fff1b8; color: #4d3b00; border: 1px solid #d4a800; padding: 4px; }"
+#: Out-of-date outputs are greyed, still readable and selectable.
+STALE_GREY = "QLabel, QPlainTextEdit, QTableWidget, QGroupBox { color: #8c8c8c; }"
 
 
 def _table(columns: list[str], parent: QWidget) -> QTableWidget:
@@ -73,6 +76,11 @@ class OutputsView(QWidget):
         self.stats: dict[str, OutputStats] = {}
         self.header = QLabel("Run the model (F5) to see its outputs.", self)
         self.header.setWordWrap(True)
+        self.stale_banner = QLabel(self)  # shown while the outputs no longer match the inputs and options
+        self.stale_banner.setWordWrap(True)
+        self.stale_banner.setStyleSheet(STALE_STYLE)
+        self.stale_banner.hide()
+        self.stale_reason = ""
         self.table = _table(["Output", "Shape", "Type", "Min", "Max", "Mean", "Std"], self)
         self.table.setMaximumHeight(150)
         self.table.itemSelectionChanged.connect(self._show_selected)
@@ -128,6 +136,7 @@ class OutputsView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.header)
+        layout.addWidget(self.stale_banner)
         layout.addWidget(self.table)
         layout.addWidget(self.details, 1)
         self.clear()
@@ -135,6 +144,7 @@ class OutputsView(QWidget):
     # -- content ------------------------------------------------------------------------------
     def clear(self, text: str = "Run the model (F5) to see its outputs.") -> None:
         self.result = None
+        self.set_stale("")
         self.header.setText(text)
         self.table.setRowCount(0)
         self.details.hide()
@@ -149,6 +159,7 @@ class OutputsView(QWidget):
     ) -> None:
         """Show ``result``; ``stats`` (computed in the worker for large outputs) are computed here when missing."""
         self.result = result
+        self.set_stale("")
         self.stats = {name: (stats or {}).get(name) or statistics(a) for name, a in result.outputs.items()}
         self.types = dict(types)
         self.rt_info = rt_info
@@ -166,6 +177,21 @@ class OutputsView(QWidget):
         self.details.show()
         self.table.selectRow(0)
         self._show_selected()
+
+    def set_stale(self, reason: str) -> None:
+        """Grey the outputs with an "out of date" banner saying ``reason``; "" shows them as current."""
+        reason = reason if self.result is not None else ""
+        if reason == self.stale_reason:
+            return
+        self.stale_reason = reason
+        self.stale_banner.setText(f"Out of date — {reason} since this run. F5 to run again." if reason else "")
+        self.stale_banner.setVisible(bool(reason))
+        for widget in (self.table, self.details):
+            widget.setStyleSheet(STALE_GREY if reason else "")
+
+    @property
+    def is_stale(self) -> bool:
+        return bool(self.stale_reason)
 
     def selected_name(self) -> str | None:
         row = self.table.currentRow()

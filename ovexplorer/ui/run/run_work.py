@@ -1,4 +1,5 @@
 """The work the Run panel hands to worker threads: decode a dropped file for an input, compile and infer.
+(``InputRow`` and ``RunKey`` live in :mod:`ovexplorer.core.run.run_state`; imported here for the callers.)
 
 Plain functions over plain records (no widgets), called through ``TaskRunner``.
 """
@@ -14,7 +15,6 @@ import numpy as np
 
 from ovexplorer.core.run.inputs import (
     IMAGE_SUFFIXES,
-    InputSource,
     fit_file,
     image_inputs,
     load_array,
@@ -23,28 +23,13 @@ from ovexplorer.core.run.inputs import (
     resize_image,
 )
 from ovexplorer.core.run.outputs import OutputStats, statistics
-from ovexplorer.core.run.ports import PortSpec
+from ovexplorer.core.run.run_state import InputRow, RunKey
 from ovexplorer.core.run.session import CompiledSession, CompileOptions, InferResult, compile_session
 from ovexplorer.core.util.errors import InputError
 from ovexplorer.ui.run.image_decode import decode_image
 from ovexplorer.ui.run.inputs_table import THUMB
 
-
-@dataclass
-class InputRow:
-    """What the panel holds for one input: its port, source, chosen shape and any decoded file data."""
-
-    spec: PortSpec
-    source: InputSource
-    shape: tuple[int, ...] | None = None  # chosen shape of a dynamic input
-    tensor: np.ndarray | None = None  # a decoded non-picture file
-    image: np.ndarray | None = None  # a decoded picture (H x W x 3 uint8 RGB)
-    thumbnail: np.ndarray | None = None  # its preview, made in the worker
-
-    @property
-    def current_shape(self) -> tuple[int, ...] | None:
-        static = self.spec.static_shape
-        return static if static is not None else self.shape
+__all__ = ["Decoded", "InputRow", "RunKey", "RunOutcome", "decode_file", "run_model", "thumbnail"]
 
 
 @dataclass(frozen=True, slots=True)
