@@ -266,7 +266,10 @@ def test_view_menu_graph_keys_work_wherever_the_graph_is_shown(qtbot, window: Ma
     assert panel.view.current_scale() > fitted
     qtbot.keyClick(view, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
     assert panel.view.current_scale() == pytest.approx(fitted)
-    assert panel.view.minimap.isVisible()
+    assert not panel.view.minimap.isVisible()  # the whole graph is in view
+    qtbot.keyClick(view, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(view, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
+    assert panel.view.minimap.isVisible()  # part of it is out of view
     qtbot.keyClick(view, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
     assert not panel.view.minimap.isVisible()
     with qtbot.waitSignal(panel.layout_ready, timeout=TIMEOUT):

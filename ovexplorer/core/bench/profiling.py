@@ -353,10 +353,12 @@ class NodeColoring:
     mode: str
     colors: Mapping[int, str]
     legend: Legend | None = None
+    values: Mapping[int, float] = field(default_factory=dict)  # per node: milliseconds in "time" mode
 
 
 def node_coloring(result: ProfileResult | None, mode: str) -> NodeColoring:
     """The colouring of ``result`` in ``mode`` (``"time"``, ``"precision"``; anything else clears)."""
     if result is None or mode not in COLOR_MODES:
         return NodeColoring("", {}, None)
-    return NodeColoring(mode, result.node_colors(mode), result.legend(mode))
+    values = {i: p.real_ms for i, p in result.nodes.items() if p.real_ms > 0} if mode == "time" else {}
+    return NodeColoring(mode, result.node_colors(mode), result.legend(mode), values)

@@ -11,10 +11,12 @@ from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
+from ovexplorer.core.bench.profiling import text_color
 from ovexplorer.core.layout.graph_layout import GraphLayout
+from ovexplorer.core.layout.group_colors import GroupFill
 from ovexplorer.core.layout.layout_svg import GROUP_FILLS, rounded
 from ovexplorer.core.model.categories import CATEGORY_COLORS
 
@@ -25,6 +27,18 @@ SELECT_COLOR = QColor("#e0457b")
 HIT_COLOR = QColor("#ffb000")
 EDGE_CHUNK = 64
 NO_DATA_COLOR = "#f2f2f2"  # nodes without data while the graph is coloured by data
+MIN_LABEL_PX = 11  # group titles and counts never get smaller than this on screen (like map labels)
+LABEL_HALO = QColor(255, 255, 255, 215)
+MAX_SCREEN_LABELS = 400  # a screen holds no more legible labels than this; the rest are left out
+LABEL_CELL = 64  # pixels: the grid that finds overlapping labels
+
+
+TOGGLE_SIZE = 22  # the ▸/▾ square at a group's top-left corner: a click there expands or collapses it
+
+
+def toggle_rect(g) -> QRectF:
+    """Where a group's ▸ (collapsed) or ▾ (expanded) is drawn, in scene coordinates."""
+    return QRectF(g.x + 2, g.y + 2, TOGGLE_SIZE, TOGGLE_SIZE - 2)
 
 
 def _polyline(points) -> QPolygonF:
@@ -135,6 +149,8 @@ class GraphItem(QGraphicsItem):
         self.node_colors: Mapping[int, str] | None = None  # data painted onto nodes (profiling times...)
         self.paint_brushes = self.brushes
         self.brush_index = np.zeros(0, dtype=np.int64)
+        self.text_pens: list[QColor] = []
+        self.group_fills: dict[int, GroupFill] = {}
         self.set_layout(None)
         self.type_font = QFont()
         self.type_font.setPixelSize(11)
@@ -146,6 +162,13 @@ class GraphItem(QGraphicsItem):
         self.title_font = QFont()
         self.title_font.setPixelSize(12)
         self.title_font.setBold(True)
+        self.label_font = QFont(self.title_font)
+        self.label_font.setPixelSize(MIN_LABEL_PX)
+        self.count_font = QFont()
+        self.count_font.setPixelSize(MIN_LABEL_PX - 1)
+        #: group labels of the last paint drawn at screen size: (text, rectangle on the device, pixel size, group)
+        self.screen_labels: list[tuple[str, QRectF, int, int]] = []
+        self.labels_transform = QTransform()  # the world transform they were drawn with
 
     # -- data ---------------------------------------------------------------------------------
     def set_layout(self, layout: GraphLayout | None, data: CanvasData | None = None) -> None:
@@ -170,7 +193,18 @@ class GraphItem(QGraphicsItem):
         self._update_brushes()
         self.update()
 
+    def set_group_fills(self, fills: Mapping[int, GroupFill]) -> None:
+        """Paint collapsed groups with ``{group id: GroupFill}`` (their total time or precision mix)."""
+        self.group_fills = dict(fills)
+        self.update()
+
     def _update_brushes(self) -> None:
+        self._update_node_brushes()
+        # text on each brush: black on light colours, white on dark ones
+        self.text_pens = [QColor("#101820") if text_color(b.color().name()) == "#000000" else QColor("#ffffff")
+                          for b in self.paint_brushes]
+
+    def _update_node_brushes(self) -> None:
         if not self.node_colors or self.layout is None:
             self.paint_brushes, self.brush_index = self.brushes, self.cat_index
             return
@@ -207,6 +241,28 @@ class GraphItem(QGraphicsItem):
                 best = g
         return best.id if best is not None else None
 
+    def toggle_at(self, x: float, y: float) -> int | None:
+        """The group whose ▸/▾ is at scene position (x, y)."""
+        if not len(self.gx) or self.layout is None:
+            return None
+        best = None
+        for i in np.nonzero((self.gx <= x) & (x <= self.gx + TOGGLE_SIZE + 2)
+                            & (self.gy <= y) & (y <= self.gy + TOGGLE_SIZE))[0]:
+            g = self.layout.groups[int(i)]
+            if toggle_rect(g).adjusted(-2, -2, 2, 2).contains(QPointF(x, y)) and (best is None or g.depth > best.depth):
+                best = g
+        return best.id if best is not None else None
+
+    def screen_title_at(self, x: float, y: float, transform: QTransform) -> int | None:
+        """The group whose title, drawn at screen size when zoomed out, is at device position (x, y) of a view
+        showing the scene with ``transform`` (labels drawn with another transform are out of date)."""
+        if transform != self.labels_transform:
+            return None
+        for text, rect, _px, gid in self.screen_labels:
+            if text[:1] in "▸▾" and rect.adjusted(-3, -1, 3, 1).contains(QPointF(x, y)):
+                return gid
+        return None
+
     def proxy_at(self, x: float, y: float) -> int | None:
         if not len(self.px):
             return None
@@ -231,6 +287,7 @@ class GraphItem(QGraphicsItem):
         detail = lod >= DETAIL_LOD
         # Groups, outermost first.
         gi = np.nonzero((self.gx < x1) & (self.gx + self.gw > x0) & (self.gy < y1) & (self.gy + self.gh > y0))[0]
+        small_labels: list = []  # groups whose titles are drawn at screen size, after everything else
         frame_pen = QPen(QColor("#9aa8ba"), 1.0)
         frame_pen.setCosmetic(True)
         box_pen = QPen(QColor("#6f819a"), 1.5)
@@ -245,22 +302,38 @@ class GraphItem(QGraphicsItem):
                 if text:
                     painter.setFont(self.title_font)
                     painter.setPen(QColor("#34495e"))
-                    painter.drawText(QRectF(g.x + 10, g.y + 4, g.w - 20, 18),
-                                     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, f"▾ {g.label}")
+                    painter.drawText(toggle_rect(g), Qt.AlignmentFlag.AlignCenter, "▾")
+                    painter.drawText(QRectF(g.x + TOGGLE_SIZE + 2, g.y + 4, g.w - TOGGLE_SIZE - 10, 18),
+                                     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, g.label)
+                else:
+                    small_labels.append(g)
             else:
+                fill = self.group_fills.get(g.id)
                 painter.setPen(box_pen)
-                painter.setBrush(QColor("#dfe7f1"))
+                painter.setBrush(QColor("#dfe7f1") if fill is None else QColor(fill.bands[0][0]))
                 painter.drawRoundedRect(rect, 6, 6) if detail else painter.drawRect(rect)
+                if fill is not None and len(fill.bands) > 1:  # a precision mix: bands left to right
+                    painter.setPen(Qt.PenStyle.NoPen)
+                    x = g.x + 1
+                    for color, fraction in fill.bands:
+                        painter.setBrush(QColor(color))
+                        painter.drawRect(QRectF(x, g.y + 1, (g.w - 2) * fraction, g.h - 2))
+                        x += (g.w - 2) * fraction
                 if text:
+                    on_dark = fill is not None and fill.text == "#ffffff"
                     painter.setFont(self.title_font)
-                    painter.setPen(QColor("#1f2d3d"))
-                    painter.drawText(QRectF(g.x + 4, g.y + 5, g.w - 8, 16), Qt.AlignmentFlag.AlignCenter,
-                                     f"▸ {g.label}")
+                    painter.setPen(QColor("#ffffff" if on_dark else "#1f2d3d"))
+                    painter.drawText(toggle_rect(g), Qt.AlignmentFlag.AlignCenter, "▸")
+                    painter.drawText(QRectF(g.x + TOGGLE_SIZE, g.y + 5, g.w - TOGGLE_SIZE - 4, 16),
+                                     Qt.AlignmentFlag.AlignCenter, g.label)
                     painter.setFont(self.text_font)
-                    painter.setPen(QColor("#44505e"))
+                    painter.setPen(QColor("#ffffff" if on_dark else "#44505e"))
                     kids = f" · {g.group_count} groups" if g.group_count else ""
+                    note = f" · {fill.note}" if fill is not None else ""
                     painter.drawText(QRectF(g.x + 4, g.y + 22, g.w - 8, 14), Qt.AlignmentFlag.AlignCenter,
-                                     f"{g.op_count} ops{kids}")
+                                     f"{g.op_count} ops{kids}{note}")
+                else:
+                    small_labels.append(g)
         # Edges: one batched path per level.
         edge_pen = QPen(EDGE_COLOR, 1.2 if detail else 1.0)
         edge_pen.setCosmetic(not detail)
@@ -303,7 +376,7 @@ class GraphItem(QGraphicsItem):
             if text:
                 for i in ni:
                     n = layout.nodes[int(i)]
-                    painter.setPen(QColor("#101820"))
+                    painter.setPen(self.text_pens[int(self.brush_index[int(i)])])
                     for k, line in enumerate(n.lines):
                         painter.setFont(self.type_font if k == 0 else self.text_font)
                         painter.drawText(QRectF(n.x + 3, n.y + 6 + 14 * k, n.w - 6, 14),
@@ -323,6 +396,11 @@ class GraphItem(QGraphicsItem):
                     painter.setFont(self.small_font)
                     painter.setPen(QColor("#4d4013"))
                     painter.drawText(rect.adjusted(3, 0, -2, 0), Qt.AlignmentFlag.AlignVCenter, p.label)
+        overview = widget is not None and bool(widget.property("overview"))  # the minimap: no labels
+        if not overview:
+            self.screen_labels = []
+        if small_labels and not overview:
+            self._paint_screen_labels(painter, small_labels)
         # Selection and search hit.
         for node_id, color in ((self.highlight, HIT_COLOR), (self.selected, SELECT_COLOR)):
             index = layout.node_index.get(node_id) if node_id is not None else None
@@ -332,3 +410,54 @@ class GraphItem(QGraphicsItem):
                 painter.setPen(pen)
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.drawRoundedRect(rects[index].adjusted(-3, -3, 3, 3), 5, 5)
+
+    def _paint_screen_labels(self, painter: QPainter, groups: list) -> None:
+        """Group titles (and a collapsed group's counts) at a fixed size on screen, over a light halo; a label
+        that would overlap one already drawn (an outer group's, drawn first) is left out."""
+        transform = painter.worldTransform()
+        self.labels_transform = transform
+        painter.save()
+        painter.resetTransform()
+        title_metrics = QFontMetricsF(self.label_font)
+        count_metrics = QFontMetricsF(self.count_font)
+        taken: dict[tuple[int, int], list[QRectF]] = {}  # drawn labels by grid cell: collisions stay cheap
+        drawn = 0
+        for g in groups:
+            if drawn >= MAX_SCREEN_LABELS:
+                break
+            box = transform.mapRect(QRectF(g.x, g.y, g.w, g.h))
+            title = f"{'▾' if g.expanded else '▸'} {g.label}"
+            lines = [(title, self.label_font, title_metrics)]
+            if not g.expanded:
+                kids = f" · {g.group_count} groups" if g.group_count else ""
+                fill = self.group_fills.get(g.id)
+                note = f" · {fill.note}" if fill is not None else ""
+                lines.append((f"{g.op_count} ops{kids}{note}", self.count_font, count_metrics))
+            width = min(max(m.horizontalAdvance(t) for t, _f, m in lines) + 6, 320.0)
+            height = sum(m.height() for _t, _f, m in lines) + 2
+            if g.expanded:  # the title sits on the frame's top-left corner
+                rect = QRectF(box.left() + 2, box.top() + 2, width, height)
+            elif width <= box.width() - 4 and height <= box.height() - 2:  # centred on the box when it fits
+                rect = QRectF(box.center().x() - width / 2, box.center().y() - height / 2, width, height)
+            else:  # beside it, so the box (and its colour) stays visible
+                rect = QRectF(box.right() + 4, box.center().y() - height / 2, width, height)
+            cells = [(cx, cy) for cx in range(int(rect.left()) // LABEL_CELL, int(rect.right()) // LABEL_CELL + 1)
+                     for cy in range(int(rect.top()) // LABEL_CELL, int(rect.bottom()) // LABEL_CELL + 1)]
+            if any(rect.intersects(t) for c in cells for t in taken.get(c, ())):
+                continue
+            for c in cells:
+                taken.setdefault(c, []).append(rect)
+            drawn += 1
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(LABEL_HALO)
+            painter.drawRoundedRect(rect, 3, 3)
+            y = rect.top() + 1
+            for k, (line, font, metrics) in enumerate(lines):
+                painter.setFont(font)
+                painter.setPen(QColor("#1f2d3d" if k == 0 else "#44505e"))
+                line_rect = QRectF(rect.left() + 3, y, rect.width() - 6, metrics.height())
+                painter.drawText(line_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                                 metrics.elidedText(line, Qt.TextElideMode.ElideRight, line_rect.width()))
+                self.screen_labels.append((line, line_rect, font.pixelSize(), g.id))
+                y += metrics.height()
+        painter.restore()

@@ -14,19 +14,28 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from ovexplorer.core.bench.profiling import text_color, time_color
 from ovexplorer.core.layout.graph_layout import GraphLayout
 from ovexplorer.core.layout.graph_view_state import Frame, GraphViewState
+from ovexplorer.core.layout.group_colors import group_fills
+from ovexplorer.core.layout.group_summary import group_summary
 from ovexplorer.core.layout.grouping import ROOT
 from ovexplorer.core.model.document import ModelDocument
-from ovexplorer.ui.graph.graph_canvas import CanvasData
-from ovexplorer.ui.graph.graph_export import MAX_EXPORT_PIXELS, MAX_EXPORT_SIDE, export_view, visible_scene_rect
+from ovexplorer.ui.graph.export_dialog import GraphExporter
+from ovexplorer.ui.graph.graph_canvas import TEXT_LOD, CanvasData
+from ovexplorer.ui.graph.graph_export import (
+    MAX_EXPORT_PIXELS,
+    MAX_EXPORT_SIDE,
+    export_view,
+    visible_scene_rect,
+)
 from ovexplorer.ui.graph.graph_search import SearchBar
-from ovexplorer.ui.graph.graph_toolbar import GraphToolbar
-from ovexplorer.ui.graph.graph_view import GraphView
+from ovexplorer.ui.graph.graph_toolbar import GraphToolbar, export_menu
+from ovexplorer.ui.graph.graph_view import READABLE_SCALE, GraphView
 from ovexplorer.ui.graph.inspector import Inspector, dock_right
 from ovexplorer.ui.graph.layout_runner import LayoutRunner
 from ovexplorer.ui.graph.view_actions import install_view_actions
@@ -41,17 +50,22 @@ class GraphPanel(QWidget):
     layout_ready = Signal()  # a new layout is shown
     selection_cleared = Signal()  # the user clicked the background
     body_node_selected = Signal(object, int, bool)  # graph, node id, is top-level
+    group_selected = Signal(object, object)  # graph, GroupSummary: a click on a group box
 
     def __init__(self, window: Any = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.window_ = window
         self.state = GraphViewState()
         self.layouts = LayoutRunner(self)
+        self.exporter = GraphExporter(self)
+        self.exported = self.exporter.exported  # (path written, what was exported)
         self.progress, self.status = self.layouts.progress, self.layouts.status
         self.view = GraphView(self)
         self.search = SearchBar(self, self.state.search)
         self.search.hide()
         self.search.found.connect(self._on_search_hit)
+        self.search.closed.connect(self.clear_search_highlight)
+        self._find_pending = False
         self.breadcrumb = QLabel(self)
         self.breadcrumb.setTextFormat(Qt.TextFormat.RichText)
         self.breadcrumb.linkActivated.connect(self.state.follow)
@@ -64,7 +78,7 @@ class GraphPanel(QWidget):
         self.legend.hide()
         self.toolbar = GraphToolbar(self, self.view, find=lambda: self.search.open(), set_option=self._set_option,
                                     set_shapes=self._set_shapes, expand_all=self.expand_all,
-                                    collapse_all=self.collapse_all, export=self._export_dialog)
+                                    collapse_all=self.collapse_all, export=self.exporter.ask)
         for name in ("horizontal_action", "names_action", "shapes_action", "constants_action", "grouping_action"):
             setattr(self, name, getattr(self.toolbar, name))
         top = QHBoxLayout()
@@ -85,6 +99,8 @@ class GraphPanel(QWidget):
         self.view.node_clicked.connect(self._on_node_clicked)
         self.view.node_double_clicked.connect(self._on_node_double_clicked)
         self.view.group_double_clicked.connect(self.toggle_group)
+        self.view.group_toggle_clicked.connect(self.toggle_group)
+        self.view.group_clicked.connect(self._on_group_clicked)
         self.view.proxy_clicked.connect(self._on_node_clicked)
         self.view.background_clicked.connect(self._on_background)
         self._bind_find_keys()
@@ -128,6 +144,12 @@ class GraphPanel(QWidget):
     def _apply_coloring(self) -> None:
         coloring = self.state.shown_coloring()
         self.view.item.set_node_colors(coloring.colors if coloring is not None else None)
+        frame, lay = self.frame, self.view.layout_data
+        fills = {}
+        if coloring is not None and frame is not None and frame.layouter is not None and lay is not None:
+            fills = group_fills(frame.layouter.grouping, [g.id for g in lay.groups if not g.expanded], coloring,
+                                time_color=time_color, text_color=text_color)
+        self.view.item.set_group_fills(fills)
         legend = getattr(coloring, "legend", None)
         if legend is None:
             self.legend.hide()
@@ -152,6 +174,7 @@ class GraphPanel(QWidget):
             self._show_message(f"Opening {name}…")
 
     def _enter_frame(self) -> None:
+        self.clear_search_highlight()  # a hit of another graph never carries over
         frame = self.frame
         self.search.set_graph(frame.graph if frame is not None else None)
         self._update_breadcrumb()
@@ -217,9 +240,40 @@ class GraphPanel(QWidget):
                             f"{layout.crossings} crossings")
         self._apply_coloring()
 
+    def _keep_place(self):
+        """A callback that, after a re-layout, puts the selected node (or the node nearest the centre) back
+        where it was on screen; the first view when neither is in the new layout."""
+        frame = self.frame
+        selected = None
+        if frame is not None and frame.selected is not None:
+            selected = self.state.visible_target(frame.selected)
+        anchor = self.view.anchor_node(selected)
+
+        def restore() -> None:
+            fallback = None
+            lay = self.view.layout_data
+            if anchor is not None and lay is not None and anchor[0] not in lay.node_index:
+                fallback = self._group_centre_holding(anchor[0])
+            if not self.view.restore_anchor(anchor, fallback):
+                self.view.show_start()
+
+        return restore
+
+    def _group_centre_holding(self, node_id: int) -> QPointF | None:
+        """The centre of the innermost drawn group holding ``node_id``."""
+        frame, lay = self.frame, self.view.layout_data
+        if frame is None or frame.layouter is None or lay is None:
+            return None
+        for gid in reversed(frame.layouter.grouping.holding_groups(node_id)):
+            index = lay.group_index.get(gid)
+            if index is not None:
+                g = lay.groups[index]
+                return QPointF(g.x + g.w / 2, g.y + min(g.h / 2, 20))
+        return None
+
     def _set_option(self, **changes) -> None:
         if self.state.set_option(**changes):
-            self._request_layout(self.frame.expanded, then=self.view.show_start)
+            self._request_layout(self.frame.expanded, then=self._keep_place())
 
     def _set_shapes(self, on: bool) -> None:
         self.state.show_shapes = on
@@ -243,11 +297,11 @@ class GraphPanel(QWidget):
     def expand_all(self) -> None:
         expanded = self.state.all_expanded()
         if expanded is not None:
-            self._request_layout(expanded, then=self.view.show_start)
+            self._request_layout(expanded, then=self._keep_place())
 
     def collapse_all(self) -> None:
         if self.frame is not None:
-            self._request_layout(frozenset({ROOT}), then=self.view.show_start)
+            self._request_layout(frozenset({ROOT}), then=self._keep_place())
 
     # -- selection and navigation -------------------------------------------------------------
     def _on_node_clicked(self, node_id: int) -> None:
@@ -256,6 +310,12 @@ class GraphPanel(QWidget):
         else:
             self.select(node_id, centre=False)
             self.body_node_selected.emit(self.frame.graph, node_id, self.state.at_top)
+
+    def _on_group_clicked(self, gid: int) -> None:
+        frame = self.frame
+        if frame is None or frame.layouter is None:
+            return
+        self.group_selected.emit(frame.graph, group_summary(frame.graph, frame.layouter.grouping, gid))
 
     def _on_node_double_clicked(self, node_id: int) -> None:
         if not self.open_body(node_id):
@@ -270,9 +330,17 @@ class GraphPanel(QWidget):
             self.selection_cleared.emit()
 
     def _on_search_hit(self, node_id: int) -> None:
-        self.view.item.highlight = node_id
+        self.view.item.highlight = self.state.visible_target(node_id)
+        self._find_pending = True  # the hit is shown at a readable scale (see _mark)
         self._on_node_clicked(node_id)
         self.select(node_id, centre=True)
+
+    def clear_search_highlight(self) -> None:
+        """Esc in the search bar (or another graph shown): no hit stays highlighted."""
+        self._find_pending = False
+        if self.view.item.highlight is not None:
+            self.view.item.highlight = None
+            self.view.item.update()
 
     def select_in_body(self, node_id: int) -> None:
         """A link to a node of the current body graph."""
@@ -302,28 +370,18 @@ class GraphPanel(QWidget):
         self.view.item.selected = target
         self.view.item.update()
         pos = self.view.scene_pos_of_node(target)
+        find, self._find_pending = self._find_pending, False
         if pos is None:
             return
+        if find and self.view.current_scale() < TEXT_LOD:  # a Find hit too small to read: zoom in on it
+            self.view.zoom_about(READABLE_SCALE / self.view.current_scale(), pos)
+            self.view.centerOn(pos)
         visible = visible_scene_rect(self.view)
         if centre and not visible.adjusted(40, 40, -40, -40).contains(pos):
             self.view.centre_on_rect(QRectF(pos.x() - 1, pos.y() - 1, 2, 2))
         self.view.viewport().update()
 
     # -- export -------------------------------------------------------------------------------
-    def _export_dialog(self, kind: str, whole: bool) -> None:
-        if self.view.layout_data is None:
-            return
-        doc = self.state.document
-        name = (doc.path.stem if doc else "graph") + f".{kind}"
-        start = str((doc.path.parent if doc else Path.home()) / name)
-        path, _ = QFileDialog.getSaveFileName(self, "Export graph", start, f"{kind.upper()} (*.{kind})")
-        if path:
-            try:
-                self.export(path, whole=whole)
-            except OSError as exc:
-                if self.window_ is not None:
-                    self.window_.show_error("Cannot export the graph", f"Could not write {path}: {exc}")
-
     def visible_scene_rect(self) -> QRectF:
         return visible_scene_rect(self.view)
 
@@ -343,5 +401,17 @@ def install_graph_panel(window: Any) -> tuple[GraphPanel, Inspector]:
     panel.body_node_selected.connect(inspector.show_node)
     inspector.body_link.connect(panel.select_in_body)
     panel.selection_cleared.connect(inspector.show_placeholder)
+    panel.group_selected.connect(inspector.show_group)
+    file_menu = getattr(window, "file_menu", None)
+    if file_menu is not None:  # File > Export Graph, above Close Window / Quit
+        menu = export_menu(file_menu, panel.exporter.ask, "&Export Graph")
+        file_menu.insertMenu(window.file_menu_end, menu)
+        window.export_graph_menu = menu
+        follow = lambda _i=-1: menu.setEnabled(window.tabs.currentWidget() is panel  # noqa: E731
+                                               and panel.view.layout_data is not None)
+        window.tabs.currentChanged.connect(follow)
+        panel.layout_ready.connect(follow)
+    panel.exported.connect(lambda path, what: window.statusBar().showMessage(f"Exported {what.lower()} to {path}",
+                                                                              15000))
     install_view_actions(window, panel, inspector)
     return panel, inspector

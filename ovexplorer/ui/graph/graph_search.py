@@ -14,6 +14,7 @@ class SearchBar(QWidget):
     """Emits ``found(node_id)`` for the current hit as the user types or steps through hits."""
 
     found = Signal(int)
+    closed = Signal()  # Esc or ✕: the hits are no longer shown
 
     def __init__(self, parent: QWidget | None = None, hits: SearchHits | None = None) -> None:
         super().__init__(parent)
@@ -30,7 +31,7 @@ class SearchBar(QWidget):
         self.close_button = QToolButton(self, text="✕", toolTip="Close (Esc)")
         self.prev_button.clicked.connect(self.previous)
         self.next_button.clicked.connect(self.next)
-        self.close_button.clicked.connect(self.hide)
+        self.close_button.clicked.connect(self.close_bar)
         row = QHBoxLayout(self)
         row.setContentsMargins(4, 2, 4, 2)
         row.addWidget(QLabel("Find:", self))
@@ -40,8 +41,12 @@ class SearchBar(QWidget):
             row.addWidget(b)
 
     def set_graph(self, graph: Graph | None) -> None:
+        """Search ``graph`` from now on; its hits are counted but none is shown until the user asks (Enter, F3)."""
         self.graph = graph
-        self._search(self.edit.text())
+        self.state.search(graph, self.edit.text())
+        self.state.index = -1
+        hits = len(self.state.hits)
+        self.count.setText(f"{hits} match{'es' if hits != 1 else ''}" if hits else self.state.label())
 
     def open(self) -> None:
         self.show()
@@ -55,6 +60,11 @@ class SearchBar(QWidget):
         self.count.setText(self.state.label())
         if hit is not None:
             self.found.emit(hit)
+
+    def close_bar(self) -> None:
+        """Hide the bar and drop the highlight of the current hit."""
+        self.hide()
+        self.closed.emit()
 
     def next(self) -> None:
         self._show(self.state.step(1))
@@ -71,6 +81,6 @@ class SearchBar(QWidget):
                     self.next()
                 return True
             if event.key() == Qt.Key.Key_Escape:
-                self.hide()
+                self.close_bar()
                 return True
         return super().eventFilter(obj, event)

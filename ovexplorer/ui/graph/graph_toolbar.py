@@ -9,6 +9,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QToolBar, QToolButton, QWidget
 
+from ovexplorer.ui.graph.graph_export import EXPORT_KINDS
+
+
+def export_menu(parent: QWidget, export: Callable[[str, str], None], title: str = "Export") -> QMenu:
+    """PNG and SVG of each of :data:`EXPORT_KINDS`; ``export(suffix, kind)``."""
+    menu = QMenu(title, parent)
+    for kind, text in EXPORT_KINDS.items():
+        for suffix in ("png", "svg"):
+            menu.addAction(f"{text} as {suffix.upper()}…", lambda s=suffix, k=kind: export(s, k))
+    return menu
+
 
 class GraphToolbar(QToolBar):
     """Buttons that call the panel's commands; option toggles call ``set_option(name, on)``."""
@@ -16,7 +27,7 @@ class GraphToolbar(QToolBar):
     def __init__(self, parent: QWidget, view: Any, *, find: Callable[[], None],
                  set_option: Callable[..., None], set_shapes: Callable[[bool], None],
                  expand_all: Callable[[], None], collapse_all: Callable[[], None],
-                 export: Callable[[str, bool], None]) -> None:
+                 export: Callable[[str, str], None]) -> None:
         super().__init__(parent)
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for text, tip, slot in (("Fit", "Fit to window (Ctrl+0)", view.fit),
@@ -36,13 +47,9 @@ class GraphToolbar(QToolBar):
         self.addSeparator()
         self.addAction("Expand all", expand_all)
         self.addAction("Collapse all", collapse_all)
-        menu = QMenu(self)
-        menu.addAction("Whole graph as PNG…", lambda: export("png", True))
-        menu.addAction("Whole graph as SVG…", lambda: export("svg", True))
-        menu.addAction("Current view as PNG…", lambda: export("png", False))
-        menu.addAction("Current view as SVG…", lambda: export("svg", False))
+        self.export_menu = export_menu(self, export)
         button = QToolButton(self, text="Export", popupMode=QToolButton.ToolButtonPopupMode.InstantPopup)
-        button.setMenu(menu)
+        button.setMenu(self.export_menu)
         self.addWidget(button)
 
     def _toggle(self, text: str, tip: str, checked: bool, slot: Callable[[bool], None]) -> QAction:

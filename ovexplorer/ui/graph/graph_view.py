@@ -35,7 +35,9 @@ from ovexplorer.ui.graph.graph_canvas import CanvasData, GraphItem
 MIN_SCALE = 0.002
 MAX_SCALE = 4.0
 CLICK_SLOP = 4
-START_SCALE = 0.6  # the first view of a big graph: readable text
+OUTLINE_SCALE = 0.05  # the smallest first view: boxes of a few pixels, titled at screen size
+READABLE_SCALE = 0.8  # where Find takes a hit that is too small to read
+MINIMAP_SIZE = (110, 140)
 
 
 class MiniMap(QGraphicsView):
@@ -49,7 +51,8 @@ class MiniMap(QGraphicsView):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setInteractive(False)
         self.setBackgroundBrush(QColor(255, 255, 255, 235))
-        self.setFixedSize(160, 200)
+        self.setFixedSize(*MINIMAP_SIZE)
+        self.viewport().setProperty("overview", True)  # GraphItem draws no labels here
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
 
     def refit(self) -> None:
@@ -86,6 +89,7 @@ class GraphView(QGraphicsView):
     node_double_clicked = Signal(int)
     group_clicked = Signal(int)
     group_double_clicked = Signal(int)
+    group_toggle_clicked = Signal(int)  # a click on a group's ▸/▾ (or its title when zoomed out)
     proxy_clicked = Signal(int)  # the source node the proxy names
     background_clicked = Signal()
 
@@ -108,8 +112,9 @@ class GraphView(QGraphicsView):
         self.describe_node = lambda node_id: f"node {node_id}"
         self.minimap = MiniMap(self)
         self.minimap.hide()
-        self.minimap_enabled = True  # View > Minimap: shown for graphs much larger than the view
+        self.minimap_enabled = True  # View > Minimap: shown while the view does not show the whole graph
         self._big = False
+        self._pending_start = False  # show_start() asked while hidden: done when the view is first shown
         bindings: dict[str, object] = {}
         for standard, extra, slot in (
             (QKeySequence.StandardKey.ZoomIn, "Ctrl+=", self.zoom_in),
@@ -133,21 +138,27 @@ class GraphView(QGraphicsView):
         self.item.set_layout(layout, data)
         rect = self.item.boundingRect().adjusted(-40, -40, 40, 40)
         self.scene().setSceneRect(rect)
-        big = layout is not None and (layout.height > 3 * max(1, self.viewport().height())
-                                      or layout.width > 3 * max(1, self.viewport().width()))
-        self._big = big
-        self.minimap.setVisible(big and self.minimap_enabled)
-        if big:
+        self._big = layout is not None
+        if self._big:
             self.minimap.refit()
-        self._place_minimap()
+        self._update_minimap()
 
     def set_minimap_enabled(self, on: bool) -> None:
-        """Show the minimap (for graphs much larger than the view) or never."""
+        """Show the minimap (while the view does not show the whole graph) or never."""
         self.minimap_enabled = on
-        self.minimap.setVisible(self._big and on)
-        if self.minimap.isVisible():
+        self._update_minimap()
+
+    def _update_minimap(self) -> None:
+        """The minimap shows only when it is enabled and part of the graph is out of view."""
+        rect = self.item.boundingRect()
+        whole = rect.isEmpty() or self.mapToScene(self.viewport().rect()).boundingRect().contains(rect)
+        show = self._big and self.minimap_enabled and not whole
+        if show and not self.minimap.isVisible():
             self.minimap.refit()
-            self._place_minimap()
+        self.minimap.setVisible(show)
+        self._place_minimap()
+        if show:
+            self.minimap.viewport().update()
 
     def current_scale(self) -> float:
         return self.transform().m11()
@@ -157,19 +168,38 @@ class GraphView(QGraphicsView):
         scale = self.current_scale()
         factor = max(MIN_SCALE / scale, min(MAX_SCALE / scale, factor))
         self.scale(factor, factor)
-        self.minimap.viewport().update()
+        self._update_minimap()
+
+    def zoom_about(self, factor: float, scene_point: QPointF) -> None:
+        """Zoom by ``factor`` keeping ``scene_point`` where it is on screen."""
+        before = self.mapFromScene(scene_point)
+        anchor = self.transformationAnchor()
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
+        self.zoom(factor)
+        self.setTransformationAnchor(anchor)
+        self.keep_at(scene_point, QPointF(before))
+
+    def keep_at(self, scene_point: QPointF, viewport_point: QPointF) -> None:
+        """Scroll so that ``scene_point`` shows at ``viewport_point``."""
+        delta = self.mapFromScene(scene_point) - viewport_point.toPoint()
+        h, v = self.horizontalScrollBar(), self.verticalScrollBar()
+        h.setValue(h.value() + delta.x())
+        v.setValue(v.value() + delta.y())
+        self._update_minimap()
+
+    def _zoom_step(self, factor: float) -> None:
+        """``+``/``-``: around the selected node when it is on screen, else around the centre."""
+        pos = self.scene_pos_of_node(self.item.selected) if self.item.selected is not None else None
+        if pos is not None and self.mapToScene(self.viewport().rect()).boundingRect().contains(pos):
+            self.zoom_about(factor, pos)
+            return
+        self.zoom_about(factor, self.mapToScene(self.viewport().rect().center()))
 
     def zoom_in(self) -> None:
-        anchor = self.transformationAnchor()
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
-        self.zoom(1.25)
-        self.setTransformationAnchor(anchor)
+        self._zoom_step(1.25)
 
     def zoom_out(self) -> None:
-        anchor = self.transformationAnchor()
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
-        self.zoom(0.8)
-        self.setTransformationAnchor(anchor)
+        self._zoom_step(0.8)
 
     def fit(self) -> None:
         """Fit the whole graph into the window."""
@@ -181,31 +211,81 @@ class GraphView(QGraphicsView):
         if self.current_scale() > 1.0:
             self.resetTransform()
             self.centerOn(rect.center())
-        self.minimap.viewport().update()
+        self._update_minimap()
 
     def show_start(self) -> None:
-        """The first view of a layout: fit when it stays readable, else the top at a readable scale."""
+        """The first view of a layout: the whole graph (group titles stay legible at any zoom, so it reads as an
+        outline); a graph so long that fitting shrinks it below ``OUTLINE_SCALE`` is fitted across instead (to
+        the width of a top-down graph, the height of a left-to-right one, at most 100 %) and shown from its start.
+
+        While the view is hidden (another tab in front) its size is not the one it will have: the first view
+        is then set when it is shown."""
+        if not self.isVisible():
+            self._pending_start = True
+            return
+        self._pending_start = False
         self.fit()
         rect = self.item.boundingRect()
-        if self.current_scale() < START_SCALE and not rect.isEmpty():
+        if self.current_scale() < OUTLINE_SCALE and not rect.isEmpty():
             self.resetTransform()
             vp = self.viewport()
             if rect.width() > rect.height():  # left to right: show the start (left end)
-                scale = max(START_SCALE, min(1.0, vp.height() / max(1.0, rect.height() + 40)))
+                scale = max(OUTLINE_SCALE, min(1.0, vp.height() / max(1.0, rect.height() + 40)))
                 self.scale(scale, scale)
                 self.centerOn(rect.left() + vp.width() / scale / 2 - 20, rect.center().y())
             else:  # top down: show the top
-                scale = max(START_SCALE, min(1.0, vp.width() / max(1.0, rect.width() + 40)))
+                scale = max(OUTLINE_SCALE, min(1.0, vp.width() / max(1.0, rect.width() + 40)))
                 self.scale(scale, scale)
                 self.centerOn(rect.center().x(), rect.top() + vp.height() / scale / 2 - 20)
-        self.minimap.viewport().update()
+        self._update_minimap()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._pending_start:
+            self.show_start()
 
     def centre_on_rect(self, rect: QRectF) -> None:
         if self.current_scale() < 0.5:
             self.resetTransform()
-            self.scale(0.8, 0.8)
+            self.scale(READABLE_SCALE, READABLE_SCALE)
         self.centerOn(rect.center())
-        self.minimap.viewport().update()
+        self._update_minimap()
+
+    # -- keeping the place across re-layouts ----------------------------------------------------
+    def anchor_node(self, preferred: int | None = None) -> tuple[int, QPointF] | None:
+        """(node id, its viewport position) to keep in place across a re-layout: ``preferred`` (the selection)
+        when it is on screen, else the node nearest the centre of the view."""
+        lay = self.item.layout
+        if lay is None or not lay.nodes:
+            return None
+        visible = self.mapToScene(self.viewport().rect()).boundingRect()
+        if preferred is not None:
+            pos = self.scene_pos_of_node(preferred)
+            if pos is not None and visible.contains(pos):
+                return preferred, QPointF(self.mapFromScene(pos))
+        c = visible.center()
+        d = (self.item.nx + self.item.nw / 2 - c.x()) ** 2 + (self.item.ny + self.item.nh / 2 - c.y()) ** 2
+        node = lay.nodes[int(d.argmin())]
+        pos = QPointF(node.x + node.w / 2, node.y + node.h / 2)
+        if not visible.contains(pos):
+            return None
+        return node.id, QPointF(self.mapFromScene(pos))
+
+    def restore_anchor(self, anchor: tuple[int, QPointF] | None, fallback: QPointF | None = None) -> bool:
+        """Put the anchor's node (or ``fallback``, a scene point) back where it was on screen; False if neither
+        is in the new layout."""
+        if not self.isVisible():
+            self.show_start()
+            return False
+        target = None
+        if anchor is not None:
+            target = self.scene_pos_of_node(anchor[0])
+        if target is None:
+            target = fallback
+        if target is None or anchor is None:
+            return False
+        self.keep_at(target, anchor[1])
+        return True
 
     # -- events -------------------------------------------------------------------------------
     def wheelEvent(self, event: QWheelEvent) -> None:
@@ -233,7 +313,7 @@ class GraphView(QGraphicsView):
         if group is not None:
             g = lay.groups[lay.group_index[group]]
             action = "collapse" if g.expanded else "expand"
-            return f"{g.path}: {g.op_count} ops (double-click to {action})"
+            return f"{g.path}: {g.op_count} ops (click ▸/▾ or double-click to {action})"
         return ""
 
     def viewportEvent(self, event: QEvent) -> bool:
@@ -261,11 +341,12 @@ class GraphView(QGraphicsView):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        self._place_minimap()
+        self._update_minimap()
 
     def _place_minimap(self) -> None:
+        """Top-right: graphs are drawn from the top centre or left, so that corner holds least."""
         vp = self.viewport().geometry()
-        self.minimap.move(vp.right() - self.minimap.width() - 8, vp.bottom() - self.minimap.height() - 8)
+        self.minimap.move(vp.right() - self.minimap.width() - 8, vp.top() + 8)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self._press = event.position()
@@ -278,11 +359,20 @@ class GraphView(QGraphicsView):
             return
         if (event.position() - press).manhattanLength() > CLICK_SLOP:
             return  # a drag
+        screen = event.position()
+        group = self.item.screen_title_at(screen.x(), screen.y(), self.viewportTransform())
+        if group is not None:  # a title drawn at screen size (zoomed out): toggle that group
+            self.group_toggle_clicked.emit(group)
+            return
         self.click_at(self.mapToScene(event.position().toPoint()), double=False)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
-            self.click_at(self.mapToScene(event.position().toPoint()), double=True)
+            pos = self.mapToScene(event.position().toPoint())
+            if self.item.toggle_at(pos.x(), pos.y()) is not None:
+                event.accept()  # the first click already toggled: a double-click does not toggle back
+                return
+            self.click_at(pos, double=True)
             event.accept()
             return
         super().mouseDoubleClickEvent(event)
@@ -293,6 +383,10 @@ class GraphView(QGraphicsView):
         proxy = self.item.proxy_at(x, y)
         if proxy is not None and not double:
             self.proxy_clicked.emit(proxy)
+            return
+        toggle = self.item.toggle_at(x, y) if not double else None
+        if toggle is not None:
+            self.group_toggle_clicked.emit(toggle)
             return
         node = self.item.node_at(x, y)
         if node is not None:

@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QUrl, Signal
 from PySide6.QtWidgets import QDockWidget, QTextBrowser, QToolTip, QWidget
 
+from ovexplorer.core.layout.group_summary import GroupSummary
 from ovexplorer.core.model.document import ModelDocument
 from ovexplorer.core.model.graph import Graph, Node
 from ovexplorer.core.model.summary import human_bytes
@@ -145,6 +146,23 @@ def node_html(graph: Graph, node: Node, *, weights_link: bool = True) -> str:
     return "".join(parts)
 
 
+def group_html(graph: Graph, g: GroupSummary) -> str:
+    """The inspector page of a group: op counts by type, its weights, the tensors crossing its border."""
+    parts = [f"<h3>Group {escape(g.path)}</h3>",
+             f"<p>{g.op_count:,} operations · {g.const_count:,} constants</p>",
+             "<h4>Operations by type</h4>" + _table([(t, f"{n:,}") for t, n in g.op_types]),
+             "<h4>Parameters</h4>" + _table([("Weights", f"{g.weight_count:,}"),
+                                              ("Size", human_bytes(g.weight_bytes))])]
+    for title, ports in (("Inputs", g.inputs), ("Outputs", g.outputs)):
+        word = "from" if title == "Inputs" else "of"
+        rows = [(f"{k}", Html(f"<code>{escape(shape)}</code> {word} {_link(graph, node)}:{port}"))
+                for k, (node, port, shape) in enumerate(ports[:MAX_LINKS])]
+        more = f"<p>… and {len(ports) - MAX_LINKS} more</p>" if len(ports) > MAX_LINKS else ""
+        parts.append(f"<h4>{title} ({len(ports)})</h4>" + _table(rows) + more)
+    parts.append("<p><small>Click ▸/▾ on the group to expand or collapse it.</small></p>")
+    return "".join(parts)
+
+
 def model_html(doc: ModelDocument) -> str:
     g = doc.graph
     return (f"<h3>{escape(doc.name)}</h3><p>{len(g.nodes)} operations. Select a node to inspect it.</p>"
@@ -192,6 +210,11 @@ class Inspector(QDockWidget):
             return
         self.graph, self.node_id, self.top_level = graph, node_id, top_level
         self.browser.setHtml(node_html(graph, graph.nodes[node_id], weights_link=top_level))
+
+    def show_group(self, graph: Graph, summary: GroupSummary, top_level: bool = True) -> None:
+        """Show a group (a name scope) the user selected in the graph."""
+        self.graph, self.node_id, self.top_level = graph, None, top_level
+        self.browser.setHtml(group_html(graph, summary))
 
     def show_loading(self, name: str) -> None:
         """A model is being opened into an empty window."""

@@ -18,7 +18,7 @@ GRAPH_GESTURES: tuple[tuple[str, str], ...] = (
     ("Zoom around the cursor", "Ctrl+mouse wheel, or pinch"),
     ("Pan", "drag the background, or the scroll bars"),
     ("Inspect a node", "click it (the Inspector shows it)"),
-    ("Expand or collapse a group", "double-click it"),
+    ("Expand or collapse a group", "click its ▸ / ▾ (or double-click it)"),
     ("Open the body of an If / Loop", "double-click the node; the breadcrumb leads back"),
 )
 
@@ -32,7 +32,7 @@ frozen graphs open. The bundled <i>regression</i> sample opens when ovexplorer s
 <b>File &gt; Open Recent</b> lists the last models.</p>
 <h3>2. Inspect it</h3>
 <p>The <b>Summary</b> tab lists inputs, outputs, parameters and weights by type. The <b>Graph</b> tab draws the
-operations, grouped by name scope: double-click a group to expand it, <b>View &gt; Fit to Window</b> (Ctrl+0) to see it
+operations, grouped by name scope: click a group's ▸ to expand it, <b>View &gt; Fit to Window</b> (Ctrl+0) to see it
 all, Ctrl+F to find a node. Click a node and the <b>Inspector</b> at the right shows its attributes, shapes,
 producers and consumers; its links lead through the graph. The <b>Weights</b> tab gives statistics of every
 constant and flags NaN, Inf and all-zero weights.</p>

@@ -174,7 +174,8 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("Open &Recent")
         file_menu.addAction(self.save_as_action)
         file_menu.addAction(self.close_action)
-        file_menu.addSeparator()
+        self.file_menu = file_menu
+        self.file_menu_end = file_menu.addSeparator()  # panels add their entries (File > Export Graph) above it
         file_menu.addAction(self.close_window_action)
         file_menu.addAction(self.quit_action)
         self.view_menu = self.menuBar().addMenu("&View")
