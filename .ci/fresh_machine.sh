@@ -63,7 +63,7 @@ else
   tar -C "$ROOT" -czf "$tarball.part" . && mv "$tarball.part" "$tarball"
   log "cached as $tarball ($(du -h "$tarball" | cut -f1))"
 fi
-log "packages installed: $(chroot "$ROOT" dpkg-query -W -f='.\n' | wc -l)"
+log "$(chroot "$ROOT" dpkg-query -W -f='${db:Status-Abbrev}\n' | grep -c '^ii') packages installed"
 
 # 2. The machine's set-up: name resolution, mounts, a user with passwordless sudo, the repository in their home.
 cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
@@ -71,9 +71,9 @@ grep -q "$(hostname)" "$ROOT/etc/hosts" 2>/dev/null || echo "127.0.1.1 $(hostnam
 # This network's trust settings, as every machine on it has them: the host's own CA certificates (a TLS-inspecting
 # proxy) and the variables that point pip (whose venv copy trusts only its own CA list) at the system store.
 if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
-  mkdir -p "$ROOT/usr/local/share/ca-certificates"
-  cp /usr/local/share/ca-certificates/*.crt "$ROOT/usr/local/share/ca-certificates/"
-  chroot "$ROOT" update-ca-certificates >/dev/null 2>&1 || cp /etc/ssl/certs/ca-certificates.crt "$ROOT/etc/ssl/certs/"
+  mkdir -p "$ROOT/usr/local/share/ca-certificates" "$ROOT/etc/ssl/certs"
+  cp /usr/local/share/ca-certificates/*.crt "$ROOT/usr/local/share/ca-certificates/"  # kept if ca-certificates comes
+  cp /etc/ssl/certs/ca-certificates.crt "$ROOT/etc/ssl/certs/ca-certificates.crt"
 fi
 for var in PIP_CERT SSL_CERT_FILE REQUESTS_CA_BUNDLE; do
   if [ -n "${!var:-}" ]; then echo "$var=${!var}" >> "$ROOT/etc/environment"; fi

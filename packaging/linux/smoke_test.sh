@@ -66,8 +66,23 @@ step "install"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 dpkg -r ovexplorer >/dev/null 2>&1 || true
-if dpkg -i "$DEB" >"$WORK/dpkg.log" 2>&1 || apt-get -y -qq -f install >>"$WORK/dpkg.log" 2>&1; then :; fi
-check "dpkg -i installs ovexplorer" sh -c "dpkg-query -W -f='\${Status}' ovexplorer | grep -q 'install ok installed'"
+dpkg-deb -c "$DEB" | awk '{print $6}' > "$WORK/contents.txt"
+if grep -Eq '^\./opt/ovexplorer/ovexplorer$' "$WORK/contents.txt" && ! grep -qx './opt/' "$WORK/contents.txt"; then
+  ok "the package holds /opt/ovexplorer and below, not /opt itself"
+else bad "the package owns /opt (dpkg-deb -c lists ./opt/)"; fi
+depends="$(dpkg-deb -f "$DEB" Depends)"
+recommends="$(dpkg-deb -f "$DEB" Recommends)"
+if [[ $depends == *fontconfig-config* && $depends == *fonts-dejavu-core* ]]; then
+  ok "Depends brings fontconfig's configuration and a font"
+else bad "Depends lacks fontconfig-config or fonts-dejavu-core: $depends"; fi
+if [[ $recommends == *shared-mime-info* && $recommends == *desktop-file-utils* ]]; then
+  ok "shared-mime-info and desktop-file-utils are Recommends"
+else bad "Recommends lacks shared-mime-info or desktop-file-utils: $recommends"; fi
+# As the README says: apt installs the package and what it depends on, in one step.
+apt-get install -y -qq "$DEB" >"$WORK/apt.log" 2>&1
+check "apt-get install ./ovexplorer_*.deb installs ovexplorer" \
+  sh -c "dpkg-query -W -f='\${Status}' ovexplorer | grep -q 'install ok installed'"
+check "/opt is not the package's (dpkg -S /opt)" sh -c "! dpkg -S /opt 2>/dev/null | grep -q ovexplorer"
 dpkg -L ovexplorer > "$WORK/files.txt" 2>/dev/null
 for f in /usr/bin/ovexplorer /opt/ovexplorer/ovexplorer /usr/share/applications/ovexplorer.desktop \
     /usr/share/mime/packages/ovexplorer.xml /usr/share/icons/hicolor/48x48/apps/ovexplorer.png \
@@ -156,7 +171,8 @@ left=0
 while read -r f; do
   if [ -f "$f" ] || [ -L "$f" ]; then echo "     left: $f"; left=$((left + 1)); fi
 done < "$WORK/files.txt"
-if [ "$left" -eq 0 ] && [ ! -e /opt/ovexplorer ]; then ok "nothing of the package is left ($(wc -l < "$WORK/files.txt") paths checked)"
+if [ "$left" -eq 0 ] && [ ! -e /opt/ovexplorer ] && [ -d /opt ]; then
+  ok "nothing of the package is left, /opt stays ($(wc -l < "$WORK/files.txt") paths checked)"
 else bad "$left file(s) left after dpkg -r"; fi
 if grep -rqs ovexplorer /usr/share/applications/mimeinfo.cache; then bad "mimeinfo.cache still names ovexplorer"
 else ok "mimeinfo.cache no longer names ovexplorer"; fi
