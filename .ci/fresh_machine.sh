@@ -63,6 +63,7 @@ else
   tar -C "$ROOT" -czf "$tarball.part" . && mv "$tarball.part" "$tarball"
   log "cached as $tarball ($(du -h "$tarball" | cut -f1))"
 fi
+chmod 0755 "$ROOT"  # mktemp made it 0700: the system's / must be open to its users
 log "$(chroot "$ROOT" dpkg-query -W -f='${db:Status-Abbrev}\n' | grep -c '^ii') packages installed"
 
 # 2. The machine's set-up: name resolution, mounts, a user with passwordless sudo, the repository in their home.

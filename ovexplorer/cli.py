@@ -1,7 +1,9 @@
 """The ``ovexplorer`` command: no subcommand opens the window; ``info`` (and friends) are headless.
 
-``ovexplorer [MODEL]`` opens the app (on the bundled sample model when no path is given).
-``ovexplorer info MODEL [--json]`` prints a model summary; a load error is one line on stderr, exit 2.
+``ovexplorer [MODEL]`` opens the app (on the bundled sample model when no path is given), once the platform
+check says Qt can start here. ``ovexplorer info MODEL [--json]`` prints a model summary; a load error is one
+line on stderr, exit 2. A first word that is neither a command nor a model path is an unknown command (exit 2);
+a closed stdout (``| head``) ends quietly with exit code 141.
 """
 
 from __future__ import annotations
