@@ -99,13 +99,15 @@ echo "fresh: README block 2:"; sed 's/^/    | /' "$HOMEDIR/block2.sh"
 cat > "$HOMEDIR/window.sh" <<'WINDOW'
 #!/bin/bash
 cd ~/ovexplorer
+# Top-level windows of class ovexplorer, with their titles (UTF-8: the user's locale may be unset, C).
+windows() { LC_ALL=C.UTF-8 xwininfo -root -tree 2>/dev/null | grep -E '": \("ovexplorer" "ovexplorer"\)'; }
 setsid bash ../block1.sh > ../block1.log 2>&1 &
 pid=$!
 start=$(date +%s)
 while :; do
-  title="$(xwininfo -root -tree 2>/dev/null | grep -o '"[^"]*ovexplorer": ("ovexplorer"' | head -1)"
+  title="$(windows | head -1)"
   if [ -n "$title" ]; then
-    echo "window: $title after $(( $(date +%s) - start )) s"
+    echo "window: up after $(( $(date +%s) - start )) s"
     break
   fi
   if ! kill -0 "$pid" 2>/dev/null; then
@@ -120,8 +122,12 @@ while :; do
   fi
   sleep 1
 done
-sleep 5  # the model loads; the window must still be there (no abort once it is mapped)
-xwininfo -root -tree 2>/dev/null | grep '"[^"]*ovexplorer": ("ovexplorer"' | sed 's/^ */window: /'
+# The sample model opens: the title names it (within 120 s), and the app is still running 3 s later.
+for _ in $(seq 120); do windows | grep -q '"regression.xml' && break; sleep 1; done
+sleep 3
+windows | sed 's/^ */window: /'
+if ! windows | grep -q '"regression.xml'; then echo "window: the sample model did not open"; kill -TERM -- "-$pid"; exit 1; fi
+echo "window: the sample model is open after $(( $(date +%s) - start )) s"
 xwd -root -silent > ../screen.xwd 2>/dev/null
 if ! kill -0 "$pid" 2>/dev/null; then wait "$pid"; echo "window: the app exited ($?) right after its window appeared"; exit 1; fi
 kill -TERM -- "-$pid"
