@@ -26,7 +26,10 @@ if [ "$(id -u)" -ne 0 ] || [ "$(uname -s)" != Linux ] || ! command -v apt-get >/
   exit 2
 fi
 for tool in debootstrap:debootstrap git:git xwd:x11-apps; do
-  command -v "${tool%%:*}" >/dev/null 2>&1 || { log "installing ${tool#*:} on the host"; apt-get install -y -qq "${tool#*:}" >/dev/null; }
+  if ! command -v "${tool%%:*}" >/dev/null 2>&1; then
+    log "installing ${tool#*:} on the host"
+    apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${tool#*:}" >/dev/null
+  fi
 done
 
 ROOT="${FRESH_ROOT:-$(mktemp -d /var/tmp/ovexplorer-fresh.XXXXXX)}"
@@ -138,8 +141,9 @@ WINDOW
 chroot "$ROOT" chown -R "$NEWCOMER:$NEWCOMER" "/home/$NEWCOMER"
 as_newcomer() { chroot "$ROOT" su - "$NEWCOMER" -c "$1"; }
 
-# A display number free on the host too (an X server's abstract socket is shared across the chroot).
-display=99
+# A display number free on the host too (an X server's abstract socket is shared across the chroot); far from
+# the :99 where xvfb-run of other jobs on this machine start.
+display=$((300 + $$ % 200))
 while [ -e "/tmp/.X$display-lock" ] || grep -q "/tmp/.X11-unix/X$display\$" /proc/net/unix; do display=$((display + 1)); done
 
 # 3. README block 1 until the main window exists.

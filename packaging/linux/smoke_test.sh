@@ -27,10 +27,13 @@ if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
   exit 2
 fi
 
+# apt waits for a lock another apt holds (a parallel job on the same machine) instead of failing.
+apt_get() { apt-get -o DPkg::Lock::Timeout=600 "$@"; }
+
 step "Debian packages"
 # The desktop tools the checks use, the build tools, and what the bundle's Qt needs at run time.
-apt-get update -qq >/dev/null
-if apt-get install -y -qq --no-install-recommends shared-mime-info desktop-file-utils xdg-utils libglib2.0-bin \
+apt_get update -qq >/dev/null
+if apt_get install -y -qq --no-install-recommends shared-mime-info desktop-file-utils xdg-utils libglib2.0-bin \
     dpkg-dev binutils nsis libxcb-icccm4 libxcb-keysyms1 libwayland-cursor0 libwayland-egl1 libegl1 libgl1 \
     >/dev/null; then
   ok "apt-get install of the test and build tools"
@@ -51,7 +54,7 @@ echo "bundle: $(du -sh "$ROOT/dist/ovexplorer" | cut -f1), deb: $(du -h "$DEB" |
 step "NSIS installer script"
 check "makensis compiles packaging/windows/ovexplorer.nsi" "$ROOT/packaging/windows/check_nsis.sh"
 # The installer's logic under Wine when wine64 is installed (WINE_TEST=1 installs it: ~100 MB download).
-[ "${WINE_TEST:-auto}" = 1 ] && apt-get install -y -qq --no-install-recommends wine64 >/dev/null
+[ "${WINE_TEST:-auto}" = 1 ] && apt_get install -y -qq --no-install-recommends wine64 >/dev/null
 if [ "${WINE_TEST:-auto}" != 0 ] && [ -x /usr/lib/wine/wine64 ]; then
   wine_out="$("$ROOT/packaging/windows/wine_test.sh" 2>&1)"
   grep -E '^(ok|FAIL)' <<<"$wine_out"
@@ -79,7 +82,7 @@ if [[ $recommends == *shared-mime-info* && $recommends == *desktop-file-utils* ]
   ok "shared-mime-info and desktop-file-utils are Recommends"
 else bad "Recommends lacks shared-mime-info or desktop-file-utils: $recommends"; fi
 # As the README says: apt installs the package and what it depends on, in one step.
-apt-get install -y -qq "$DEB" >"$WORK/apt.log" 2>&1
+apt_get install -y -qq "$DEB" >"$WORK/apt.log" 2>&1
 check "apt-get install ./ovexplorer_*.deb installs ovexplorer" \
   sh -c "dpkg-query -W -f='\${Status}' ovexplorer | grep -q 'install ok installed'"
 check "/opt is not the package's (dpkg -S /opt)" sh -c "! dpkg -S /opt 2>/dev/null | grep -q ovexplorer"
