@@ -33,6 +33,7 @@ for tool in debootstrap:debootstrap git:git xwd:x11-apps; do
 done
 
 ROOT="${FRESH_ROOT:-$(mktemp -d /var/tmp/ovexplorer-fresh.XXXXXX)}"
+mkdir -p "$ROOT"
 mounted=()
 cleanup() {
   local status=$?
