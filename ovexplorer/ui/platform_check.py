@@ -165,6 +165,7 @@ def describe_missing(missing: list[str], what: str) -> str:
 def library_problem(environ: Mapping[str, str] = os.environ, *, smoke: bool = False) -> str | None:
     """The missing libraries of Qt and of the platform the window would use, as one line; None if all load.
 
+    All of them at once (Qt's own and its platform plugin's), so that one ``apt-get install`` is enough.
     ``smoke``: the self-test, which runs offscreen when there is no display.
     """
     if not sys.platform.startswith("linux"):
@@ -174,26 +175,27 @@ def library_problem(environ: Mapping[str, str] = os.environ, *, smoke: bool = Fa
         return None  # not a PySide6 layout we know: let Qt speak for itself
     widgets = sorted((qt / "lib").glob("libQt6Widgets.so*"))[:1]
     missing = missing_libraries(widgets)
-    if missing:
-        return describe_missing(missing, "Qt")
     names = platform_names(environ)
     if smoke and not has_display(environ) and not _nonempty(environ, "QT_QPA_PLATFORM"):
         names = ["offscreen"]
     checked = [n for n in names if n in CHECKED_PLATFORMS]
-    if not checked or len(checked) < len(names):
-        return None  # a platform without system needs is in the list (offscreen, minimal, vnc...)
-    if not has_display(environ):
-        return None  # no desktop at all: display_problem() says so (after a handoff to a running app, if any)
-    problems = []
-    for name in checked:
-        plugin = plugin_path(name, environ, qt)
-        if plugin is None:
-            return None
-        missing = missing_libraries([plugin])
-        if not missing:
-            return None  # Qt takes the first platform that loads
-        problems.append(describe_missing(missing, f"Qt's {name} platform ({plugin.name})"))
-    return problems[0]
+    # A platform without system needs in the list (offscreen, minimal, vnc...), or no desktop at all (which
+    # display_problem() names, after a handoff to a running app): only Qt's own libraries matter.
+    if checked and len(checked) == len(names) and has_display(environ):
+        failed: list[tuple[str, Path, list[str]]] = []
+        for name in checked:
+            plugin = plugin_path(name, environ, qt)
+            if plugin is None:
+                break
+            plugin_missing = missing_libraries([plugin])
+            if not plugin_missing:
+                break  # Qt takes the first platform that loads
+            failed.append((name, plugin, plugin_missing))
+        else:
+            name, plugin, plugin_missing = failed[0]
+            every = list(dict.fromkeys([*missing, *plugin_missing]))
+            return describe_missing(every, f"Qt's {name} platform ({plugin.name})")
+    return describe_missing(missing, "Qt") if missing else None
 
 
 def display_problem(environ: Mapping[str, str] = os.environ) -> str | None:
