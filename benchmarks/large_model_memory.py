@@ -34,8 +34,8 @@ def rss():
     return {k: int(fields[k].split()[0]) * 1024 for k in ('VmRSS', 'VmHWM')}
 out = {}
 import numpy, openvino
-from ovexplorer.core.document import open_model, shared_core
-from ovexplorer.core.summary import summarize
+from ovexplorer.core.model.document import open_model, shared_core
+from ovexplorer.core.model.summary import summarize
 shared_core()
 out['import'] = rss()
 t = time.perf_counter()
@@ -64,8 +64,8 @@ def rss():
     return {k: int(fields[k].split()[0]) * 1024 for k in ('VmRSS', 'VmHWM')}
 out = {}
 from PySide6.QtWidgets import QApplication
-from ovexplorer.core.document import shared_core
-from ovexplorer.ui.main_window import MainWindow
+from ovexplorer.core.model.document import shared_core
+from ovexplorer.ui.shell.main_window import MainWindow
 app = QApplication([])
 window = MainWindow()
 window.show()

@@ -43,7 +43,7 @@ def qt_settings(tmp_path: Path):
 @pytest.fixture
 def window(request, qtbot, qt_settings):
     """The main window, shown (sized by the test module's ``WINDOW_SIZE`` if it has one), closed afterwards."""
-    from ovexplorer.ui.main_window import MainWindow
+    from ovexplorer.ui.shell.main_window import MainWindow
 
     w = MainWindow()
     size = getattr(request.module, "WINDOW_SIZE", None)

@@ -456,12 +456,12 @@ TARGET = "fuzz_ir:open_target"
 def open_target(path: str) -> dict:
     """Open one case the way the app does, then what its panels compute from it (summary, default graph
     layout, weight statistics and totals); a ``ModelLoadError`` is the expected failure."""
-    from ovexplorer.core.document import open_model
-    from ovexplorer.core.errors import ModelLoadError
-    from ovexplorer.core.flops import model_totals
-    from ovexplorer.core.layout import GraphLayouter
-    from ovexplorer.core.summary import summarize
-    from ovexplorer.core.weights import compute_weight_stats
+    from ovexplorer.core.layout.graph_layout import GraphLayouter
+    from ovexplorer.core.model.document import open_model
+    from ovexplorer.core.model.summary import summarize
+    from ovexplorer.core.util.errors import ModelLoadError
+    from ovexplorer.core.weights.flops import model_totals
+    from ovexplorer.core.weights.statistics import compute_weight_stats
 
     try:
         doc = open_model(path)

@@ -36,7 +36,7 @@ def test_info_json(tiny_ir: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_info_reports_compressed_weights(tiny_ir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from ovexplorer.core.document import open_model
+    from ovexplorer.core.model.document import open_model
 
     half = open_model(tiny_ir).save_ir(tmp_path / "half.xml", compress_to_fp16=True)
     assert main(["info", str(half), "--json"]) == 0

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ovexplorer import cli
-from ovexplorer.ui.single_instance import NAME_ENV, InstanceServer, server_name
+from ovexplorer.ui.shell.single_instance import NAME_ENV, InstanceServer, server_name
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "resources" / "samples" / "regression.xml"

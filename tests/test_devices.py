@@ -8,7 +8,7 @@ import openvino as ov
 import pytest
 
 from ovexplorer.cli import main
-from ovexplorer.core import devices
+from ovexplorer.core.run import devices
 
 
 def test_list_devices_has_cpu_and_auto_with_full_names() -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ovexplorer.core import errors
-from ovexplorer.core.document import open_model
+from ovexplorer.core.model.document import open_model
+from ovexplorer.core.util import errors
 
 
 def _edit(ir: Path, old: str, new: str) -> Path:

@@ -140,7 +140,7 @@ def test_hand_picked_bad_irs_fail_cleanly(tmp_path: Path, capsys: pytest.Capture
 
 
 def test_openvino_text_of_only_source_locations_is_never_shown_raw(tmp_path: Path) -> None:
-    from ovexplorer.core.document import map_openvino_error
+    from ovexplorer.core.model.document import map_openvino_error
 
     raw = ("Exception from src/inference/src/cpp/core.cpp:84:\n"
            "Check 'm_element_type.is_static()' failed at src/inference/src/dev/make_tensor.cpp:58\n\n")
@@ -158,7 +158,7 @@ def test_deep_nesting_guard_is_needed(tmp_path: Path) -> None:
     xml.write_text(_deep(xml.read_text()))
     code = (
         "import sys, openvino as ov\n"
-        "from ovexplorer.core.graph import rt_info_dict\n"
+        "from ovexplorer.core.model.graph import rt_info_dict\n"
         "model = ov.Core().read_model(sys.argv[1])\n"
         "rt_info_dict(model.get_rt_info())\n"
     )

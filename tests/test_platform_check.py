@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from ovexplorer.ui import platform_check
-from ovexplorer.ui.platform_check import (
+from ovexplorer.ui.shell import platform_check
+from ovexplorer.ui.shell.platform_check import (
     PACKAGES,
     describe_missing,
     display_problem,

@@ -14,13 +14,13 @@ from models import make_big_weights_ir, make_tiny_ir
 from models_weights import flagged_model, packed_constant, save, square_chain_model
 from openvino.op import Constant
 
-from ovexplorer.core import value_stats
-from ovexplorer.core.document import open_model
-from ovexplorer.core.dtypes import CODECS, decode_all
-from ovexplorer.core.errors import Cancelled, OvexplorerError
-from ovexplorer.core.flops import layer_macs, model_totals
-from ovexplorer.core.tasks import CancelToken
-from ovexplorer.core.weights import HIST_BINS, compute_weight_stats, iter_weight_stats, tensor_stats
+from ovexplorer.core.model.document import open_model
+from ovexplorer.core.util.errors import Cancelled, OvexplorerError
+from ovexplorer.core.util.tasks import CancelToken
+from ovexplorer.core.weights import value_stats
+from ovexplorer.core.weights.dtypes import CODECS, decode_all
+from ovexplorer.core.weights.flops import layer_macs, model_totals
+from ovexplorer.core.weights.statistics import HIST_BINS, compute_weight_stats, iter_weight_stats, tensor_stats
 
 
 def _check_against_numpy(stats, values: np.ndarray) -> None:
@@ -287,8 +287,9 @@ def test_weights_core_imports_no_qt() -> None:
     import subprocess
 
     code = (
-        "import sys, ovexplorer.core.weights, ovexplorer.core.flops, ovexplorer.core.weights_export\n"
-        "import ovexplorer.core.dtypes, ovexplorer.cli_stats\n"
+        "import sys, ovexplorer.core.weights.statistics, ovexplorer.core.weights.flops\n"
+        "import ovexplorer.core.weights.weights_export\n"
+        "import ovexplorer.core.weights.dtypes, ovexplorer.cli.stats\n"
         "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'pyqtgraph'))]\n"
         "print(bad); sys.exit(1 if bad else 0)"
     )

@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 from models_weights import flagged_model, save, square_chain_model
 
-from ovexplorer.core import value_stats
-from ovexplorer.core import weights as weights_module
-from ovexplorer.core.document import open_model
-from ovexplorer.core.weights import compute_weight_stats, tensor_stats
+from ovexplorer.core.model.document import open_model
+from ovexplorer.core.weights import statistics as weights_module
+from ovexplorer.core.weights import value_stats
+from ovexplorer.core.weights.statistics import compute_weight_stats, tensor_stats
 
 
 def _awkward_weights() -> list[np.ndarray]:

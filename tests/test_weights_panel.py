@@ -12,8 +12,8 @@ from models_weights import flagged_model, save, square_chain_model
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
-from ovexplorer.ui.main_window import MainWindow
-from ovexplorer.ui.weights_panel import COL_BYTES, COL_NAME, COLUMNS, FLAG_COLOR, SORT_ROLE, WeightsPanel
+from ovexplorer.ui.shell.main_window import MainWindow
+from ovexplorer.ui.weights.weights_panel import COL_BYTES, COL_NAME, COLUMNS, FLAG_COLOR, SORT_ROLE, WeightsPanel
 
 WINDOW_SIZE = (1300, 800)  # the shared `window` fixture (conftest) uses it
 
@@ -136,7 +136,7 @@ def test_closing_the_model_clears_the_panel(qtbot, window: MainWindow, tmp_path:
 def test_rows_arrive_while_computing_and_cancel(qtbot, window: MainWindow, tmp_path: Path, monkeypatch) -> None:
     import time
 
-    from ovexplorer.ui import weights_panel as module
+    from ovexplorer.ui.weights import weights_panel as module
 
     real = module.iter_weight_stats
 
@@ -167,7 +167,7 @@ def test_rows_arrive_while_computing_and_cancel(qtbot, window: MainWindow, tmp_p
 def test_closing_the_window_cancels_the_statistics(qtbot, qt_settings, tmp_path: Path, monkeypatch) -> None:
     import time
 
-    from ovexplorer.ui import weights_panel as module
+    from ovexplorer.ui.weights import weights_panel as module
 
     started = []
 
@@ -196,7 +196,7 @@ def test_opening_another_model_mid_run_shows_only_its_rows(qtbot, window: MainWi
                                                            monkeypatch) -> None:
     import time
 
-    from ovexplorer.ui import weights_panel as module
+    from ovexplorer.ui.weights import weights_panel as module
 
     real = module.iter_weight_stats
 

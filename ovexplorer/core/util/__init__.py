@@ -1,0 +1,17 @@
+"""Shared utilities of every core package: the error types, atomic file writes, progress and
+cancellation of tasks, the garbage-collector pause."""
+
+from ovexplorer.core.util.lazy import lazy_exports
+
+#: Module -> the public names it defines (imported on first use: importing the package imports none).
+_EXPORTS = {
+    "errors": (
+        "OvexplorerError", "ModelLoadError", "ModelFileNotFound", "ModelIsDirectory", "EmptyModelFile", "NotAModel",
+        "MalformedXml", "WeightsMissing", "WeightsTruncated", "UnsupportedIrVersion", "UnknownOperation",
+        "BrokenGraph", "Cancelled", "DeviceError", "InputError",
+    ),
+    "atomic": ("atomic_path", "atomic_write_bytes", "atomic_write_text", "commit_files"),
+    "tasks": ("CancelToken", "ProgressFn", "no_progress"),
+    "gc_pause": ("gc_paused",),
+}
+__all__, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
