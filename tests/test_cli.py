@@ -29,7 +29,7 @@ def test_info_json(tiny_ir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = json.loads(capsys.readouterr().out)
     assert data["op_count"] == 5
     assert data["op_types"]["Convolution"] == 1
-    assert data["inputs"] == [{"name": "input", "shape": "[1,3,8,8]", "element_type": "f32"}]
+    assert data["inputs"] == [{"name": "input", "shape": "[1,3,8,8]", "element_type": "f32", "names": ["input"]}]
     assert data["parameter_count"] == 108
     assert data["weight_bytes"] == {"f32": 432}
     assert data["compressed"] is False

@@ -120,7 +120,7 @@ def test_many_chunks_and_second_passes(monkeypatch: pytest.MonkeyPatch) -> None:
         (np.zeros(10, np.uint8), "f32", (4,), "holds 10 bytes but shape [4] of f32 needs 16"),
         (np.zeros(0, np.uint8), "f32", (0, 3), "zero-size constant"),
         (np.zeros(8, np.uint8), "u3", (8,), "unsupported element type u3"),
-        (np.zeros(8, np.uint8), "string", (1,), "unsupported element type string"),
+        (np.zeros(8, np.uint8), "string", (1,), "string values (text): no statistics"),
     ],
 )
 def test_bad_input_rows_say_why(raw: np.ndarray, etype: str, shape: tuple, text: str) -> None:

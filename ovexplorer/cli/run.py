@@ -101,7 +101,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     for i, spec in enumerate(specs):
         if spec.name in tensors:
             continue
-        shape = spec.static_shape or shapes.get(spec.name)
+        shape = spec.static_shape if spec.static_shape is not None else shapes.get(spec.name)
         if shape is None:
             raise InputError(
                 f"Input {spec.name} has the dynamic shape {spec.partial_shape}: give --shape {spec.name}=d1,d2,... "
@@ -141,7 +141,7 @@ def _report(doc, session, result, tensors, sources, types, top: int, softmax: bo
         }
         if array.size <= SMALL_OUTPUT:
             entry["values"] = array.tolist()
-        if is_classification(tuple(array.shape)):
+        if array.dtype.kind not in "US" and is_classification(tuple(array.shape)):
             labels = labels_from_rt_info(doc.graph.rt_info, array.size)
             entry["top"] = [
                 {"index": c.index, "label": c.label, "score": c.score}
@@ -163,25 +163,31 @@ def _report(doc, session, result, tensors, sources, types, top: int, softmax: bo
 
 
 def _text(report: dict[str, Any], shape_text: Callable[[tuple[int, ...]], str]) -> str:
+    from ovexplorer.core.model.names import quote_name
+    from ovexplorer.core.run.outputs import SMALL_OUTPUT, values_text
+
     lines = [
         f"{Path(report['model']).name} on {report['device']} ({', '.join(report['execution_devices'])}): "
         f"compiled in {report['compile_seconds']:.3f} s, inference {report['infer_seconds'] * 1000:.2f} ms",
         "Inputs:",
     ]
     for name, i in report["inputs"].items():
-        lines.append(f"  {name}  {shape_text(tuple(i['shape']))}  {i['element_type']}  <- {i['source']}")
+        lines.append(f"  {quote_name(name)}  {shape_text(tuple(i['shape']))}  {i['element_type']}  <- {i['source']}")
     lines.append("Outputs:")
     for name, o in report["outputs"].items():
         s = o["statistics"]
-        lines.append(f"  {name}  {shape_text(tuple(o['shape']))}  {o['element_type']}")
-        lines.append(
-            f"    min {s['min']:.6g}  max {s['max']:.6g}  mean {s['mean']:.6g}  std {s['std']:.6g}"
-            + (f"  NaN {s['nan']}" if s["nan"] else "")
-        )
+        lines.append(f"  {quote_name(name)}  {shape_text(tuple(o['shape']))}  {o['element_type']}")
+        if s.get("strings"):
+            lines.append(f"    {s['count']} strings")
+        else:
+            lines.append(
+                f"    min {s['min']:.6g}  max {s['max']:.6g}  mean {s['mean']:.6g}  std {s['std']:.6g}"
+                + (f"  NaN {s['nan']}" if s["nan"] else "")
+            )
         if "top" in o:
             lines.append("    top: " + ", ".join(f"{c['label']} {c['score']:.4g}" for c in o["top"]))
         if "values" in o:
-            lines.append(f"    values: {np.array2string(np.array(o['values']), precision=6, separator=', ')}")
+            lines.append(f"    values: {values_text(np.array(o['values']), limit=SMALL_OUTPUT)}")
         if "saved" in o:
             lines.append(f"    saved: {o['saved']}")
     return "\n".join(lines)

@@ -29,11 +29,11 @@ def format_text(name: str, rows: list[WeightStats], totals: Any, top: int) -> st
         f"Parameters:  {totals.parameters:,} ({human_count(totals.parameters)})",
         f"Constants:   {totals.constants} ({human_bytes(totals.total_bytes)}: {by_type})",
         f"MACs:        {totals.macs_text()}",
-        f"FLOPs:       {totals.flops:,}" + (" + dynamic" if totals.dynamic_layers else ""),
+        f"FLOPs:       {totals.flops_text()}",
     ]
     flagged = [r for r in rows if r.flags]
     lines.append(f"Flagged:     {len(flagged)} constants" + (
-        " (" + ", ".join(f"{r.name}: {'/'.join(r.flags)}" for r in flagged[:5]) + (", …" if len(flagged) > 5 else "")
+        " (" + ", ".join(f"{r.label}: {'/'.join(r.flags)}" for r in flagged[:5]) + (", …" if len(flagged) > 5 else "")
         + ")" if flagged else ""))
     shown = sorted(rows, key=lambda r: -r.nbytes)[:top] if top > 0 else []
     if shown:
@@ -49,7 +49,7 @@ def format_text(name: str, rows: list[WeightStats], totals: Any, top: int) -> st
                 nums = (f"{_fmt(s.min):>10} {_fmt(s.max):>10} {_fmt(s.mean):>10} {_fmt(s.std):>10} "
                         f"{s.zero_fraction:>6.1%}")
             flags = f"  [{', '.join(r.flags)}]" if r.flags else ""
-            lines.append(f"  {human_bytes(r.nbytes):>10}  {r.element_type:6} {shape:18} {nums}  {r.name}{flags}")
+            lines.append(f"  {human_bytes(r.nbytes):>10}  {r.element_type:6} {shape:18} {nums}  {r.label}{flags}")
             if r.dequant is not None:
                 d = r.dequant
                 lines.append(f"  {'':>10}  {'→ deq':6} {'':18} {_fmt(d.min):>10} {_fmt(d.max):>10} "
@@ -59,8 +59,9 @@ def format_text(name: str, rows: list[WeightStats], totals: Any, top: int) -> st
 
 def _cmd_stats(args: argparse.Namespace) -> int:
     from ovexplorer.core.model.document import open_model
+    from ovexplorer.core.run.session import reshape_inputs
     from ovexplorer.core.weights import stats_pool
-    from ovexplorer.core.weights.flops import model_totals
+    from ovexplorer.core.weights.flops import model_totals, totals_at_shapes
     from ovexplorer.core.weights.statistics import POOL_MIN_VALUES, compute_weight_stats, warm_up_helpers
 
     if args.verbose:
@@ -74,8 +75,33 @@ def _cmd_stats(args: argparse.Namespace) -> int:
         warm_up_helpers(doc)  # (a model read some other way) they take blocks once started
     rows = compute_weight_stats(doc, exact_histograms=args.exact_histograms, helpers=helpers)
     totals = model_totals(doc.graph)
+    if args.shape:
+        shapes = _shapes(args.shape, doc)
+        totals = totals_at_shapes(totals, reshape_inputs(doc.model, shapes), shapes)
     _print_report(args, doc, rows, totals)  # a closed pipe (`| head`) is handled by ovexplorer.cli.main
     return 0
+
+
+def _shapes(items: list[str], doc: Any) -> dict[str, tuple[int, ...]]:
+    """``--shape NAME=d1,d2`` options as input shapes (NAME may be left out when the model has one input)."""
+    from ovexplorer.cli.run import _parse_shape, _split
+    from ovexplorer.core.run.ports import find_port, model_inputs
+    from ovexplorer.core.util.errors import InputError
+
+    specs = model_inputs(doc.model)
+    names = ", ".join(s.name for s in specs)
+    shapes: dict[str, tuple[int, ...]] = {}
+    for item in items:
+        name, value = _split(item, "--shape")
+        if not name:
+            if len(specs) != 1:
+                raise InputError(f"--shape {item}: say which input (NAME=d1,d2,...); inputs: {names}.")
+            name = specs[0].name
+        spec = find_port(specs, name)
+        if spec is None:
+            raise InputError(f"--shape {item}: the model has no input named {name}; its inputs: {names}.")
+        shapes[spec.name] = _parse_shape(value, name)
+    return shapes
 
 
 def _print_report(args: argparse.Namespace, doc: Any, rows: list[WeightStats], totals: Any) -> None:
@@ -104,6 +130,8 @@ def add_parser(sub: argparse._SubParsersAction) -> Callable[[argparse.Namespace]
     p.add_argument("--exact-histograms", action="store_true",
                    help="count every value in the histograms (default: an even sample, at most 8192 values and 1 in 8 "
                         "per constant, every value of constants up to 4096)")
+    p.add_argument("--shape", action="append", default=[], metavar="NAME=d1,d2,...",
+                   help="count MACs/FLOPs of a dynamic model for this input shape (repeat for each input)")
     p.add_argument("--helpers", choices=("auto", "on", "off"), default="auto",
                    help="share the work with helper processes: auto (64 M values or more), on, off")
     p.add_argument("-v", "--verbose", action="store_true", help="say how the work was shared, and its time, on stderr")

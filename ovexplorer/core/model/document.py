@@ -18,7 +18,7 @@ from typing import Any
 import openvino as ov
 
 from ovexplorer.core.model.graph import Graph, extract_graph
-from ovexplorer.core.model.ir_check import looks_like_xml, validate_ir
+from ovexplorer.core.model.ir_check import NotStrictXml, check_text_guards, guard_note, looks_like_xml, validate_ir
 from ovexplorer.core.util import errors
 from ovexplorer.core.util.atomic import commit_files
 from ovexplorer.core.util.gc_pause import gc_paused
@@ -37,8 +37,18 @@ def shared_core() -> ov.Core:
     global _core
     with _core_lock:
         if _core is None:
+            _load_optional_extensions()
             _core = ov.Core()
         return _core
+
+
+def _load_optional_extensions() -> None:
+    """Import openvino-tokenizers when it is installed: it adds its operations to every ``openvino.Core``, so
+    tokenizer and detokenizer models (which OpenVINO's Python API then reads) open too."""
+    try:
+        import openvino_tokenizers  # noqa: F401
+    except Exception:  # noqa: BLE001 - not installed, or built for another OpenVINO: those models stay unreadable
+        pass
 
 
 @dataclass(eq=False)
@@ -129,6 +139,37 @@ def resolve_model_path(path: str | Path) -> Path:
     return p
 
 
+_LFS_HEADER = b"version https://git-lfs.github.com/spec/"
+
+
+def _check_lfs_pointer(path: Path, error: type[errors.ModelLoadError]) -> None:
+    """Name a Git LFS pointer (a clone without git-lfs leaves these ~130-byte text files in place of big files)."""
+    try:
+        if path.stat().st_size > 1024:
+            return
+        with path.open("rb") as f:
+            head = f.read(1024)
+    except OSError:
+        return
+    if not head.startswith(_LFS_HEADER):
+        return
+    size = re.search(rb"^size (\d+)", head, re.M)
+    real = f" of {_human_size(int(size.group(1)))}" if size else ""
+    raise error(
+        f"{path.name} is a Git LFS pointer (a placeholder for a file{real}), not the file itself: the repository was "
+        "cloned without git-lfs. Run `git lfs install && git lfs pull` in the repository to fetch the real files.",
+        path=path,
+    )
+
+
+def _human_size(n: float) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} GiB"
+
+
 def _check_file(path: Path) -> None:
     if not path.exists():
         raise errors.ModelFileNotFound(f"{path} does not exist.", path=path)
@@ -140,6 +181,7 @@ def _check_file(path: Path) -> None:
         )
     if path.stat().st_size == 0:
         raise errors.EmptyModelFile(f"{path.name} is empty (0 bytes): the file was not written completely.", path=path)
+    _check_lfs_pointer(path, errors.NotAModel)
 
 
 def _is_ir_candidate(path: Path) -> bool:
@@ -184,12 +226,26 @@ def _open_model(
 ) -> ModelDocument:
     _check_file(path)
     progress(0.0, f"Checking {path.name}")
+    # a problem the pre-check found in a file OpenVINO may still read: raised only if OpenVINO refuses the file too
+    deferred: errors.ModelLoadError | None = None
+    lenient_xml = False
     if _is_ir_candidate(path):
         weights_path = Path(weights) if weights is not None else path.with_suffix(".bin")
         if weights is not None:
             _check_weights_file(Path(weights))
-        header = validate_ir(path, weights_path)
-        fmt = f"OpenVINO IR v{header.version}"
+        if weights_path.is_file():
+            _check_lfs_pointer(weights_path, errors.WeightsMissing)
+        fmt = "OpenVINO IR"
+        try:
+            fmt = f"OpenVINO IR v{validate_ir(path, weights_path).version}"
+        except NotStrictXml as exc:  # OpenVINO's parser is more lenient: it decides, after the guards
+            deferred, lenient_xml, fmt = exc.error, True, f"OpenVINO IR v{exc.header.version}"
+        except errors.ModelLoadError as exc:
+            if exc.guard or isinstance(exc, errors.NotAModel):  # a guard, or not an IR at all
+                raise
+            deferred = exc  # the pre-check is never stricter than OpenVINO: it decides
+        if deferred is not None:
+            check_text_guards(path)
         if not weights_path.is_file():
             weights_path = None
     else:
@@ -215,7 +271,12 @@ def _open_model(
         else:
             model = shared_core().read_model(str(path))
     except (RuntimeError, ValueError, TypeError) as exc:
-        raise map_openvino_error(exc, path) from None
+        error = map_openvino_error(exc, path)
+        if deferred is not None and (not lenient_xml or type(error) is errors.NotAModel):
+            # OpenVINO refuses it too: the pre-check's message names the layer (or, when OpenVINO only says it cannot
+            # read the file, expat says what and where); OpenVINO's own reason is kept for a file expat refused
+            raise deferred from None
+        raise error from None
     read_seconds = time.perf_counter() - start
     if cancel is not None:
         cancel.check()
@@ -224,7 +285,12 @@ def _open_model(
     def graph_progress(fraction: float, text: str) -> None:
         progress(0.5 + 0.5 * fraction, text)
 
-    graph, ov_nodes = extract_graph(model, progress=graph_progress, cancel=cancel, name=model.get_friendly_name())
+    try:
+        graph, ov_nodes = extract_graph(model, progress=graph_progress, cancel=cancel, name=model.get_friendly_name())
+    except UnicodeDecodeError as exc:
+        raise errors.ModelLoadError(
+            f"{path.name} holds names that are not valid UTF-8 ({exc.reason} at byte {exc.start} of a name)."
+            + guard_note("invalid-utf8"), path=path, guard="invalid-utf8") from None
     return ModelDocument(
         path=path,
         weights_path=weights_path,
@@ -246,14 +312,21 @@ def _check_weights_file(weights: Path) -> None:
 
 
 _NOISE = re.compile(r"^(Exception from \S+|Check '.*' failed at \S+)\s*$")
+#: A reason longer than this is cut (a compile error may list a whole subgraph).
+MAX_REASON = 1500
 
 
 def _first_message(text: str) -> str:
-    """The first line of an OpenVINO error that is not a source location."""
+    """OpenVINO's reason: every line of an error that is not a source location, joined (plugins and shape inference
+    put the sentence that says why on later lines: "While validating node ...:" / "Requested output shape ...")."""
+    kept: list[str] = []
     for line in text.splitlines():
         line = line.strip()
-        if line and not _NOISE.match(line):
-            return line
+        if line and not _NOISE.match(line) and line not in kept:
+            kept.append(line)
+    if kept:
+        reason = " ".join(kept)
+        return reason if len(reason) <= MAX_REASON else reason[: MAX_REASON - 1] + "…"
     check = re.search(r"Check '(.*)' failed", text)
     if check:  # only source locations: name the internal check, never show them
         return f"an internal consistency check failed ({check.group(1)})"
@@ -285,6 +358,17 @@ def _layer_name_with(path: Path, needle: str) -> str:
     return name.group(1) if name else "?"
 
 
+def _line_column(path: Path, offset: int) -> tuple[int, int]:
+    """Line and column (from 1) of a byte offset in a file."""
+    try:
+        with path.open("rb") as f:
+            before = f.read(offset)
+    except OSError:
+        return 0, 0
+    line_start = before.rfind(b"\n") + 1
+    return before.count(b"\n") + 1, len(before[line_start:].decode("utf-8", "replace")) + 1
+
+
 def map_openvino_error(exc: BaseException, path: Path) -> errors.ModelLoadError:
     """Translate an OpenVINO read error into one of our error types (the raw text kept as ``detail``)."""
     text = str(exc)
@@ -299,7 +383,9 @@ def map_openvino_error(exc: BaseException, path: Path) -> errors.ModelLoadError:
             op, layer, opset = match.group(1), match.group(2).strip(), match.group(4)
         return errors.UnknownOperation(
             f"{name}: layer {layer!r} has the operation type {op!r} (opset {opset or '?'}), which this OpenVINO "
-            "does not know. The model needs a newer OpenVINO or a custom-operation extension.",
+            "does not know. The model needs a newer OpenVINO or a custom-operation extension"
+            + (" (tokenizer models: pip install openvino-tokenizers, matching this OpenVINO)." if opset == "extension"
+               else "."),
             path=path,
             detail=text,
             op_type=op,
@@ -338,7 +424,14 @@ def map_openvino_error(exc: BaseException, path: Path) -> errors.ModelLoadError:
             detail=text,
         )
     if "pugi::status_ok" in text or "pugixml" in text:
-        return errors.MalformedXml(f"{name} is not well-formed XML: {_first_message(text)}", path=path, detail=text)
+        reason = _first_message(text)
+        at = re.search(r"\s*at offset (\d+)$", reason)
+        line = column = 0
+        if at:
+            line, column = _line_column(path, int(at.group(1)))
+            reason = reason[: at.start()] + f" at line {line}, column {column}"
+        return errors.MalformedXml(f"{name} is not well-formed XML: {reason[:1].lower()}{reason[1:]}.", path=path,
+                                   detail=text, line=line, column=column)
     if "Unable to read the model" in text or ("supported" in text and "frontend" in text.lower()):
         return errors.NotAModel(
             f"{name} is not a model OpenVINO can read (its format is not IR, ONNX, TensorFlow, TFLite or Paddle, "

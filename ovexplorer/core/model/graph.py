@@ -8,7 +8,7 @@ for a given file.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
@@ -167,6 +167,18 @@ def _const_info(port: Port, bitwidth: int) -> ConstInfo:
     return ConstInfo(tuple(dims), port.element_type, count, (count * bitwidth + 7) // 8)
 
 
+def _string_const_info(node: ov.Node, port: Port) -> ConstInfo:
+    """A string Constant: its byte size is what it takes in the ``.bin`` (a count, one offset per string and one
+    more, then the UTF-8 characters), not the size of C++ string objects."""
+    try:
+        chars = sum(len(s.encode("utf-8", "surrogatepass")) for s in node.get_value_strings())
+    except (RuntimeError, UnicodeError, TypeError):
+        chars = 0
+    dims = port.dims or ()
+    count = math.prod(dims) if dims else 1
+    return ConstInfo(tuple(dims), port.element_type, count, 4 + 4 * (count + 1) + chars)
+
+
 def _bodies(node: ov.Node, kind: str) -> list[tuple[str, ov.Model]]:
     if kind == "If":
         return [("then", node.get_then_body()), ("else", node.get_else_body())]
@@ -270,7 +282,8 @@ def _extract(
                 MappingProxyType(rt_info_dict(rt_map)) if len(rt_map) else _EMPTY,
                 tuple(inputs),
                 outputs,
-                _const_info(outputs[0], first_bits) if op_type == "Constant" else None,
+                (_string_const_info(n, outputs[0]) if outputs[0].element_type == "string" else
+                 _const_info(outputs[0], first_bits)) if op_type == "Constant" else None,
                 subgraphs,
             )
         )
@@ -291,3 +304,36 @@ def _extract(
 
 
 _BODY_TYPES = frozenset(("If", "Loop", "TensorIterator"))
+
+
+class BodyRef(NamedTuple):
+    """A nested body (of an If, Loop or TensorIterator), wherever it sits."""
+
+    label: str  # "branch/then"; nested bodies join their holders: "loop/body/branch/then"
+    holder: int  # the top-level node holding it (outermost)
+    path: tuple[tuple[int, int], ...]  # (node id, body index) from the top graph down to it
+    graph: Graph
+
+
+def iter_bodies(graph: Graph, _prefix: str = "", _path: tuple[tuple[int, int], ...] = ()) -> Iterator[BodyRef]:
+    """Every body nested in ``graph``, depth first in node order."""
+    for node in graph.nodes:
+        for k, body in enumerate(node.subgraphs):
+            label = f"{_prefix}{body.name}"
+            path = (*_path, (node.id, k))
+            yield BodyRef(label, path[0][0], path, body)
+            yield from iter_bodies(body, label + "/", path)
+
+
+def graphs_with_bodies(graph: Graph) -> list[tuple[str, Graph]]:
+    """``("", graph)`` and ``(label, body)`` for every nested body."""
+    return [("", graph), *((b.label, b.graph) for b in iter_bodies(graph))]
+
+
+def body_ov_nodes(ov_nodes: list[ov.Node], path: tuple[tuple[int, int], ...]) -> list[ov.Node]:
+    """The OpenVINO nodes of the body at ``path``, indexed like its :class:`Graph`'s node ids."""
+    nodes = ov_nodes
+    for node_id, k in path:
+        holder = nodes[node_id]
+        nodes = list(_bodies(holder, holder.get_type_name())[k][1].get_ordered_ops())
+    return nodes

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ovexplorer.core.model.document import ModelDocument
-from ovexplorer.core.model.graph import Graph
+from ovexplorer.core.model.graph import Graph, graphs_with_bodies
+from ovexplorer.core.model.names import display_name, names_text
 
 #: Element types whose constants count as trainable parameters (index/shape constants do not).
 WEIGHT_TYPES = frozenset(
@@ -21,9 +22,10 @@ COMPRESSED_TYPES = frozenset(WEIGHT_TYPES - {"f64", "f32"})
 class TensorSummary:
     """A model input or output as a user sees it."""
 
-    name: str
+    name: str  # the name ovexplorer calls it by everywhere (ports.display_name)
     shape: str
     element_type: str
+    names: tuple[str, ...] = ()  # every tensor name OpenVINO gives it (for an output: the model output's names)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +45,8 @@ class ModelSummary:
     rt_info_keys: tuple[str, ...]
     subgraph_count: int
     description: str = ""
+    #: Parameters held in each nested body (If / Loop / TensorIterator), by body: "branch/then" -> count.
+    body_parameters: dict[str, int] = field(default_factory=dict)
 
     @property
     def compressed(self) -> bool:
@@ -70,10 +74,6 @@ def _flat_keys(info: dict[str, Any], prefix: str = "") -> list[str]:
     return keys
 
 
-def _tensor_name(names: tuple[str, ...], fallback: str) -> str:
-    return ", ".join(names) if names else fallback
-
-
 def _count_subgraphs(graph: Graph) -> int:
     return sum(len(n.subgraphs) + sum(_count_subgraphs(g) for g in n.subgraphs) for n in graph.nodes)
 
@@ -92,35 +92,44 @@ def _summarize(doc: ModelDocument) -> ModelSummary:
     weight_bytes: Counter[str] = Counter()
     params = 0
     compressed: set[str] = set()
-    for node in graph.nodes:
-        if node.const is None:
-            continue
-        weight_bytes[node.const.element_type] += node.const.byte_size
-        if node.const.element_type in WEIGHT_TYPES:
-            params += node.const.element_count
-        if node.const.element_type in COMPRESSED_TYPES and any(
-            graph.nodes[c].type == "Convert" for c in graph.consumers(node.id)
-        ):
-            compressed.add(node.const.element_type)
-    inputs = tuple(
-        TensorSummary(_tensor_name(graph.nodes[i].outputs[0].names, graph.nodes[i].name),
-                      graph.nodes[i].outputs[0].shape, graph.nodes[i].outputs[0].element_type)
-        for i in graph.inputs
-    )
+    by_body: dict[str, int] = {}
+    for label, g in graphs_with_bodies(graph):  # constants in If / Loop bodies are weights too
+        before = params
+        for node in g.nodes:
+            if node.const is None:
+                continue
+            weight_bytes[node.const.element_type] += node.const.byte_size
+            if node.const.element_type in WEIGHT_TYPES:
+                params += node.const.element_count
+            if node.const.element_type in COMPRESSED_TYPES and any(
+                g.nodes[c].type == "Convert" for c in g.consumers(node.id)
+            ):
+                compressed.add(node.const.element_type)
+        if label:
+            by_body[label] = params - before
+    taken: set[str] = set()
+    inputs = []
+    for k, i in enumerate(graph.inputs):
+        port = graph.nodes[i].outputs[0]
+        inputs.append(TensorSummary(display_name(port.names, graph.nodes[i].name, f"input{k}", taken), port.shape,
+                                    port.element_type, port.names))
+    taken = set()
     outputs = []
-    for i in graph.outputs:
+    for k, i in enumerate(graph.outputs):
         node = graph.nodes[i]
-        port = node.inputs[0]
-        src = graph.edges[graph.in_edges[i][0]] if graph.in_edges[i] else None
-        names = graph.nodes[src.src].outputs[src.src_port].names if src is not None else ()
-        outputs.append(TensorSummary(_tensor_name(names, node.name), port.shape, port.element_type))
+        # the model's output is the Result's own port: its names are the model output's (which may differ from the
+        # tensor feeding it); its shape and type are the fed tensor's
+        names = node.outputs[0].names if node.outputs else ()
+        port = node.inputs[0] if node.inputs else node.outputs[0]
+        outputs.append(TensorSummary(display_name(names, node.name, f"output{k}", taken), port.shape,
+                                     port.element_type, names))
     return ModelSummary(
         name=doc.name,
         path=str(doc.path.resolve()),
         format=doc.format,
         op_count=len(graph.nodes),
         op_types=dict(sorted(op_types.items(), key=lambda kv: (-kv[1], kv[0]))),
-        inputs=inputs,
+        inputs=tuple(inputs),
         outputs=tuple(outputs),
         parameter_count=params,
         weight_bytes=dict(sorted(weight_bytes.items(), key=lambda kv: -kv[1])),
@@ -128,6 +137,7 @@ def _summarize(doc: ModelDocument) -> ModelSummary:
         rt_info_keys=tuple(_flat_keys(dict(graph.rt_info))),
         subgraph_count=_count_subgraphs(graph),
         description=_description(dict(graph.rt_info)),
+        body_parameters=by_body,
     )
 
 
@@ -165,13 +175,14 @@ def format_summary(s: ModelSummary) -> str:
         f"Operations:  {s.op_count} ({len(s.op_types)} types)"
         + (f", {s.subgraph_count} nested bodies" if s.subgraph_count else ""),
         f"Parameters:  {s.parameter_count:,} ({human_count(s.parameter_count)})",
+        *(f"  in {label}: {count:,} parameters" for label, count in s.body_parameters.items()),
         f"Weights:     {human_bytes(s.total_weight_bytes)}"
         + (f" ({by_type})" if by_type else ""),
         f"Compressed:  {'yes (' + ', '.join(s.compressed_types) + ')' if s.compressed else 'no'}",
         "Inputs:",
-        *(f"  {t.name}  {t.shape}  {t.element_type}" for t in s.inputs),
+        *(f"  {names_text(t.names or (t.name,))}  {t.shape}  {t.element_type}" for t in s.inputs),
         "Outputs:",
-        *(f"  {t.name}  {t.shape}  {t.element_type}" for t in s.outputs),
+        *(f"  {names_text(t.names or (t.name,))}  {t.shape}  {t.element_type}" for t in s.outputs),
         "Op types:",
         *(f"  {count:6d}  {op}" for op, count in s.op_types.items()),
         "Model rt_info: " + (", ".join(s.rt_info_keys) if s.rt_info_keys else "(none)"),

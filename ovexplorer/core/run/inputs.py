@@ -7,6 +7,7 @@ so this module stays Qt-free) into an ``H x W x 3`` uint8 RGB array; :func:`prep
 
 from __future__ import annotations
 
+import json
 import re
 import tokenize
 import zipfile
@@ -41,12 +42,15 @@ def describe_array(array: np.ndarray) -> str:
 
 def expected(spec: PortSpec, shape: tuple[int, ...] | None = None) -> str:
     """What ``spec`` expects, e.g. ``[1,2] f32`` (the chosen shape of a dynamic input when there is one)."""
-    return f"{shape_text(shape) if shape else spec.partial_shape} {spec.element_type}"
+    return f"{shape_text(shape) if shape is not None else spec.partial_shape} {spec.element_type}"
 
 
 def concrete_shape(spec: PortSpec, shape: tuple[int, ...] | None = None) -> tuple[int, ...] | None:
-    """The shape a tensor for ``spec`` must have now: the static shape, else the chosen ``shape``."""
-    return spec.static_shape or (tuple(shape) if shape else None)
+    """The shape a tensor for ``spec`` must have now: the static shape, else the chosen ``shape`` (``()`` is a
+    scalar's shape, never "no shape")."""
+    if spec.static_shape is not None:
+        return spec.static_shape
+    return tuple(shape) if shape is not None else None
 
 
 def _need_shape(spec: PortSpec, what: str) -> InputError:
@@ -147,10 +151,23 @@ def _shape_for_count(spec: PortSpec, shape: tuple[int, ...] | None, count: int, 
     raise _need_shape(spec, what)
 
 
+def _strings(text: str, what: str) -> np.ndarray:
+    """Typed strings: a JSON list (``["a, b", "c"]``, nested for more dimensions), else comma-separated words."""
+    text = text.strip()
+    if text.startswith("["):
+        try:
+            values = np.array(json.loads(text), dtype=np.str_)
+        except (ValueError, TypeError) as exc:
+            raise InputError(f"{what}: not a JSON list of strings ({exc}).") from None
+        return values.reshape(-1) if values.ndim != 1 else values
+    return np.array([t.strip() for t in text.split(",")] if text else [], dtype=np.str_)
+
+
 def parse_values(text: str, spec: PortSpec, shape: tuple[int, ...] | None = None) -> np.ndarray:
-    """Typed numbers (``2, 3``) as a tensor for ``spec``; their count must fill its shape."""
+    """Typed numbers (``2, 3``) as a tensor for ``spec``; their count must fill its shape. A string input takes
+    strings (a JSON list, or comma-separated)."""
     what = f"Typed values for {spec.name}"
-    values = _numbers(text, what)
+    values = _strings(text, what) if spec.element_type == "string" else _numbers(text, what)
     if values.size == 0:
         raise InputError(f"{what}: nothing typed; enter {expected(spec, concrete_shape(spec, shape))} numbers.")
     target = _shape_for_count(spec, shape, values.size, what)
@@ -164,7 +181,7 @@ def _cast(array: np.ndarray, spec: PortSpec, what: str) -> np.ndarray:
     problem = dtype_misfit(spec, array.dtype)
     if problem:
         raise InputError(f"{what}: input {problem}.")
-    return np.ascontiguousarray(array, dtype=spec.dtype)
+    return np.asarray(array, dtype=spec.dtype, order="C")  # (ascontiguousarray makes a scalar 1-d)
 
 
 # -- files ------------------------------------------------------------------------------------
@@ -192,6 +209,8 @@ def fit_array(array: np.ndarray, spec: PortSpec, path: Path | None = None, what:
         raise InputError(
             f"{what} holds {describe_array(array)}; input {spec.name} expects {expected(spec)}.", path=path
         )
+    if spec.element_type == "string" and array.dtype.kind in "US":
+        return np.asarray(np.char.decode(array, "utf-8", "replace") if array.dtype.kind == "S" else array)
     if array.dtype.hasobject or array.dtype.kind in "OVSUMmc":
         raise InputError(
             f"{what} holds {array.dtype.name} values; input {spec.name} expects {spec.element_type} numbers.",
@@ -204,7 +223,7 @@ def fit_array(array: np.ndarray, spec: PortSpec, path: Path | None = None, what:
             f"(converting {array.dtype.name} to {spec.element_type} would change the values).",
             path=path,
         )
-    return np.ascontiguousarray(array, dtype=spec.dtype)
+    return np.asarray(array, dtype=spec.dtype, order="C")  # (ascontiguousarray makes a scalar 1-d)
 
 
 def _npy_from_stream(f: BinaryIO, available: int, what: str, path: Path) -> np.ndarray:
@@ -579,7 +598,7 @@ def preprocess_image(
         raise InputError(f"{name}: layout {layout} does not match input {spec.name} {spec.partial_shape}.")
     target = concrete_shape(spec, shape)
     bounds = spec.bounds or ()
-    dims = dict(zip(layout, target or (-1,) * len(layout), strict=False))
+    dims = dict(zip(layout, target if target is not None else (-1,) * len(layout), strict=False))
     dyn = dict(zip(layout, bounds, strict=False))
     channels = dims.get("C", 1) if "C" in layout else 1
     if channels == -1:
@@ -682,6 +701,10 @@ def make_tensor(
         raise _need_shape(spec, f"{source.kind.capitalize()} data")
     if spec.dtype is None:
         raise InputError(f"Input {spec.name} has element type {spec.element_type}, which ovexplorer cannot fill.")
+    if spec.element_type == "string" and source.kind != "zeros":
+        raise InputError(f"Input {spec.name} takes text: type its strings (a JSON list, or comma-separated).")
+    if spec.element_type == "string":
+        return np.full(target, "", dtype=np.str_)
     if source.kind == "zeros":
         return filled(target, spec.dtype, 0)
     if source.kind == "ones":

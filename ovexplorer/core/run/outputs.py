@@ -27,11 +27,22 @@ class OutputStats:
     std: float
     nan: int
     inf: int
+    strings: bool = False  # a string tensor: only its count
 
-    def to_dict(self) -> dict[str, float | int]:
-        return {f: getattr(self, f) for f in self.__slots__}
+    def to_dict(self) -> dict[str, float | int | bool]:
+        if self.strings:
+            return {"count": self.count, "strings": True}
+        return {f: getattr(self, f) for f in self.__slots__ if f != "strings"}
+
+    def cells(self) -> tuple[str, str, str, str]:
+        """min, max, mean and std as table cells (blank for strings)."""
+        if self.strings:
+            return ("", "", "", "")
+        return (f"{self.min:.6g}", f"{self.max:.6g}", f"{self.mean:.6g}", f"{self.std:.6g}")
 
     def text(self) -> str:
+        if self.strings:
+            return f"{self.count} string{'s' if self.count != 1 else ''}"
         extra = (f", NaN {self.nan}" if self.nan else "") + (f", ±inf {self.inf}" if self.inf else "")
         return (
             f"min {self.min:.6g}, max {self.max:.6g}, mean {self.mean:.6g}, std {self.std:.6g}"
@@ -41,6 +52,9 @@ class OutputStats:
 
 def statistics(array: np.ndarray) -> OutputStats:
     a = np.asarray(array)
+    if a.dtype.kind in "US":
+        nan = float("nan")
+        return OutputStats(int(a.size), nan, nan, nan, nan, 0, 0, strings=True)
     if a.dtype.kind not in "fiub" or a.size == 0:
         return OutputStats(int(a.size), float("nan"), float("nan"), float("nan"), float("nan"), 0, 0)
     values = a.astype(np.float64, copy=False)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 import openvino as ov
 
+from ovexplorer.core.model.names import display_name
+
 #: OpenVINO element type short name -> numpy dtype (types numpy cannot hold are missing: bf16, u4, i4...).
 DTYPES: dict[str, np.dtype] = {
     name: np.dtype(dt)
@@ -18,7 +20,7 @@ DTYPES: dict[str, np.dtype] = {
         "f64": np.float64, "f32": np.float32, "f16": np.float16,
         "i64": np.int64, "i32": np.int32, "i16": np.int16, "i8": np.int8,
         "u64": np.uint64, "u32": np.uint32, "u16": np.uint16, "u8": np.uint8,
-        "boolean": np.bool_,
+        "boolean": np.bool_, "string": np.str_,
     }.items()
 }
 
@@ -67,21 +69,15 @@ def _bounds(ps: ov.PartialShape) -> tuple[tuple[int, int], ...] | None:
 
 
 def _name(port: ov.Output, prefix: str, index: int, taken: set[str]) -> str:
-    """The port's friendliest tensor name: its node's name if it is one, else the first non-numeric name."""
-    names = sorted(port.get_names(), key=lambda n: (n.isdigit(), n))
     try:
         friendly = port.get_node().get_friendly_name()
     except RuntimeError:
         friendly = ""
-    name = friendly if friendly in names else (names[0] if names else f"{prefix}{index}")
-    while name in taken:
-        name += "_"
-    taken.add(name)
-    return name
+    return display_name(port.get_names(), friendly, f"{prefix}{index}", taken)
 
 
 def port_specs(ports: list[ov.Output], prefix: str) -> tuple[PortSpec, ...]:
-    """Records for a model's (or compiled model's) inputs or outputs; unnamed ports get ``input0``..."""
+    """Records for a model's (or compiled model's) inputs or outputs, named by :func:`display_name`."""
     taken: set[str] = set()
     specs = []
     for i, port in enumerate(ports):
@@ -143,6 +139,7 @@ def dtype_misfit(spec: PortSpec, dtype: np.dtype) -> str:
         "i": "iub",
         "u": "iub",
         "b": "b",
+        "U": "US",  # text: str, or UTF-8 bytes
     }[target.kind]
     if src.kind in ok:
         return ""

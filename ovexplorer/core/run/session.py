@@ -140,7 +140,7 @@ class CompiledSession:
             problem = shape_misfit(spec, tuple(array.shape)) or dtype_misfit(spec, array.dtype)
             if problem:
                 raise errors.InputError(f"Input {problem}.")
-            tensors[spec.index] = np.ascontiguousarray(array, dtype=spec.dtype)
+            tensors[spec.index] = np.asarray(array, dtype=spec.dtype, order="C")  # keeps a scalar 0-d
         missing = [s.name for s in self.inputs if s.index not in tensors]
         if missing:
             raise errors.InputError(f"No data for input {', '.join(missing)}.")
@@ -161,11 +161,21 @@ class CompiledSession:
                 raise errors.DeviceError(
                     f"Inference on {self.options.device} failed: {_first_message(str(exc))}", detail=str(exc)
                 ) from None
-            outputs = {spec.name: np.array(request.get_output_tensor(spec.index).data) for spec in self.outputs}
+            outputs = {spec.name: _output_array(request.get_output_tensor(spec.index), spec) for spec in self.outputs}
         return InferResult(outputs, seconds)
 
     def close(self) -> None:
         self._request = None
+
+
+def _output_array(tensor: ov.Tensor, spec: PortSpec) -> np.ndarray:
+    """An output tensor as a numpy copy; string tensors as text (``str``), never as raw bytes."""
+    if spec.element_type != "string":
+        return np.array(tensor.data)
+    try:
+        return np.array(tensor.str_data)
+    except UnicodeDecodeError:  # not UTF-8: decoded with replacement characters rather than shown as bytes
+        return np.char.decode(np.array(tensor.bytes_data), "utf-8", "replace")
 
 
 def reshape_inputs(model: ov.Model, shapes: Mapping[str, tuple[int, ...]]) -> ov.Model:

@@ -12,11 +12,13 @@ from pathlib import Path
 class OvexplorerError(Exception):
     """Base of every error the core raises on purpose."""
 
-    def __init__(self, message: str, *, path: str | Path | None = None, detail: str = "") -> None:
+    def __init__(self, message: str, *, path: str | Path | None = None, detail: str = "", guard: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.path = Path(path) if path is not None else None
         self.detail = detail
+        #: The name of the guard (``ir_check.GUARDS``) that refused a file OpenVINO reads; "" for other errors.
+        self.guard = guard
 
     def __str__(self) -> str:
         return self.message

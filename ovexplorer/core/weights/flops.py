@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
-from ovexplorer.core.model.graph import Graph, Node
+from ovexplorer.core.model.graph import Graph, Node, graphs_with_bodies
 from ovexplorer.core.model.summary import WEIGHT_TYPES
 from ovexplorer.core.weights.statistics import const_derived, real_consumers
+
+if TYPE_CHECKING:
+    import openvino as ov
 
 COMPUTE_OPS = ("MatMul", "Convolution", "GroupConvolution", "ConvolutionBackpropData",
                "GroupConvolutionBackpropData")
@@ -28,6 +32,7 @@ class LayerCompute:
     name: str
     type: str
     macs: int | None
+    body: str = ""  # the If / Loop body holding it ("" at the top level); a body's layers are counted once
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +46,12 @@ class ModelTotals:
     layers: tuple[LayerCompute, ...]
     params_by_consumer_type: dict[str, int]
     params_by_scope: dict[str, int]
+    #: The input shapes the compute was counted for (empty: the model's own shapes).
+    shapes: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    def shapes_text(self) -> str:
+        """``tokens=[1,10,16], mask=[1,10]``."""
+        return ", ".join(f"{k}=[{','.join(map(str, v))}]" for k, v in self.shapes.items())
 
     @property
     def macs(self) -> int:
@@ -64,16 +75,23 @@ class ModelTotals:
         text = f"{self.macs:,}"
         if self.dynamic_layers:
             text += f" + dynamic ({len(self.dynamic_layers)} layers with dynamic shapes)"
+        if self.shapes:
+            text += f" (for {self.shapes_text()})"
         return text
+
+    def flops_text(self) -> str:
+        text = f"{self.flops:,}" + (" + dynamic" if self.dynamic_layers else "")
+        return text + (f" (for {self.shapes_text()})" if self.shapes else "")
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "parameters": self.parameters, "constants": self.constants, "bytes_by_type": self.bytes_by_type,
             "total_bytes": self.total_bytes, "op_types": self.op_types,
             "macs": self.macs, "flops": self.flops, "dynamic_layers": list(self.dynamic_layers),
-            "layers": [{"name": x.name, "type": x.type, "macs": x.macs if x.macs is not None else "dynamic"}
-                       for x in self.layers],
+            "layers": [{"name": x.name, "type": x.type, "macs": x.macs if x.macs is not None else "dynamic",
+                        **({"body": x.body} if x.body else {})} for x in self.layers],
             "params_by_consumer_type": self.params_by_consumer_type, "params_by_scope": self.params_by_scope,
+            **({"shapes": {k: list(v) for k, v in self.shapes.items()}} if self.shapes else {}),
         }
 
 
@@ -116,31 +134,48 @@ def name_scope(name: str) -> str:
 
 
 def model_totals(graph: Graph) -> ModelTotals:
-    """Totals of a graph: parameters (constants of weight types), bytes, op counts, compute."""
-    derived = const_derived(graph)
+    """Totals of a graph and its If / Loop bodies: parameters (constants of weight types), bytes, op counts (of the
+    top level), compute (a body's layers counted once: an If runs one branch, a Loop runs its body many times)."""
     bytes_by_type: Counter[str] = Counter()
     by_consumer: Counter[str] = Counter()
     by_scope: Counter[str] = Counter()
     params = constants = 0
-    for node in graph.nodes:
-        if node.const is None:
-            continue
-        constants += 1
-        bytes_by_type[node.const.element_type] += node.const.byte_size
-        if node.const.element_type not in WEIGHT_TYPES:
-            continue
-        count = node.const.element_count
-        params += count
-        consumers = real_consumers(graph, node.id, derived)
-        types = sorted({graph.nodes[c].type for c in consumers}) or ["(unused)"]
-        by_consumer["/".join(types)] += count
-        own = "." in node.name and "/" not in node.name  # a parameter name like "encoder.q.weight"
-        by_scope[name_scope(node.name if own or not consumers else graph.nodes[consumers[0]].name)] += count
-    layers = tuple(LayerCompute(n.id, n.name, n.type, layer_macs(n)) for n in graph.nodes if n.type in COMPUTE_OPS)
+    for _label, g in graphs_with_bodies(graph):
+        derived = const_derived(g)
+        for node in g.nodes:
+            if node.const is None:
+                continue
+            constants += 1
+            bytes_by_type[node.const.element_type] += node.const.byte_size
+            if node.const.element_type not in WEIGHT_TYPES:
+                continue
+            count = node.const.element_count
+            params += count
+            consumers = real_consumers(g, node.id, derived)
+            types = sorted({g.nodes[c].type for c in consumers}) or ["(unused)"]
+            by_consumer["/".join(types)] += count
+            own = "." in node.name and "/" not in node.name  # a parameter name like "encoder.q.weight"
+            by_scope[name_scope(node.name if own or not consumers else g.nodes[consumers[0]].name)] += count
     op_types = Counter(n.type for n in graph.nodes)
 
     def ordered(c: Counter[str]) -> dict[str, int]:
         return dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))
 
-    return ModelTotals(params, constants, ordered(bytes_by_type), ordered(op_types), layers,
+    return ModelTotals(params, constants, ordered(bytes_by_type), ordered(op_types), compute_layers(graph),
                        ordered(by_consumer), ordered(by_scope))
+
+
+def compute_layers(graph: Graph) -> tuple[LayerCompute, ...]:
+    """The MatMuls and convolutions of a graph and its bodies, with their MACs at the graph's shapes."""
+    return tuple(LayerCompute(node.id, node.name, node.type, layer_macs(node), label)
+                 for label, g in graphs_with_bodies(graph) for node in g.nodes if node.type in COMPUTE_OPS)
+
+
+def totals_at_shapes(base: ModelTotals, reshaped: ov.Model, shapes: Mapping[str, tuple[int, ...]]) -> ModelTotals:
+    """``base`` (a model's totals) with its compute counted on ``reshaped``, the model set to the input ``shapes``
+    (``core.run.session.reshape_inputs``): a dynamic model's MatMuls have no MACs until its inputs have sizes. The
+    weights do not change with the shapes."""
+    from ovexplorer.core.model.graph import extract_graph
+
+    graph, _ = extract_graph(reshaped)
+    return replace(base, layers=compute_layers(graph), shapes={k: tuple(v) for k, v in shapes.items()})

@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ovexplorer.core.model.document import ModelDocument
-from ovexplorer.core.model.graph import Graph, Node
+from ovexplorer.core.model.graph import Graph, Node, body_ov_nodes, iter_bodies
 from ovexplorer.core.util.errors import Cancelled, OvexplorerError
 from ovexplorer.core.util.tasks import CancelToken, ProgressFn, no_progress
 from ovexplorer.core.weights import stats_pool
@@ -80,13 +80,21 @@ class WeightStats(NamedTuple):
     #: Statistics of the de-quantized values when this constant starts a decompression chain.
     dequant: ValueStats | None = None
     dequant_chain: tuple[str, ...] = ()
+    #: The If / Loop body holding the constant ("" at the top level); ``node_id`` is then the top-level node
+    #: holding that body.
+    body: str = ""
+
+    @property
+    def label(self) -> str:
+        """The name with its body: ``then.weight (in branch/then)``."""
+        return f"{self.name} (in {self.body})" if self.body else self.name
 
     @property
     def flags(self) -> tuple[str, ...]:
         """Problems worth a colour in a table: ``NaN``, ``Inf``, ``all zero``, ``error``."""
         out: list[str] = []
         if self.stats is None:
-            return ("error",) if self.note and self.count else ()
+            return ("error",) if self.note and self.count and self.element_type != "string" else ()
         for s in (self.stats, self.dequant):
             if s is None:
                 continue
@@ -106,6 +114,8 @@ class WeightStats(NamedTuple):
             "note": self.note, "flags": list(self.flags),
             "stats": self.stats.to_dict() if self.stats else None,
         }
+        if self.body:
+            data["body"] = self.body
         if self.dequant is not None:
             data["dequantized"] = self.dequant.to_dict()
             data["dequant_chain"] = list(self.dequant_chain)
@@ -180,6 +190,7 @@ class _Job:
     consumers: tuple[str, ...]
     consumer_types: tuple[str, ...]
     chain: Chain | None = None
+    body: str = ""
 
 
 def _stored_bytes(job: _Job) -> int:
@@ -192,8 +203,12 @@ def _raw_bytes(doc: ModelDocument, node_id: int) -> np.ndarray | None:
     """The stored bytes of a Constant as a flat uint8 view (no copy), or None if unavailable."""
     if node_id >= len(doc.ov_nodes):
         return None
+    return _node_bytes(doc.ov_nodes[node_id])
+
+
+def _node_bytes(node: Any) -> np.ndarray | None:
     try:
-        data = doc.ov_nodes[node_id].get_data()
+        data = node.get_data()
     except (RuntimeError, TypeError, ValueError):
         return None
     if not isinstance(data, np.ndarray) or not data.flags.c_contiguous:
@@ -224,7 +239,7 @@ def _row(job: _Job, found: TensorStats) -> WeightStats:
         node_id=node.id, name=node.name, consumers=job.consumers, consumer_types=job.consumer_types,
         shape=info.shape, element_type=info.element_type, count=info.element_count, nbytes=info.byte_size,
         stats=found.stats, note=found.note, dequant=found.dequant,
-        dequant_chain=job.chain.nodes if job.chain is not None and found.dequant is not None else (),
+        dequant_chain=job.chain.nodes if job.chain is not None and found.dequant is not None else (), body=job.body,
     )
 
 
@@ -288,6 +303,34 @@ def _plan(doc: ModelDocument, releaser: PageReleaser | None = None) -> Iterator[
         yield job
     if releaser is not None:
         releaser.release_everything()
+
+
+def _body_rows(doc: ModelDocument, options: dict[str, Any], cancel: CancelToken | None) -> Iterator[WeightStats]:
+    """Rows of the constants inside If / Loop / TensorIterator bodies (here, without helpers: bodies are small)."""
+    for ref in iter_bodies(doc.graph):
+        consts = [n for n in ref.graph.nodes if n.const is not None]
+        if not consts:
+            continue
+        try:
+            ov_nodes = body_ov_nodes(doc.ov_nodes, ref.path)
+        except (RuntimeError, IndexError, TypeError):
+            ov_nodes = []
+        derived = const_derived(ref.graph)
+        jobs = []
+        for node in consts:
+            consumers = real_consumers(ref.graph, node.id, derived)
+            jobs.append(_Job(node=node, raw=_node_bytes(ov_nodes[node.id]) if node.id < len(ov_nodes) else None,
+                             codec=codec_for(node.const.element_type),
+                             consumers=tuple(ref.graph.nodes[c].name for c in consumers),
+                             consumer_types=tuple(sorted({ref.graph.nodes[c].type for c in consumers})),
+                             body=ref.label))
+        items = [_item(job) for job in jobs]
+        for i, j in windows(items):
+            if cancel is not None:
+                cancel.check()
+            found = tensors_values(items[i:j], cancel=cancel, releaser=None, **options)
+            for job, f in zip(jobs[i:j], found, strict=True):
+                yield _row(job, f)._replace(node_id=ref.holder)
 
 
 def _block_bytes(block: list[_Job]) -> int:
@@ -448,6 +491,7 @@ def iter_weight_stats(
                 yield from emit()
         while pending:
             yield from emit()
+        yield from _body_rows(doc, options, cancel)
     finally:
         for *_, result in pending:
             if isinstance(result, Future):

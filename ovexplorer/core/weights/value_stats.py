@@ -311,6 +311,10 @@ class Chain:
 
 
 
+#: The note of a string constant: text has no value statistics (and nothing to flag).
+STRING_NOTE = "string values (text): no statistics"
+
+
 def with_rows(chain: Chain, shape: tuple[int, ...]) -> Chain:
     """Add the per-row view of ``chain`` when scale and zero point allow it (and are finite)."""
     arrays = [a for a in (chain.scale, chain.zero_point) if a is not None]
@@ -606,6 +610,8 @@ def tensor_values(
     count = math.prod(shape)
     codec = codec_for(element_type)
     if codec is None:
+        if element_type == "string":
+            return TensorStats(None, STRING_NOTE)
         return TensorStats(None, f"unsupported element type {element_type}")
     if any(d < 0 for d in shape):
         return TensorStats(None, f"invalid shape {list(shape)}: a negative dimension")

@@ -157,8 +157,7 @@ class OutputsView(QWidget):
         self.table.setRowCount(len(result.outputs))
         for row, (name, array) in enumerate(result.outputs.items()):
             s = self.stats[name]
-            cells = [name, shape_text(tuple(array.shape)), self.types.get(name, array.dtype.name),
-                     f"{s.min:.6g}", f"{s.max:.6g}", f"{s.mean:.6g}", f"{s.std:.6g}"]
+            cells = [name, shape_text(tuple(array.shape)), self.types.get(name, array.dtype.name), *s.cells()]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if col >= 3:
@@ -195,7 +194,8 @@ class OutputsView(QWidget):
         text = values_text(array)
         self.values.setVisible(bool(text))
         self.values.setPlainText(text)
-        classification = is_classification(shape)
+        numeric = array.dtype.kind not in "US"  # text has no classes and no picture
+        classification = numeric and is_classification(shape)
         self.top_box.setVisible(classification)
         if classification:
             labels = labels_from_rt_info(self.rt_info, int(array.size))
@@ -204,7 +204,7 @@ class OutputsView(QWidget):
             for row, c in enumerate(classes):
                 for col, value in enumerate((str(row + 1), c.label, f"{c.score:.6g}")):
                     self.top_table.setItem(row, col, QTableWidgetItem(value))
-        channels = channel_count(shape) if array.size > 1 else 0
+        channels = channel_count(shape) if array.size > 1 and numeric else 0
         self.image_box.setVisible(channels > 0 and not classification)
         if self.image_box.isVisible():
             self.channel.blockSignals(True)

@@ -377,7 +377,7 @@ class RunPanel(QWidget):
         data.setToolTip(row.source.path or data.text())
         shape_edit = self.table.cellWidget(i, COL_SHAPE)
         if isinstance(shape_edit, QLineEdit):
-            shape_edit.setText(",".join(str(d) for d in row.shape) if row.shape else "")
+            shape_edit.setText(",".join(str(d) for d in row.shape) if row.shape is not None else "")
         preview = self.table.item(i, COL_PREVIEW)
         if row.thumbnail is not None and row.source.kind == "file":
             preview.setIcon(QIcon(QPixmap.fromImage(array_to_image(row.thumbnail))))
@@ -396,6 +396,10 @@ class RunPanel(QWidget):
     def shape_edit(self, i: int) -> QLineEdit | None:
         w = self.table.cellWidget(i, COL_SHAPE)
         return w if isinstance(w, QLineEdit) else None
+
+    def chosen_shapes(self) -> dict[str, tuple[int, ...]]:
+        """The shapes set for the dynamic inputs (typed, or taken from a file), by input name."""
+        return {r.spec.name: r.shape for r in self.rows if not r.spec.is_static and r.shape is not None}
 
     def row_index(self, name: str) -> int:
         return next(i for i, r in enumerate(self.rows) if r.spec.name == name)
@@ -440,7 +444,7 @@ class RunPanel(QWidget):
         source = replace(row.source, kind=kind)
         if kind == "values" and not source.text:
             shape = row.current_shape
-            count = int(np.prod(shape)) if shape else 0
+            count = int(np.prod(shape)) if shape is not None else 0
             source = replace(source, text=", ".join(["0"] * count) if 0 < count <= TYPED_DEFAULT_LIMIT else "")
         self._set_source(i, source)
 
@@ -602,7 +606,7 @@ class RunPanel(QWidget):
                 ".csv, .txt or a PNG/JPEG/BMP picture."
             )
             return None
-        rows = [replace(r, shape=shape) if shape and r.spec.name == target else r for r in self.rows]
+        rows = [replace(r, shape=shape) if shape is not None and r.spec.name == target else r for r in self.rows]
         doc = self.document
         self._loads += 1
         self._set_busy(True, f"Reading {path.name}…")

@@ -43,7 +43,8 @@ class InputRow:
 
     @property
     def current_shape(self) -> tuple[int, ...] | None:
-        return self.spec.static_shape or self.shape
+        static = self.spec.static_shape
+        return static if static is not None else self.shape
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +131,7 @@ def run_model(
             tensors[row.spec.name] = tensor
             if not row.spec.is_static:
                 shapes[row.spec.name] = tuple(tensor.shape)
-        elif not row.spec.is_static and row.shape:
+        elif not row.spec.is_static and row.shape is not None:
             shapes[row.spec.name] = row.shape
     key = tuple(sorted(shapes.items()))
     compiled = False

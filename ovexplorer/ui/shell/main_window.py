@@ -89,6 +89,9 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         install_run_panel(self)
+        # the Weights tab counts a dynamic model's FLOPs at the shapes set in the Run tab
+        self.run_panel.inputs_changed.connect(
+            lambda _name: self.weights_panel.set_input_shapes(self.run_panel.chosen_shapes()))
         install_latency_panel(self)
         self.document_changed.connect(self._update_title)
         self.graph_panel, self.inspector = install_graph_panel(self)

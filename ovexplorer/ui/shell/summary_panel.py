@@ -7,6 +7,7 @@ from html import escape
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from ovexplorer.core.model.document import ModelDocument
+from ovexplorer.core.model.names import names_text
 from ovexplorer.core.model.summary import ModelSummary, human_bytes, human_count, summarize
 
 _HEADER = "<tr><th align='left'>Name</th><th align='left'>Shape</th><th align='left'>Type</th></tr>"
@@ -20,7 +21,8 @@ def summary_html(s: ModelSummary) -> str:
 
     def tensors(items: tuple) -> str:
         return "".join(
-            f"<tr><td>{escape(t.name)}</td><td><code>{escape(t.shape)}</code></td><td>{escape(t.element_type)}</td></tr>"
+            f"<tr><td>{escape(names_text(t.names or (t.name,)))}</td><td><code>{escape(t.shape)}</code></td>"
+            f"<td>{escape(t.element_type)}</td></tr>"
             for t in items
         )
 
@@ -31,6 +33,8 @@ def summary_html(s: ModelSummary) -> str:
     params = f"{s.parameter_count:,}"
     if s.parameter_count >= 1000:
         params += f" ({human_count(s.parameter_count)})"
+    if s.body_parameters:
+        params += "".join(f"<br>in {escape(label)}: {count:,}" for label, count in s.body_parameters.items())
     return f"""
 <h2>{escape(s.name)}</h2>{f"<p>{escape(s.description)}</p>" if s.description else ""}
 <table cellspacing='0' cellpadding='4'>

@@ -47,8 +47,9 @@ from PySide6.QtWidgets import (
 
 from ovexplorer.core.model.document import ModelDocument
 from ovexplorer.core.model.summary import human_bytes, human_count
+from ovexplorer.core.run.session import reshape_inputs
 from ovexplorer.core.util.errors import OvexplorerError
-from ovexplorer.core.weights.flops import ModelTotals, model_totals
+from ovexplorer.core.weights.flops import ModelTotals, model_totals, totals_at_shapes
 from ovexplorer.core.weights.statistics import ValueStats, WeightStats, iter_weight_stats
 from ovexplorer.core.weights.weights_export import export_csv, export_json
 from ovexplorer.ui.shell.workers import Task, TaskRunner
@@ -146,7 +147,7 @@ class WeightsTableModel(QAbstractTableModel):
         s, d = r.stats, r.dequant
         flags = ", ".join(r.flags) or r.note
         return [
-            (r.name, r.name.lower()),
+            (r.label, r.label.lower()),
             (r.element_type, r.element_type),
             ("×".join(map(str, r.shape)) or "scalar", r.count),
             (f"{r.count:,}", r.count),
@@ -206,7 +207,7 @@ def _sort_num(v: float | None) -> float:
 
 
 def _row_tooltip(r: WeightStats) -> str:
-    lines = [f"<b>{escape(r.name)}</b>", f"{escape(r.element_type)} {list(r.shape)}, {r.count:,} values, "
+    lines = [f"<b>{escape(r.label)}</b>", f"{escape(r.element_type)} {list(r.shape)}, {r.count:,} values, "
              f"{human_bytes(r.nbytes)}"]
     if r.consumers:
         lines.append("Read by: " + escape(", ".join(r.consumers[:5])) + (" …" if len(r.consumers) > 5 else ""))
@@ -258,7 +259,7 @@ class WeightsFilter(QSortFilterProxyModel):
             return False
         if not self.text:
             return True
-        hay = " ".join((r.name, r.element_type, " ".join(r.consumer_types), " ".join(r.flags), r.note)).lower()
+        hay = " ".join((r.label, r.element_type, " ".join(r.consumer_types), " ".join(r.flags), r.note)).lower()
         return all(word in hay for word in self.text.split())
 
 
@@ -288,12 +289,17 @@ class WeightsPanel(QWidget):
     """Per-constant statistics with histogram and model summary."""
 
     stats_finished = Signal()
+    shape_totals_ready = Signal()  # the compute at the Run tab's shapes is shown
 
     def __init__(self, window: Any = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.window_ = window
         self.doc: ModelDocument | None = None
         self.totals: ModelTotals | None = None
+        #: The compute at the input shapes set in the Run tab (a dynamic model's MACs need sizes), and its task.
+        self.shape_totals: ModelTotals | None = None
+        self.shape_note = ""
+        self._shapes_generation = 0
         self.runner = TaskRunner(self)
         self.task: Task | None = None
         self._generation = 0
@@ -438,6 +444,9 @@ class WeightsPanel(QWidget):
         self._generation += 1
         self.doc = doc
         self.totals = None
+        self.shape_totals = None
+        self.shape_note = ""
+        self._shapes_generation += 1
         self._computed_for = None
         self.model.clear()
         self._show_histogram(None)
@@ -543,6 +552,32 @@ class WeightsPanel(QWidget):
         self._update_summary()
         self.stats_finished.emit()
 
+    # -- compute at chosen shapes -----------------------------------------------------------------
+    def set_input_shapes(self, shapes: dict[str, tuple[int, ...]]) -> None:
+        """Count the compute again for these input shapes (set in the Run tab), in a worker."""
+        doc = self.doc
+        self._shapes_generation += 1
+        generation = self._shapes_generation
+        if doc is None or not shapes:
+            self.shape_totals, self.shape_note = None, ""
+            self._update_summary()
+            return
+
+        def done(totals: ModelTotals | None, note: str = "") -> None:
+            if generation != self._shapes_generation:
+                return
+            self.shape_totals, self.shape_note = totals, note
+            self._update_summary()
+            self.shape_totals_ready.emit()
+
+        base, chosen = self.totals, dict(shapes)
+
+        def work(progress, cancel) -> ModelTotals:
+            return totals_at_shapes(base or model_totals(doc.graph), reshape_inputs(doc.model, chosen), chosen)
+
+        self.runner.start(work, on_success=done,
+                          on_failure=lambda exc: done(None, f"Compute at the Run tab's shapes: {exc}"))
+
     # -- summary and chart -------------------------------------------------------------------------
     def _update_summary(self) -> None:
         t = self.totals
@@ -558,6 +593,14 @@ class WeightsPanel(QWidget):
             f"<b>Constants</b> {t.constants} — {human_bytes(t.total_bytes)} ({by_type})",
             f"<b>Compute</b> {flops if t.layers else 'no MatMul or convolution'}",
         ]
+        s = self.shape_totals
+        if s is not None and s.layers:
+            at = f"{human_count(s.flops)} FLOPs ({human_count(s.macs)} MACs)"
+            if s.dynamic_layers:
+                at += f" + dynamic ({len(s.dynamic_layers)} layers)"
+            parts.append(f"<b>Compute at the Run tab's shapes</b> {at} for {escape(s.shapes_text())}")
+        elif self.shape_note:
+            parts.append(escape(self.shape_note))
         if flagged:
             parts.append(f"<b style='color:#b00'>{flagged} flagged constants</b> (NaN, Inf or all zero)")
         self.summary_label.setText("<br>".join(parts))
