@@ -130,6 +130,18 @@ def test_not_a_model_of_another_format(tmp_path: Path) -> None:
     assert "Exception from src" not in info.value.message
 
 
+def test_openvino_reason_skips_source_locations() -> None:
+    from ovexplorer.core.util.errors import openvino_reason
+
+    text = ("Exception from src/core/src/model.cpp:42:\n"
+            "Check 'false' failed at src/frontends/ir/src/ir_deserializer.cpp:1:\n"
+            "Input 'x' has no consumer\n")
+    assert openvino_reason(text) == "Input 'x' has no consumer"
+    assert openvino_reason("Check 'rank == 2' failed at src/a.cpp:1:\n") == (
+        "an internal consistency check failed (rank == 2)")
+    assert openvino_reason("") == "unknown error"
+
+
 def test_openvino_reason_is_kept_past_the_first_line() -> None:
     """The CPU plugin and shape inference put the reason on later lines: it is kept, only source locations go."""
     from ovexplorer.core.model.document import _first_message

@@ -241,3 +241,20 @@ def test_weights_rewritten_on_disk_are_refused_not_shown(qtbot, window: MainWind
         qtbot.mouseClick(panel.compute_button, Qt.MouseButton.LeftButton)
     assert panel.model.rowCount() == 1
     assert panel.proxy.index(0, COLUMNS.index(next(c for c in COLUMNS if c[0] == "Max"))).data() == "9"
+
+
+def test_bundled_sample_greets_without_flags_and_prints_zero(qtbot, window: MainWindow) -> None:
+    """The regression sample's all-zero bias is normal: no "flagged constants", and its min/max read 0."""
+    from ovexplorer.resources import sample_model
+    from ovexplorer.ui.weights.weights_panel import COL_FLAGS
+
+    panel = _open_and_compute(qtbot, window, sample_model("regression"))
+    assert "flagged" not in panel.summary_label.text() and "flagged" not in panel.status.text()
+    header = [panel.proxy.headerData(c, Qt.Orientation.Horizontal) for c in range(panel.proxy.columnCount())]
+    lo, hi = header.index("Min"), header.index("Max")
+    shown = [[panel.proxy.index(r, c).data() for c in range(panel.proxy.columnCount())]
+             for r in range(panel.proxy.rowCount())]
+    zero_rows = [row for row in shown if row[lo] in ("0", "-0") and row[hi] in ("0", "-0")]
+    assert zero_rows, "the sample has an all-zero bias"
+    assert all(row[lo] == "0" and row[hi] == "0" and not row[COL_FLAGS] for row in zero_rows)
+    assert not any(cell == "-0" for row in shown for cell in row)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import math
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -15,9 +14,9 @@ if TYPE_CHECKING:  # the heavy modules load only when the command runs
     from ovexplorer.core.weights.statistics import WeightStats
 
 def _fmt(v: float) -> str:
-    if math.isnan(v):
-        return "nan"
-    return f"{v:.4g}"
+    from ovexplorer.core.weights.numbers import format_value
+
+    return format_value(v)
 
 
 def format_text(name: str, rows: list[WeightStats], totals: Any, top: int) -> str:

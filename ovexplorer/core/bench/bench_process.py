@@ -404,8 +404,9 @@ def child_main(conn: Connection) -> None:
 
 def _child_run(conn: Connection, req: dict, sessions: dict[tuple, Any]) -> None:
     from ovexplorer.core.bench.benchmark import default_inputs
-    from ovexplorer.core.model.document import _first_message, shared_core
+    from ovexplorer.core.model.document import shared_core
     from ovexplorer.core.run.session import compile_session
+    from ovexplorer.core.util.errors import openvino_reason
 
     run_id = req["id"]
     try:
@@ -427,7 +428,7 @@ def _child_run(conn: Connection, req: dict, sessions: dict[tuple, Any]) -> None:
                 model = (shared_core().read_model(req["model"], req["weights"]) if req["weights"]
                          else shared_core().read_model(req["model"]))
             except (RuntimeError, ValueError) as exc:
-                raise errors.ModelLoadError(f"{model_path.name} cannot be read: {_first_message(str(exc))}") from None
+                raise errors.ModelLoadError(f"{model_path.name} cannot be read: {openvino_reason(str(exc))}") from None
             if recorder.is_set():
                 conn.send(("done", run_id, "stopped", None, 0.0, [], 0))
                 return

@@ -23,10 +23,10 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import openvino as ov
 
-from ovexplorer.core.model.document import _first_message
 from ovexplorer.core.run.inputs import InputSource, make_tensor
 from ovexplorer.core.run.session import CompiledSession
 from ovexplorer.core.util import errors
+from ovexplorer.core.util.errors import openvino_reason
 from ovexplorer.core.util.tasks import CancelToken, ProgressFn, no_progress
 
 MODES = ("sync", "async")
@@ -284,7 +284,7 @@ class BenchmarkRun:
         except (RuntimeError, ValueError, TypeError) as exc:
             self.error = errors.DeviceError(
                 f"Inference on {self.session.options.device} failed during the benchmark: "
-                f"{_first_message(str(exc))}", detail=str(exc))
+                f"{openvino_reason(str(exc))}", detail=str(exc))
             self._end("failed")
             raise self.error from None
         self._end("stopped" if self._should_stop(cancel) and not self._limit_reached() else "finished")

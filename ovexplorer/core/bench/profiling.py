@@ -19,10 +19,10 @@ import numpy as np
 import openvino as ov
 
 from ovexplorer.core.bench.benchmark import default_inputs
-from ovexplorer.core.model.document import _first_message
 from ovexplorer.core.model.graph import Graph
 from ovexplorer.core.run.session import CompiledSession, CompileOptions, compile_session
 from ovexplorer.core.util import errors
+from ovexplorer.core.util.errors import openvino_reason
 from ovexplorer.core.util.tasks import CancelToken, ProgressFn, no_progress
 
 COLOR_MODES = ("time", "precision")
@@ -213,7 +213,7 @@ def profile_session(
         runtime = session.compiled.get_runtime_model()
     except (RuntimeError, ValueError, TypeError) as exc:
         raise errors.DeviceError(
-            f"Profiling on {session.options.device} failed: {_first_message(str(exc))}", detail=str(exc)
+            f"Profiling on {session.options.device} failed: {openvino_reason(str(exc))}", detail=str(exc)
         ) from None
     progress(1.0, "Profiling")
     mean_real = {k: v / iterations for k, v in real.items()}

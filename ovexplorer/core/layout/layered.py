@@ -1,11 +1,16 @@
 """A layered (Sugiyama) layout of one level of a graph, in pure Python and numpy.
 
-Steps: topological order (cycles broken by reversing back edges), longest-path ranks with sources pulled
-down to their consumers, detaching of high-fan-out long-span edges (drawn as proxies by the caller), dummy
-nodes for edges spanning several ranks, crossing reduction by median sweeps alternating down and up plus
-adjacent transposition (the best order seen is kept), and coordinates by weighted isotonic regression
-per rank (pool-adjacent-violators) that pulls each node to the median of its neighbours under the minimum
-separations given by the real box widths; dummy chains weigh more, so long edges and spines stay straight.
+:func:`layered_layout` runs the steps in order, each a function here or in a sibling module:
+
+1. :func:`orient_edges` - a topological order; cycles broken by reversing back edges;
+2. :func:`layering` - longest-path ranks with sources pulled down to their consumers (:func:`assign_ranks`),
+   then high-fan-out long-span edges detached (drawn as proxies by the caller) and the ranks computed again;
+3. :func:`add_dummy_nodes` - a dummy node on every rank a kept edge crosses (:class:`ProperGraph`);
+4. :func:`initial_order`, then :func:`ovexplorer.core.layout.ordering.reduce_crossings` - median sweeps
+   alternating down and up plus adjacent transposition (the best order seen is kept);
+5. :func:`ovexplorer.core.layout.coordinates.assign_breadth` - coordinates along each rank by weighted
+   isotonic regression that pulls each node to its aligned neighbour under the real box widths;
+6. :func:`assign_depth` and :func:`route_edges` - rank positions across, and the polyline of every kept edge.
 
 Coordinates here are in *layer space*: ``x`` along a rank (breadth), ``y`` across ranks (depth). The
 caller transposes for a left-to-right layout. Every step is linear or ``n log n`` in nodes plus dummies.
@@ -16,16 +21,34 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
-import numpy as np
-
+from ovexplorer.core.layout.coordinates import ProperGraph, assign_breadth
+from ovexplorer.core.layout.ordering import inversions, reduce_crossings
 from ovexplorer.core.util.tasks import CancelToken
 
-NODE_GAP = 24.0
-DUMMY_GAP = 10.0
+__all__ = [
+    "Depths",
+    "Layering",
+    "LevelLayout",
+    "Orientation",
+    "ProperGraph",
+    "add_dummy_nodes",
+    "assign_depth",
+    "assign_ranks",
+    "initial_order",
+    "inversions",
+    "layered_layout",
+    "layering",
+    "long_edges",
+    "orient_edges",
+    "route_edges",
+]
+
 DUMMY_WIDTH = 2.0
 LAYER_GAP = 42.0
-SPINE_SPAN = 4  # nodes in a chain (ranks spanned + 1) from which an edge counts as a spine
+MIN_RANK_DEPTH = 8.0
+ENTRY_STEP = 22.0  # largest distance between edges entering one box
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,185 +67,32 @@ class LevelLayout:
     ranks: int
 
 
-def _topological(n: int, succ: list[list[int]], indeg: list[int]) -> list[int]:
-    deg = list(indeg)
-    queue = deque(v for v in range(n) if deg[v] == 0)
-    order: list[int] = []
-    while queue:
-        v = queue.popleft()
-        order.append(v)
-        for w in succ[v]:
-            deg[w] -= 1
-            if deg[w] == 0:
-                queue.append(w)
-    if len(order) < n:  # a cycle: append the rest in index order, their back edges get reversed
-        seen = set(order)
-        order.extend(v for v in range(n) if v not in seen)
-    return order
+class Orientation(NamedTuple):
+    """The edges of :func:`orient_edges`."""
+
+    pairs: list[tuple[int, int]]  # the given edges, sorted, without loops, duplicates or ids out of range
+    order: list[int]  # a topological order
+    at: list[int]  # each node's place in ``order``
+    oriented: dict[tuple[int, int], tuple[int, int]]  # given pair -> the pair along ``order``
+    succ: list[list[int]]  # sorted successors along ``order``
+    pred: list[list[int]]
 
 
-def _ranks(n: int, order: list[int], succ: list[list[int]], pred: list[list[int]],
-           top: set[int], bottom: set[int], anchored: set[int]) -> list[int]:
-    """Longest-path ranks from the sources; then every node fed only by constant-like sources (not an input:
-    not ``top``, not ``anchored``) moves down next to its first consumer. A weight's decompression chain then
-    sits beside the MatMul it feeds instead of on the first rank with an edge down to the 2,000th."""
-    rank = [0] * n
-    for v in order:
-        r = rank[v] + 1
-        for w in succ[v]:
-            if rank[w] < r:
-                rank[w] = r
-    free = [False] * n
-    for v in order:
-        free[v] = v not in top and v not in anchored and all(free[u] for u in pred[v])
-    for v in reversed(order):
-        if free[v] and succ[v]:
-            rank[v] = max(rank[v], min(rank[w] for w in succ[v]) - 1)
-    if bottom:
-        last = max((rank[v] for v in range(n) if v not in bottom), default=0) + 1
-        for v in bottom:
-            rank[v] = last
-    return rank
+class Layering(NamedTuple):
+    """The ranks of :func:`layering` and the edges left after detaching."""
+
+    rank: list[int]
+    succ: list[list[int]]
+    pred: list[list[int]]
+    detached: list[tuple[int, int]]  # given (src, dst) pairs not routed
 
 
-def inversions(a: np.ndarray) -> int:
-    """Number of pairs ``i < j`` with ``a[i] > a[j]`` (vectorised bottom-up merge counting)."""
-    a = np.asarray(a, dtype=np.int64)
-    n = len(a)
-    if n < 2:
-        return 0
-    a = a - a.min()
-    span = int(a.max()) + 1
-    total = 0
-    width = 1
-    idx = np.arange(n)
-    while width < n:
-        pair = idx // (2 * width)
-        in_b = (idx // width) % 2 == 1
-        key = pair * span + a
-        a_keys = key[~in_b]  # sorted: blocks are sorted and pair-major
-        b_keys = key[in_b]
-        b_pair = pair[in_b]
-        ends = np.searchsorted(a_keys, (b_pair + 1) * span, side="left")
-        total += int((ends - np.searchsorted(a_keys, b_keys, side="right")).sum())
-        a = np.sort(key) - pair * span  # pair-major sort keeps pairs in place
-        width *= 2
-    return total
+class Depths(NamedTuple):
+    """Where each rank lies across the ranks (:func:`assign_depth`)."""
 
-
-def _count_crossings(layers: list[list[int]], pos: list[int], down: list[list[int]]) -> int:
-    keys: list[int] = []
-    big = max((len(layer) for layer in layers), default=1) + 1
-    for li, layer in enumerate(layers[:-1]):
-        base = li * big
-        for v in layer:
-            nbs = down[v]
-            if len(nbs) == 1:
-                keys.append(base + pos[nbs[0]])
-            elif nbs:
-                keys.extend(sorted(base + pos[w] for w in nbs))
-    return inversions(np.array(keys, dtype=np.int64)) if len(keys) > 1 else 0
-
-
-def _median(values: list[float]) -> float:
-    m = len(values)
-    if m == 1:
-        return values[0]
-    values.sort()
-    h = m // 2
-    return values[h] if m % 2 else (values[h - 1] + values[h]) / 2.0
-
-
-def _sweep(layers: list[list[int]], pos: list[int], adj: list[list[int]], indices: range, mean: bool) -> None:
-    for li in indices:
-        layer = layers[li]
-        if len(layer) < 2:
-            continue
-        keyed: list[tuple[float, int]] = []
-        slots: list[int] = []
-        for i, v in enumerate(layer):
-            nbs = adj[v]
-            if nbs:
-                vals = [float(pos[u]) for u in nbs]
-                keyed.append((sum(vals) / len(vals) if mean else _median(vals), i))
-                slots.append(i)
-        if not keyed:
-            continue
-        keyed.sort()
-        new = list(layer)
-        for slot, (_, i) in zip(slots, keyed, strict=True):
-            new[slot] = layer[i]
-        layers[li] = new
-        for i, v in enumerate(new):
-            pos[v] = i
-
-
-def _pair_crossings(a: list[int], b: list[int], pos: list[int]) -> int:
-    """Crossings between the edges of ``u`` (neighbour positions ``a``) and ``v`` (``b``) if u is left of v."""
-    c = 0
-    for x in a:
-        px = pos[x]
-        for y in b:
-            if px > pos[y]:
-                c += 1
-    return c
-
-
-def _transpose(layers: list[list[int]], pos: list[int], up: list[list[int]], down: list[list[int]],
-               rounds: int = 2, max_degree: int = 24) -> None:
-    for _ in range(rounds):
-        improved = False
-        for layer in layers:
-            for i in range(len(layer) - 1):
-                u, v = layer[i], layer[i + 1]
-                if len(up[u]) + len(down[u]) > max_degree or len(up[v]) + len(down[v]) > max_degree:
-                    continue
-                before = _pair_crossings(up[u], up[v], pos) + _pair_crossings(down[u], down[v], pos)
-                after = _pair_crossings(up[v], up[u], pos) + _pair_crossings(down[v], down[u], pos)
-                if after < before:
-                    layer[i], layer[i + 1] = v, u
-                    pos[u], pos[v] = i + 1, i
-                    improved = True
-        if not improved:
-            break
-
-
-def _order_equivalents(layer: list[int], up: list[list[int]], down: list[list[int]],
-                       tiebreak: Sequence[float], n: int) -> None:
-    """Sort runs of adjacent real nodes with identical neighbours by ``tiebreak``."""
-    i = 0
-    while i < len(layer):
-        v = layer[i]
-        j = i + 1
-        if v < n:
-            sig = (up[v], down[v])
-            while j < len(layer) and layer[j] < n and (up[layer[j]], down[layer[j]]) == sig:
-                j += 1
-            if j - i > 1:
-                layer[i:j] = sorted(layer[i:j], key=lambda w: (tiebreak[w], w))
-        i = j
-
-
-def _pava(target: list[float], weight: list[float], offset: list[float]) -> list[float]:
-    """Minimise sum w (x - t)^2 subject to x[i+1] - x[i] >= offset[i+1] - offset[i] (offsets increasing)."""
-    # y = x - offset must be non-decreasing: weighted isotonic regression of (t - offset).
-    means: list[float] = []
-    weights: list[float] = []
-    sizes: list[int] = []
-    for t, w, o in zip(target, weight, offset, strict=True):
-        m, ww, s = t - o, w, 1
-        while means and means[-1] >= m:
-            pm, pw, ps = means.pop(), weights.pop(), sizes.pop()
-            m = (pm * pw + m * ww) / (pw + ww)
-            ww += pw
-            s += ps
-        means.append(m)
-        weights.append(ww)
-        sizes.append(s)
-    out: list[float] = []
-    for m, s in zip(means, sizes, strict=True):
-        out.extend([m] * s)
-    return [y + o for y, o in zip(out, offset, strict=True)]
+    top: list[float]  # each rank's first depth
+    size: list[float]  # each rank's depth (its deepest box)
+    total: float
 
 
 def layered_layout(
@@ -254,7 +124,58 @@ def layered_layout(
     keep such edges straight too. ``anchored`` nodes are inputs (Parameters): they, and what they feed, keep
     their longest-path rank; everything else fed only by sources moves down beside its consumer.
     """
-    top_set, bottom_set, anchored_set = set(top), set(bottom), set(anchored)
+    bottom_set = set(bottom)
+    edges_ = orient_edges(n, edges)
+    ranked = layering(n, edges_, set(top), bottom_set, set(anchored), fan_out=fan_out, span=span)
+    if cancel is not None:
+        cancel.check()
+    g = add_dummy_nodes(n, ranked, widths, edges_.oriented, anchors)
+    layers, pos = initial_order(g, edges_.at)
+    if cancel is not None:
+        cancel.check()
+    layers, crossings = reduce_crossings(layers, pos, g.up, g.down, n, sweeps=sweeps, reference=reference,
+                                         tiebreak=tiebreak, cancel=cancel)
+    x = assign_breadth(layers, pos, g)
+    depths = assign_depth(g, heights, len(layers))
+    total = g.total
+    left = min((x[v] - g.width[v] / 2.0 for v in range(total)), default=0.0)
+    right = max((x[v] + g.width[v] / 2.0 for v in range(total)), default=0.0)
+    xs = [xv - left for xv in x]
+    ys = [depths.top[g.rank[v]] + max(depths.size[g.rank[v]], MIN_RANK_DEPTH) / 2.0 for v in range(total)]
+    return LevelLayout(
+        x=tuple(xs[:n]),
+        y=tuple(ys[:n]),
+        rank=tuple(g.rank[:n]),
+        routes=route_edges(g, xs, ys, heights, depths, edges_.oriented, bottom_set),
+        detached=tuple(ranked.detached),
+        crossings=crossings,
+        width=right - left if total else 0.0,
+        height=depths.total,
+        dummies=total - n,
+        ranks=len(layers),
+    )
+
+
+def _topological(n: int, succ: list[list[int]], indeg: list[int]) -> list[int]:
+    deg = list(indeg)
+    queue = deque(v for v in range(n) if deg[v] == 0)
+    order: list[int] = []
+    while queue:
+        v = queue.popleft()
+        order.append(v)
+        for w in succ[v]:
+            deg[w] -= 1
+            if deg[w] == 0:
+                queue.append(w)
+    if len(order) < n:  # a cycle: append the rest in index order, their back edges get reversed
+        seen = set(order)
+        order.extend(v for v in range(n) if v not in seen)
+    return order
+
+
+def orient_edges(n: int, edges: Sequence[tuple[int, int]]) -> Orientation:
+    """Keep the edges between distinct nodes ``0..n-1`` and orient each along a topological order (the back
+    edges of cycles are reversed)."""
     pairs = sorted({(s, d) for s, d in edges if s != d and 0 <= s < n and 0 <= d < n})
     succ: list[list[int]] = [[] for _ in range(n)]
     indeg = [0] * n
@@ -265,7 +186,6 @@ def layered_layout(
     at = [0] * n
     for i, v in enumerate(order):
         at[v] = i
-    # Orient every edge along the topological order (back edges of cycles are reversed).
     oriented: dict[tuple[int, int], tuple[int, int]] = {}
     for s, d in pairs:
         oriented[(s, d)] = (s, d) if at[s] < at[d] else (d, s)
@@ -278,39 +198,82 @@ def layered_layout(
         lst.sort()
     for lst in pred:
         lst.sort()
-    rank = _ranks(n, order, succ, pred, top_set, bottom_set, anchored_set)
-    detached: list[tuple[int, int]] = []
+    return Orientation(pairs, order, at, oriented, succ, pred)
+
+
+def assign_ranks(n: int, order: list[int], succ: list[list[int]], pred: list[list[int]],
+           top: set[int], bottom: set[int], anchored: set[int]) -> list[int]:
+    """Longest-path ranks from the sources; then every node fed only by constant-like sources (not an input:
+    not ``top``, not ``anchored``) moves down next to its first consumer. A weight's decompression chain then
+    sits beside the MatMul it feeds instead of on the first rank with an edge down to the 2,000th."""
+    rank = [0] * n
+    for v in order:
+        r = rank[v] + 1
+        for w in succ[v]:
+            if rank[w] < r:
+                rank[w] = r
+    free = [False] * n
+    for v in order:
+        free[v] = v not in top and v not in anchored and all(free[u] for u in pred[v])
+    for v in reversed(order):
+        if free[v] and succ[v]:
+            rank[v] = max(rank[v], min(rank[w] for w in succ[v]) - 1)
+    if bottom:
+        last = max((rank[v] for v in range(n) if v not in bottom), default=0) + 1
+        for v in bottom:
+            rank[v] = last
+    return rank
+
+
+def long_edges(n: int, succ: list[list[int]], rank: list[int], bottom: set[int], *, fan_out: int,
+               span: int) -> set[tuple[int, int]]:
+    """The oriented edges to detach: from a node with ``fan_out`` or more consumers, those spanning more than
+    ``span`` ranks (never into ``bottom``), keeping the shortest one when every edge would go."""
     drop: set[tuple[int, int]] = set()
     for s in range(n):
         outs = succ[s]
         if len(outs) < fan_out:
             continue
-        far = [d for d in outs if rank[d] - rank[s] > span and d not in bottom_set]
+        far = [d for d in outs if rank[d] - rank[s] > span and d not in bottom]
         if not far:
             continue
         if len(far) == len(outs):
             far.remove(min(outs, key=lambda d: (rank[d] - rank[s], d)))
         for d in far:
             drop.add((s, d))
+    return drop
+
+
+def layering(n: int, edges: Orientation, top: set[int], bottom: set[int], anchored: set[int], *, fan_out: int,
+          span: int) -> Layering:
+    """Ranks for every node, after detaching the :func:`long_edges` (ranked again without them)."""
+    succ, pred = edges.succ, edges.pred
+    rank = assign_ranks(n, edges.order, succ, pred, top, bottom, anchored)
+    drop = long_edges(n, succ, rank, bottom, fan_out=fan_out, span=span)
+    detached: list[tuple[int, int]] = []
     if drop:
-        for s, d in pairs:
-            if oriented[(s, d)] in drop:
-                detached.append((s, d))
+        detached = [(s, d) for s, d in edges.pairs if edges.oriented[(s, d)] in drop]
         succ = [[d for d in succ[s] if (s, d) not in drop] for s in range(n)]
         pred = [[s for s in pred[d] if (s, d) not in drop] for d in range(n)]
-        rank = _ranks(n, order, succ, pred, top_set, bottom_set, anchored_set)
-    if cancel is not None:
-        cancel.check()
+        rank = assign_ranks(n, edges.order, succ, pred, top, bottom, anchored)
+    return Layering(rank, succ, pred, detached)
 
-    # Dummy nodes: ids n.. ; chains per oriented edge.
+
+def add_dummy_nodes(n: int, ranked: Layering, widths: Sequence[float],
+                    oriented: dict[tuple[int, int], tuple[int, int]],
+                    anchors: dict[tuple[int, int], tuple[float, float]] | None) -> ProperGraph:
+    """Replace every kept edge spanning several ranks by a chain through one dummy node per rank crossed.
+
+    Anchored edges (``anchors[(src, dst)] = (a, b)``, ports of expanded groups) leave and enter their boxes off
+    centre: the first and last link of their chain get the wanted offset in ``delta``.
+    """
+    rank, succ = ranked.rank, ranked.succ
     up: list[list[int]] = [[] for _ in range(n)]
     down: list[list[int]] = [[] for _ in range(n)]
     node_rank = list(rank)
     width = [float(w) for w in widths]
     is_dummy = [False] * n
     chains: dict[tuple[int, int], list[int]] = {}
-    # Anchored edges leave/enter their boxes off-centre (ports of expanded groups): link (p, q) wants
-    # x[q] - x[p] == delta[(p, q)].
     anchor = {pair: off for pair, off in (anchors or {}).items() if oriented.get(pair) == pair}
     delta: dict[tuple[int, int], float] = {}
     for s in range(n):
@@ -336,171 +299,67 @@ def layered_layout(
                 first, last = (chain[0], chain[1]), (chain[-2], chain[-1])
                 delta[first] = delta.get(first, 0.0) + off[0]
                 delta[last] = delta.get(last, 0.0) - off[1]
-    total = len(node_rank)
-    n_ranks = max(node_rank, default=-1) + 1
-    layers: list[list[int]] = [[] for _ in range(n_ranks)]
-    # Initial order: nodes by topological position, dummies right after their source.
+    return ProperGraph(n, node_rank, width, is_dummy, up, down, chains, delta)
+
+
+def initial_order(g: ProperGraph, at: list[int]) -> tuple[list[list[int]], list[int]]:
+    """(layers, pos): real nodes by topological position, each edge's dummies after them; ``pos[v]`` is
+    ``v``'s index on its rank."""
+    n, node_rank = g.n, g.rank
+    layers: list[list[int]] = [[] for _ in range(max(node_rank, default=-1) + 1)]
     for v in sorted(range(n), key=lambda v: at[v]):
         layers[node_rank[v]].append(v)
-    for chain in chains.values():
+    for chain in g.chains.values():
         for v in chain[1:-1]:
             layers[node_rank[v]].append(v)
-    pos = [0] * total
-    for layer in layers:
-        for i, v in enumerate(layer):
+    pos = [0] * g.total
+    for layer_ in layers:
+        for i, v in enumerate(layer_):
             pos[v] = i
-    if cancel is not None:
-        cancel.check()
-    _sweep(layers, pos, up, range(1, n_ranks), mean=True)
-    if reference:
-        for _ in range(sweeps // 2):
-            _sweep(layers, pos, down, range(n_ranks - 2, -1, -1), mean=True)
-            _sweep(layers, pos, up, range(1, n_ranks), mean=True)
-        crossings = _count_crossings(layers, pos, down)
-    else:
-        best = [list(layer) for layer in layers]
-        crossings = _count_crossings(layers, pos, down)
-        for it in range(sweeps):
-            if crossings == 0:
-                break
-            if cancel is not None:
-                cancel.check()
-            if it % 2 == 0:
-                _sweep(layers, pos, down, range(n_ranks - 2, -1, -1), mean=False)
-            else:
-                _sweep(layers, pos, up, range(1, n_ranks), mean=False)
-            _transpose(layers, pos, up, down)
-            c = _count_crossings(layers, pos, down)
-            if c < crossings:
-                crossings = c
-                best = [list(layer) for layer in layers]
-        layers = best
-        if tiebreak is not None:
-            for layer in layers:
-                _order_equivalents(layer, up, down, tiebreak, n)
-        for layer in layers:
-            for i, v in enumerate(layer):
-                pos[v] = i
+    return layers, pos
 
-    # Coordinates: each node is aligned with at most one upper and one lower neighbour (a simplified
-    # Brandes–Köpf vertical alignment: long edges first, then the median neighbour); aligned nodes pull
-    # hard towards their partner, unaligned ones gently towards the median of their neighbours, and every
-    # rank is solved exactly under its separations (isotonic regression).
-    x = [0.0] * total
-    offsets: list[list[float]] = []
-    for layer in layers:
-        off = [0.0] * len(layer)
-        for i in range(1, len(layer)):
-            a, b = layer[i - 1], layer[i]
-            gap = DUMMY_GAP if (is_dummy[a] or is_dummy[b]) else NODE_GAP
-            off[i] = off[i - 1] + (width[a] + width[b]) / 2.0 + gap
-        offsets.append(off)
-        centre = off[-1] / 2.0 if off else 0.0
-        for v, o in zip(layer, off, strict=True):
-            x[v] = o - centre
 
-    # Vertical alignment (mutual): a node pairs with one upper neighbour not yet paired below.
-    above = [-1] * total
-    below = [-1] * total
-    span = [0] * total  # for a dummy: the number of ranks its edge spans (long edges align first)
-    for chain in chains.values():
-        for v in chain[1:-1]:
-            span[v] = len(chain)
-    for layer in layers:
-        for v in sorted(layer, key=lambda v: (not is_dummy[v], -span[v], pos[v])):
-            nbs = up[v]
-            if not nbs:
-                continue
-            if not is_dummy[v]:  # a long edge (a residual) is the spine; short side inputs are not
-                longest = max(span[u] for u in nbs)
-                if longest >= SPINE_SPAN:
-                    nbs = [u for u in nbs if span[u] == longest]
-            nbs = sorted(nbs, key=lambda u: pos[u])
-            m = len(nbs)
-            for u in dict.fromkeys((nbs[(m - 1) // 2], nbs[m // 2])):
-                if below[u] < 0:
-                    below[u] = v
-                    above[v] = u
-                    break
-    strong = [1000.0 if is_dummy[v] else 100.0 for v in range(total)]
-
-    def place(indices: range, mode: str) -> None:
-        for li in indices:
-            layer = layers[li]
-            if not layer:
-                continue
-            target: list[float] = []
-            weights: list[float] = []
-            for v in layer:
-                a = above[v] if mode in ("up", "final") else -1
-                b = below[v] if mode == "down" or (mode == "final" and a < 0) else -1
-                if a >= 0:
-                    target.append(x[a] + delta.get((a, v), 0.0))
-                    weights.append(strong[v])
-                elif b >= 0:
-                    target.append(x[b] - delta.get((v, b), 0.0))
-                    weights.append(strong[v])
-                else:
-                    vals = [x[u] + delta.get((u, v), 0.0) for u in up[v]] + [
-                        x[w] - delta.get((v, w), 0.0) for w in down[v]]
-                    target.append(_median(vals) if vals else x[v])
-                    weights.append(0.3)
-            for v, xv in zip(layer, _pava(target, weights, offsets[li]), strict=True):
-                x[v] = xv
-
-    for _ in range(3):
-        place(range(1, n_ranks), "up")
-        place(range(n_ranks - 2, -1, -1), "down")
-    place(range(n_ranks), "final")
-
-    # Depth coordinates.
+def assign_depth(g: ProperGraph, heights: Sequence[float], n_ranks: int) -> Depths:
+    """Each rank as deep as its deepest real box (at least :data:`MIN_RANK_DEPTH`), :data:`LAYER_GAP` apart."""
     rank_h = [0.0] * n_ranks
-    for v in range(n):
-        if heights[v] > rank_h[node_rank[v]]:
-            rank_h[node_rank[v]] = float(heights[v])
+    for v in range(g.n):
+        if heights[v] > rank_h[g.rank[v]]:
+            rank_h[g.rank[v]] = float(heights[v])
     rank_top = [0.0] * n_ranks
     cur = 0.0
     for r in range(n_ranks):
         rank_top[r] = cur
-        cur += max(rank_h[r], 8.0) + LAYER_GAP
-    height = cur - LAYER_GAP if n_ranks else 0.0
-    left = min((x[v] - width[v] / 2.0 for v in range(total)), default=0.0)
-    right = max((x[v] + width[v] / 2.0 for v in range(total)), default=0.0)
-    xs = [xv - left for xv in x]
-    ys = [rank_top[node_rank[v]] + max(rank_h[node_rank[v]], 8.0) / 2.0 for v in range(total)]
-    # Edges entering a node spread along its top edge, in the order of where they come from.
+        cur += max(rank_h[r], MIN_RANK_DEPTH) + LAYER_GAP
+    return Depths(rank_top, rank_h, cur - LAYER_GAP if n_ranks else 0.0)
+
+
+def route_edges(g: ProperGraph, xs: list[float], ys: list[float], heights: Sequence[float], depths: Depths,
+                oriented: dict[tuple[int, int], tuple[int, int]],
+                bottom: set[int]) -> dict[tuple[int, int], tuple[tuple[float, float], ...]]:
+    """The polyline of every kept (src, dst) pair: from the source's bottom, down each dummy's rank, to the
+    target's top, where the edges entering one node spread in the order of where they come from."""
+    node_rank, up, width = g.rank, g.up, g.width
     entry: dict[tuple[int, int], float] = {}
-    for d in range(n):
+    for d in range(g.n):
         ins = up[d]
-        if len(ins) < 2 or d in bottom_set:
+        if len(ins) < 2 or d in bottom:
             continue
         k = len(ins)
-        step = min(22.0, 0.8 * width[d] / k)
+        step = min(ENTRY_STEP, 0.8 * width[d] / k)
         for i, p in enumerate(sorted(ins, key=lambda p: (xs[p], p))):
             entry[(p, d)] = (i - (k - 1) / 2.0) * step
     routes: dict[tuple[int, int], tuple[tuple[float, float], ...]] = {}
     for (s, d), (os_, od) in oriented.items():
-        chain = chains.get((os_, od))
+        chain = g.chains.get((os_, od))
         if chain is None:
             continue
         pts: list[tuple[float, float]] = [(xs[os_], ys[os_] + heights[os_] / 2.0)]
         for v in chain[1:-1]:
             r = node_rank[v]
-            pts.append((xs[v], rank_top[r]))
-            pts.append((xs[v], rank_top[r] + max(rank_h[r], 8.0)))
+            pts.append((xs[v], depths.top[r]))
+            pts.append((xs[v], depths.top[r] + max(depths.size[r], MIN_RANK_DEPTH)))
         pts.append((xs[od] + entry.get((chain[-2], od), 0.0), ys[od] - heights[od] / 2.0))
         if (os_, od) != (s, d):
             pts.reverse()
         routes[(s, d)] = tuple(pts)
-    return LevelLayout(
-        x=tuple(xs[:n]),
-        y=tuple(ys[:n]),
-        rank=tuple(node_rank[:n]),
-        routes=routes,
-        detached=tuple(detached),
-        crossings=crossings,
-        width=right - left if total else 0.0,
-        height=height,
-        dummies=total - n,
-        ranks=n_ranks,
-    )
+    return routes

@@ -21,6 +21,7 @@ from ovexplorer.core.model.graph import Graph, extract_graph
 from ovexplorer.core.model.ir_check import NotStrictXml, check_text_guards, guard_note, looks_like_xml, validate_ir
 from ovexplorer.core.util import errors
 from ovexplorer.core.util.atomic import commit_files
+from ovexplorer.core.util.errors import openvino_reason as _first_message
 from ovexplorer.core.util.gc_pause import gc_paused
 from ovexplorer.core.util.tasks import CancelToken, ProgressFn, no_progress
 
@@ -309,28 +310,6 @@ def _check_weights_file(weights: Path) -> None:
         raise errors.WeightsMissing(f"The weights file {weights} does not exist.", path=weights)
     if weights.is_dir():
         raise errors.WeightsMissing(f"The weights path {weights} is a folder, not a .bin file.", path=weights)
-
-
-_NOISE = re.compile(r"^(Exception from \S+|Check '.*' failed at \S+)\s*$")
-#: A reason longer than this is cut (a compile error may list a whole subgraph).
-MAX_REASON = 1500
-
-
-def _first_message(text: str) -> str:
-    """OpenVINO's reason: every line of an error that is not a source location, joined (plugins and shape inference
-    put the sentence that says why on later lines: "While validating node ...:" / "Requested output shape ...")."""
-    kept: list[str] = []
-    for line in text.splitlines():
-        line = line.strip()
-        if line and not _NOISE.match(line) and line not in kept:
-            kept.append(line)
-    if kept:
-        reason = " ".join(kept)
-        return reason if len(reason) <= MAX_REASON else reason[: MAX_REASON - 1] + "…"
-    check = re.search(r"Check '(.*)' failed", text)
-    if check:  # only source locations: name the internal check, never show them
-        return f"an internal consistency check failed ({check.group(1)})"
-    return "unknown error"
 
 
 def _layer_name_of_type(path: Path, op_type: str) -> str:

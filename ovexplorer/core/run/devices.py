@@ -1,7 +1,8 @@
 """What OpenVINO Core sees: devices (physical and virtual), their full names and every supported property.
 
 Reading a property can raise (a plugin that cannot convert a value to Python, a property that needs an
-argument); such a property is listed with its error instead of failing the whole listing.
+argument); such a property is listed as "not readable", with the error kept as its detail, instead of failing
+the whole listing.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from typing import Any
 
 import openvino as ov
 
-from ovexplorer.core.model.document import _first_message, shared_core
+from ovexplorer.core.model.document import shared_core
 from ovexplorer.core.util import errors
+from ovexplorer.core.util.errors import openvino_reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +27,11 @@ class DeviceProperty:
     access: str
     text: str
     value: Any = None
-    error: str = ""
+    error: str = ""  # why the value could not be read (the library's own words), shown as detail
+
+    @property
+    def readable(self) -> bool:
+        return not self.error
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"name": self.name, "access": self.access, "value": self.value, "text": self.text}
@@ -100,6 +106,10 @@ def value_text(value: Any) -> str:
     return "(empty)" if v == "" else str(v)
 
 
+#: What an unreadable property shows as its value; the reason is in ``DeviceProperty.error``.
+NOT_READABLE = "not readable"
+
+
 def _get(core: ov.Core, device: str, key: str) -> Any:
     return core.get_property(device, key)
 
@@ -112,7 +122,7 @@ def device_properties(device: str, core: ov.Core | None = None) -> tuple[DeviceP
         supported = _get(core, base, "SUPPORTED_PROPERTIES")
     except RuntimeError as exc:
         raise errors.DeviceError(
-            f"OpenVINO cannot query device {device}: {_first_message(str(exc))}", detail=str(exc)
+            f"OpenVINO cannot query device {device}: {openvino_reason(str(exc))}", detail=str(exc)
         ) from None
     props: list[DeviceProperty] = []
     for key in supported:
@@ -125,8 +135,7 @@ def device_properties(device: str, core: ov.Core | None = None) -> tuple[DeviceP
         try:
             raw = _get(core, base, key)
         except Exception as exc:  # noqa: BLE001 - plugins raise assorted errors for unreadable properties
-            msg = _first_message(str(exc))
-            props.append(DeviceProperty(key, access, f"(cannot be read: {msg})", None, msg))
+            props.append(DeviceProperty(key, access, NOT_READABLE, None, str(exc).strip() or type(exc).__name__))
             continue
         props.append(DeviceProperty(key, access, value_text(raw), plain_value(raw)))
     return tuple(props)
@@ -178,4 +187,8 @@ def format_devices(devices: list[DeviceInfo]) -> str:
         width = max((len(p.name) for p in d.properties), default=0)
         for p in d.properties:
             lines.append(f"  {p.name:<{width}}  {p.access:<2}  {p.text}")
+        unreadable = [p for p in d.properties if p.error]
+        if unreadable:
+            lines.append(f"  ({len(unreadable)} not readable through the Python bindings; "
+                         "the reasons are in `ovexplorer devices --json` under \"error\")")
     return "\n".join(lines)

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import openvino as ov
 
-from ovexplorer.core.model.document import _first_message, shared_core
+from ovexplorer.core.model.document import shared_core
 from ovexplorer.core.run.ports import (
     PortSpec,
     dtype_misfit,
@@ -28,6 +28,7 @@ from ovexplorer.core.run.ports import (
     shape_text,
 )
 from ovexplorer.core.util import errors
+from ovexplorer.core.util.errors import openvino_reason
 from ovexplorer.core.util.tasks import CancelToken, ProgressFn, no_progress
 
 PERFORMANCE_HINTS = ("LATENCY", "THROUGHPUT", "CUMULATIVE_THROUGHPUT")
@@ -159,7 +160,7 @@ class CompiledSession:
                 seconds = time.perf_counter() - start
             except (RuntimeError, ValueError, TypeError) as exc:
                 raise errors.DeviceError(
-                    f"Inference on {self.options.device} failed: {_first_message(str(exc))}", detail=str(exc)
+                    f"Inference on {self.options.device} failed: {openvino_reason(str(exc))}", detail=str(exc)
                 ) from None
             outputs = {spec.name: _output_array(request.get_output_tensor(spec.index), spec) for spec in self.outputs}
         return InferResult(outputs, seconds)
@@ -199,7 +200,7 @@ def reshape_inputs(model: ov.Model, shapes: Mapping[str, tuple[int, ...]]) -> ov
         clone.reshape({clone.inputs[i]: ps for i, ps in new.items()})
     except RuntimeError as exc:
         raise errors.InputError(
-            f"The model cannot take these shapes: {_first_message(str(exc))}", detail=str(exc)
+            f"The model cannot take these shapes: {openvino_reason(str(exc))}", detail=str(exc)
         ) from None
     return clone
 
@@ -228,7 +229,7 @@ def compile_session(
         compiled = core.compile_model(target, options.device, options.config())
     except (RuntimeError, ValueError, TypeError) as exc:
         raise errors.DeviceError(
-            f"{options.device} could not compile {label}: {_first_message(str(exc))}", detail=str(exc)
+            f"{options.device} could not compile {label}: {openvino_reason(str(exc))}", detail=str(exc)
         ) from None
     except MemoryError:
         raise errors.DeviceError(f"{options.device} ran out of memory compiling {label}.") from None

@@ -6,6 +6,7 @@ library error (OpenVINO's ``Exception from src/...``) is kept in ``detail``, nev
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 
@@ -92,3 +93,25 @@ class DeviceError(OvexplorerError):
 
 class InputError(OvexplorerError):
     """A file or typed value does not fit a model input; the message says what was expected and what was found."""
+
+
+_NOISE = re.compile(r"^(Exception from \S+|Check '.*' failed at \S+)\s*$")
+#: A reason longer than this is cut (a compile error may list a whole subgraph).
+MAX_REASON = 1500
+
+
+def openvino_reason(text: str) -> str:
+    """OpenVINO's reason: every line of an error that is not a source location, joined (plugins and shape inference
+    put the sentence that says why on later lines: "While validating node ...:" / "Requested output shape ...")."""
+    kept: list[str] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not _NOISE.match(line) and line not in kept:
+            kept.append(line)
+    if kept:
+        reason = " ".join(kept)
+        return reason if len(reason) <= MAX_REASON else reason[: MAX_REASON - 1] + "…"
+    check = re.search(r"Check '(.*)' failed", text)
+    if check:  # only source locations: name the internal check, never show them
+        return f"an internal consistency check failed ({check.group(1)})"
+    return "unknown error"

@@ -1,5 +1,5 @@
 """Weights: per-constant statistics (helper processes share big weight files), element-type decoding,
-MACs/FLOPs and CSV/JSON export."""
+MACs/FLOPs, CSV/JSON export, and the Weights view's state (Qt-free)."""
 
 from ovexplorer.core.util.lazy import lazy_exports
 
@@ -10,5 +10,7 @@ _EXPORTS = {
     "dtypes": ("CODECS", "ElementCodec", "codec_for", "decode_all"),
     "flops": ("ModelTotals", "model_totals"),
     "weights_export": ("export_csv", "export_json", "report_dict", "write_csv"),
+    "weights_state": ("RowSink", "WeightsState"),
+    "numbers": ("format_value",),
 }
 __all__, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -61,6 +61,17 @@ POOL_QUEUE = 2
 POOL_BLOCK_MIN, POOL_BLOCK_MAX = 4 << 20, 64 << 20
 #: Ops a decompression chain may pass through between the stored constant and its real consumer.
 _CHAIN_OPS = frozenset({"Convert", "Subtract", "Multiply", "Reshape", "Transpose", "Unsqueeze", "Squeeze"})
+#: Ops that take weights, and the input ports that hold them: an all-zero constant there is likely a defect
+#: (a layer that outputs zeros), while an all-zero bias, offset or zero point is normal.
+WEIGHT_PORTS: dict[str, frozenset[int]] = {
+    "MatMul": frozenset({0, 1}),
+    "Convolution": frozenset({1}),
+    "GroupConvolution": frozenset({1}),
+    "ConvolutionBackpropData": frozenset({1}),
+    "GroupConvolutionBackpropData": frozenset({1}),
+    "DeformableConvolution": frozenset({2}),
+    "BinaryConvolution": frozenset({1}),
+}
 
 
 class WeightStats(NamedTuple):
@@ -83,6 +94,8 @@ class WeightStats(NamedTuple):
     #: The If / Loop body holding the constant ("" at the top level); ``node_id`` is then the top-level node
     #: holding that body.
     body: str = ""
+    #: The constant is the weights of a MatMul or convolution (see :data:`WEIGHT_PORTS`).
+    is_layer_weight: bool = False
 
     @property
     def label(self) -> str:
@@ -91,7 +104,8 @@ class WeightStats(NamedTuple):
 
     @property
     def flags(self) -> tuple[str, ...]:
-        """Problems worth a colour in a table: ``NaN``, ``Inf``, ``all zero``, ``error``."""
+        """What is likely a defect: ``NaN`` or ``Inf`` anywhere, ``all zero`` weights of a MatMul or convolution
+        (an all-zero bias is normal), ``error`` when the values could not be read."""
         out: list[str] = []
         if self.stats is None:
             return ("error",) if self.note and self.count and self.element_type != "string" else ()
@@ -102,7 +116,8 @@ class WeightStats(NamedTuple):
                 out.append("NaN")
             if s.inf_count and "Inf" not in out:
                 out.append("Inf")
-        if self.stats.count and self.stats.zero_count == self.stats.count and self.count > 1:
+        if (self.is_layer_weight and self.stats.count and self.stats.zero_count == self.stats.count
+                and self.count > 1):
             out.append("all zero")
         return tuple(out)
 
@@ -191,6 +206,7 @@ class _Job:
     consumer_types: tuple[str, ...]
     chain: Chain | None = None
     body: str = ""
+    is_layer_weight: bool = False
 
 
 def _stored_bytes(job: _Job) -> int:
@@ -240,6 +256,7 @@ def _row(job: _Job, found: TensorStats) -> WeightStats:
         shape=info.shape, element_type=info.element_type, count=info.element_count, nbytes=info.byte_size,
         stats=found.stats, note=found.note, dequant=found.dequant,
         dequant_chain=job.chain.nodes if job.chain is not None and found.dequant is not None else (), body=job.body,
+        is_layer_weight=job.is_layer_weight,
     )
 
 
@@ -278,6 +295,24 @@ def real_consumers(graph: Graph, node_id: int, derived: list[bool]) -> list[int]
     return sorted(out)
 
 
+def feeds_layer_weights(graph: Graph, node_id: int, derived: list[bool]) -> bool:
+    """Whether the value of ``node_id`` reaches a weights port of a MatMul or convolution (through
+    decompression chains), as :func:`real_consumers` walks."""
+    seen = {node_id}
+    stack = [node_id]
+    while stack:
+        for e_index in graph.out_edges[stack.pop()]:
+            edge = graph.edges[e_index]
+            c = edge.dst
+            if derived[c] and graph.nodes[c].type in _CHAIN_OPS:
+                if c not in seen:
+                    seen.add(c)
+                    stack.append(c)
+            elif edge.dst_port in WEIGHT_PORTS.get(graph.nodes[c].type, ()):
+                return True
+    return False
+
+
 def _plan(doc: ModelDocument, releaser: PageReleaser | None = None) -> Iterator[_Job]:
     """A job per Constant, made as they are needed (helpers start on the first block while the rest is
     planned); reading chains' scales and zero points maps pages in, handed back as it goes."""
@@ -294,6 +329,7 @@ def _plan(doc: ModelDocument, releaser: PageReleaser | None = None) -> Iterator[
             codec=codec_for(node.const.element_type),
             consumers=tuple(graph.nodes[c].name for c in consumers),
             consumer_types=tuple(sorted({graph.nodes[c].type for c in consumers})),
+            is_layer_weight=feeds_layer_weights(graph, node.id, derived),
         )
         if job.codec is not None and node.const.element_type not in ("f32", "f64", "i32", "i64", "boolean"):
             job.chain = _find_chain(doc, node)
@@ -323,7 +359,7 @@ def _body_rows(doc: ModelDocument, options: dict[str, Any], cancel: CancelToken 
                              codec=codec_for(node.const.element_type),
                              consumers=tuple(ref.graph.nodes[c].name for c in consumers),
                              consumer_types=tuple(sorted({ref.graph.nodes[c].type for c in consumers})),
-                             body=ref.label))
+                             body=ref.label, is_layer_weight=feeds_layer_weights(ref.graph, node.id, derived)))
         items = [_item(job) for job in jobs]
         for i, j in windows(items):
             if cancel is not None:

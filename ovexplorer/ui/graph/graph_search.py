@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
 
-from ovexplorer.core.layout.search import find_nodes
+from ovexplorer.core.layout.search import SearchHits
 from ovexplorer.core.model.graph import Graph
 
 
@@ -15,11 +15,10 @@ class SearchBar(QWidget):
 
     found = Signal(int)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, hits: SearchHits | None = None) -> None:
         super().__init__(parent)
         self.graph: Graph | None = None
-        self.hits: list[int] = []
-        self.index = -1
+        self.state = hits if hits is not None else SearchHits()
         self.edit = QLineEdit(self)
         self.edit.setPlaceholderText("Find by name, type or tensor name")
         self.edit.setClearButtonEnabled(True)
@@ -50,25 +49,18 @@ class SearchBar(QWidget):
         self.edit.selectAll()
 
     def _search(self, text: str) -> None:
-        self.hits = find_nodes(self.graph, text) if self.graph is not None else []
-        self.index = -1
-        if self.hits:
-            self._go(0)
-        else:
-            self.count.setText("no match" if text.strip() else "")
+        self._show(self.state.search(self.graph, text))
 
-    def _go(self, index: int) -> None:
-        if not self.hits:
-            return
-        self.index = index % len(self.hits)
-        self.count.setText(f"{self.index + 1} of {len(self.hits)}")
-        self.found.emit(self.hits[self.index])
+    def _show(self, hit: int | None) -> None:
+        self.count.setText(self.state.label())
+        if hit is not None:
+            self.found.emit(hit)
 
     def next(self) -> None:
-        self._go(self.index + 1)
+        self._show(self.state.step(1))
 
     def previous(self) -> None:
-        self._go(self.index - 1)
+        self._show(self.state.step(-1))
 
     def eventFilter(self, obj, event) -> bool:
         if obj is self.edit and isinstance(event, QKeyEvent) and event.type() == QKeyEvent.Type.KeyPress:

@@ -108,6 +108,8 @@ class GraphView(QGraphicsView):
         self.describe_node = lambda node_id: f"node {node_id}"
         self.minimap = MiniMap(self)
         self.minimap.hide()
+        self.minimap_enabled = True  # View > Minimap: shown for graphs much larger than the view
+        self._big = False
         bindings: dict[str, object] = {}
         for standard, extra, slot in (
             (QKeySequence.StandardKey.ZoomIn, "Ctrl+=", self.zoom_in),
@@ -133,10 +135,19 @@ class GraphView(QGraphicsView):
         self.scene().setSceneRect(rect)
         big = layout is not None and (layout.height > 3 * max(1, self.viewport().height())
                                       or layout.width > 3 * max(1, self.viewport().width()))
-        self.minimap.setVisible(big)
+        self._big = big
+        self.minimap.setVisible(big and self.minimap_enabled)
         if big:
             self.minimap.refit()
         self._place_minimap()
+
+    def set_minimap_enabled(self, on: bool) -> None:
+        """Show the minimap (for graphs much larger than the view) or never."""
+        self.minimap_enabled = on
+        self.minimap.setVisible(self._big and on)
+        if self.minimap.isVisible():
+            self.minimap.refit()
+            self._place_minimap()
 
     def current_scale(self) -> float:
         return self.transform().m11()

@@ -6,35 +6,90 @@ import json
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtWidgets import QDockWidget, QTextBrowser, QWidget
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QUrl, Signal
+from PySide6.QtWidgets import QDockWidget, QTextBrowser, QToolTip, QWidget
 
 from ovexplorer.core.model.document import ModelDocument
 from ovexplorer.core.model.graph import Graph, Node
 from ovexplorer.core.model.summary import human_bytes
 
 MAX_LINKS = 200
-MAX_VALUE = 400
+#: Characters of a value shown in its row; a longer value is elided there and shown whole in its tooltip.
+MAX_SHOWN = 80
+MAX_TOOLTIP = 4000
+#: Rows of one nested (JSON) value shown before "… and N more".
+MAX_NESTED_ROWS = 60
+#: The dock's narrowest and first width (px): below ~200 px a key/value table wraps letter by letter.
+MIN_WIDTH, DEFAULT_WIDTH = 220, 320
+_KEY_BREAKS = str.maketrans({c: c + "\u200b" for c in "_./:-"})
+
+
+def _key(key: str) -> str:
+    """A key that may wrap after ``_ . / : -`` (word by word), never letter by letter."""
+    return escape(str(key)).translate(_KEY_BREAKS)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, (dict, list, tuple)):
+        try:
+            return json.dumps(value, default=str)
+        except (TypeError, ValueError):
+            return str(value)
+    return str(value)
+
+
+def _elided(text: str) -> str:
+    """``text`` as a table cell: elided past :data:`MAX_SHOWN` characters, the whole in its tooltip."""
+    if len(text) <= MAX_SHOWN:
+        return escape(text)
+    tip = text if len(text) <= MAX_TOOLTIP else text[: MAX_TOOLTIP - 1] + "…"
+    return f"<span title=\"{escape(tip, quote=True)}\">{escape(text[: MAX_SHOWN - 1])}…</span>"
+
+
+def _structured(value: Any) -> dict | None:
+    """A mapping shown as rows: a dict, or a string holding a JSON object (rt_info stores some so)."""
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, str) and value.startswith("{") and value.endswith("}"):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return None
+        return parsed if isinstance(parsed, dict) else None
+    return None
 
 
 def _value(value: Any) -> str:
-    if isinstance(value, (dict, list, tuple)):
-        try:
-            text = json.dumps(value, default=str)
-        except (TypeError, ValueError):
-            text = str(value)
-    else:
-        text = str(value)
-    if len(text) > MAX_VALUE:
-        text = text[: MAX_VALUE - 1] + "…"
-    return escape(text)
+    return str(value) if isinstance(value, Html) else _elided(_text(value))
 
 
-def _table(rows: list[tuple[str, str]]) -> str:
+def _rows(items: list[tuple[str, Any]], depth: int = 0) -> str:
+    """Key/value rows; a JSON object value becomes indented rows of its own keys."""
+    indent = "&nbsp;&nbsp;&nbsp;" * depth
+    out = []
+    for k, v in items:
+        nested = _structured(v) if depth < 3 and not isinstance(v, Html) else None
+        if nested:
+            out.append(f"<tr><td colspan='2'>{indent}<b>{_key(k)}</b></td></tr>")
+            sub = list(nested.items())
+            out.append(_rows(sub[:MAX_NESTED_ROWS], depth + 1))
+            if len(sub) > MAX_NESTED_ROWS:
+                out.append(f"<tr><td colspan='2'>{indent}&nbsp;&nbsp;&nbsp;<i>… and "
+                           f"{len(sub) - MAX_NESTED_ROWS} more</i></td></tr>")
+        else:
+            out.append(f"<tr><td valign='top'>{indent}<b>{_key(k)}</b></td><td>{_value(v)}</td></tr>")
+    return "".join(out)
+
+
+def _table(rows: list[tuple[str, Any]]) -> str:
+    """Rows of (key, value): values are plain values (escaped and elided here) or :class:`Html`."""
     if not rows:
         return "<p><i>(none)</i></p>"
-    body = "".join(f"<tr><td valign='top'><b>{escape(k)}</b></td><td>{v}</td></tr>" for k, v in rows)
-    return f"<table cellspacing='3'>{body}</table>"
+    return f"<table cellspacing='3' width='100%'>{_rows(rows)}</table>"
+
+
+class Html(str):
+    """A value that is already HTML (links, small print): shown as is, never elided."""
 
 
 def _link(graph: Graph, node_id: int) -> str:
@@ -51,12 +106,12 @@ def node_html(graph: Graph, node: Node, *, weights_link: bool = True) -> str:
         c = node.const
         shape = "×".join(str(d) for d in c.shape) or "scalar"
         parts.append("<h4>Constant</h4>" + _table([
-            ("Shape", escape(shape)), ("Element type", escape(c.element_type)),
-            ("Elements", f"{c.element_count:,}"), ("Size", escape(human_bytes(c.byte_size))),
+            ("Shape", shape), ("Element type", c.element_type),
+            ("Elements", f"{c.element_count:,}"), ("Size", human_bytes(c.byte_size)),
         ]))
         if weights_link:
             parts.append(f"<p><a href='weights:{node.id}'>Show statistics</a></p>")
-    parts.append("<h4>Attributes</h4>" + _table([(k, _value(v)) for k, v in node.attributes.items()]))
+    parts.append("<h4>Attributes</h4>" + _table(list(node.attributes.items())))
     inputs = []
     for e_index in graph.in_edges[node.id] if node.id < len(graph.in_edges) else ():
         e = graph.edges[e_index]
@@ -65,7 +120,7 @@ def node_html(graph: Graph, node: Node, *, weights_link: bool = True) -> str:
         names = src.outputs[e.src_port].names if e.src_port < len(src.outputs) else ()
         desc = (f"<code>{escape(port.shape)}</code> {escape(port.element_type)}" if port else "")
         tensor = f"<br><small>tensor: {escape(', '.join(names))}</small>" if names else ""
-        inputs.append((f"in {e.dst_port}", f"{desc} from {_link(graph, e.src)}:{e.src_port}{tensor}"))
+        inputs.append((f"in {e.dst_port}", Html(f"{desc} from {_link(graph, e.src)}:{e.src_port}{tensor}")))
     parts.append("<h4>Inputs</h4>" + _table(inputs))
     outputs = []
     for port in node.outputs:
@@ -74,8 +129,8 @@ def node_html(graph: Graph, node: Node, *, weights_link: bool = True) -> str:
         if len(consumers) > MAX_LINKS:
             links += f" … and {len(consumers) - MAX_LINKS} more"
         names = f"<br><small>tensor: {escape(', '.join(port.names))}</small>" if port.names else ""
-        outputs.append((f"out {port.index}", f"<code>{escape(port.shape)}</code> {escape(port.element_type)}"
-                        f"{names}<br>to {links or '(nothing)'}"))
+        outputs.append((f"out {port.index}", Html(f"<code>{escape(port.shape)}</code> {escape(port.element_type)}"
+                                                  f"{names}<br>to {links or '(nothing)'}")))
     parts.append("<h4>Outputs</h4>" + _table(outputs))
     parts.append("<h4>Producers</h4><p>" + (", ".join(_link(graph, p) for p in dict.fromkeys(
         graph.producers(node.id))) or "(none)") + "</p>")
@@ -86,14 +141,14 @@ def node_html(graph: Graph, node: Node, *, weights_link: bool = True) -> str:
     if node.subgraphs:
         parts.append("<h4>Bodies</h4><p>" + ", ".join(escape(g.name) for g in node.subgraphs)
                      + "<br><small>Double-click the node in the graph to open them.</small></p>")
-    parts.append("<h4>rt_info</h4>" + _table([(k, _value(v)) for k, v in node.rt_info.items()]))
+    parts.append("<h4>rt_info</h4>" + _table(list(node.rt_info.items())))
     return "".join(parts)
 
 
 def model_html(doc: ModelDocument) -> str:
     g = doc.graph
     return (f"<h3>{escape(doc.name)}</h3><p>{len(g.nodes)} operations. Select a node to inspect it.</p>"
-            "<h4>Model rt_info</h4>" + _table([(k, _value(v)) for k, v in g.rt_info.items()]))
+            "<h4>Model rt_info</h4>" + _table(list(g.rt_info.items())))
 
 
 class Inspector(QDockWidget):
@@ -109,7 +164,9 @@ class Inspector(QDockWidget):
         self.browser = QTextBrowser(self)
         self.browser.setOpenLinks(False)
         self.browser.anchorClicked.connect(self._on_link)
+        self.browser.viewport().installEventFilter(self)  # tooltips of elided values
         self.setWidget(self.browser)
+        self.setMinimumWidth(MIN_WIDTH)
         self.document: ModelDocument | None = None
         self.graph: Graph | None = None
         self.node_id: int | None = None
@@ -136,8 +193,28 @@ class Inspector(QDockWidget):
         self.graph, self.node_id, self.top_level = graph, node_id, top_level
         self.browser.setHtml(node_html(graph, graph.nodes[node_id], weights_link=top_level))
 
+    def show_loading(self, name: str) -> None:
+        """A model is being opened into an empty window."""
+        if self.document is None:
+            self.browser.setHtml(f"<p>Opening {escape(name)}…</p>")
+
     def text(self) -> str:
-        return self.browser.toPlainText()
+        """What the inspector shows, as plain text (without the invisible break points of keys)."""
+        return self.browser.toPlainText().replace("\u200b", "")
+
+    def tooltip_at(self, pos: QPoint) -> str:
+        """The tooltip of the text at ``pos`` (viewport coordinates): the whole of an elided value."""
+        return self.browser.cursorForPosition(pos).charFormat().toolTip()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.browser.viewport() and event.type() == QEvent.Type.ToolTip:
+            tip = self.tooltip_at(event.pos())
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, self.browser.viewport())
+            else:
+                QToolTip.hideText()
+            return True
+        return super().eventFilter(watched, event)
 
     def _on_link(self, url: QUrl) -> None:
         kind, _, value = url.toString().partition(":")
@@ -165,4 +242,6 @@ class Inspector(QDockWidget):
 
 
 def dock_right(window: Any, inspector: Inspector) -> None:
+    """Dock the inspector at the right, :data:`DEFAULT_WIDTH` wide (a saved window state overrides it)."""
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, inspector)
+    window.resizeDocks([inspector], [DEFAULT_WIDTH], Qt.Orientation.Horizontal)

@@ -50,6 +50,7 @@ from ovexplorer.core.run.session import PERFORMANCE_HINTS, CompiledSession, Comp
 from ovexplorer.core.util.atomic import atomic_path
 from ovexplorer.core.util.errors import OvexplorerError
 from ovexplorer.ui.latency.profile_view import ProfileView
+from ovexplorer.ui.shell.flow_layout import FlowLayout
 from ovexplorer.ui.shell.workers import Task, TaskRunner
 
 TICK_MS = 50  # 20 Hz: display rate, never per inference
@@ -253,7 +254,7 @@ class LatencyPanel(QWidget):
 
         v = QVBoxLayout(live)
         v.setContentsMargins(0, 4, 0, 0)
-        row = QHBoxLayout()
+        row = FlowLayout()  # wraps onto a second row in a narrow window (was a 1099-px-wide QHBoxLayout)
         self.start_button = QPushButton("Start", live)
         self.start_button.clicked.connect(self.toggle)
         self.mode_combo = QComboBox(live)

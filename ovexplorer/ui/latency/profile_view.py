@@ -15,7 +15,6 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -39,6 +38,7 @@ from ovexplorer.core.bench.profiling import (
 )
 from ovexplorer.core.model.document import ModelDocument
 from ovexplorer.core.run.session import CompileOptions
+from ovexplorer.ui.shell.flow_layout import FlowLayout
 from ovexplorer.ui.shell.workers import Task, TaskRunner
 
 LAYER_COLUMNS = ("Layer", "Type", "Exec type", "Precision", "Real (ms)", "CPU (ms)", "Status", "IR nodes")
@@ -98,7 +98,7 @@ class ProfileView(QWidget):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        row = QHBoxLayout()
+        row = FlowLayout()  # wraps in a narrow window
         self.profile_button = QPushButton("Profile layers", self)
         self.profile_button.setToolTip("Compile with performance counters (PERF_COUNT) and time every layer")
         self.profile_button.clicked.connect(self.profile)

@@ -123,14 +123,17 @@ class DevicePropertiesDialog(QDialog):
         self.table.setRowCount(len(props))
         for row, p in enumerate(props):
             value = QTableWidgetItem(p.text)
-            value.setToolTip(p.error or p.text)
+            value.setToolTip(f"OpenVINO could not read {p.name}:\n{p.error}" if p.error else p.text)
             if p.error:
-                value.setForeground(Qt.GlobalColor.darkRed)
+                value.setForeground(Qt.GlobalColor.darkGray)
+                font = value.font()
+                font.setItalic(True)
+                value.setFont(font)
             for col, item in enumerate((QTableWidgetItem(p.name), QTableWidgetItem(p.access), value)):
                 self.table.setItem(row, col, item)
         self.table.resizeRowsToContents()
         unreadable = sum(1 for p in props if p.error)
-        extra = f" ({unreadable} cannot be read)" if unreadable else ""
+        extra = f" ({unreadable} not readable: hover for why)" if unreadable else ""
         self.status.setText(f"{self.device}: {len(props)} supported properties{extra}")
         self.loaded.emit()
 

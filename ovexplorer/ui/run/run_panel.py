@@ -187,12 +187,15 @@ class RunPanel(QWidget):
         form.addRow(status)
         options.setLayout(form)
 
-        inputs_box = QGroupBox("Inputs — drop .npy, .npz, .bin, .raw, .csv, .txt or pictures on a row", self)
+        inputs_box = QGroupBox("Inputs", self)  # the drop hint below wraps: a long title set a 423-px minimum
+        drop_hint = QLabel("Drop .npy, .npz, .bin, .raw, .csv, .txt or pictures on a row.", inputs_box)
+        drop_hint.setWordWrap(True)
         self.table = InputsTable(inputs_box)
         self.table.files_dropped.connect(self._files_dropped_on_table)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.editor = self._build_editor(inputs_box)
         inputs_layout = QVBoxLayout(inputs_box)
+        inputs_layout.addWidget(drop_hint)
         inputs_layout.addWidget(self.table, 1)
         inputs_layout.addWidget(self.editor)
 
@@ -214,7 +217,7 @@ class RunPanel(QWidget):
         left_layout.addLayout(run_row)
 
         outputs_box = QGroupBox("Outputs", self)
-        outputs_box.setMinimumWidth(400)
+        outputs_box.setMinimumWidth(260)
         self.outputs = OutputsView(outputs_box)
         self.outputs.failed.connect(lambda exc: self.show_message(getattr(exc, "message", str(exc))))
         self.outputs.saved.connect(lambda p: self.show_message(f"Saved {p}", error=False))

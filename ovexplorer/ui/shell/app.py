@@ -82,9 +82,11 @@ class WindowManager(QObject):
     def new_window(self) -> MainWindow:
         from ovexplorer.ui.shell.main_window import MainWindow
 
+        front = self.front_window()
+        if front is not None:
+            front.save_layout()  # the new window starts with the front one's size, docks and splitters
         window = MainWindow()
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        front = self.front_window()
         if front is not None:
             window.move(front.pos() + _CASCADE)
         self.windows.append(window)

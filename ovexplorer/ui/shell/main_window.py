@@ -6,9 +6,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtCore import QEvent, QObject, QPoint, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragLeaveEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QLabel,
     QMainWindow,
@@ -27,8 +28,11 @@ from ovexplorer.core.weights.statistics import warm_up_helpers
 from ovexplorer.ui.graph.graph_panel import install_graph_panel
 from ovexplorer.ui.latency.latency_panel import install_latency_panel
 from ovexplorer.ui.run.run_panel import install_run_panel
+from ovexplorer.ui.shell.drop_overlay import DropOverlay
 from ovexplorer.ui.shell.file_watch import ModelFileWatcher
+from ovexplorer.ui.shell.help_pages import FIRST_STEPS, HelpDialog, shortcuts_html
 from ovexplorer.ui.shell.summary_panel import SummaryPanel
+from ovexplorer.ui.shell.window_state import restore_window_state, save_window_state
 from ovexplorer.ui.shell.workers import Task, TaskRunner, share_the_gil_quickly
 from ovexplorer.ui.weights.weights_panel import WeightsPanel
 
@@ -66,13 +70,13 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         share_the_gil_quickly()
         self.setWindowTitle("ovexplorer")
-        self.resize(1200, 800)
         self.setAcceptDrops(True)
         self.document: ModelDocument | None = None
         self.runner = TaskRunner(self)
         self._load_task: Task | None = None
         self._awaiting_load = False  # a load was started and its outcome has not reached the UI thread yet
         self.error_box: QMessageBox | None = None
+        self.help_dialog: HelpDialog | None = None
         self.panels: list[Panel] = []
         #: ``handler(paths, drop) -> bool``: takes dropped files that are not models (``drop=False``: would it?).
         self.extra_drop_handlers: list[Callable[[list[Path], bool], bool]] = []
@@ -97,6 +101,13 @@ class MainWindow(QMainWindow):
         self.graph_panel, self.inspector = install_graph_panel(self)
         self.latency_panel.node_colors_changed.connect(self.graph_panel.set_node_coloring)
         self.file_watcher = ModelFileWatcher(self)  # "model.xml changed on disk — Reload"
+        self.drop_overlay = DropOverlay(self)
+        # Widgets that take drops of their own (the graph's scene accepts any drag it is shown, then refuses
+        # the drop) hand files to the window: a model dropped there opens, a picture goes to Run.
+        for target in (self.graph_panel.view.viewport(), self.summary_panel.browser.viewport(),
+                       self.inspector.browser.viewport()):
+            target.installEventFilter(self)
+        restore_window_state(self, self.tabs)
 
     # -- construction -------------------------------------------------------------------------
     def add_panel(self, panel: QWidget, title: str) -> None:
@@ -138,13 +149,24 @@ class MainWindow(QMainWindow):
         self.save_as_action = QAction("Save as &IR…", self, shortcut=QKeySequence("Ctrl+Shift+S"))
         self.save_as_action.triggered.connect(self.save_as_dialog)
         self.save_as_action.setEnabled(False)
-        self.close_action = QAction("&Close model", self, shortcut=QKeySequence.StandardKey.Close)
+        self.close_action = QAction("Close &Model", self)
         self.close_action.triggered.connect(self.close_document)
         self.close_action.setEnabled(False)
-        self.quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
-        self.quit_action.triggered.connect(self.close)
+        self.close_window_action = QAction("Close &Window", self)
+        self.close_window_action.setShortcuts(
+            [QKeySequence("Ctrl+W"), *(k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Close)
+                                      if k.toString() not in ("Ctrl+W", "Close"))])  # not the media key
+        self.close_window_action.triggered.connect(self.close)
+        self.quit_action = QAction("&Quit", self, shortcut=QKeySequence("Ctrl+Q"))
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.quit_action.setToolTip("Close every window and quit (Ctrl+Q)")
+        self.quit_action.triggered.connect(quit_application)
         self.about_action = QAction("&About ovexplorer", self)
         self.about_action.triggered.connect(self._about)
+        self.shortcuts_action = QAction("&Keyboard Shortcuts", self, shortcut=QKeySequence("Ctrl+/"))
+        self.shortcuts_action.triggered.connect(self.show_shortcuts)
+        self.first_steps_action = QAction("&First Steps", self, shortcut=QKeySequence.StandardKey.HelpContents)
+        self.first_steps_action.triggered.connect(self.show_first_steps)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -153,9 +175,13 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.save_as_action)
         file_menu.addAction(self.close_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.close_window_action)
         file_menu.addAction(self.quit_action)
         self.view_menu = self.menuBar().addMenu("&View")
         help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self.first_steps_action)
+        help_menu.addAction(self.shortcuts_action)
+        help_menu.addSeparator()
         help_menu.addAction(self.about_action)
         self._refresh_recent_menu()
         toolbar = self.addToolBar("Main")
@@ -189,7 +215,19 @@ class MainWindow(QMainWindow):
         )
         self._load_task = task
         self._awaiting_load = True
+        if self.document is None:  # an empty window says what it is opening, not "No model is open"
+            for panel in self._loading_views():
+                panel.show_loading(target.name)
         return task
+
+    def _loading_views(self) -> list:
+        """The panels (and the inspector) that show a loading state while a model opens into an empty window."""
+        return [p for p in (*self.panels, self.inspector) if hasattr(p, "show_loading")]
+
+    def _loading_ended_without_model(self) -> None:
+        if self.document is None:
+            for panel in self._loading_views():
+                panel.set_document(None)
 
     def is_loading(self) -> bool:
         # not the task's own flag: a fast load can be done in its thread before its result is delivered here
@@ -232,19 +270,23 @@ class MainWindow(QMainWindow):
         if not self._is_current():
             return
         self._end_progress()
+        self._loading_ended_without_model()
         self.show_error("Cannot open model", exc)
         self.load_failed.emit(exc)
 
     def _load_cancelled(self) -> None:
         if self._is_current():
             self._end_progress()
+            self._loading_ended_without_model()
             self.statusBar().showMessage("Opening cancelled", 5000)
 
     def set_document(self, doc: ModelDocument | None) -> None:
         old = self.document
         self.document = doc
+        shown = self.tabs.currentWidget()
         for panel in self.panels:
             panel.set_document(doc)
+        self.tabs.setCurrentWidget(shown)  # the tab the user had stays in front
         self.save_as_action.setEnabled(doc is not None)
         self.close_action.setEnabled(doc is not None)
         if old is not None and old is not doc:
@@ -270,8 +312,22 @@ class MainWindow(QMainWindow):
             box.setDetailedText(detail)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
+        self.center_dialog(box)
+        QTimer.singleShot(0, lambda b=box: self.center_dialog(b))  # again once its layout has settled
         self.error_box = box
         self.statusBar().showMessage(text, 10000)
+
+    def center_dialog(self, dialog: QWidget) -> None:
+        """Place ``dialog`` over the middle of this window (a window manager may not have placed it yet)."""
+        try:
+            if not dialog.isVisible():
+                return
+        except RuntimeError:  # already closed and deleted
+            return
+        if isinstance(dialog, QMessageBox):
+            dialog.adjustSize()  # a message box sizes itself to its text
+        frame = self.frameGeometry()
+        dialog.move(frame.center() - QPoint(dialog.width() // 2, dialog.height() // 2))
 
     # -- save ---------------------------------------------------------------------------------
     def save_as_dialog(self) -> None:
@@ -343,20 +399,76 @@ class MainWindow(QMainWindow):
             return False
         return any(handler(paths, drop) for handler in self.extra_drop_handlers)
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if self._model_paths(event) or self._extra_drop(event, False):
+    def drop_hint(self, event: QDragEnterEvent | QDropEvent) -> tuple[str, bool] | None:
+        """What dropping the dragged files would do, and whether it is accepted (None: not files)."""
+        if not event.mimeData().hasUrls():
+            return None
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if not paths:
+            return None
+        models = self._model_paths(event)
+        if models:
+            name = resolve_model_path(models[0]).name if models[0].suffix.lower() == ".bin" else models[0].name
+            return f"Drop to open {name}", True
+        if self._extra_drop(event, False):
+            names = ", ".join(p.name for p in paths[:3]) + (" …" if len(paths) > 3 else "")
+            return f"Drop to load {names} as a model input (Run tab)", True
+        what = "a model to open" if self.document is None else "a model, or an input for the Run tab"
+        return f"{paths[0].name} is not {what}", False
+
+    def _drag_enter(self, event: QDragEnterEvent) -> bool:
+        hint = self.drop_hint(event)
+        if hint is None:
+            return False
+        text, accepted = hint
+        self.drop_overlay.show_hint(text, accepted, self.centralWidget())
+        if accepted:
             event.acceptProposedAction()
         else:
             event.ignore()
+        return True
 
-    def dropEvent(self, event: QDropEvent) -> None:
+    def _drop(self, event: QDropEvent) -> bool:
+        self.drop_overlay.hide()
         if self._extra_drop(event, True):
             event.acceptProposedAction()
-            return
+            return True
         paths = self._model_paths(event)
         if paths:
             event.acceptProposedAction()
             self.open_path(paths[0])
+            return True
+        return False
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if not self._drag_enter(event):
+            event.ignore()
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        self.drop_overlay.hide()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self._drop(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Files dragged over widgets that would take any drag themselves (the graph) go to the window."""
+        kind = event.type()
+        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove) and event.mimeData().hasUrls():
+            if kind == QEvent.Type.DragEnter:
+                if not self._drag_enter(event):
+                    event.ignore()
+            elif self.drop_overlay.isVisible() and self.drop_overlay.accepted:
+                event.acceptProposedAction()
+            else:
+                event.ignore()
+            return True
+        if kind == QEvent.Type.Drop and event.mimeData().hasUrls():
+            if not self._drop(event):
+                event.ignore()
+            return True
+        if kind == QEvent.Type.DragLeave:
+            self.drop_overlay.hide()
+        return super().eventFilter(watched, event)
 
     # -- misc ---------------------------------------------------------------------------------
     def _about(self) -> None:
@@ -365,9 +477,42 @@ class MainWindow(QMainWindow):
         text = f"ovexplorer {__version__}\nA desktop explorer for OpenVINO models."
         QMessageBox.about(self, "About ovexplorer", text)
 
+    def show_shortcuts(self) -> HelpDialog:
+        return self._show_help("Keyboard Shortcuts — ovexplorer", shortcuts_html(self))
+
+    def show_first_steps(self) -> HelpDialog:
+        return self._show_help("First Steps — ovexplorer", FIRST_STEPS)
+
+    def _show_help(self, title: str, html: str) -> HelpDialog:
+        if self.help_dialog is not None:
+            self.help_dialog.close()
+        dialog = HelpDialog(title, html, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.destroyed.connect(lambda _=None, d=dialog: self._forget_help(d))
+        dialog.show()
+        self.center_dialog(dialog)
+        self.help_dialog = dialog
+        return dialog
+
+    def _forget_help(self, dialog: HelpDialog) -> None:
+        if self.help_dialog is dialog:
+            self.help_dialog = None
+
+    def save_layout(self) -> None:
+        """Remember this window's geometry, docks, splitters and tab (the next window starts from them)."""
+        save_window_state(self, self.tabs)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
         self.runner.cancel_all()
         self.runner.wait(5000)
         if self.document is not None:
             self.document.close()
         super().closeEvent(event)
+
+
+def quit_application() -> None:
+    """File > Quit: close every window (each saves its layout and stops its work), then quit."""
+    QApplication.closeAllWindows()
+    if not any(isinstance(w, MainWindow) and w.isVisible() for w in QApplication.topLevelWidgets()):
+        QApplication.quit()

@@ -73,6 +73,11 @@ class SummaryPanel(QWidget):
         self.summary = summarize(doc)
         self.browser.setHtml(summary_html(self.summary))
 
+    def show_loading(self, name: str) -> None:
+        """A model is being opened into an empty window."""
+        if self.summary is None:
+            self.browser.setHtml(f"<p>Opening {escape(name)}…</p>")
+
     def text(self) -> str:
         """What the panel shows, as plain text."""
         return self.browser.toPlainText()
