@@ -47,9 +47,11 @@ UI_ENTRY_POINTS: dict[str, tuple[set[str], set[str] | None]] = {
     "ovexplorer.ui.weights.weights_panel": ({"WeightsPanel"}, {"shell"}),
 }
 
-#: ui module -> the names ``ovexplorer.cli`` may import from it (the window, and picture decoding for ``run``).
+#: ui module -> the names ``ovexplorer.cli`` may import from it (the window and its platform check, and picture
+#: decoding for ``run``).
 CLI_UI_NAMES: dict[str, set[str]] = {
     "ovexplorer.ui.shell.app": {"run_app"},
+    "ovexplorer.ui.shell.platform_check": {"library_problem"},  # before any Qt import: can Qt start here?
     "ovexplorer.ui.run.image_decode": {"decode_image"},
 }
 

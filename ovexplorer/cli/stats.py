@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -78,10 +77,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     if args.shape:
         shapes = _shapes(args.shape, doc)
         totals = totals_at_shapes(totals, reshape_inputs(doc.model, shapes), shapes)
-    try:
-        _print_report(args, doc, rows, totals)
-    except BrokenPipeError:  # `ovexplorer stats m.xml | head`
-        sys.stdout = open(os.devnull, "w")  # silences the flush at exit
+    _print_report(args, doc, rows, totals)  # a closed pipe (`| head`) is handled by ovexplorer.cli.main
     return 0
 
 

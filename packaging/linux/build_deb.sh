@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Build dist/ovexplorer_<version>_<arch>.deb from the PyInstaller bundle dist/ovexplorer (built first if missing).
 #   packaging/linux/build_deb.sh [--rebuild-bundle]
-# Layout: /opt/ovexplorer (bundle), /usr/bin/ovexplorer (wrapper), .desktop, hicolor icons, shared-mime-info
-# type application/x-openvino-ir+xml. Depends come from the bundle's ELF files (elf_depends.py).
+# Layout: /opt/ovexplorer (bundle; /opt itself stays base-files'), /usr/bin/ovexplorer (wrapper), .desktop, hicolor
+# icons, shared-mime-info type application/x-openvino-ir+xml. Depends come from the bundle's ELF files
+# (elf_depends.py), plus fontconfig's configuration and a font; the desktop tools are Recommends (apt installs
+# them with the package; postinst runs them when present, and shared-mime-info's dpkg trigger when it comes later).
 # gzip compression (xz of ~400 MB takes minutes); DEB_COMPRESS=xz to override.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -46,7 +48,9 @@ if command -v desktop-file-validate >/dev/null 2>&1; then
 fi
 
 deps="$(python3 "$HERE/elf_depends.py" "$STAGE/opt/ovexplorer")"
-depends="$(sed -n 's/^Depends: //p' <<<"$deps")"
+# Qt draws text with fontconfig (bundled or not), which needs its configuration and at least one font: without
+# them every label is an empty box on a minimal system. Names valid on Debian 12 and Ubuntu 22.04+.
+depends="$(sed -n 's/^Depends: //p' <<<"$deps"), fontconfig-config, fonts-dejavu-core | fonts-liberation2 | fonts-freefont-ttf"
 recommends="$(sed -n 's/^Recommends: //p' <<<"$deps")"
 installed_kb="$(du -sk --exclude=DEBIAN "$STAGE" | cut -f1)"
 {
@@ -58,8 +62,7 @@ installed_kb="$(du -sk --exclude=DEBIAN "$STAGE" | cut -f1)"
   echo "Maintainer: ${DEB_MAINTAINER:-ovexplorer developers <ovexplorer@example.org>}"
   echo "Installed-Size: $installed_kb"
   echo "Depends: $depends"
-  [ -n "$recommends" ] && echo "Recommends: $recommends"
-  echo "Suggests: shared-mime-info, desktop-file-utils"
+  echo "Recommends: ${recommends:+$recommends, }shared-mime-info, desktop-file-utils"
   echo "Description: desktop explorer for OpenVINO models"
   echo " Opens OpenVINO IR (.xml + .bin), ONNX, TensorFlow Lite, PaddlePaddle and TensorFlow"
   echo " models: graph, weights, devices and interactive inference. Registers the MIME type"
@@ -73,6 +76,23 @@ chmod -R u+rw,go+r,go-w "$STAGE"
 
 rm -f "$OUT"
 dpkg-deb --root-owner-group -Z"${DEB_COMPRESS:-gzip}" -z"${DEB_LEVEL:-6}" --build "$STAGE" "$OUT" >/dev/null
+# dpkg-deb lists every parent folder, so the package would own /opt itself (and dpkg would set its mode). /opt
+# is made by base-files (Essential): the data archive is rewritten with /opt/ovexplorer and below only, so that
+# removing the package never removes /opt.
+REPACK="$(mktemp -d)"
+trap 'rm -rf "$REPACK"' EXIT
+(cd "$REPACK" && ar x "$OUT")
+data="$(cd "$REPACK" && ls data.tar.*)"
+case "$data" in
+  data.tar.gz) zip=(gzip -n -"${DEB_LEVEL:-6}") ;;
+  data.tar.xz) zip=(xz -"${DEB_LEVEL:-6}") ;;
+  *) echo "build_deb: cannot repack $data" >&2; exit 1 ;;
+esac
+tar -C "$STAGE" --sort=name --owner=0 --group=0 --numeric-owner -c ./usr ./opt/ovexplorer | "${zip[@]}" \
+  > "$REPACK/$data"
+rm -f "$OUT"
+(cd "$REPACK" && ar rc "$OUT" debian-binary "$(ls control.tar.*)" "$data")
+if dpkg-deb -c "$OUT" | awk '{print $6}' | grep -qx './opt/'; then echo "build_deb: the package owns /opt" >&2; exit 1; fi
 echo "build_deb: $OUT ($(du -h "$OUT" | cut -f1), installed $((installed_kb / 1024)) MiB) in $(( $(date +%s) - start )) s"
 echo "build_deb: Depends: $depends"
 [ -z "$recommends" ] || echo "build_deb: Recommends: $recommends"

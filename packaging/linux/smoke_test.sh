@@ -27,10 +27,13 @@ if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
   exit 2
 fi
 
+# apt waits for a lock another apt holds (a parallel job on the same machine) instead of failing.
+apt_get() { apt-get -o DPkg::Lock::Timeout=600 "$@"; }
+
 step "Debian packages"
 # The desktop tools the checks use, the build tools, and what the bundle's Qt needs at run time.
-apt-get update -qq >/dev/null
-if apt-get install -y -qq --no-install-recommends shared-mime-info desktop-file-utils xdg-utils libglib2.0-bin \
+apt_get update -qq >/dev/null
+if apt_get install -y -qq --no-install-recommends shared-mime-info desktop-file-utils xdg-utils libglib2.0-bin \
     dpkg-dev binutils nsis libxcb-icccm4 libxcb-keysyms1 libwayland-cursor0 libwayland-egl1 libegl1 libgl1 \
     >/dev/null; then
   ok "apt-get install of the test and build tools"
@@ -51,7 +54,7 @@ echo "bundle: $(du -sh "$ROOT/dist/ovexplorer" | cut -f1), deb: $(du -h "$DEB" |
 step "NSIS installer script"
 check "makensis compiles packaging/windows/ovexplorer.nsi" "$ROOT/packaging/windows/check_nsis.sh"
 # The installer's logic under Wine when wine64 is installed (WINE_TEST=1 installs it: ~100 MB download).
-[ "${WINE_TEST:-auto}" = 1 ] && apt-get install -y -qq --no-install-recommends wine64 >/dev/null
+[ "${WINE_TEST:-auto}" = 1 ] && apt_get install -y -qq --no-install-recommends wine64 >/dev/null
 if [ "${WINE_TEST:-auto}" != 0 ] && [ -x /usr/lib/wine/wine64 ]; then
   wine_out="$("$ROOT/packaging/windows/wine_test.sh" 2>&1)"
   grep -E '^(ok|FAIL)' <<<"$wine_out"
@@ -66,8 +69,23 @@ step "install"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 dpkg -r ovexplorer >/dev/null 2>&1 || true
-if dpkg -i "$DEB" >"$WORK/dpkg.log" 2>&1 || apt-get -y -qq -f install >>"$WORK/dpkg.log" 2>&1; then :; fi
-check "dpkg -i installs ovexplorer" sh -c "dpkg-query -W -f='\${Status}' ovexplorer | grep -q 'install ok installed'"
+dpkg-deb -c "$DEB" | awk '{print $6}' > "$WORK/contents.txt"
+if grep -Eq '^\./opt/ovexplorer/ovexplorer$' "$WORK/contents.txt" && ! grep -qx './opt/' "$WORK/contents.txt"; then
+  ok "the package holds /opt/ovexplorer and below, not /opt itself"
+else bad "the package owns /opt (dpkg-deb -c lists ./opt/)"; fi
+depends="$(dpkg-deb -f "$DEB" Depends)"
+recommends="$(dpkg-deb -f "$DEB" Recommends)"
+if [[ $depends == *fontconfig-config* && $depends == *fonts-dejavu-core* ]]; then
+  ok "Depends brings fontconfig's configuration and a font"
+else bad "Depends lacks fontconfig-config or fonts-dejavu-core: $depends"; fi
+if [[ $recommends == *shared-mime-info* && $recommends == *desktop-file-utils* ]]; then
+  ok "shared-mime-info and desktop-file-utils are Recommends"
+else bad "Recommends lacks shared-mime-info or desktop-file-utils: $recommends"; fi
+# As the README says: apt installs the package and what it depends on, in one step.
+apt_get install -y -qq "$DEB" >"$WORK/apt.log" 2>&1
+check "apt-get install ./ovexplorer_*.deb installs ovexplorer" \
+  sh -c "dpkg-query -W -f='\${Status}' ovexplorer | grep -q 'install ok installed'"
+check "/opt is not the package's (dpkg -S /opt)" sh -c "! dpkg -S /opt 2>/dev/null | grep -q ovexplorer"
 dpkg -L ovexplorer > "$WORK/files.txt" 2>/dev/null
 for f in /usr/bin/ovexplorer /opt/ovexplorer/ovexplorer /usr/share/applications/ovexplorer.desktop \
     /usr/share/mime/packages/ovexplorer.xml /usr/share/icons/hicolor/48x48/apps/ovexplorer.png \
@@ -156,7 +174,8 @@ left=0
 while read -r f; do
   if [ -f "$f" ] || [ -L "$f" ]; then echo "     left: $f"; left=$((left + 1)); fi
 done < "$WORK/files.txt"
-if [ "$left" -eq 0 ] && [ ! -e /opt/ovexplorer ]; then ok "nothing of the package is left ($(wc -l < "$WORK/files.txt") paths checked)"
+if [ "$left" -eq 0 ] && [ ! -e /opt/ovexplorer ] && [ -d /opt ]; then
+  ok "nothing of the package is left, /opt stays ($(wc -l < "$WORK/files.txt") paths checked)"
 else bad "$left file(s) left after dpkg -r"; fi
 if grep -rqs ovexplorer /usr/share/applications/mimeinfo.cache; then bad "mimeinfo.cache still names ovexplorer"
 else ok "mimeinfo.cache no longer names ovexplorer"; fi

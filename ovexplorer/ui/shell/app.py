@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # imported lazily: a second launch and --smoke never load the
 ORGANIZATION = "ovexplorer"
 APPLICATION = "ovexplorer"
 EXIT_SMOKE_FAILED = 1
+EXIT_NO_PLATFORM = 2
 #: Offset of a new window from the front one, so both stay visible.
 _CASCADE = QPoint(32, 32)
 
@@ -177,8 +178,19 @@ class FileOpenFilter(QObject):
 
 
 def run_smoke_command(models: list[str]) -> int:
-    """``ovexplorer --smoke [MODEL]``: the core self-test, then the Qt part (offscreen, no window shown)."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    """``ovexplorer --smoke [MODEL]``: the core self-test, then the Qt part on the platform the window would use.
+
+    With a display (``DISPLAY``/``WAYLAND_DISPLAY``) that is X11 or Wayland, and the main window is shown and
+    closed; without one, the offscreen platform (a self-test on a server or in CI).
+    """
+    from ovexplorer.ui.shell.platform_check import display_problem, has_display
+
+    if not has_display(os.environ):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    problem = display_problem(os.environ)
+    if problem:
+        print(f"smoke: FAILED: {problem}", file=sys.stderr)
+        return EXIT_SMOKE_FAILED
     from ovexplorer.core.run.smoke import run_smoke
     from ovexplorer.core.util.errors import OvexplorerError
 
@@ -194,9 +206,16 @@ def run_smoke_command(models: list[str]) -> int:
     from ovexplorer.ui.shell.main_window import MainWindow
 
     window = MainWindow()
-    print(f"qt: PySide6 {PySide6.__version__}, platform {app.platformName()}, {len(window.panels)} panel(s)")
+    window.show()
+    app.processEvents()
+    shown = window.isVisible()
+    print(f"qt: PySide6 {PySide6.__version__}, platform {app.platformName()}, {len(window.panels)} panel(s), "
+          f"window {'shown' if shown else 'NOT shown'}")
     window.close()
     window.deleteLater()
+    if not shown:
+        print("smoke: FAILED: the main window could not be shown", file=sys.stderr)
+        return EXIT_SMOKE_FAILED
     print("smoke: passed")
     return 0
 
@@ -216,6 +235,12 @@ def run_app(argv: Sequence[str]) -> int:
     # The handoff needs no QApplication: a second launch exits fast, even without a display.
     if not args.new_instance and send_to_running(paths):
         return 0
+    from ovexplorer.ui.shell.platform_check import display_problem
+
+    problem = display_problem(os.environ)  # Qt would abort: say what is missing instead
+    if problem:
+        print(f"ovexplorer: {problem}", file=sys.stderr)
+        return EXIT_NO_PLATFORM
     app = make_application()
     server = None
     if not args.new_instance:
@@ -243,5 +268,5 @@ def run_app(argv: Sequence[str]) -> int:
 
 
 def main() -> int:
-    """GUI entry point (no console window on Windows)."""
+    """The window, once ``ovexplorer.cli.open_window`` checked that Qt can start (the entry points use that)."""
     return run_app(sys.argv[1:])
