@@ -83,6 +83,21 @@ def test_mutated_irs_load_or_fail_with_a_clear_error(tmp_path: Path, capsys: pyt
     assert not failed, f"{len(failed)} of {len(outcomes)} cases failed (listed above)"
 
 
+#: Fuzz seeds that once failed, replayed on every run whatever the time budget reaches.
+REGRESSION_SEEDS = [
+    1146,  # a string Const of shape [1000000, 1000000]: sizing it read every string (std::bad_alloc)
+]
+
+
+@pytest.mark.parametrize("seed", REGRESSION_SEEDS)
+def test_fuzz_cases_that_once_failed(tmp_path: Path, capsys: pytest.CaptureFixture[str], seed: int) -> None:
+    results = fuzz(tmp_path, first_seed=seed, max_cases=1, max_seconds=60)
+    outcomes = [o for _, o in results]
+    failed = report(f"loader fuzz seed {seed}", outcomes, "fuzz_ir.py", capsys)
+    assert len(outcomes) == 1
+    assert not failed
+
+
 # -- hand-picked bad inputs: each must fail cleanly with the expected error type ---------------------------------------
 def _sub(old: str, new: str, count: int = 1) -> Callable[[str], str]:
     def edit(text: str) -> str:

@@ -167,15 +167,21 @@ def _const_info(port: Port, bitwidth: int) -> ConstInfo:
     return ConstInfo(tuple(dims), port.element_type, count, (count * bitwidth + 7) // 8)
 
 
+#: A string Constant with more strings than this is not read to size it (its shape is likely broken).
+_MAX_STRINGS_READ = 1 << 24
+
+
 def _string_const_info(node: ov.Node, port: Port) -> ConstInfo:
     """A string Constant: its byte size is what it takes in the ``.bin`` (a count, one offset per string and one
     more, then the UTF-8 characters), not the size of C++ string objects."""
-    try:
-        chars = sum(len(s.encode("utf-8", "surrogatepass")) for s in node.get_value_strings())
-    except (RuntimeError, UnicodeError, TypeError):
-        chars = 0
     dims = port.dims or ()
     count = math.prod(dims) if dims else 1
+    chars = 0
+    if count <= _MAX_STRINGS_READ:  # a broken shape (10^12 strings) would make OpenVINO allocate them all
+        try:
+            chars = sum(len(s.encode("utf-8", "surrogatepass")) for s in node.get_value_strings())
+        except (RuntimeError, UnicodeError, TypeError, MemoryError):
+            chars = 0
     return ConstInfo(tuple(dims), port.element_type, count, 4 + 4 * (count + 1) + chars)
 
 
