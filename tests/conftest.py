@@ -31,6 +31,17 @@ def if_ir(tmp_path: Path) -> Path:
     return make_if_ir(tmp_path / "if.xml")
 
 
+@pytest.fixture(scope="module")
+def transformer_dir(tmp_path_factory) -> Path:
+    """A folder with two transformer-like IRs: ``t2.xml`` (2 decoder blocks) and ``t12.xml`` (12 blocks)."""
+    from models_graph import make_transformer_ir
+
+    d = tmp_path_factory.mktemp("transformers")
+    make_transformer_ir(d / "t2.xml", 2)
+    make_transformer_ir(d / "t12.xml", 12)
+    return d
+
+
 @pytest.fixture
 def qt_settings(tmp_path: Path):
     """QSettings written to a temporary folder, never the user's."""

@@ -1,12 +1,20 @@
-"""Helpers for pytest-qt tests: drag-and-drop files the way the window system delivers them."""
+"""Helpers for pytest-qt tests: drag-and-drop files the way the window system delivers them, open a model and
+wait for its graph layout."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QWidget
+
+if TYPE_CHECKING:
+    from ovexplorer.ui.graph.graph_panel import GraphPanel
+    from ovexplorer.ui.shell.main_window import MainWindow
+
+LAYOUT_TIMEOUT_MS = 30000
 
 
 def drop_files(widget: QWidget, paths: list[Path], pos: QPoint | None = None) -> bool:
@@ -46,3 +54,11 @@ def run_app_windows(qtbot, monkeypatch, argv: list[str]) -> list:
     for w in windows:
         qtbot.addWidget(w)
     return windows
+
+
+def open_graph(qtbot, window: MainWindow, path: Path, timeout: int = LAYOUT_TIMEOUT_MS) -> GraphPanel:
+    """Open ``path`` in ``window`` and wait until its Graph tab has laid the model out; return the graph panel."""
+    panel = window.graph_panel
+    with qtbot.waitSignal(panel.layout_ready, timeout=timeout):
+        window.open_path(path)
+    return panel

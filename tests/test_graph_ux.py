@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from models_graph import make_transformer_ir
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication
+from qt_helpers import open_graph
 
 from ovexplorer.ui.graph.graph_canvas import SELECT_COLOR, TEXT_LOD, toggle_rect
 from ovexplorer.ui.graph.graph_panel import GraphPanel
@@ -16,21 +16,6 @@ from ovexplorer.ui.shell.main_window import MainWindow
 
 TIMEOUT = 30000
 WINDOW_SIZE = (1200, 800)  # the shared `window` fixture (conftest) uses it
-
-
-@pytest.fixture(scope="module")
-def model_dir(tmp_path_factory) -> Path:
-    d = tmp_path_factory.mktemp("graph_ux")
-    make_transformer_ir(d / "t2.xml", 2)
-    make_transformer_ir(d / "t12.xml", 12)
-    return d
-
-
-def _open(qtbot, window: MainWindow, path: Path) -> GraphPanel:
-    panel = window.graph_panel
-    with qtbot.waitSignal(panel.layout_ready, timeout=TIMEOUT):
-        window.open_path(path)
-    return panel
 
 
 def _visible(panel: GraphPanel):
@@ -50,16 +35,16 @@ def _screen_pos(panel: GraphPanel, node_id: int):
 
 
 # -- 1. first view and re-layouts ------------------------------------------------------------------
-def test_a_graph_opens_whole_with_nothing_cut_off(qtbot, window: MainWindow, model_dir: Path) -> None:
+def test_a_graph_opens_whole_with_nothing_cut_off(qtbot, window: MainWindow, transformer_dir: Path) -> None:
     for name in ("t2.xml", "t12.xml"):
-        panel = _open(qtbot, window, model_dir / name)
+        panel = open_graph(qtbot, window, transformer_dir / name)
         bounds = panel.view.item.boundingRect()
         assert _visible(panel).contains(bounds), name  # top and bottom both on screen
         assert not panel.view.minimap.isVisible()  # nothing out of view: no minimap over the graph
 
 
-def test_relayout_keeps_the_selected_node_where_it_was(qtbot, window: MainWindow, model_dir: Path) -> None:
-    panel = _open(qtbot, window, model_dir / "t12.xml")
+def test_relayout_keeps_the_selected_node_where_it_was(qtbot, window: MainWindow, transformer_dir: Path) -> None:
+    panel = open_graph(qtbot, window, transformer_dir / "t12.xml")
     target = _node(window, "MatMul", "layers.5.self_attn.q_proj")
     window.select_node(target)
     qtbot.waitUntil(lambda: target in panel.layout_data.node_index, timeout=TIMEOUT)
@@ -77,8 +62,8 @@ def test_relayout_keeps_the_selected_node_where_it_was(qtbot, window: MainWindow
 
 
 def test_relayout_without_selection_keeps_the_centre_not_the_top_left(qtbot, window: MainWindow,
-                                                                      model_dir: Path) -> None:
-    panel = _open(qtbot, window, model_dir / "t12.xml")
+                                                                      transformer_dir: Path) -> None:
+    panel = open_graph(qtbot, window, transformer_dir / "t12.xml")
     middle = _group(panel, "model/layers.6")
     panel.view.resetTransform()
     panel.view.centerOn(middle.x + middle.w / 2, middle.y + middle.h / 2)
@@ -96,8 +81,8 @@ def test_relayout_without_selection_keeps_the_centre_not_the_top_left(qtbot, win
 
 
 # -- 2. labels at every zoom -------------------------------------------------------------------------
-def test_group_titles_stay_legible_when_zoomed_out(qtbot, window: MainWindow, model_dir: Path) -> None:
-    panel = _open(qtbot, window, model_dir / "t12.xml")
+def test_group_titles_stay_legible_when_zoomed_out(qtbot, window: MainWindow, transformer_dir: Path) -> None:
+    panel = open_graph(qtbot, window, transformer_dir / "t12.xml")
     panel.view.fit()
     assert panel.view.current_scale() < TEXT_LOD  # node text is gone at this zoom
     image = panel.view.viewport().grab().toImage()
@@ -116,8 +101,8 @@ def test_group_titles_stay_legible_when_zoomed_out(qtbot, window: MainWindow, mo
 
 # -- 3. Find, zoom keys, Esc -------------------------------------------------------------------------
 def test_find_zooms_to_a_readable_scale_and_esc_clears_the_highlight(qtbot, window: MainWindow,
-                                                                     model_dir: Path) -> None:
-    panel = _open(qtbot, window, model_dir / "t12.xml")
+                                                                     transformer_dir: Path) -> None:
+    panel = open_graph(qtbot, window, transformer_dir / "t12.xml")
     panel.view.fit()
     assert panel.view.current_scale() < TEXT_LOD
     panel.view.setFocus()
@@ -134,7 +119,7 @@ def test_find_zooms_to_a_readable_scale_and_esc_clears_the_highlight(qtbot, wind
     qtbot.keyClick(panel.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(panel.search.edit, "MatMul")
     qtbot.waitUntil(lambda: panel.view.item.highlight is not None, timeout=TIMEOUT)
-    window.open_path(model_dir / "t2.xml")
+    window.open_path(transformer_dir / "t2.xml")
     qtbot.waitUntil(lambda: window.document is not None and window.document.name == "transformer_2"
                     and panel.frame is not None and panel.frame.graph is window.document.graph
                     and panel.view.layout_data is panel.frame.layout, timeout=TIMEOUT)
@@ -142,8 +127,8 @@ def test_find_zooms_to_a_readable_scale_and_esc_clears_the_highlight(qtbot, wind
     assert panel.view.item.highlight is None and panel.view.item.selected is None
 
 
-def test_zoom_keys_zoom_around_the_selected_node(qtbot, window: MainWindow, model_dir: Path) -> None:
-    panel = _open(qtbot, window, model_dir / "t2.xml")
+def test_zoom_keys_zoom_around_the_selected_node(qtbot, window: MainWindow, transformer_dir: Path) -> None:
+    panel = open_graph(qtbot, window, transformer_dir / "t2.xml")
     target = _node(window, "MatMul", "layers.1.mlp.down_proj")
     window.select_node(target)
     qtbot.waitUntil(lambda: panel.view.item.selected == target, timeout=TIMEOUT)
@@ -160,8 +145,8 @@ def test_zoom_keys_zoom_around_the_selected_node(qtbot, window: MainWindow, mode
 
 
 # -- 4. ▸ clicks and the group in the Inspector -----------------------------------------------------
-def test_a_single_click_on_the_arrow_expands_and_collapses(qtbot, window: MainWindow, model_dir: Path) -> None:
-    panel = _open(qtbot, window, model_dir / "t2.xml")
+def test_a_single_click_on_the_arrow_expands_and_collapses(qtbot, window: MainWindow, transformer_dir: Path) -> None:
+    panel = open_graph(qtbot, window, transformer_dir / "t2.xml")
     box = _group(panel, "model/layers.0/mlp")
     assert box.expanded  # a small model opens expanded: ▾ collapses, then ▸ expands
     view = panel.view
@@ -180,8 +165,8 @@ def test_a_single_click_on_the_arrow_expands_and_collapses(qtbot, window: MainWi
     assert _group(panel, "model/layers.0/mlp").expanded
 
 
-def test_a_clicked_group_shows_its_contents_in_the_inspector(qtbot, window: MainWindow, model_dir: Path) -> None:
-    panel = _open(qtbot, window, model_dir / "t2.xml")
+def test_a_clicked_group_shows_its_contents_in_the_inspector(qtbot, window: MainWindow, transformer_dir: Path) -> None:
+    panel = open_graph(qtbot, window, transformer_dir / "t2.xml")
     box = _group(panel, "model/layers.0/mlp")
     view = panel.view
     view.resetTransform()
@@ -202,8 +187,8 @@ def test_a_clicked_group_shows_its_contents_in_the_inspector(qtbot, window: Main
 
 # -- 6. minimap -------------------------------------------------------------------------------------
 def test_minimap_is_small_top_right_and_only_when_part_is_out_of_view(qtbot, window: MainWindow,
-                                                                     model_dir: Path) -> None:
-    panel = _open(qtbot, window, model_dir / "t12.xml")
+                                                                     transformer_dir: Path) -> None:
+    panel = open_graph(qtbot, window, transformer_dir / "t12.xml")
     view = panel.view
     view.fit()
     assert not view.minimap.isVisible()
@@ -230,12 +215,12 @@ def _export_entry(window: MainWindow, text: str):
     return next(a for a in export.actions() if a.text() == text)
 
 
-def test_export_from_the_file_menu_says_what_it_writes_and_where(qtbot, window: MainWindow, model_dir: Path,
+def test_export_from_the_file_menu_says_what_it_writes_and_where(qtbot, window: MainWindow, transformer_dir: Path,
                                                                  tmp_path: Path, monkeypatch) -> None:
     import ovexplorer
     from ovexplorer.ui.graph import export_dialog as panel_module
 
-    panel = _open(qtbot, window, model_dir / "t12.xml")
+    panel = open_graph(qtbot, window, transformer_dir / "t12.xml")
     asked: list[tuple[str, str]] = []
     out = tmp_path / "pictures"
     out.mkdir()
@@ -254,7 +239,7 @@ def test_export_from_the_file_menu_says_what_it_writes_and_where(qtbot, window: 
     assert "groups as shown now" in caption
     app_dir = Path(ovexplorer.__file__).resolve().parent.parent
     assert not Path(start).resolve().is_relative_to(app_dir)  # never inside the app's own files
-    assert not Path(start).resolve().is_relative_to(model_dir)
+    assert not Path(start).resolve().is_relative_to(transformer_dir)
     assert window.statusBar().currentMessage() == f"Exported whole graph, groups as shown now to {out / 'shown.png'}"
     image = QImage(str(out / "shown.png"))
     select = SELECT_COLOR
@@ -280,10 +265,11 @@ def _group_screen_rect(panel: GraphPanel, path: str):
     return panel.view.mapFromScene(QRectF(g.x, g.y, g.w, g.h)).boundingRect()
 
 
-def test_time_colouring_paints_collapsed_groups_by_their_total(qtbot, window: MainWindow, model_dir: Path) -> None:
+def test_time_colouring_paints_collapsed_groups_by_their_total(qtbot, window: MainWindow,
+                                                               transformer_dir: Path) -> None:
     from ovexplorer.core.bench.profiling import Legend, NodeColoring, text_color, time_color
 
-    panel = _open(qtbot, window, model_dir / "t2.xml")
+    panel = open_graph(qtbot, window, transformer_dir / "t2.xml")
     graph = window.document.graph
     # block 1 is ten times slower than block 0: its group is the hottest colour, block 0 the coolest
     values = {n.id: (1.0 if ".layers.1." in n.name else 0.1) for n in graph.nodes
@@ -323,10 +309,10 @@ def test_time_colouring_paints_collapsed_groups_by_their_total(qtbot, window: Ma
     assert any(f"{expected_ms:.3g} ms" in t for t in notes), notes  # the total, legible when zoomed out
 
 
-def test_precision_colouring_shows_a_groups_mix(qtbot, window: MainWindow, model_dir: Path) -> None:
+def test_precision_colouring_shows_a_groups_mix(qtbot, window: MainWindow, transformer_dir: Path) -> None:
     from ovexplorer.core.bench.profiling import Legend, NodeColoring
 
-    panel = _open(qtbot, window, model_dir / "t2.xml")
+    panel = open_graph(qtbot, window, transformer_dir / "t2.xml")
     graph = window.document.graph
     ops = [n.id for n in graph.nodes if ".layers.0." in n.name and n.type != "Constant"]
     colors = {i: ("#1f77b4" if n.type == "MatMul" else "#ff7f0e") for i, n in

@@ -9,10 +9,11 @@ from types import SimpleNamespace
 
 import openvino as ov
 import pytest
-from models_graph import make_transformer_ir, unnamed_resnet_model
+from models_graph import unnamed_resnet_model
 from PySide6.QtCore import QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QImage, QWheelEvent
 from PySide6.QtWidgets import QApplication
+from qt_helpers import open_graph
 
 from ovexplorer.core.layout.graph_layout import GraphLayouter
 from ovexplorer.core.model.graph import Graph
@@ -23,21 +24,6 @@ TIMEOUT = 30000
 
 
 WINDOW_SIZE = (1200, 800)  # the shared `window` fixture (conftest) uses it
-
-
-@pytest.fixture(scope="module")
-def model_dir(tmp_path_factory) -> Path:
-    d = tmp_path_factory.mktemp("graph_models")
-    make_transformer_ir(d / "t2.xml", 2)
-    make_transformer_ir(d / "t12.xml", 12)
-    return d
-
-
-def _open(qtbot, window: MainWindow, path: Path) -> GraphPanel:
-    panel = window.graph_panel
-    with qtbot.waitSignal(panel.layout_ready, timeout=TIMEOUT):
-        window.open_path(path)
-    return panel
 
 
 def _node_id(window: MainWindow, op_type: str, contains: str = "") -> int:
@@ -64,8 +50,8 @@ def _in_viewport(panel: GraphPanel, node_id: int) -> bool:
     return pos is not None and panel.visible_scene_rect().contains(pos)
 
 
-def test_graph_is_the_first_tab_and_shown_after_loading(qtbot, window: MainWindow, model_dir: Path) -> None:
-    panel = _open(qtbot, window, model_dir / "t2.xml")
+def test_graph_is_the_first_tab_and_shown_after_loading(qtbot, window: MainWindow, transformer_dir: Path) -> None:
+    panel = open_graph(qtbot, window, transformer_dir / "t2.xml")
     assert window.tabs.tabText(0) == "Graph" and window.tabs.currentWidget() is panel
     lay = panel.layout_data
     assert lay is not None and len(lay.nodes) > 20
@@ -73,7 +59,7 @@ def test_graph_is_the_first_tab_and_shown_after_loading(qtbot, window: MainWindo
     assert "t2" in window.inspector.text() or "transformer_2" in window.inspector.text()
 
 
-def test_layout_runs_off_the_ui_thread(qtbot, window: MainWindow, model_dir: Path, monkeypatch) -> None:
+def test_layout_runs_off_the_ui_thread(qtbot, window: MainWindow, transformer_dir: Path, monkeypatch) -> None:
     threads: list[threading.Thread] = []
     original = GraphLayouter.layout
 
@@ -82,12 +68,12 @@ def test_layout_runs_off_the_ui_thread(qtbot, window: MainWindow, model_dir: Pat
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(GraphLayouter, "layout", spy)
-    _open(qtbot, window, model_dir / "t2.xml")
+    open_graph(qtbot, window, transformer_dir / "t2.xml")
     assert threads and all(t is not threading.main_thread() for t in threads)
 
 
-def test_click_node_shows_it_in_the_inspector(qtbot, window: MainWindow, model_dir: Path) -> None:
-    panel = _open(qtbot, window, model_dir / "t2.xml")
+def test_click_node_shows_it_in_the_inspector(qtbot, window: MainWindow, transformer_dir: Path) -> None:
+    panel = open_graph(qtbot, window, transformer_dir / "t2.xml")
     sdpa = _node_id(window, "ScaledDotProductAttention", "layers.1")
     with qtbot.waitSignal(window.node_selected, timeout=TIMEOUT) as blocker:
         _click_node(qtbot, panel, sdpa)
@@ -104,8 +90,8 @@ def test_click_node_shows_it_in_the_inspector(qtbot, window: MainWindow, model_d
     assert panel.view.item.selected is None and "Model rt_info" in window.inspector.text()
 
 
-def test_inspector_links_navigate(qtbot, window: MainWindow, model_dir: Path) -> None:
-    panel = _open(qtbot, window, model_dir / "t2.xml")
+def test_inspector_links_navigate(qtbot, window: MainWindow, transformer_dir: Path) -> None:
+    panel = open_graph(qtbot, window, transformer_dir / "t2.xml")
     sdpa = _node_id(window, "ScaledDotProductAttention", "layers.0")
     window.select_node(sdpa)
     producer = window.document.graph.producers(sdpa)[2]
@@ -118,8 +104,8 @@ def test_inspector_links_navigate(qtbot, window: MainWindow, model_dir: Path) ->
     assert _in_viewport(panel, producer)
 
 
-def test_const_node_shows_size_and_statistics_link(qtbot, window: MainWindow, model_dir: Path) -> None:
-    _open(qtbot, window, model_dir / "t2.xml")
+def test_const_node_shows_size_and_statistics_link(qtbot, window: MainWindow, transformer_dir: Path) -> None:
+    open_graph(qtbot, window, transformer_dir / "t2.xml")
     weight = next(n.id for n in window.document.graph.nodes if n.name == "self.model.layers.0.mlp.up_proj.weight")
     window.select_node(weight)
     text = window.inspector.text()
@@ -129,8 +115,8 @@ def test_const_node_shows_size_and_statistics_link(qtbot, window: MainWindow, mo
         window.inspector.browser.anchorClicked.emit(QUrl(f"weights:{weight}"))
 
 
-def test_search_expands_the_holding_group_and_centres_the_hit(qtbot, window: MainWindow, model_dir: Path) -> None:
-    panel = _open(qtbot, window, model_dir / "t12.xml")
+def test_search_expands_the_holding_group_and_centres_the_hit(qtbot, window: MainWindow, transformer_dir: Path) -> None:
+    panel = open_graph(qtbot, window, transformer_dir / "t12.xml")
     with qtbot.waitSignal(panel.layout_ready, timeout=TIMEOUT):
         panel.collapse_all()
     target = _node_id(window, "MatMul", "layers.7.mlp.down_proj")
@@ -166,8 +152,8 @@ def _group_box(panel: GraphPanel, path: str):
     return next(g for g in lay.groups if g.path == path)
 
 
-def test_double_click_expands_and_collapses_a_group(qtbot, window: MainWindow, model_dir: Path) -> None:
-    panel = _open(qtbot, window, model_dir / "t12.xml")
+def test_double_click_expands_and_collapses_a_group(qtbot, window: MainWindow, transformer_dir: Path) -> None:
+    panel = open_graph(qtbot, window, transformer_dir / "t12.xml")
     with qtbot.waitSignal(panel.layout_ready, timeout=TIMEOUT):
         panel.collapse_all()
     box = _group_box(panel, "model")
@@ -185,8 +171,8 @@ def test_double_click_expands_and_collapses_a_group(qtbot, window: MainWindow, m
     assert not _group_box(panel, "model").expanded
 
 
-def test_export_png_and_svg(qtbot, window: MainWindow, model_dir: Path, tmp_path: Path) -> None:
-    panel = _open(qtbot, window, model_dir / "t2.xml")
+def test_export_png_and_svg(qtbot, window: MainWindow, transformer_dir: Path, tmp_path: Path) -> None:
+    panel = open_graph(qtbot, window, transformer_dir / "t2.xml")
     tmp_path = tmp_path / "out"
     whole_png = panel.export(tmp_path / "whole.png", whole=True)
     view_png = panel.export(tmp_path / "view.png", whole=False)
@@ -203,7 +189,7 @@ def test_export_png_and_svg(qtbot, window: MainWindow, model_dir: Path, tmp_path
 
 
 def test_if_body_opens_as_a_nested_graph(qtbot, window: MainWindow, if_ir: Path) -> None:
-    panel = _open(qtbot, window, if_ir)
+    panel = open_graph(qtbot, window, if_ir)
     branch = _node_id(window, "If")
     with qtbot.waitSignal(panel.layout_ready, timeout=TIMEOUT):
         _click_node(qtbot, panel, branch, double=True)
@@ -221,8 +207,8 @@ def test_if_body_opens_as_a_nested_graph(qtbot, window: MainWindow, if_ir: Path)
     assert any(n.lines[0] == "If" for n in panel.layout_data.nodes)
 
 
-def test_toggles_relayout(qtbot, window: MainWindow, model_dir: Path) -> None:
-    panel = _open(qtbot, window, model_dir / "t2.xml")
+def test_toggles_relayout(qtbot, window: MainWindow, transformer_dir: Path) -> None:
+    panel = open_graph(qtbot, window, transformer_dir / "t2.xml")
     count = len(panel.layout_data.nodes)
     with qtbot.waitSignal(panel.layout_ready, timeout=TIMEOUT):
         panel.constants_action.trigger()
@@ -239,8 +225,8 @@ def test_toggles_relayout(qtbot, window: MainWindow, model_dir: Path) -> None:
     panel.view.grab()  # paints with labels
 
 
-def test_zoom_and_fit_keys(qtbot, window: MainWindow, model_dir: Path) -> None:
-    panel = _open(qtbot, window, model_dir / "t2.xml")
+def test_zoom_and_fit_keys(qtbot, window: MainWindow, transformer_dir: Path) -> None:
+    panel = open_graph(qtbot, window, transformer_dir / "t2.xml")
     view = panel.view
     view.setFocus()
     view.fit()
@@ -286,8 +272,8 @@ def test_empty_graph_shows_a_message(qtbot, qt_settings) -> None:
     assert "No model" in panel.message.text()
 
 
-def test_proxy_marker_jumps_to_its_source(qtbot, window: MainWindow, model_dir: Path) -> None:
-    panel = _open(qtbot, window, model_dir / "t12.xml")
+def test_proxy_marker_jumps_to_its_source(qtbot, window: MainWindow, transformer_dir: Path) -> None:
+    panel = open_graph(qtbot, window, transformer_dir / "t12.xml")
     with qtbot.waitSignal(panel.layout_ready, timeout=TIMEOUT):
         panel.collapse_all()
     model = next(g for g in panel.layout_data.groups if g.path == "model")
@@ -311,7 +297,7 @@ def test_loop_body_opens_and_back(qtbot, window: MainWindow, tmp_path: Path) -> 
 
     path = tmp_path / "loop.xml"
     ov.save_model(loop_model(), str(path), compress_to_fp16=False)
-    panel = _open(qtbot, window, path)
+    panel = open_graph(qtbot, window, path)
     loop = _node_id(window, "Loop")
     with qtbot.waitSignal(panel.layout_ready, timeout=TIMEOUT):
         _click_node(qtbot, panel, loop, double=True)
@@ -326,7 +312,7 @@ def test_a_graph_without_name_scopes_opens_as_parts_and_search_opens_the_right_o
         qtbot, window: MainWindow, tmp_path: Path) -> None:
     path = tmp_path / "resnet.xml"
     ov.save_model(unnamed_resnet_model(200), str(path), compress_to_fp16=False)  # 1,000 ops, default names
-    panel = _open(qtbot, window, path)
+    panel = open_graph(qtbot, window, path)
     labels = [g.label for g in panel.layout_data.groups]
     assert labels and all(label.startswith("part ") for label in labels) and not panel.layout_data.nodes
     adds = [n for n in window.document.graph.nodes if n.type == "Add"]
