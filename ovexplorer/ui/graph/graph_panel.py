@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ovexplorer.core.bench.profiling import text_color, time_color
@@ -38,6 +38,7 @@ from ovexplorer.ui.graph.graph_toolbar import GraphToolbar, export_menu
 from ovexplorer.ui.graph.graph_view import READABLE_SCALE, GraphView
 from ovexplorer.ui.graph.inspector import Inspector, dock_right
 from ovexplorer.ui.graph.layout_runner import LayoutRunner
+from ovexplorer.ui.graph.shortcuts import bind_shortcuts
 from ovexplorer.ui.graph.view_actions import install_view_actions
 from ovexplorer.ui.shell.workers import Task
 
@@ -111,18 +112,11 @@ class GraphPanel(QWidget):
         self.set_document(None)
 
     def _bind_find_keys(self) -> None:
-        bindings: dict[str, object] = {}
-        for standard, extra, slot in (
+        bind_shortcuts(self, (
             (QKeySequence.StandardKey.Find, "Ctrl+F", self.search.open),
             (QKeySequence.StandardKey.FindNext, "F3", self.search.next),
             (QKeySequence.StandardKey.FindPrevious, "Shift+F3", self.search.previous),
-        ):
-            for keys in [*QKeySequence.keyBindings(standard), QKeySequence(extra)]:
-                bindings.setdefault(keys.toString(), slot)  # one shortcut per key: duplicates are ambiguous
-        for text, slot in bindings.items():
-            shortcut = QShortcut(QKeySequence(text), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(slot)
+        ))
 
     # -- document and frames ------------------------------------------------------------------
     @property

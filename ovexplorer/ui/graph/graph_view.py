@@ -16,7 +16,6 @@ from PySide6.QtGui import (
     QNativeGestureEvent,
     QPainter,
     QPen,
-    QShortcut,
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from ovexplorer.core.layout.graph_layout import GraphLayout
 from ovexplorer.ui.graph.graph_canvas import CanvasData, GraphItem
+from ovexplorer.ui.graph.shortcuts import bind_shortcuts
 
 MIN_SCALE = 0.002
 MAX_SCALE = 4.0
@@ -115,19 +115,11 @@ class GraphView(QGraphicsView):
         self.minimap_enabled = True  # View > Minimap: shown while the view does not show the whole graph
         self._big = False
         self._pending_start = False  # show_start() asked while hidden: done when the view is first shown
-        bindings: dict[str, object] = {}
-        for standard, extra, slot in (
+        bind_shortcuts(self, (
             (QKeySequence.StandardKey.ZoomIn, "Ctrl+=", self.zoom_in),
             (QKeySequence.StandardKey.ZoomOut, "Ctrl+-", self.zoom_out),
             (None, "Ctrl+0", self.fit),
-        ):
-            keys = [*QKeySequence.keyBindings(standard)] if standard is not None else []
-            for seq in [*keys, QKeySequence(extra)]:
-                bindings.setdefault(seq.toString(), slot)  # one shortcut per key: duplicates are ambiguous
-        for text, slot in bindings.items():
-            shortcut = QShortcut(QKeySequence(text), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(slot)
+        ))
 
     # -- content ------------------------------------------------------------------------------
     @property

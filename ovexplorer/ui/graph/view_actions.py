@@ -11,28 +11,22 @@ from typing import Any
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 
+from ovexplorer.ui.graph.shortcuts import key_sequences
+
 MINIMAP_KEY = "view/minimap"
-
-
-def _keys(standard: QKeySequence.StandardKey | None, *extra: str) -> list[QKeySequence]:
-    """The platform's bindings then ``extra``, each key once."""
-    seen: dict[str, QKeySequence] = {}
-    for seq in [*(QKeySequence.keyBindings(standard) if standard is not None else []), *map(QKeySequence, extra)]:
-        seen.setdefault(seq.toString(), seq)
-    return list(seen.values())
 
 
 def install_view_actions(window: Any, panel: Any, inspector: Any) -> dict[str, QAction]:
     """Add Fit, Zoom In, Zoom Out, Minimap and Inspector to ``window.view_menu``; return them by name."""
     view = panel.view
     fit = QAction("&Fit to Window", window, toolTip="Show the whole graph (Ctrl+0)")
-    fit.setShortcuts(_keys(None, "Ctrl+0"))
+    fit.setShortcuts(key_sequences(None, "Ctrl+0"))
     fit.triggered.connect(view.fit)
     zoom_in = QAction("Zoom &In", window, toolTip="Zoom in (Ctrl++)")
-    zoom_in.setShortcuts(_keys(QKeySequence.StandardKey.ZoomIn, "Ctrl+="))
+    zoom_in.setShortcuts(key_sequences(QKeySequence.StandardKey.ZoomIn, "Ctrl+="))
     zoom_in.triggered.connect(view.zoom_in)
     zoom_out = QAction("Zoom &Out", window, toolTip="Zoom out (Ctrl+-)")
-    zoom_out.setShortcuts(_keys(QKeySequence.StandardKey.ZoomOut, "Ctrl+-"))
+    zoom_out.setShortcuts(key_sequences(QKeySequence.StandardKey.ZoomOut, "Ctrl+-"))
     zoom_out.triggered.connect(view.zoom_out)
     minimap = QAction("&Minimap", window, checkable=True, shortcut=QKeySequence("Ctrl+M"),
                       toolTip="Show a minimap over graphs much larger than the view (Ctrl+M)")
