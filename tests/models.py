@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -36,29 +37,39 @@ def counting_loop_model() -> ov.Model:
     return ov.Model([ops.result(out, name="y")], [x], "loop_model")
 
 
-def make_tiny_ir(path: Path) -> Path:
+def save_ir(model: ov.Model, path: Path) -> Path:
+    """Save ``model`` as ``path`` (.xml + .bin, weights kept f32), making its folder; return ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    ov.save_model(tiny_model(), str(path), compress_to_fp16=False)
+    ov.save_model(model, str(path), compress_to_fp16=False)
     return path
 
 
-def make_if_ir(path: Path) -> Path:
+def make_tiny_ir(path: Path) -> Path:
+    return save_ir(tiny_model(), path)
+
+
+def if_model(shape: list[int], then_op: Callable[[ov.Node], ov.Node], else_op: Callable[[ov.Node], ov.Node],
+             name: str) -> ov.Model:
+    """``cond`` (bool scalar), ``x`` (``shape``) -> If ``branch``: then = ``then_op(then_x)``, else =
+    ``else_op(else_x)`` -> ``y``."""
     cond = ops.parameter([], ov.Type.boolean, name="cond")
-    x = ops.parameter([2], ov.Type.f32, name="x")
-    tp = ops.parameter([2], ov.Type.f32, name="then_x")
-    then_body = ov.Model([ops.result(ops.relu(tp, name="then_relu"))], [tp], "then_body")
-    ep = ops.parameter([2], ov.Type.f32, name="else_x")
-    else_body = ov.Model([ops.result(ops.negative(ep, name="else_neg"))], [ep], "else_body")
+    x = ops.parameter(shape, ov.Type.f32, name="x")
+    tp = ops.parameter(shape, ov.Type.f32, name="then_x")
+    then_body = ov.Model([ops.result(then_op(tp))], [tp], "then_body")
+    ep = ops.parameter(shape, ov.Type.f32, name="else_x")
+    else_body = ov.Model([ops.result(else_op(ep))], [ep], "else_body")
     node = ops.if_op(cond)
     node.set_friendly_name("branch")
     node.set_then_body(then_body)
     node.set_else_body(else_body)
     node.set_input(x.output(0), tp, ep)
     out = node.set_output(then_body.results[0], else_body.results[0])
-    model = ov.Model([ops.result(out, name="y")], [cond, x], "if_model")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    ov.save_model(model, str(path), compress_to_fp16=False)
-    return path
+    return ov.Model([ops.result(out, name="y")], [cond, x], name)
+
+
+def make_if_ir(path: Path) -> Path:
+    return save_ir(if_model([2], lambda p: ops.relu(p, name="then_relu"), lambda p: ops.negative(p, name="else_neg"),
+                            "if_model"), path)
 
 
 def make_big_weights_ir(path: Path, megabytes: int) -> Path:

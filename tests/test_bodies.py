@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 import numpy as np
-import openvino as ov
 import openvino.opset13 as ops
 import pytest
+from models import if_model, save_ir
 
 from ovexplorer.cli import main
 from ovexplorer.core.model.document import open_model
@@ -23,26 +23,13 @@ ELSE_W = -np.ones((4, 3, 1, 1), np.float32)  # 12 values
 
 def make_if_conv_ir(path: Path) -> Path:
     """cond, x [1,3,8,8] -> If: then = Convolution 3x3 (THEN_W, padded), else = Convolution 1x1 (ELSE_W)."""
-    cond = ops.parameter([], ov.Type.boolean, name="cond")
-    x = ops.parameter([1, 3, 8, 8], ov.Type.f32, name="x")
-    tp = ops.parameter([1, 3, 8, 8], ov.Type.f32, name="then_x")
-    then_conv = ops.convolution(tp, ops.constant(THEN_W, name="then.weight"), [1, 1], [1, 1], [1, 1], [1, 1],
-                                name="then_conv")
-    then_body = ov.Model([ops.result(then_conv)], [tp], "then_body")
-    ep = ops.parameter([1, 3, 8, 8], ov.Type.f32, name="else_x")
-    else_conv = ops.convolution(ep, ops.constant(ELSE_W, name="else.weight"), [1, 1], [0, 0], [0, 0], [1, 1],
-                                name="else_conv")
-    else_body = ov.Model([ops.result(else_conv)], [ep], "else_body")
-    node = ops.if_op(cond)
-    node.set_friendly_name("branch")
-    node.set_then_body(then_body)
-    node.set_else_body(else_body)
-    node.set_input(x.output(0), tp, ep)
-    out = node.set_output(then_body.results[0], else_body.results[0])
-    model = ov.Model([ops.result(out, name="y")], [cond, x], "if_conv")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    ov.save_model(model, str(path), compress_to_fp16=False)
-    return path
+    return save_ir(if_model(
+        [1, 3, 8, 8],
+        lambda p: ops.convolution(p, ops.constant(THEN_W, name="then.weight"), [1, 1], [1, 1], [1, 1], [1, 1],
+                                  name="then_conv"),
+        lambda p: ops.convolution(p, ops.constant(ELSE_W, name="else.weight"), [1, 1], [0, 0], [0, 0], [1, 1],
+                                  name="else_conv"),
+        "if_conv"), path)
 
 
 @pytest.fixture
