@@ -86,7 +86,9 @@ def test_cli_devices_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert cpu["properties"]["FULL_DEVICE_NAME"]["value"] == cpu["full_name"]
 
 
-def test_cli_devices_never_prints_a_binding_error(capsys: pytest.CaptureFixture[str], monkeypatch) -> None:
+@pytest.fixture
+def unreadable_hint(monkeypatch) -> None:
+    """PERFORMANCE_HINT cannot be read: the binding raises the TypeError pybind11 gives for an unknown type."""
     real_get = devices._get
 
     def get(core, device, key):
@@ -95,6 +97,9 @@ def test_cli_devices_never_prints_a_binding_error(capsys: pytest.CaptureFixture[
         return real_get(core, device, key)
 
     monkeypatch.setattr(devices, "_get", get)
+
+
+def test_cli_devices_never_prints_a_binding_error(capsys: pytest.CaptureFixture[str], unreadable_hint) -> None:
     assert main(["devices"]) == 0
     out = capsys.readouterr().out
     assert "Unable to convert" not in out
@@ -105,19 +110,11 @@ def test_cli_devices_never_prints_a_binding_error(capsys: pytest.CaptureFixture[
     assert cpu["properties"]["PERFORMANCE_HINT"]["error"].startswith("Unable to convert")
 
 
-def test_properties_dialog_says_not_readable_with_the_detail_in_a_tooltip(qtbot, monkeypatch) -> None:
+def test_properties_dialog_says_not_readable_with_the_detail_in_a_tooltip(qtbot, unreadable_hint) -> None:
     from PySide6.QtCore import Qt
 
     from ovexplorer.ui.run.devices_view import DevicePropertiesDialog
 
-    real_get = devices._get
-
-    def get(core, device, key):
-        if key == "PERFORMANCE_HINT":
-            raise TypeError("Unable to convert function return value to a Python type! The signature was\n\t(...)")
-        return real_get(core, device, key)
-
-    monkeypatch.setattr(devices, "_get", get)
     dialog = DevicePropertiesDialog("CPU")
     qtbot.addWidget(dialog)
     dialog.show()
