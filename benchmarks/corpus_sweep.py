@@ -344,24 +344,16 @@ def sweep_one(path: Path, ref: dict[str, Any], work: Path) -> tuple[str, list[st
         doc.close()
 
     # the command line
-    code, out, err, secs = _cli(["info", "--json", str(path)])
-    if ov_ok and code != 0:
-        problems.append(f"ovexplorer info --json: exit {code}: {_last_line(err)}")
-    elif code == 0:
-        try:
-            json.loads(out)
-            parts.append("info")
-        except ValueError:
-            problems.append("ovexplorer info --json: not JSON")
-    code, out, err, secs = _cli(["stats", "--json", str(path)])
-    if ov_ok and code != 0:
-        problems.append(f"ovexplorer stats --json: exit {code}: {_last_line(err)}")
-    elif code == 0:
-        try:
-            json.loads(out)
-            parts.append("stats")
-        except ValueError:
-            problems.append("ovexplorer stats --json: not JSON")
+    for command in ("info", "stats"):
+        code, out, err, _ = _cli([command, "--json", str(path)])
+        if ov_ok and code != 0:
+            problems.append(f"ovexplorer {command} --json: exit {code}: {_last_line(err)}")
+        elif code == 0:
+            try:
+                json.loads(out)
+                parts.append(command)
+            except ValueError:
+                problems.append(f"ovexplorer {command} --json: not JSON")
     if ov_ok and "feeds" in ref:
         saved = work / "ovx_out"
         args = ["run", str(path), "--json", "--save-outputs", str(saved)]
