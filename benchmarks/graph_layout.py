@@ -33,9 +33,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import openvino as ov  # noqa: E402
 
-from ovexplorer.core.document import open_model  # noqa: E402
-from ovexplorer.core.graph import extract_graph  # noqa: E402
-from ovexplorer.core.layout import GraphLayouter, LayoutOptions  # noqa: E402
+from ovexplorer.core.layout.graph_layout import GraphLayouter, LayoutOptions  # noqa: E402
+from ovexplorer.core.model.document import open_model  # noqa: E402
+from ovexplorer.core.model.graph import extract_graph  # noqa: E402
 
 TARGETS = (500, 2000, 5000, 20000)
 FLAT_LIMIT = 25000
@@ -72,7 +72,7 @@ def paint_ms(view, image, repeats: int = 5) -> float:
 def measure(path: Path, app) -> None:
     from PySide6.QtGui import QImage
 
-    from ovexplorer.ui.graph_view import GraphView
+    from ovexplorer.ui.graph.graph_view import GraphView
 
     core = ov.Core()
     start = time.perf_counter()
@@ -150,7 +150,7 @@ def measure(path: Path, app) -> None:
 
 def visible_flat_graph(graph) -> tuple[int, list[tuple[int, int]], list[float], list[float]]:
     """The flat view's node graph (constants folded) with our detached edges removed."""
-    from ovexplorer.core.layered import layered_layout
+    from ovexplorer.core.layout.layered import layered_layout
 
     layouter = GraphLayouter(graph, LayoutOptions(grouped=False))
     ids = [v for v in range(len(graph.nodes)) if layouter.visible[v]]
@@ -171,7 +171,7 @@ def grandalf_reference(graph) -> tuple[float, int] | None:
         return None
     import numpy as np
 
-    from ovexplorer.core.layered import inversions
+    from ovexplorer.core.layout.layered import inversions
 
     n, edges, widths, heights = visible_flat_graph(graph)
 

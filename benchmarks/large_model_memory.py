@@ -42,8 +42,8 @@ def rss():
     return {k: int(fields[k].split()[0]) * 1024 for k in ('VmRSS', 'VmHWM')}
 out = {}
 import numpy, openvino
-from ovexplorer.core.document import open_model, shared_core
-from ovexplorer.core.summary import summarize
+from ovexplorer.core.model.document import open_model, shared_core
+from ovexplorer.core.model.summary import summarize
 shared_core()
 out['import'] = rss()
 t = time.perf_counter()
@@ -72,8 +72,8 @@ def rss():
     return {k: int(fields[k].split()[0]) * 1024 for k in ('VmRSS', 'VmHWM')}
 out = {}
 from PySide6.QtWidgets import QApplication
-from ovexplorer.core.document import shared_core
-from ovexplorer.ui.main_window import MainWindow
+from ovexplorer.core.model.document import shared_core
+from ovexplorer.ui.shell.main_window import MainWindow
 app = QApplication([])
 window = MainWindow()
 window.show()
@@ -134,9 +134,9 @@ for i in range(int(sys.argv[2])):
     window.document_changed.disconnect(shown.append)
     del shown
     window.show_panel(window.graph_panel)
-    wait(lambda: window.graph_panel._task is None or window.graph_panel._task.done)
+    wait(lambda: window.graph_panel.layouts.task is None or window.graph_panel.layouts.task.done)
     window.show_panel(window.weights_panel)
-    wait(lambda: window.weights_panel._computed_for is window.document and not window.weights_panel.running)
+    wait(lambda: window.weights_panel.state.computed_for is window.document and not window.weights_panel.running)
     window.show_panel(window.run_panel)
     for row in window.run_panel.rows:  # dynamic inputs: one token per dimension left open
         if not row.spec.is_static:

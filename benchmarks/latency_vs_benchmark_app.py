@@ -73,9 +73,9 @@ def conv_model(path: Path, layers: int) -> Path:
 
 def calibrated_conv_model(folder: Path, target_ms: float = 10.0) -> tuple[Path, float]:
     """A conv stack whose latency on CPU is close to ``target_ms``."""
-    from ovexplorer.core.benchmark import BenchConfig, BenchmarkRun, default_inputs
-    from ovexplorer.core.document import open_model
-    from ovexplorer.core.session import CompileOptions, compile_session
+    from ovexplorer.core.bench.benchmark import BenchConfig, BenchmarkRun, default_inputs
+    from ovexplorer.core.model.document import open_model
+    from ovexplorer.core.run.session import CompileOptions, compile_session
 
     def latency(layers: int) -> float:
         path = conv_model(folder / f"conv{layers}.xml", layers)
@@ -151,8 +151,8 @@ def child(kind: str, model: Path, seconds: float) -> None:
     app = QApplication([])
     app.setOrganizationName("ovexplorer-benchmark")
     if kind in ("window", "window-nice", "window-thread"):
-        from ovexplorer.ui.latency_panel import LatencyPanel
-        from ovexplorer.ui.main_window import MainWindow
+        from ovexplorer.ui.latency.latency_panel import LatencyPanel
+        from ovexplorer.ui.shell.main_window import MainWindow
 
         LatencyPanel.use_process = kind != "window-thread"
         LatencyPanel.ui_nice = 10 if kind == "window-nice" else 0
@@ -188,9 +188,9 @@ def child(kind: str, model: Path, seconds: float) -> None:
         app.exec()
         window.close()
     elif kind == "headless-child":
-        from ovexplorer.core.bench_process import BenchWorker
-        from ovexplorer.core.benchmark import BenchConfig
-        from ovexplorer.core.session import CompileOptions
+        from ovexplorer.core.bench.bench_process import BenchWorker
+        from ovexplorer.core.bench.benchmark import BenchConfig
+        from ovexplorer.core.run.session import CompileOptions
 
         worker = BenchWorker()
         run = worker.start_run(model, model.with_suffix(".bin"), CompileOptions(performance_hint="LATENCY"),
@@ -206,9 +206,9 @@ def child(kind: str, model: Path, seconds: float) -> None:
     else:
         import threading
 
-        from ovexplorer.core.benchmark import BenchConfig, BenchmarkRun, default_inputs
-        from ovexplorer.core.document import open_model
-        from ovexplorer.core.session import CompileOptions, compile_session
+        from ovexplorer.core.bench.benchmark import BenchConfig, BenchmarkRun, default_inputs
+        from ovexplorer.core.model.document import open_model
+        from ovexplorer.core.run.session import CompileOptions, compile_session
 
         session = compile_session(open_model(model).model, CompileOptions(performance_hint="LATENCY"))
         run = BenchmarkRun(session, default_inputs(session), BenchConfig(seconds=seconds))

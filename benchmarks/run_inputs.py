@@ -21,9 +21,9 @@ import openvino as ov
 import openvino.opset13 as ops
 from PySide6.QtCore import Qt
 
-from ovexplorer.core.inputs import resize_image
-from ovexplorer.core.session import CompileOptions, compile_session
-from ovexplorer.ui.image_decode import array_to_image, image_to_array
+from ovexplorer.core.run.inputs import resize_image
+from ovexplorer.core.run.session import CompileOptions, compile_session
+from ovexplorer.ui.run.image_decode import array_to_image, image_to_array
 
 
 def median_seconds(fn, repeat: int = 5) -> float:

@@ -150,7 +150,7 @@ def build(folder: Path, gigabytes: float, constants: int) -> dict[str, Path]:
 
 def baseline(path: Path) -> tuple[float, float]:
     """(wall seconds, CPU seconds of this thread) of one np.add.reduce per constant."""
-    from ovexplorer.core.document import open_model
+    from ovexplorer.core.model.document import open_model
 
     doc = open_model(path)
     start, cpu = time.perf_counter(), time.thread_time()
@@ -164,8 +164,8 @@ def baseline(path: Path) -> tuple[float, float]:
 
 def statistics(path: Path, **options: object) -> tuple[float, float, int]:
     """(wall seconds, CPU seconds of this process and its helpers, rows)."""
-    from ovexplorer.core.document import open_model
-    from ovexplorer.core.weights import iter_weight_stats
+    from ovexplorer.core.model.document import open_model
+    from ovexplorer.core.weights.statistics import iter_weight_stats
 
     doc = open_model(path)
     start, cpu = time.perf_counter(), cpu_seconds()
@@ -232,7 +232,7 @@ def main() -> int:
         sizes = {k: p.with_suffix(".bin").stat().st_size / 2**20 for k, p in paths.items()}
         print(f"build: {time.perf_counter() - t0:.1f} s ("
               + ", ".join(f"{k} {v:.0f} MiB" for k, v in sizes.items()) + f", {args.constants} weights)")
-        from ovexplorer.core import stats_pool
+        from ovexplorer.core.weights import stats_pool
 
         pool = stats_pool.shared_pool()
         helpers = pool.processes if stats_pool.usable() else 0

@@ -14,8 +14,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QEventLoop, QTimer
 
 from ovexplorer.resources import sample_model
-from ovexplorer.ui.app import make_application
-from ovexplorer.ui.main_window import MainWindow
+from ovexplorer.ui.shell.app import make_application
+from ovexplorer.ui.shell.main_window import MainWindow
 
 
 def main() -> int:

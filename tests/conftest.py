@@ -6,7 +6,10 @@ import os
 import sys
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# One 1920x1080 screen (the plugin's default is 800x800, smaller than a window may be: restoreGeometry would
+# shrink a saved 1000-px-wide window to it).
+os.environ.setdefault("QT_QPA_PLATFORM",
+                      f"offscreen:configfile={Path(__file__).parent / 'data' / 'offscreen_screen.json'}")
 os.environ.setdefault("OPENVINO_TELEMETRY_DISABLE", "1")
 # A single-instance name of this test run's own: never hand files to (or take them from) a running app.
 os.environ.setdefault("OVEXPLORER_INSTANCE_KEY", f"pytest-{os.getpid()}")
@@ -43,7 +46,7 @@ def qt_settings(tmp_path: Path):
 @pytest.fixture
 def window(request, qtbot, qt_settings):
     """The main window, shown (sized by the test module's ``WINDOW_SIZE`` if it has one), closed afterwards."""
-    from ovexplorer.ui.main_window import MainWindow
+    from ovexplorer.ui.shell.main_window import MainWindow
 
     w = MainWindow()
     size = getattr(request.module, "WINDOW_SIZE", None)

@@ -459,10 +459,10 @@ def _model_rows() -> dict[str, list]:
     if not _ROWS:
         import openvino as ov
 
-        from ovexplorer.core.inputs import InputSource
-        from ovexplorer.core.ports import PortSpec, model_inputs
+        from ovexplorer.core.run.inputs import InputSource
+        from ovexplorer.core.run.ports import PortSpec, model_inputs
         from ovexplorer.resources import sample_model
-        from ovexplorer.ui.run_work import InputRow
+        from ovexplorer.ui.run.run_work import InputRow
 
         core = ov.Core()
         for name in ("regression", "shapes"):
@@ -479,7 +479,7 @@ def _model_rows() -> dict[str, list]:
 
 
 def _check_tensor(tensor, spec) -> None:
-    from ovexplorer.core.ports import shape_misfit
+    from ovexplorer.core.run.ports import shape_misfit
 
     assert isinstance(tensor, np.ndarray), f"not an array: {type(tensor)}"
     assert tensor.dtype == spec.dtype, f"{spec.name}: dtype {tensor.dtype} for {spec.element_type}"
@@ -489,8 +489,8 @@ def _check_tensor(tensor, spec) -> None:
 
 def decode_target(path: str) -> dict:
     """Decode one file as a drop on the Run panel would, for every model; InputError naming the file is expected."""
-    from ovexplorer.core.errors import InputError
-    from ovexplorer.ui.run_work import decode_file
+    from ovexplorer.core.util.errors import InputError
+    from ovexplorer.ui.run.run_work import decode_file
 
     file = Path(path)
     loaded, errors = [], []

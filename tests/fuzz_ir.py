@@ -90,6 +90,7 @@ class Case:
     xml: bytes
     bin: bytes
     steps: list[str] = field(default_factory=list)
+    valid: bool = False  # only mutations that keep the IR valid: OpenVINO and ovexplorer must both read it
 
     @property
     def description(self) -> str:
@@ -416,6 +417,112 @@ def splice_garbage(rng: random.Random, case: Case) -> str:
     return f"splice {garbage!r} at {at}"
 
 
+# -- text mutations that keep an IR valid (OpenVINO reads the result as it reads the original) ---------------------
+_BETWEEN_TAGS = re.compile(rb">(?=\s*<)")
+_START_TAG = re.compile(rb"<([A-Za-z_][\w.:-]*)((?:\s+[\w.:-]+=\"[^\"]*\")+)\s*(/?)>")
+_ATTR = re.compile(rb"\s+([\w.:-]+)=\"([^\"]*)\"")
+
+
+def _at_random_gap(rng: random.Random, xml: bytes, insert: bytes) -> tuple[bytes, int]:
+    gaps = [m.end() for m in _BETWEEN_TAGS.finditer(xml)]
+    at = rng.choice(gaps) if gaps else len(xml)
+    return xml[:at] + insert + xml[at:], at
+
+
+def leading_whitespace(rng: random.Random, case: Case) -> str:
+    pad = rng.choice((b"\n", b"  ", b"\r\n\t", b"\n\n  \n"))
+    case.xml = pad + case.xml
+    return f"{pad!r} before the declaration"
+
+
+def trailing_text(rng: random.Random, case: Case) -> str:
+    tail = rng.choice((b"\n", b"\n\n  ", b"<!-- written by hand -->\n", b"trailing words\n", b"<extra a=\"1\"/>\n",
+                       b"\x00\x00"))
+    case.xml = case.xml + tail
+    return f"{tail!r} after </net>"
+
+
+def utf8_bom(rng: random.Random, case: Case) -> str | None:
+    if case.xml.startswith(b"\xef\xbb\xbf"):
+        return None
+    case.xml = b"\xef\xbb\xbf" + case.xml
+    return "UTF-8 BOM"
+
+
+def comment_anywhere(rng: random.Random, case: Case) -> str:
+    text = rng.choice((b"<!-- a comment -->", b"<!---->", b"<!-- <layer id=\"99\"/> -->", b"<?tool option=\"1\"?>",
+                       b"<?pi?>"))
+    if rng.random() < 0.2:
+        case.xml = text + b"\n" + case.xml  # before the declaration
+        return f"{text!r} before the declaration"
+    case.xml, at = _at_random_gap(rng, case.xml, text)
+    return f"{text!r} at {at}"
+
+
+def crlf(rng: random.Random, case: Case) -> str:
+    case.xml = case.xml.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    return "CRLF line ends"
+
+
+def reorder_attributes(rng: random.Random, case: Case) -> str:
+    def shuffle(m: re.Match[bytes]) -> bytes:
+        attrs = _ATTR.findall(m.group(2))
+        if rng.random() < 0.5 or len(attrs) < 2:
+            return m.group(0)
+        rng.shuffle(attrs)
+        return b"<" + m.group(1) + b"".join(b" " + k + b'="' + v + b'"' for k, v in attrs) + b" " * (
+            rng.random() < 0.5) + m.group(3) + b">"
+
+    case.xml = _START_TAG.sub(shuffle, case.xml)
+    return "attributes reordered"
+
+
+def single_quotes(rng: random.Random, case: Case) -> str:
+    case.xml = _ATTR.sub(lambda m: m.group(0) if b"'" in m.group(2) or rng.random() < 0.3
+                         else m.group(0)[: m.group(0).index(b"=")] + b"='" + m.group(2) + b"'", case.xml)
+    return "single-quoted attributes"
+
+
+def character_references(rng: random.Random, case: Case) -> str:
+    """Letters of ``name`` attributes as ``&#116;`` / ``&#x74;`` (OpenVINO decodes them there, but not in every
+    attribute: ``precision="F&#x50;32"`` is refused as an unknown element type)."""
+    def encode(m: re.Match[bytes]) -> bytes:
+        if m.group(1) != b"name" or rng.random() < 0.5:
+            return m.group(0)
+        value = b"".join((b"&#%d;" % c if rng.random() < 0.5 else b"&#x%X;" % c) if chr(c).isalpha() and
+                         rng.random() < 0.5 else bytes([c]) for c in m.group(2))
+        return m.group(0)[: m.group(0).index(b"=")] + b'="' + value + b'"'
+
+    case.xml = _ATTR.sub(encode, case.xml)
+    return "numeric character references in attribute values"
+
+
+def empty_elements(rng: random.Random, case: Case) -> str:
+    if rng.random() < 0.5:
+        case.xml = re.sub(rb"<([A-Za-z_][\w.:-]*)([^<>]*?)\s*/>", rb"<\1\2></\1>", case.xml)
+        return "<x/> written as <x></x>"
+    case.xml = re.sub(rb"<([A-Za-z_][\w.:-]*)(\s[^<>]*)?>\s*</\1>", lambda m: b"<" + m.group(1) + (m.group(2) or b"")
+                      + b" />", case.xml)
+    return "<x></x> written as <x/>"
+
+
+def utf16(rng: random.Random, case: Case) -> str | None:
+    """Re-encode as UTF-16 with a BOM and a declaration saying so (last: every text mutation works on UTF-8)."""
+    if b"\x00" in case.xml[:4]:
+        return None  # already UTF-16
+    text = case.xml.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+    decl = re.match(r"\s*<\?xml[^>]*\?>", text)
+    body = text[decl.end():] if decl else text
+    case.xml = ('<?xml version="1.0" encoding="UTF-16"?>' + body).encode(rng.choice(("utf-16", "utf-16-be")))
+    return "UTF-16 with a declaration"
+
+
+VALID_MUTATORS: tuple[Callable[[random.Random, Case], str | None], ...] = (
+    leading_whitespace, trailing_text, utf8_bom, comment_anywhere, crlf, reorder_attributes, single_quotes,
+    character_references, empty_elements, utf16,
+)
+
+
 MUTATORS: tuple[Callable[[random.Random, Case], str | None], ...] = (
     delete_layer, duplicate_layer, delete_edge, duplicate_edge, add_random_edge, reverse_edge, corrupt_attribute,
     corrupt_dim, corrupt_element_type, corrupt_shape, corrupt_weights_range, huge_const_shape, change_type,
@@ -427,12 +534,24 @@ _BYTE_LEVEL = {truncate_xml, flip_xml_bytes, inject_doctype, splice_garbage, dee
 
 
 def make_case(seed: int, seeds: dict[str, tuple[bytes, bytes]]) -> Case:
-    """The case of ``seed``: a seed model and 1-3 mutations, all drawn from ``random.Random(seed)``."""
+    """The case of ``seed``: a seed model and 1-3 mutations, all drawn from ``random.Random(seed)``.
+
+    A quarter of the cases take only mutations that keep the IR valid (:data:`VALID_MUTATORS`); a fifth of the
+    others add one to their damage (a damaged IR with a BOM must fail as it does without one).
+    """
     rng = random.Random(seed)
     base = rng.choice(sorted(seeds))
     xml, weights = seeds[base]
     case = Case(seed, base, xml, weights)
-    chosen = sorted((rng.choice(MUTATORS) for _ in range(rng.choice((1, 1, 2, 3)))), key=lambda m: m in _BYTE_LEVEL)
+    if rng.random() < 0.25:
+        case.valid = True
+        chosen = [rng.choice(VALID_MUTATORS) for _ in range(rng.choice((1, 2, 3)))]
+    else:
+        chosen = [rng.choice(MUTATORS) for _ in range(rng.choice((1, 1, 2, 3)))]
+        if rng.random() < 0.2:
+            chosen.append(rng.choice(VALID_MUTATORS[:-1]))
+    # tree mutations first (they re-serialize), then text mutations, then byte damage, UTF-16 last
+    chosen.sort(key=lambda m: (m in _BYTE_LEVEL) * 2 + (m in VALID_MUTATORS) + 3 * (m is utf16))
     for mutator in chosen:
         try:
             step = mutator(rng, case)
@@ -442,7 +561,9 @@ def make_case(seed: int, seeds: dict[str, tuple[bytes, bytes]]) -> Case:
     return case
 
 
-def write_case(case: Case, folder: Path, name: str = "case") -> Path:
+def write_case(case: Case, folder: Path, name: str = "") -> Path:
+    """Write the case's files (``valid.xml`` for a case that must open, else ``case.xml``) into ``folder``."""
+    name = name or ("valid" if case.valid else "case")
     folder.mkdir(parents=True, exist_ok=True)
     xml = folder / f"{name}.xml"
     xml.write_bytes(case.xml)
@@ -455,26 +576,60 @@ TARGET = "fuzz_ir:open_target"
 
 def open_target(path: str) -> dict:
     """Open one case the way the app does, then what its panels compute from it (summary, default graph
-    layout, weight statistics and totals); a ``ModelLoadError`` is the expected failure."""
-    from ovexplorer.core.document import open_model
-    from ovexplorer.core.errors import ModelLoadError
-    from ovexplorer.core.flops import model_totals
-    from ovexplorer.core.layout import GraphLayouter
-    from ovexplorer.core.summary import summarize
-    from ovexplorer.core.weights import compute_weight_stats
+    layout, weight statistics and totals); a ``ModelLoadError`` is the expected failure.
 
+    OpenVINO is the oracle: ``Core.read_model`` reads the case too. ovexplorer refusing what OpenVINO reads is a
+    ``mismatch`` unless one of the guards of ``ir_check.GUARDS`` refused it; so is opening what OpenVINO refuses, or
+    opening it with another graph (op count, input shapes). A ``valid.xml`` case must be read by both.
+    """
+    import openvino as ov
+
+    from ovexplorer.core.layout.graph_layout import GraphLayouter
+    from ovexplorer.core.model.document import open_model
+    from ovexplorer.core.model.summary import summarize
+    from ovexplorer.core.util.errors import ModelLoadError
+    from ovexplorer.core.weights.flops import model_totals
+    from ovexplorer.core.weights.statistics import compute_weight_stats
+
+    valid = Path(path).stem == "valid"
     try:
         doc = open_model(path)
     except ModelLoadError as exc:
-        return {"outcome": "error", "type": type(exc).__name__, "message": exc.message}
-    summarize(doc)
-    layouter = GraphLayouter(doc.graph)
-    layouter.layout(layouter.default_expanded())
-    rows = compute_weight_stats(doc, helpers=False)
-    model_totals(doc.graph)
-    ops = len(doc.graph.nodes)
-    doc.close()
-    return {"outcome": "loaded", "note": f"{ops} ops, {len(rows)} constants"}
+        result = {"outcome": "error", "type": type(exc).__name__, "message": exc.message,
+                  "guard": getattr(exc, "guard", "")}
+        doc = None
+    else:
+        summarize(doc)
+        layouter = GraphLayouter(doc.graph)
+        layouter.layout(layouter.default_expanded())
+        rows = compute_weight_stats(doc, helpers=False)
+        model_totals(doc.graph)
+        ops = len(doc.graph.nodes)
+        shapes = [doc.graph.nodes[i].outputs[0].shape for i in doc.graph.inputs]
+        doc.close()
+        result = {"outcome": "loaded", "note": f"{ops} ops, {len(rows)} constants"}
+    try:  # the oracle, after ovexplorer: a guard may have spared it a crash converting what it read
+        model = None if result.get("guard") == "nesting-depth" else ov.Core().read_model(path)
+        oracle = "guarded" if model is None else "read"
+    except Exception as exc:  # noqa: BLE001 - whatever OpenVINO raises is its refusal
+        oracle, reason = "refused", str(exc).strip().splitlines()[-1][:200] if str(exc).strip() else type(exc).__name__
+    result.update(oracle=oracle, valid=valid)
+    if oracle == "read" and result["outcome"] == "error" and not result["guard"]:
+        result.update(outcome="mismatch", type="stricter than OpenVINO",
+                      message=f"OpenVINO reads it; ovexplorer refused it: {result['type']}: {result['message']}")
+    elif oracle == "refused" and result["outcome"] == "loaded":
+        result.update(outcome="mismatch", type="looser than OpenVINO",
+                      message=f"OpenVINO refuses it ({reason}); ovexplorer opened it")
+    elif oracle == "read" and result["outcome"] == "loaded":
+        theirs = (len(model.get_ordered_ops()), [str(p.get_partial_shape()) for p in model.inputs])
+        if theirs != (ops, shapes):
+            result.update(outcome="mismatch", type="another graph",
+                          message=f"OpenVINO: {theirs[0]} ops, inputs {theirs[1]}; ovexplorer: {ops} ops, {shapes}")
+    elif valid:
+        result.update(outcome="mismatch", type="valid case refused",
+                      message=f"a mutation meant to keep the IR valid: OpenVINO {oracle}, ovexplorer "
+                              f"{result['outcome']}: {result.get('message', '')}")
+    return result
 
 
 def fuzz(folder: Path, *, first_seed: int, max_cases: int, max_seconds: float, workers: int = 2,

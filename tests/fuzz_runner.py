@@ -92,8 +92,10 @@ class Outcome:
     label: str
     path: Path
     passed: bool
-    kind: str  # loaded | error | exception | crash | hang | bad-message | memory
+    kind: str  # loaded | error | exception | crash | hang | bad-message | memory | mismatch
     detail: str = ""
+    #: What the target said beside its outcome (the oracle's verdict, the guard that refused...).
+    extra: dict[str, Any] | None = None
 
 
 def judge(result: dict, path: Path) -> tuple[bool, str, str]:
@@ -175,8 +177,9 @@ def _run_queue(jobs: list[tuple[int, str, Path]], target: str, timeout: float, o
                         result = json.loads(line)
                         job = by_index[result["index"]]
                         passed, kind, detail = judge(result, job[2])
+                        extra = {k: result[k] for k in ("oracle", "guard", "valid") if k in result}
                         with lock:
-                            outcomes.append(Outcome(job[0], job[1], job[2], passed, kind, detail))
+                            outcomes.append(Outcome(job[0], job[1], job[2], passed, kind, detail, extra))
                         done.add(job[0])
                         current = None
                 if len(done) == len(pending):

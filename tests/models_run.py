@@ -47,3 +47,27 @@ def make_classifier_ir(path: Path, size: int = 8) -> Path:
     model.set_rt_info("red green blue", ["model_info", "labels"])
     return _save(model, path)
 
+
+
+def make_scalar_ir(path: Path) -> Path:
+    """``sr`` [] i32 (a scalar, like an audio model's sample rate) and ``x`` [2] f32 -> ``y`` [2] = x * sr."""
+    sr = ops.parameter([], ov.Type.i32, name="sr")
+    x = ops.parameter([2], ov.Type.f32, name="x")
+    y = ops.multiply(x, ops.convert(sr, ov.Type.f32))
+    y.output(0).get_tensor().set_names({"y"})
+    return _save(ov.Model([ops.result(y)], [sr, x], "scalar"), path)
+
+
+def make_strings_ir(path: Path) -> Path:
+    """``x`` [2] f32 -> ``y`` = relu(x); ``text`` [2] string -> output ``text`` (the same strings); a string constant
+    ``labels`` ["circle", "square", "trianglé"] -> output ``labels``."""
+    x = ops.parameter([2], ov.Type.f32, name="x")
+    text = ops.parameter([2], ov.Type.string, name="text")
+    labels = ov.op.Constant(ov.Tensor(np.array(["circle", "square", "trianglé"])))
+    labels.set_friendly_name("labels")
+    y = ops.relu(x)
+    y.output(0).get_tensor().set_names({"y"})
+    model = ov.Model([ops.result(y), ops.result(text, name="echo"), ops.result(labels, name="labels_out")],
+                     [x, text], "strings")
+    model.outputs[2].get_tensor().set_names({"labels"})
+    return _save(model, path)

@@ -26,9 +26,12 @@ def drop_files(widget: QWidget, paths: list[Path], pos: QPoint | None = None) ->
 
 
 def run_app_windows(qtbot, monkeypatch, argv: list[str]) -> list:
-    """Run ``ovexplorer.ui.app.run_app(argv)`` without its event loop; return the windows it made (closed by qtbot)."""
-    from ovexplorer.ui import app as app_module
-    from ovexplorer.ui.main_window import MainWindow
+    """Run ``ovexplorer.ui.shell.app.run_app(argv)`` without its event loop; return the windows it made.
+
+    qtbot closes them.
+    """
+    from ovexplorer.ui.shell import app as app_module
+    from ovexplorer.ui.shell.main_window import MainWindow
 
     windows: list[MainWindow] = []
     monkeypatch.setattr(app_module.QApplication, "exec", lambda self: 0)

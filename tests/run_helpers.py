@@ -10,9 +10,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QImage, QPainter
 from qt_helpers import drop_files
 
-from ovexplorer.ui.inputs_table import COL_NAME
-from ovexplorer.ui.main_window import MainWindow
-from ovexplorer.ui.run_panel import RunPanel
+from ovexplorer.ui.run.inputs_table import COL_NAME
+from ovexplorer.ui.run.run_panel import RunPanel
+from ovexplorer.ui.shell.main_window import MainWindow
 
 
 def open_in(qtbot, window: MainWindow, path: Path) -> RunPanel:

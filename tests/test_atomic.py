@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from ovexplorer.core import atomic
-from ovexplorer.core.atomic import atomic_path, atomic_write_bytes, atomic_write_text, commit_files, is_temp_name
-from ovexplorer.core.document import open_model
-from ovexplorer.core.errors import OvexplorerError
-from ovexplorer.core.summary import format_summary, summarize
+from ovexplorer.core.model.document import open_model
+from ovexplorer.core.model.summary import format_summary, summarize
+from ovexplorer.core.util import atomic
+from ovexplorer.core.util.atomic import atomic_path, atomic_write_bytes, atomic_write_text, commit_files, is_temp_name
+from ovexplorer.core.util.errors import OvexplorerError
 
 
 def _leftovers(folder: Path) -> list[str]:

@@ -12,12 +12,12 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from ovexplorer.core.bench_process import BenchWorker, RemoteRun, SharedRecorder
-from ovexplorer.core.benchmark import BenchConfig
-from ovexplorer.core.session import CompileOptions
+from ovexplorer.core.bench.bench_process import BenchWorker, RemoteRun, SharedRecorder
+from ovexplorer.core.bench.benchmark import BenchConfig
+from ovexplorer.core.run.session import CompileOptions
 from ovexplorer.resources import sample_model
-from ovexplorer.ui.latency_panel import LatencyPanel
-from ovexplorer.ui.main_window import MainWindow
+from ovexplorer.ui.latency.latency_panel import LatencyPanel
+from ovexplorer.ui.shell.main_window import MainWindow
 
 
 def gone(pid: int) -> bool:

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from ovexplorer.cli import main
-from ovexplorer.core.benchmark import (
+from ovexplorer.core.bench.benchmark import (
     BenchConfig,
     BenchmarkRun,
     LatencyRecorder,
@@ -22,10 +22,10 @@ from ovexplorer.core.benchmark import (
     default_inputs,
     percentile,
 )
-from ovexplorer.core.document import open_model
-from ovexplorer.core.errors import DeviceError
-from ovexplorer.core.profiling import color_scale, compile_and_profile, node_coloring, time_color
-from ovexplorer.core.session import CompiledSession, CompileOptions, compile_session
+from ovexplorer.core.bench.profiling import color_scale, compile_and_profile, node_coloring, time_color
+from ovexplorer.core.model.document import open_model
+from ovexplorer.core.run.session import CompiledSession, CompileOptions, compile_session
+from ovexplorer.core.util.errors import DeviceError
 from ovexplorer.resources import sample_model
 
 
@@ -180,7 +180,7 @@ def test_device_error_during_a_run_keeps_the_data(session: CompiledSession, monk
 
 
 def test_inputs_that_do_not_fit_are_refused(session: CompiledSession) -> None:
-    from ovexplorer.core.errors import InputError
+    from ovexplorer.core.util.errors import InputError
 
     with pytest.raises(InputError):
         BenchmarkRun(session, {"x": np.zeros((3, 3), np.float32)})
@@ -256,7 +256,7 @@ def test_cli_bench_bad_input(capsys, tmp_path: Path) -> None:
 
 
 def test_benchmark_modules_do_not_load_qt() -> None:
-    code = ("import sys, ovexplorer.core.benchmark, ovexplorer.core.profiling, ovexplorer.cli_bench; "
+    code = ("import sys, ovexplorer.core.bench.benchmark, ovexplorer.core.bench.profiling, ovexplorer.cli.bench; "
             "print([m for m in sys.modules if m.startswith('PySide6')])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

@@ -29,14 +29,14 @@ def test_info_json(tiny_ir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = json.loads(capsys.readouterr().out)
     assert data["op_count"] == 5
     assert data["op_types"]["Convolution"] == 1
-    assert data["inputs"] == [{"name": "input", "shape": "[1,3,8,8]", "element_type": "f32"}]
+    assert data["inputs"] == [{"name": "input", "shape": "[1,3,8,8]", "element_type": "f32", "names": ["input"]}]
     assert data["parameter_count"] == 108
     assert data["weight_bytes"] == {"f32": 432}
     assert data["compressed"] is False
 
 
 def test_info_reports_compressed_weights(tiny_ir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from ovexplorer.core.document import open_model
+    from ovexplorer.core.model.document import open_model
 
     half = open_model(tiny_ir).save_ir(tmp_path / "half.xml", compress_to_fp16=True)
     assert main(["info", str(half), "--json"]) == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import socket
@@ -17,10 +18,10 @@ from PySide6.QtNetwork import QLocalServer
 from PySide6.QtWidgets import QApplication, QMessageBox, QToolButton
 from qt_helpers import drop_files, run_app_windows
 
-from ovexplorer.ui import app as app_module
-from ovexplorer.ui.app import FileOpenFilter, WindowManager, argument_path
-from ovexplorer.ui.main_window import MainWindow
-from ovexplorer.ui.single_instance import NAME_ENV, InstanceServer, send_to_running, server_name
+from ovexplorer.ui.shell import app as app_module
+from ovexplorer.ui.shell.app import FileOpenFilter, WindowManager, argument_path
+from ovexplorer.ui.shell.main_window import MainWindow
+from ovexplorer.ui.shell.single_instance import NAME_ENV, InstanceServer, send_to_running, server_name
 
 ROOT = Path(__file__).resolve().parent.parent
 LEFT = Qt.MouseButton.LeftButton
@@ -60,6 +61,8 @@ def _second_launch(*args: str, **env_overrides: str) -> subprocess.Popen:
 def _wait_exit(qtbot, proc: subprocess.Popen) -> int:
     """Let this (first) instance's event loop run while the second launch talks to it."""
     qtbot.waitUntil(lambda: proc.poll() is not None, timeout=60000)
+    out, err = proc.communicate()  # closes the pipes (an unclosed pipe warns, and warnings are errors)
+    proc.stdout, proc.stderr = io.BytesIO(out), io.BytesIO(err)
     return proc.returncode
 
 
@@ -266,7 +269,7 @@ def test_first_file_from_outside_replaces_the_start_up_sample(qtbot, manager, ti
 
 
 def test_handoff_requests_are_checked() -> None:
-    from ovexplorer.ui.single_instance import decode_request, encode_request
+    from ovexplorer.ui.shell.single_instance import decode_request, encode_request
 
     paths = ["/a b/modèle 模型.xml", "C:\\Users\\x\\m.xml"]
     assert decode_request(encode_request(paths).strip()) == paths

@@ -11,9 +11,9 @@ import openvino as ov
 import pytest
 from models import counting_loop_model, make_big_weights_ir
 
-from ovexplorer.core.categories import CATEGORIES, CATEGORY_COLORS, category_of
-from ovexplorer.core.document import open_model, resolve_model_path
-from ovexplorer.core.graph import parse_dims
+from ovexplorer.core.model.categories import CATEGORIES, CATEGORY_COLORS, category_of
+from ovexplorer.core.model.document import open_model, resolve_model_path
+from ovexplorer.core.model.graph import parse_dims
 
 
 def test_open_ir_extracts_nodes_ports_edges(tiny_ir: Path) -> None:
@@ -101,7 +101,7 @@ def test_save_as_ir_with_and_without_fp16(tiny_ir: Path, tmp_path: Path) -> None
 
 
 def test_save_as_refuses_to_overwrite_the_open_model(tiny_ir: Path) -> None:
-    from ovexplorer.core.errors import OvexplorerError
+    from ovexplorer.core.util.errors import OvexplorerError
 
     doc = open_model(tiny_ir)
     before = tiny_ir.read_bytes()
@@ -119,7 +119,7 @@ def rss():
     for line in open('/proc/self/status'):
         if line.startswith('VmRSS'):
             return int(line.split()[1]) * 1024
-from ovexplorer.core.document import open_model, shared_core
+from ovexplorer.core.model.document import open_model, shared_core
 shared_core()
 before = rss()
 doc = open_model({str(path)!r})
@@ -154,7 +154,8 @@ def test_categories_cover_common_ops() -> None:
 
 def test_core_imports_no_qt() -> None:
     code = (
-        "import sys, ovexplorer.core, ovexplorer.core.document, ovexplorer.core.graph, ovexplorer.core.summary\n"
+        "import sys, ovexplorer.core, ovexplorer.core.model.document, ovexplorer.core.model.graph\n"
+        "import ovexplorer.core.model.summary\n"
         "import ovexplorer.cli\n"
         "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'pyqtgraph'))]\n"
         "print(bad); sys.exit(1 if bad else 0)"

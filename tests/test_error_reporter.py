@@ -17,8 +17,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QPushButton
 
-from ovexplorer.ui.error_reporter import LOG_NAME, ErrorReporter, install_error_reporter
-from ovexplorer.ui.main_window import MainWindow
+from ovexplorer.ui.shell.error_reporter import LOG_NAME, ErrorReporter, install_error_reporter
+from ovexplorer.ui.shell.main_window import MainWindow
 
 SHOTS = Path("/tmp/reliability")
 
@@ -144,7 +144,7 @@ def test_recent_files_survive_a_crash(tmp_path: Path, tiny_ir: Path) -> None:
         app = QApplication([])
         QCoreApplication.setOrganizationName("ovexplorer-tests")
         QCoreApplication.setApplicationName("ovexplorer-tests")
-        from ovexplorer.ui.main_window import MainWindow
+        from ovexplorer.ui.shell.main_window import MainWindow
         w = MainWindow()
         w.open_path({str(tiny_ir)!r})
         deadline = time.monotonic() + 60
@@ -170,7 +170,7 @@ def test_recent_files_survive_a_crash(tmp_path: Path, tiny_ir: Path) -> None:
 
 @pytest.mark.qt_no_exception_capture
 def test_failing_task_without_a_failure_handler_is_reported(qtbot, reporter: ErrorReporter) -> None:
-    from ovexplorer.ui.workers import TaskRunner
+    from ovexplorer.ui.shell.workers import TaskRunner
 
     reporter.install()
     runner = TaskRunner()
@@ -185,7 +185,7 @@ def test_failing_task_without_a_failure_handler_is_reported(qtbot, reporter: Err
 
 
 def test_a_failing_dialog_does_not_loop(qtbot, reporter: ErrorReporter, monkeypatch, capsys) -> None:
-    from ovexplorer.ui import error_reporter
+    from ovexplorer.ui.shell import error_reporter
 
     calls = []
 

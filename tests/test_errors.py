@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ovexplorer.core import errors
-from ovexplorer.core.document import open_model
+from ovexplorer.core.model.document import open_model
+from ovexplorer.core.util import errors
 
 
 def _edit(ir: Path, old: str, new: str) -> Path:
@@ -64,9 +64,10 @@ def test_lone_bin_file(tmp_path: Path) -> None:
     _expect(p, errors.NotAModel, ".xml")
 
 
-def test_doctype_is_refused(tiny_ir: Path) -> None:
+def test_doctype_opens_with_its_entities_unexpanded_as_openvino_reads_it(tiny_ir: Path) -> None:
     _edit(tiny_ir, '<?xml version="1.0"?>', '<?xml version="1.0"?>\n<!DOCTYPE net [<!ENTITY a "aaaa">]>')
-    _expect(tiny_ir, errors.NotAModel, "DOCTYPE")
+    _edit(tiny_ir, 'name="tiny"', 'name="&a;"')
+    assert open_model(tiny_ir).name == "&a;"  # OpenVINO's parser ignores the DOCTYPE; the pre-check never expands
 
 
 def test_malformed_xml_reports_line_and_column(tiny_ir: Path) -> None:
@@ -127,3 +128,41 @@ def test_not_a_model_of_another_format(tmp_path: Path) -> None:
         open_model(p)
     assert "garbage.onnx" in info.value.message
     assert "Exception from src" not in info.value.message
+
+
+def test_openvino_reason_skips_source_locations() -> None:
+    from ovexplorer.core.util.errors import openvino_reason
+
+    text = ("Exception from src/core/src/model.cpp:42:\n"
+            "Check 'false' failed at src/frontends/ir/src/ir_deserializer.cpp:1:\n"
+            "Input 'x' has no consumer\n")
+    assert openvino_reason(text) == "Input 'x' has no consumer"
+    assert openvino_reason("Check 'rank == 2' failed at src/a.cpp:1:\n") == (
+        "an internal consistency check failed (rank == 2)")
+    assert openvino_reason("") == "unknown error"
+
+
+def test_openvino_reason_is_kept_past_the_first_line() -> None:
+    """The CPU plugin and shape inference put the reason on later lines: it is kept, only source locations go."""
+    from ovexplorer.core.model.document import _first_message
+
+    read_value = ("Exception from src/inference/src/cpp/core.cpp:109:\n"
+                  "Exception from src/plugins/intel_cpu/src/node.cpp:1510:\n"
+                  "Node ReadValue_3 of type ReadValueWithSubgraph\ndoesn't have sibling output\n\n")
+    assert _first_message(read_value) == "Node ReadValue_3 of type ReadValueWithSubgraph doesn't have sibling output"
+
+
+def test_reshape_error_says_why(tmp_path: Path) -> None:
+    import numpy as np
+    import openvino as ov
+    import openvino.opset13 as ops
+
+    from ovexplorer.core.run.session import reshape_inputs
+
+    x = ops.parameter([-1, 3], ov.Type.f32, name="x")
+    model = ov.Model([ops.result(ops.reshape(x, ops.constant(np.int64([3, 3])), False))], [x])
+    with pytest.raises(errors.InputError) as info:
+        reshape_inputs(model, {"x": (2, 3)})
+    message = info.value.message
+    assert "Requested output shape [3,3] is incompatible with input shape" in message
+    assert "friendly_name 'Reshape" in message and "src/core" not in message and ".hpp" not in message

@@ -1,4 +1,4 @@
-"""Nothing lost: every export goes through ``core/atomic.py``, so a failing write keeps the old file intact.
+"""Nothing lost: every export goes through ``core/util/atomic.py``, so a failing write keeps the old file intact.
 
 Each export (weights CSV and JSON, graph PNG and SVG, an output's .npy, *Save as IR*) is written once, then
 written again while the disk "fails" — at the rename (``os.replace``) or while the data is flushed (``fsync``)
@@ -16,10 +16,10 @@ import numpy as np
 import pytest
 from models_graph import make_transformer_ir
 
-from ovexplorer.core import atomic
-from ovexplorer.core.errors import OvexplorerError
-from ovexplorer.core.outputs import save_npy
-from ovexplorer.ui.main_window import MainWindow
+from ovexplorer.core.run.outputs import save_npy
+from ovexplorer.core.util import atomic
+from ovexplorer.core.util.errors import OvexplorerError
+from ovexplorer.ui.shell.main_window import MainWindow
 
 TIMEOUT = 30000
 
@@ -88,7 +88,7 @@ def test_a_failing_export_keeps_the_old_file(qtbot, window: MainWindow, tmp_path
 
 
 def test_no_export_writes_files_on_its_own() -> None:
-    """The export modules hold no temporary-file code of their own: everything goes through core/atomic.py."""
+    """The export modules hold no temporary-file code of their own: everything goes through core/util/atomic.py."""
     root = Path(__file__).resolve().parent.parent / "ovexplorer"
     offenders = []
     for path in root.rglob("*.py"):

@@ -22,9 +22,9 @@ import pytest
 from fuzz_inputs import Case, fuzz, npy_pickle, npz_bomb, npz_nested, npz_seeds
 from fuzz_runner import report
 
-from ovexplorer.core import inputs
-from ovexplorer.core.errors import InputError
-from ovexplorer.core.ports import PortSpec
+from ovexplorer.core.run import inputs
+from ovexplorer.core.run.ports import PortSpec
+from ovexplorer.core.util.errors import InputError
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="the worker protocol needs POSIX pipes")
 
@@ -190,9 +190,9 @@ def test_nasty_files_dropped_on_run_panel_rows(qtbot, qt_settings, tmp_path: Pat
     from run_helpers import open_in
 
     from ovexplorer.resources import sample_model
-    from ovexplorer.ui.error_reporter import ErrorReporter, install_error_reporter
-    from ovexplorer.ui.inputs_table import COL_NAME
-    from ovexplorer.ui.main_window import MainWindow
+    from ovexplorer.ui.run.inputs_table import COL_NAME
+    from ovexplorer.ui.shell.error_reporter import ErrorReporter, install_error_reporter
+    from ovexplorer.ui.shell.main_window import MainWindow
 
     monkeypatch.setattr(fuzz_inputs, "MARKER", tmp_path / "UNPICKLED-MARKER")
     dialogs: list[str] = []

@@ -6,8 +6,8 @@ import gc
 
 import pytest
 
-from ovexplorer.core.document import open_model
-from ovexplorer.core.gc_pause import gc_paused
+from ovexplorer.core.model.document import open_model
+from ovexplorer.core.util.gc_pause import gc_paused
 
 
 def test_pause_nests_and_restores() -> None:

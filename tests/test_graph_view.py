@@ -14,10 +14,10 @@ from PySide6.QtCore import QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QImage, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
-from ovexplorer.core.graph import Graph
-from ovexplorer.core.layout import GraphLayouter
-from ovexplorer.ui.graph_panel import GraphPanel
-from ovexplorer.ui.main_window import MainWindow
+from ovexplorer.core.layout.graph_layout import GraphLayouter
+from ovexplorer.core.model.graph import Graph
+from ovexplorer.ui.graph.graph_panel import GraphPanel
+from ovexplorer.ui.shell.main_window import MainWindow
 
 TIMEOUT = 30000
 

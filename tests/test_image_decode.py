@@ -10,9 +10,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 from run_helpers import huge_png_header
 
-from ovexplorer.core.errors import InputError
-from ovexplorer.core.inputs import resize_image
-from ovexplorer.ui.image_decode import array_to_image, decode_image, image_to_array
+from ovexplorer.core.run.inputs import resize_image
+from ovexplorer.core.util.errors import InputError
+from ovexplorer.ui.run.image_decode import array_to_image, decode_image, image_to_array
 
 
 @pytest.mark.parametrize("suffix", [".png", ".jpg", ".bmp"])

@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ovexplorer.core import inputs
-from ovexplorer.core.errors import InputError
-from ovexplorer.core.ports import PortSpec
+from ovexplorer.core.run import inputs
+from ovexplorer.core.run.ports import PortSpec
+from ovexplorer.core.util.errors import InputError
 
 X = PortSpec("x", 0, "[1,2]", ((1, 1), (2, 2)), "f32", ("x",))
 IDS = PortSpec("ids", 1, "[2]", ((2, 2),), "i64", ("ids",))

@@ -12,11 +12,11 @@ import pytest
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from PySide6.QtWidgets import QFileDialog
 
-from ovexplorer.core.profiling import OTHER_PRECISION_COLOR, PRECISION_COLORS
-from ovexplorer.core.session import CompiledSession, CompileOptions
+from ovexplorer.core.bench.profiling import OTHER_PRECISION_COLOR, PRECISION_COLORS
+from ovexplorer.core.run.session import CompiledSession, CompileOptions
 from ovexplorer.resources import sample_model
-from ovexplorer.ui.latency_panel import LatencyPanel
-from ovexplorer.ui.main_window import MainWindow
+from ovexplorer.ui.latency.latency_panel import LatencyPanel
+from ovexplorer.ui.shell.main_window import MainWindow
 
 WINDOW_SIZE = (1280, 860)  # the shared `window` fixture (conftest) uses it
 
@@ -161,7 +161,7 @@ def test_runs_are_kept_as_toggleable_series_and_export(qtbot, window: MainWindow
     qtbot.mouseClick(panel.save_png_button, Qt.MouseButton.LeftButton)
     assert (tmp_path / "plots.png").read_bytes()[:4] == b"\x89PNG"
     if os.name == "posix":  # the usual permissions, not the temporary file's 0600
-        from ovexplorer.core.atomic import _default_mode  # exports are written through core/atomic.py
+        from ovexplorer.core.util.atomic import _default_mode  # exports are written through core/util/atomic.py
 
         for name in ("plots.png", "run.csv", "run.json"):
             assert (tmp_path / name).stat().st_mode & 0o777 == _default_mode()
@@ -336,7 +336,7 @@ def test_changing_the_device_while_compiling_compiles_for_the_new_one(qtbot, win
 def test_plot_helpers() -> None:
     import numpy as np
 
-    from ovexplorer.ui.latency_panel import log_ticks, nice_ceiling, rolling_percentiles
+    from ovexplorer.ui.latency.latency_panel import log_ticks, nice_ceiling, rolling_percentiles
 
     values = np.random.default_rng(1).random(300)
     roll = rolling_percentiles(values, 50)

@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 from models_graph import fan_in_model, loop_model, transformer_model, unnamed_duplicates_model, unnamed_resnet_model
 
-from ovexplorer.core.atomic import atomic_write_bytes
-from ovexplorer.core.graph import Edge, Graph, Node, Port, extract_graph
-from ovexplorer.core.grouping import ROOT, SECTIONS_MAX, add_sections, group_by_scope, scope_of
-from ovexplorer.core.layered import inversions, layered_layout
-from ovexplorer.core.layout import GraphLayout, GraphLayouter, LayoutOptions, layout_graph
-from ovexplorer.core.layout_svg import layout_to_svg
+from ovexplorer.core.layout.graph_layout import GraphLayout, GraphLayouter, LayoutOptions, layout_graph
+from ovexplorer.core.layout.grouping import ROOT, SECTIONS_MAX, add_sections, group_by_scope, scope_of
+from ovexplorer.core.layout.layered import inversions, layered_layout
+from ovexplorer.core.layout.layout_svg import layout_to_svg
+from ovexplorer.core.model.graph import Edge, Graph, Node, Port, extract_graph
+from ovexplorer.core.util.atomic import atomic_write_bytes
 
 
 @pytest.fixture(scope="module")
@@ -248,8 +248,8 @@ def test_layout_core_imports_no_qt() -> None:
     import sys
 
     code = (
-        "import sys, ovexplorer.core.layout, ovexplorer.core.layered, ovexplorer.core.grouping, "
-        "ovexplorer.core.layout_svg, ovexplorer.core.search\n"
+        "import sys, ovexplorer.core.layout.graph_layout, ovexplorer.core.layout.layered, "
+        "ovexplorer.core.layout.grouping, ovexplorer.core.layout.layout_svg, ovexplorer.core.layout.search\n"
         "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'pyqtgraph'))]\n"
         "print(bad); sys.exit(1 if bad else 0)"
     )
@@ -258,7 +258,7 @@ def test_layout_core_imports_no_qt() -> None:
 
 
 def test_search_by_name_type_and_tensor(small_graph: Graph) -> None:
-    from ovexplorer.core.search import find_nodes
+    from ovexplorer.core.layout.search import find_nodes
 
     assert len(find_nodes(small_graph, "scaleddotproductattention")) == 2
     logits = find_nodes(small_graph, "logits")

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from qt_helpers import drop_files, run_app_windows
 
-from ovexplorer.ui.main_window import MainWindow
+from ovexplorer.ui.shell.main_window import MainWindow
 
 
 def _open(qtbot, window: MainWindow, path: Path) -> None:

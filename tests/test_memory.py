@@ -16,12 +16,12 @@ from models_graph import blocks_for_ops, make_transformer_ir
 from models_run import make_linear_ir
 from run_helpers import open_in, run
 
-from ovexplorer.core.document import open_model
-from ovexplorer.core.graph import Graph
-from ovexplorer.core.session import CompiledSession
-from ovexplorer.core.summary import summarize
-from ovexplorer.core.weights import iter_weight_stats
-from ovexplorer.ui.main_window import MainWindow
+from ovexplorer.core.model.document import open_model
+from ovexplorer.core.model.graph import Graph
+from ovexplorer.core.model.summary import summarize
+from ovexplorer.core.run.session import CompiledSession
+from ovexplorer.core.weights.statistics import iter_weight_stats
+from ovexplorer.ui.shell.main_window import MainWindow
 
 OPS = 1500
 OPENS = 10
@@ -91,9 +91,10 @@ def _visit_every_panel(qtbot, window: MainWindow, path: Path) -> None:
     with qtbot.waitSignal(window.document_changed, timeout=60000):
         window.open_path(path)
     window.show_panel(window.graph_panel)
-    qtbot.waitUntil(lambda: window.graph_panel._task is None or window.graph_panel._task.done, timeout=60000)
+    layouts = window.graph_panel.layouts
+    qtbot.waitUntil(lambda: layouts.task is None or layouts.task.done, timeout=60000)
     window.show_panel(window.weights_panel)
-    qtbot.waitUntil(lambda: window.weights_panel._computed_for is window.document
+    qtbot.waitUntil(lambda: window.weights_panel.state.computed_for is window.document
                     and not window.weights_panel.running, timeout=60000)
     panel = window.run_panel
     window.show_panel(panel)
@@ -148,7 +149,7 @@ def test_weights_statistics_switching_models_holds_memory_flat(qtbot, window: Ma
         with qtbot.waitSignal(window.document_changed, timeout=60000):
             window.open_path(generated if i % 2 == 0 else other)
         window.show_panel(window.weights_panel)  # the graph comes to the front on open: visit the statistics
-        qtbot.waitUntil(lambda: window.weights_panel._computed_for is window.document
+        qtbot.waitUntil(lambda: window.weights_panel.state.computed_for is window.document
                         and not window.weights_panel.running and window.weights_panel.model.rowCount() > 0,
                         timeout=60000)
         docs.append(weakref.ref(window.document))

@@ -10,10 +10,10 @@ import openvino as ov
 import openvino.opset13 as ops
 import pytest
 
-from ovexplorer.core import errors
-from ovexplorer.core.document import open_model
-from ovexplorer.core.graph import extract_graph
-from ovexplorer.core.ir_check import validate_ir
+from ovexplorer.core.model.document import open_model
+from ovexplorer.core.model.graph import extract_graph
+from ovexplorer.core.model.ir_check import validate_ir
+from ovexplorer.core.util import errors
 
 
 @pytest.fixture
@@ -146,7 +146,7 @@ def test_ir_check_finds_a_cycle_among_out_of_order_ids(tiny_ir: Path) -> None:
 
 
 def test_ir_check_names_the_first_element_past_the_depth_limit(tiny_ir: Path) -> None:
-    from ovexplorer.core.ir_check import MAX_XML_DEPTH
+    from ovexplorer.core.model.ir_check import MAX_XML_DEPTH
 
     text = tiny_ir.read_text()
     deep = "<a>" * (MAX_XML_DEPTH - 3) + "<b><c/></b>" + "</a>" * (MAX_XML_DEPTH - 3)
@@ -160,7 +160,7 @@ def test_ir_check_names_the_first_element_past_the_depth_limit(tiny_ir: Path) ->
 def test_layout_pauses_collection_without_freezing(gc_on) -> None:
     from models_graph import transformer_model
 
-    from ovexplorer.core.layout import GraphLayouter, _collector_off
+    from ovexplorer.core.layout.graph_layout import GraphLayouter, _collector_off
 
     graph, _ = extract_graph(transformer_model(2))
     frozen = gc.get_freeze_count()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ovexplorer.core import outputs
+from ovexplorer.core.run import outputs
 
 
 def test_statistics_ignore_nan_and_count_them() -> None:

@@ -21,9 +21,9 @@ from run_helpers import (
     run_fails,
 )
 
-from ovexplorer.core.inputs import ImagePreprocess
-from ovexplorer.ui.devices_view import SETTINGS_KEY, DevicePicker
-from ovexplorer.ui.main_window import MainWindow
+from ovexplorer.core.run.inputs import ImagePreprocess
+from ovexplorer.ui.run.devices_view import SETTINGS_KEY, DevicePicker
+from ovexplorer.ui.shell.main_window import MainWindow
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import numpy as np
 import openvino as ov
 import pytest
 
-from ovexplorer.core.document import open_model
-from ovexplorer.core.summary import summarize
+from ovexplorer.core.model.document import open_model
+from ovexplorer.core.model.summary import summarize
 from ovexplorer.resources import resources_dir, sample_model
 
 #: Absolute tolerance for the regression sample. OpenVINO's CPU plugin runs bf16 by default on CPUs with AMX,

@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor
 from run_helpers import draw_picture, drop_on_window, open_in, output_text, run
 
 from ovexplorer.resources import sample_model
-from ovexplorer.ui.main_window import MainWindow
+from ovexplorer.ui.shell.main_window import MainWindow
 
 
 def test_regression_sample_typed_2_3_shows_about_19(qtbot, window: MainWindow) -> None:

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from models_run import make_classifier_ir, make_dynamic_ir, make_linear_ir
 
-from ovexplorer.core import errors
-from ovexplorer.core.document import open_model
-from ovexplorer.core.session import CompileOptions, compile_session, reshape_inputs
+from ovexplorer.core.model.document import open_model
+from ovexplorer.core.run.session import CompileOptions, compile_session, reshape_inputs
+from ovexplorer.core.util import errors
 
 
 def test_options_config() -> None:
@@ -100,7 +100,8 @@ def test_run_core_and_cli_import_no_qt(tmp_path: Path) -> None:
     model = make_linear_ir(tmp_path / "linear.xml")
     code = (
         "import sys\n"
-        "import ovexplorer.core.devices, ovexplorer.core.session, ovexplorer.core.inputs, ovexplorer.core.outputs\n"
+        "import ovexplorer.core.run.devices, ovexplorer.core.run.session\n"
+        "import ovexplorer.core.run.inputs, ovexplorer.core.run.outputs\n"
         "from ovexplorer.cli import main\n"
         f"assert main(['run', {str(model)!r}, '--input', 'x=2,3']) == 0\n"
         "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'pyqtgraph'))]\n"

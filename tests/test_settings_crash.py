@@ -18,9 +18,9 @@ import sys, time
 from PySide6.QtCore import QSettings
 QSettings.setDefaultFormat(QSettings.Format.IniFormat)
 QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, sys.argv[1])
-from ovexplorer.ui.app import make_application
-from ovexplorer.ui.main_window import MainWindow
-from ovexplorer.ui.devices_view import DevicePicker
+from ovexplorer.ui.shell.app import make_application
+from ovexplorer.ui.shell.main_window import MainWindow
+from ovexplorer.ui.run.devices_view import DevicePicker
 app = make_application([])
 window = MainWindow()
 picker = window.findChild(DevicePicker)

@@ -16,7 +16,7 @@ from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 from ui_stall import StallMeter
 
-from ovexplorer.ui.main_window import MainWindow
+from ovexplorer.ui.shell.main_window import MainWindow
 
 MAX_STALL_MS = 100.0  # 20k ops: the collector pausing (gc_pause) measured 35-80 ms, without it 115-150 ms
 LARGE_OPS = int(os.environ.get("OVEXPLORER_STALL_OPS", "20000"))

@@ -15,7 +15,7 @@ import pytest
 from models_reliability import make_many_weights_ir
 from ui_stall import StallMeter
 
-from ovexplorer.ui.main_window import MainWindow
+from ovexplorer.ui.shell.main_window import MainWindow
 
 MAX_STALL_MS = 100.0
 CONSTS = int(os.environ.get("OVEXPLORER_STALL_CONSTS", "1500"))

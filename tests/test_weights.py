@@ -14,13 +14,13 @@ from models import make_big_weights_ir, make_tiny_ir
 from models_weights import flagged_model, packed_constant, save, square_chain_model
 from openvino.op import Constant
 
-from ovexplorer.core import value_stats
-from ovexplorer.core.document import open_model
-from ovexplorer.core.dtypes import CODECS, decode_all
-from ovexplorer.core.errors import Cancelled, OvexplorerError
-from ovexplorer.core.flops import layer_macs, model_totals
-from ovexplorer.core.tasks import CancelToken
-from ovexplorer.core.weights import HIST_BINS, compute_weight_stats, iter_weight_stats, tensor_stats
+from ovexplorer.core.model.document import open_model
+from ovexplorer.core.util.errors import Cancelled, OvexplorerError
+from ovexplorer.core.util.tasks import CancelToken
+from ovexplorer.core.weights import value_stats
+from ovexplorer.core.weights.dtypes import CODECS, decode_all
+from ovexplorer.core.weights.flops import layer_macs, model_totals
+from ovexplorer.core.weights.statistics import HIST_BINS, compute_weight_stats, iter_weight_stats, tensor_stats
 
 
 def _check_against_numpy(stats, values: np.ndarray) -> None:
@@ -120,7 +120,7 @@ def test_many_chunks_and_second_passes(monkeypatch: pytest.MonkeyPatch) -> None:
         (np.zeros(10, np.uint8), "f32", (4,), "holds 10 bytes but shape [4] of f32 needs 16"),
         (np.zeros(0, np.uint8), "f32", (0, 3), "zero-size constant"),
         (np.zeros(8, np.uint8), "u3", (8,), "unsupported element type u3"),
-        (np.zeros(8, np.uint8), "string", (1,), "unsupported element type string"),
+        (np.zeros(8, np.uint8), "string", (1,), "string values (text): no statistics"),
     ],
 )
 def test_bad_input_rows_say_why(raw: np.ndarray, etype: str, shape: tuple, text: str) -> None:
@@ -199,7 +199,8 @@ def test_big_weights_stay_out_of_memory(tmp_path: Path) -> None:
     before = rss_mb()
     (row,) = compute_weight_stats(doc)
     assert rss_mb() - before < 64  # 192 MiB of weights were read
-    assert row.count == 192 * 1024 * 1024 // 4 and row.flags == ("all zero",)
+    assert row.count == 192 * 1024 * 1024 // 4 and row.stats.zero_count == row.count
+    assert row.flags == ()  # zeros added to the input (a bias or offset) are normal, not a defect
     assert doc.ov_nodes[row.node_id].get_data()[:4].tolist() == [0, 0, 0, 0]  # still readable afterwards
 
 
@@ -287,8 +288,9 @@ def test_weights_core_imports_no_qt() -> None:
     import subprocess
 
     code = (
-        "import sys, ovexplorer.core.weights, ovexplorer.core.flops, ovexplorer.core.weights_export\n"
-        "import ovexplorer.core.dtypes, ovexplorer.cli_stats\n"
+        "import sys, ovexplorer.core.weights.statistics, ovexplorer.core.weights.flops\n"
+        "import ovexplorer.core.weights.weights_export\n"
+        "import ovexplorer.core.weights.dtypes, ovexplorer.cli.stats\n"
         "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'pyqtgraph'))]\n"
         "print(bad); sys.exit(1 if bad else 0)"
     )
@@ -304,3 +306,37 @@ def test_weights_rewritten_in_place_give_an_error_not_rows(tmp_path: Path) -> No
     os.utime(doc.weights_path, ns=(1, 1))
     with pytest.raises(OvexplorerError, match=r"m\.bin was rewritten on disk after m\.xml was opened"):
         compute_weight_stats(doc)
+
+
+def _zero_consts_model() -> ov.Model:
+    """All-zero constants where they are normal (bias, offset) and where they are a defect (weights)."""
+    x = ops.parameter([1, 2, 4, 4], ov.Type.f32, name="x")
+    conv = ops.convolution(x, ops.constant(np.zeros((3, 2, 1, 1), np.float32), name="conv.weight"),
+                           [1, 1], [0, 0], [0, 0], [1, 1], name="conv")
+    h = ops.add(conv, ops.constant(np.zeros((1, 3, 1, 1), np.float32), name="conv.bias"), name="conv/add")
+    h = ops.reshape(h, ops.constant(np.array([1, 48], np.int64), name="flat"), False, name="flatten")
+    f16 = ops.constant(np.zeros((5, 48), np.float16), name="fc.weight.f16")
+    w = ops.convert(f16, "f32", name="fc.weight/convert")
+    h = ops.matmul(h, w, False, True, name="fc")
+    h = ops.add(h, ops.constant(np.full((1, 5), -0.0, np.float32), name="fc.bias"), name="fc/add")
+    h = ops.subtract(h, ops.constant(np.zeros((1, 5), np.float32), name="offset"), name="shift")
+    return ov.Model([ops.result(h, name="y")], [x], "zeros")
+
+
+def test_only_zero_weights_of_matmul_and_convolution_are_flagged(tmp_path: Path) -> None:
+    doc = open_model(save(_zero_consts_model(), tmp_path / "zeros.xml"))
+    rows = {r.name: r for r in compute_weight_stats(doc)}
+    assert rows["conv.weight"].flags == ("all zero",) and rows["conv.weight"].is_layer_weight
+    assert rows["fc.weight.f16"].flags == ("all zero",)  # through its decompression Convert
+    for normal in ("conv.bias", "fc.bias", "offset"):
+        assert rows[normal].stats.zero_count == rows[normal].count and rows[normal].flags == (), normal
+    assert not rows["flat"].is_layer_weight
+
+
+def test_negative_zero_prints_as_zero() -> None:
+    from ovexplorer.core.weights.numbers import format_value
+
+    assert format_value(-0.0) == "0" and format_value(0.0) == "0"
+    assert format_value(-1e-9) == "-1e-09" and format_value(-0.7312) == "-0.7312"
+    assert format_value(float("nan")) == "nan" and format_value(None) == ""
+    assert format_value(float("-inf")) == "-inf"

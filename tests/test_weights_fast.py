@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 from models_weights import flagged_model, save, square_chain_model
 
-from ovexplorer.core import value_stats
-from ovexplorer.core import weights as weights_module
-from ovexplorer.core.document import open_model
-from ovexplorer.core.weights import compute_weight_stats, tensor_stats
+from ovexplorer.core.model.document import open_model
+from ovexplorer.core.weights import statistics as weights_module
+from ovexplorer.core.weights import value_stats
+from ovexplorer.core.weights.statistics import compute_weight_stats, tensor_stats
 
 
 def _awkward_weights() -> list[np.ndarray]:
@@ -163,6 +163,6 @@ def test_histogram_of_equal_values_needs_no_nan(dtype) -> None:
     big = np.full(6, 1e17 if dtype is not np.float16 else 6e4, dtype=dtype)
     lo = hi = float(big[0])
     assert value_stats.histogram(big, lo, hi, 8).tolist() == [6, 0, 0, 0, 0, 0, 0, 0]
-    stats = value_stats.tensor_values(big.view(np.uint8), {np.float32: "f32", np.float64: "f64", np.float16: "f16"}[dtype],
-                                      (6,)).stats
+    element_type = {np.float32: "f32", np.float64: "f64", np.float16: "f16"}[dtype]
+    stats = value_stats.tensor_values(big.view(np.uint8), element_type, (6,)).stats
     assert sum(stats.hist_counts) == 6 and stats.min == stats.max == float(big[0]) and stats.std == 0

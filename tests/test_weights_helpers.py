@@ -17,9 +17,9 @@ import numpy as np
 import pytest
 from models_weights import flagged_model, save, square_chain_model
 
-from ovexplorer.core import stats_pool
-from ovexplorer.core.document import open_model
-from ovexplorer.core.weights import compute_weight_stats
+from ovexplorer.core.model.document import open_model
+from ovexplorer.core.weights import stats_pool
+from ovexplorer.core.weights.statistics import compute_weight_stats
 
 pytestmark = pytest.mark.skipif(not stats_pool.usable(), reason="helpers need Linux /proc and two cores")
 
@@ -99,7 +99,7 @@ def test_a_helper_that_dies_leaves_its_blocks_to_this_thread(tmp_path: Path, cou
 
 
 def test_helpers_import_neither_openvino_nor_qt() -> None:
-    code = ("import sys, ovexplorer.core.stats_pool; "
+    code = ("import sys, ovexplorer.core.weights.stats_pool; "
             "print(sorted(m for m in ('openvino', 'PySide6') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
@@ -109,7 +109,7 @@ def test_helpers_end_when_the_app_is_killed(tmp_path: Path) -> None:
     script = tmp_path / "app.py"
     script.write_text(
         "import time\n"
-        "from ovexplorer.core import stats_pool\n"
+        "from ovexplorer.core.weights import stats_pool\n"
         "if __name__ == '__main__':\n"
         "    pool = stats_pool.shared_pool()\n"
         "    assert pool.wait_ready(60)\n"

@@ -12,8 +12,8 @@ from models_weights import flagged_model, save, square_chain_model
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
-from ovexplorer.ui.main_window import MainWindow
-from ovexplorer.ui.weights_panel import COL_BYTES, COL_NAME, COLUMNS, FLAG_COLOR, SORT_ROLE, WeightsPanel
+from ovexplorer.ui.shell.main_window import MainWindow
+from ovexplorer.ui.weights.weights_panel import COL_BYTES, COL_NAME, COLUMNS, FLAG_COLOR, SORT_ROLE, WeightsPanel
 
 WINDOW_SIZE = (1300, 800)  # the shared `window` fixture (conftest) uses it
 
@@ -136,7 +136,7 @@ def test_closing_the_model_clears_the_panel(qtbot, window: MainWindow, tmp_path:
 def test_rows_arrive_while_computing_and_cancel(qtbot, window: MainWindow, tmp_path: Path, monkeypatch) -> None:
     import time
 
-    from ovexplorer.ui import weights_panel as module
+    from ovexplorer.ui.weights import weights_panel as module
 
     real = module.iter_weight_stats
 
@@ -167,7 +167,7 @@ def test_rows_arrive_while_computing_and_cancel(qtbot, window: MainWindow, tmp_p
 def test_closing_the_window_cancels_the_statistics(qtbot, qt_settings, tmp_path: Path, monkeypatch) -> None:
     import time
 
-    from ovexplorer.ui import weights_panel as module
+    from ovexplorer.ui.weights import weights_panel as module
 
     started = []
 
@@ -196,7 +196,7 @@ def test_opening_another_model_mid_run_shows_only_its_rows(qtbot, window: MainWi
                                                            monkeypatch) -> None:
     import time
 
-    from ovexplorer.ui import weights_panel as module
+    from ovexplorer.ui.weights import weights_panel as module
 
     real = module.iter_weight_stats
 
@@ -241,3 +241,20 @@ def test_weights_rewritten_on_disk_are_refused_not_shown(qtbot, window: MainWind
         qtbot.mouseClick(panel.compute_button, Qt.MouseButton.LeftButton)
     assert panel.model.rowCount() == 1
     assert panel.proxy.index(0, COLUMNS.index(next(c for c in COLUMNS if c[0] == "Max"))).data() == "9"
+
+
+def test_bundled_sample_greets_without_flags_and_prints_zero(qtbot, window: MainWindow) -> None:
+    """The regression sample's all-zero bias is normal: no "flagged constants", and its min/max read 0."""
+    from ovexplorer.resources import sample_model
+    from ovexplorer.ui.weights.weights_panel import COL_FLAGS
+
+    panel = _open_and_compute(qtbot, window, sample_model("regression"))
+    assert "flagged" not in panel.summary_label.text() and "flagged" not in panel.status.text()
+    header = [panel.proxy.headerData(c, Qt.Orientation.Horizontal) for c in range(panel.proxy.columnCount())]
+    lo, hi = header.index("Min"), header.index("Max")
+    shown = [[panel.proxy.index(r, c).data() for c in range(panel.proxy.columnCount())]
+             for r in range(panel.proxy.rowCount())]
+    zero_rows = [row for row in shown if row[lo] in ("0", "-0") and row[hi] in ("0", "-0")]
+    assert zero_rows, "the sample has an all-zero bias"
+    assert all(row[lo] == "0" and row[hi] == "0" and not row[COL_FLAGS] for row in zero_rows)
+    assert not any(cell == "-0" for row in shown for cell in row)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QThreadPool
 
-from ovexplorer.ui.workers import TaskRunner
+from ovexplorer.ui.shell.workers import TaskRunner
 
 pytestmark = pytest.mark.usefixtures("qapp")
 

@@ -17,7 +17,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QCoreApplication, QTimer
 
-from ovexplorer.ui.single_instance import InstanceServer
+from ovexplorer.ui.shell.single_instance import InstanceServer
 
 
 def main() -> int:

@@ -138,7 +138,7 @@ expect ".desktop launch (Exec=ovexplorer %f) hands over the path" "$(cat "$WORK/
 HOME="$WORK/home" /usr/bin/ovexplorer "$IR" > "$WORK/first.log" 2>&1 &
 first=$!
 socket="${TMPDIR:-/tmp}/$(HOME="$WORK/home" PYTHONPATH="$ROOT" "$PY" -c \
-  'from ovexplorer.ui.single_instance import server_name; print(server_name())')"
+  'from ovexplorer.ui.shell.single_instance import server_name; print(server_name())')"
 for _ in $(seq 300); do [ -S "$socket" ] && break; sleep 0.1; done  # the first instance is listening
 start=$(date +%s%N)
 HOME="$WORK/home" timeout 30 /usr/bin/ovexplorer "$WORK/crlf-ir.xml" > "$WORK/second.log" 2>&1

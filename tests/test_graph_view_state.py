@@ -1,0 +1,116 @@
+"""The Graph feature's state without Qt: navigation into bodies and back, layouts kept per frame, options,
+expansion, selection of folded constants, colouring only on the model's graph, and search hits."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from models_graph import loop_model, transformer_model
+
+from ovexplorer.core.layout.graph_layout import GraphLayouter
+from ovexplorer.core.layout.graph_view_state import GraphViewState
+from ovexplorer.core.layout.grouping import ROOT
+from ovexplorer.core.layout.search import SearchHits
+from ovexplorer.core.model.graph import extract_graph
+
+
+def _doc(model, name: str) -> SimpleNamespace:
+    return SimpleNamespace(graph=extract_graph(model)[0], name=name)
+
+
+@pytest.fixture
+def state() -> GraphViewState:
+    s = GraphViewState()
+    s.set_document(_doc(transformer_model(2), "tiny"))
+    return s
+
+
+def _lay_out(state: GraphViewState, expanded=None) -> None:
+    frame = state.frame
+    layouter = state.reusable_layouter() or GraphLayouter(frame.graph, state.options)
+    state.laid_out(frame, layouter, layouter.layout(expanded), canvas="picture")
+
+
+def test_bodies_open_and_the_breadcrumb_leads_back() -> None:
+    state = GraphViewState()
+    entered: list[int] = []
+    state.frame_changed.connect(lambda: entered.append(len(state.stack)))
+    state.set_document(_doc(loop_model(), "loop"))
+    loop = next(n for n in state.frame.graph.nodes if n.subgraphs)
+    assert not state.open_body(loop.id + 10_000) and not state.open_body(0 if loop.id else 1)
+    assert state.open_body(loop.id) and not state.at_top and entered == [1, 2]
+    crumbs, _ = state.breadcrumb()
+    assert crumbs[0] == ("loop", "frame:0") and crumbs[-1][1] is None
+    assert state.follow("frame:0") and state.at_top and entered == [1, 2, 1]
+    assert not state.follow("nonsense:1") and entered == [1, 2, 1]
+    state.open_body(loop.id)
+    assert state.back_to_top(loop.id) and state.frame.selected == loop.id and not state.back_to_top(loop.id)
+
+
+def test_a_layout_is_kept_per_frame_until_the_options_change(state: GraphViewState) -> None:
+    assert state.shown_layout() is None and state.reusable_layouter() is None
+    _lay_out(state)
+    layout = state.shown_layout()
+    assert layout is not None and state.frame.canvas == "picture" and state.frame.expanded == layout.expanded
+    assert state.set_option(horizontal=True)  # the frame must be laid out again
+    assert state.shown_layout() is None and state.reusable_layouter() is None
+    assert state.frame.expanded == layout.expanded  # the expansion is kept...
+    state.set_option(grouped=False)
+    assert state.frame.expanded is None  # ...unless the grouping changed
+    empty = GraphViewState()
+    assert not empty.set_option(horizontal=True) and empty.options.horizontal
+
+
+def test_expanding_and_collapsing_groups(state: GraphViewState) -> None:
+    assert state.toggled(1) is None and state.all_expanded() is None  # nothing laid out yet
+    _lay_out(state, frozenset({ROOT}))
+    groups = state.frame.layouter.grouping
+    child = groups.groups[ROOT].children[0]
+    opened = state.toggled(child)
+    assert opened == frozenset({ROOT, child}) and state.toggled(ROOT) is None
+    _lay_out(state, state.all_expanded())
+    assert state.frame.expanded == frozenset(range(len(groups.groups)))
+    closed = state.toggled(child)
+    assert child not in closed and all(child not in groups.ancestors[g] for g in closed)
+
+
+def test_selecting_a_folded_constant_selects_its_consumer(state: GraphViewState) -> None:
+    graph = state.frame.graph
+    const = next(n for n in graph.nodes if n.type == "Constant" and graph.consumers(n.id))
+    assert state.select(const.id) == graph.consumers(const.id)[0] and state.frame.selected == const.id
+    state.set_option(fold_constants=False)
+    assert state.select(const.id) == const.id
+    assert state.select(len(graph.nodes)) is None and state.frame.selected == const.id
+    _lay_out(state, frozenset({ROOT}))
+    assert state.expansion_showing(const.id) >= state.frame.layouter.expand_to(frozenset({ROOT}), const.id)
+    state.clear_selection()
+    assert state.frame.selected is None
+    assert state.describe_node(const.id).startswith("Constant") and state.describe_node(-1) == ""
+
+
+def test_colouring_is_painted_on_the_model_graph_only() -> None:
+    state = GraphViewState()
+    state.set_document(_doc(loop_model(), "loop"))
+    changes: list[bool] = []
+    state.coloring_changed.connect(lambda: changes.append(True))
+    coloring = SimpleNamespace(mode="latency", colors={0: "#ff0000"}, legend=None)
+    state.set_coloring(coloring)
+    assert state.shown_coloring() is coloring and changes == [True]
+    state.open_body(next(n.id for n in state.frame.graph.nodes if n.subgraphs))
+    assert state.shown_coloring() is None
+    state.set_coloring(SimpleNamespace(mode="", colors={}, legend=None))  # mode "": back to categories
+    assert state.coloring is None
+    state.set_coloring(coloring)
+    state.set_document(None)
+    assert state.coloring is None and state.frame is None
+
+
+def test_search_hits_step_round_and_say_where_they_are(state: GraphViewState) -> None:
+    hits = SearchHits()
+    assert hits.search(None, "x") is None and hits.label() == "no match"
+    graph = state.frame.graph
+    first = hits.search(graph, "MatMul")
+    assert first == hits.hits[0] and len(hits.hits) > 2 and hits.label() == f"1 of {len(hits.hits)}"
+    assert hits.step(1) == hits.hits[1] and hits.step(-2) == hits.hits[-1]
+    assert hits.search(graph, "  ") is None and hits.label() == "" and hits.step(1) is None
