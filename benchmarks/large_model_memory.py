@@ -103,8 +103,8 @@ def rss():
         fields = dict(line.split(':', 1) for line in f)
     return int(fields['VmRSS'].split()[0]) * 1024
 from PySide6.QtWidgets import QApplication
-from ovexplorer.core.document import shared_core
-from ovexplorer.ui.main_window import MainWindow
+from ovexplorer.core.model.document import shared_core
+from ovexplorer.ui.shell.main_window import MainWindow
 app = QApplication([])
 window = MainWindow()
 window.resize(1200, 800)
