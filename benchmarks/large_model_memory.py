@@ -8,6 +8,13 @@ The files are deleted at the end.
 The sparse variant is also opened in the main window (offscreen), as a user would.
 
     python benchmarks/large_model_memory.py [--gib 2] [--sparse-only] [--touch] [--dir /tmp]
+
+``--reopen MODEL`` instead opens MODEL in the main window 10 times, each replacing the last, with the Graph,
+Weights and Run tabs visited (layout drawn, statistics computed, one inference run) and prints the RSS after each
+open and ``growth per reopen: X MB`` (RSS after the 10th minus after the 2nd, divided by 8; target <= 3 MB).
+``--reopen generated`` builds a 20,000-op transformer-like IR first (tests/models_graph.py).
+
+    python benchmarks/large_model_memory.py --reopen generated [--opens 10]
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_MIB = 500
+REOPEN_TARGET_MB = 3.0
 CONSTS = 8
 CHUNK = 64 * 1024 * 1024
 
@@ -85,6 +93,99 @@ out['open'] = out['summarize'] = rss()  # the window summarises as it shows the 
 out['weight_bytes'] = window.summary_panel.summary.total_weight_bytes
 print(json.dumps(out))
 """
+
+
+REOPEN_CHILD = r"""
+import gc, json, os, sys, time
+os.environ.setdefault('QT_QPA_PLATFORM', 'offscreen')
+def rss():
+    with open('/proc/self/status') as f:
+        fields = dict(line.split(':', 1) for line in f)
+    return int(fields['VmRSS'].split()[0]) * 1024
+from PySide6.QtWidgets import QApplication
+from ovexplorer.core.model.document import shared_core
+from ovexplorer.ui.shell.main_window import MainWindow
+app = QApplication([])
+window = MainWindow()
+window.resize(1200, 800)
+window.show()
+shared_core()
+
+def wait(done, seconds=600.0):
+    t = time.perf_counter()
+    while not done():
+        if time.perf_counter() - t > seconds:
+            raise SystemExit('timed out')
+        app.processEvents()
+        time.sleep(0.005)
+
+def settle(seconds=0.3):
+    t = time.perf_counter()
+    while time.perf_counter() - t < seconds:
+        app.processEvents()
+        time.sleep(0.01)
+
+out = {'rss': [], 'freeze': [], 'ran': []}
+for i in range(int(sys.argv[2])):
+    shown = []
+    window.document_changed.connect(shown.append)
+    window.open_path(sys.argv[1])
+    wait(lambda: not window.is_loading() and any(d is not None for d in shown))
+    window.document_changed.disconnect(shown.append)
+    del shown
+    window.show_panel(window.graph_panel)
+    wait(lambda: window.graph_panel.layouts.task is None or window.graph_panel.layouts.task.done)
+    window.show_panel(window.weights_panel)
+    wait(lambda: window.weights_panel.state.computed_for is window.document and not window.weights_panel.running)
+    window.show_panel(window.run_panel)
+    for row in window.run_panel.rows:  # dynamic inputs: one token per dimension left open
+        if not row.spec.is_static:
+            window.run_panel.set_shape(row.spec.name, ','.join('1' for _ in row.spec.bounds or ((1, 1),)))
+    ran = []
+    window.run_panel.ran.connect(ran.append)
+    window.run_panel.failed.connect(ran.append)
+    window.run_panel.run()
+    wait(lambda: bool(ran))
+    window.run_panel.ran.disconnect(ran.append)
+    window.run_panel.failed.disconnect(ran.append)
+    out['ran'].append(not isinstance(ran[0], str))
+    if isinstance(ran[0], str):
+        print('# run failed: ' + ran[0], file=sys.stderr)
+    settle()
+    out['rss'].append(rss())
+    out['freeze'].append(gc.get_freeze_count())
+    print(f"# open {i + 1}: {out['rss'][-1] / 1e6:.0f} MB, frozen objects {out['freeze'][-1]}", file=sys.stderr,
+          flush=True)
+print(json.dumps(out))
+"""
+
+
+def generated_model(folder: Path, ops: int = 20000) -> Path:
+    """A transformer-like IR of about ``ops`` operations (the tests' generator)."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from models_graph import blocks_for_ops, make_transformer_ir
+
+    return make_transformer_ir(folder / f"transformer_{ops}.xml", blocks_for_ops(ops))
+
+
+def reopen(model: Path, opens: int) -> int:
+    """Open ``model`` ``opens`` times in one main window (offscreen) and report the RSS growth per reopen."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+               OPENVINO_TELEMETRY_DISABLE="1")
+    proc = subprocess.run([sys.executable, "-c", REOPEN_CHILD, str(model), str(opens)], env=env,
+                          capture_output=True, text=True, timeout=3600)
+    if proc.returncode != 0:
+        raise SystemExit(f"reopening {model} failed:\n{proc.stderr}")
+    sys.stderr.write("".join(line for line in proc.stderr.splitlines(True) if line.startswith("#")))
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    rss = out["rss"]
+    print(f"model: {model.name}")
+    print("rss_after_each_open: " + " ".join(f"{r / 1e6:.0f}" for r in rss) + " MB")
+    print("frozen_objects_after_each_open: " + " ".join(str(f) for f in out["freeze"]))
+    print(f"runs_succeeded: {sum(out['ran'])}/{len(out['ran'])}")
+    growth = (rss[-1] - rss[1]) / (len(rss) - 2) / 1e6
+    print(f"growth per reopen: {growth:.1f} MB (target <= {REOPEN_TARGET_MB:.0f} MB)")
+    return 0 if growth <= REOPEN_TARGET_MB else 1
 
 
 def _xml(count: int) -> str:
@@ -178,7 +279,17 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--sparse-only", action="store_true", help="skip the variant with real data")
     parser.add_argument("--touch", action="store_true", help="also read every weight (statistics-like) and report")
     parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()))
+    parser.add_argument("--reopen", metavar="MODEL", help="open MODEL 10 times in one window ('generated': 20k ops)")
+    parser.add_argument("--opens", type=int, default=10, help="how many opens for --reopen (at least 3)")
     args = parser.parse_args(argv)
+    if args.reopen:
+        if args.reopen != "generated":
+            return reopen(Path(args.reopen), max(3, args.opens))
+        folder = Path(tempfile.mkdtemp(prefix="ovexplorer-bench-", dir=args.dir))
+        try:
+            return reopen(generated_model(folder), max(3, args.opens))
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
     total = int(args.gib * 1024**3)
     variants = ["sparse"]
     free = shutil.disk_usage(args.dir).free

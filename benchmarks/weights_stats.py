@@ -16,6 +16,14 @@ statistics in this thread only (no helpers), with helpers started cold, and with
 Targets on the f32 model: ratio <= 1.5, <= 256 MB added.
 
     python benchmarks/weights_stats.py [--gb 1.0] [--constants 2000] [--repeat 3] [--variants f32,f16,u8]
+
+``--nncf`` instead compresses a ~135M-parameter LLM-shaped IR with NNCF (INT4 asymmetric group size 64, INT8
+asymmetric and symmetric per channel; needs the ``bench`` extra) and times, best of ``--repeat``, interleaved,
+each in a fresh process: ``ovexplorer stats MODEL`` against a plain numpy script that unpacks the codes,
+subtracts the zero point, multiplies by the scale and reduces min/max/mean/std (target: ratio <= 2).
+``--models DIR`` reuses IRs built before (``DIR/<variant>.xml``).
+
+    python benchmarks/weights_stats.py --nncf [--repeat 3] [--models DIR]
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ import gc
 import multiprocessing
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -34,6 +43,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def _pids() -> list[str]:
@@ -165,13 +175,56 @@ def statistics(path: Path, **options: object) -> tuple[float, float, int]:
     return seconds, cpu, rows
 
 
+def _timed(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    out = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, OPENVINO_TELEMETRY_DISABLE="1"))
+    seconds = time.perf_counter() - start
+    if out.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd[:3])} failed:\n{out.stderr}")
+    return seconds
+
+
+def compressed(repeat: int, models: Path | None) -> int:
+    """``ovexplorer stats`` vs the plain numpy script on NNCF-compressed LLM-shaped IRs."""
+    import compressed_llm
+
+    folder = models or Path(tempfile.mkdtemp(prefix="ovexplorer-bench-"))
+    try:
+        names = list(compressed_llm.VARIANTS)
+        missing = [n for n in names if not (folder / f"{n}.xml").exists()]
+        t0 = time.perf_counter()
+        compressed_llm.build(folder, missing)
+        if missing:
+            print(f"build with NNCF: {time.perf_counter() - t0:.1f} s ({', '.join(missing)})")
+        worst = 0.0
+        for name in names:
+            xml = str(folder / f"{name}.xml")
+            base, ours = [], []
+            for _ in range(repeat):  # interleaved, best of each: the machine is shared
+                base.append(_timed([sys.executable, "-c", compressed_llm.BASELINE, xml]))
+                ours.append(_timed([sys.executable, "-m", "ovexplorer", "stats", xml]))
+            b, s = min(base), min(ours)
+            worst = max(worst, s / b)
+            print(f"{name} baseline numpy script: {b:.3f} s (1.00x)")
+            print(f"{name} ovexplorer stats: {s:.3f} s ({s / b:.2f}x vs baseline)")
+        print(f"worst ratio: {worst:.2f}x (target <= 2)")
+        return 0 if worst <= 2.0 else 1
+    finally:
+        if models is None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gb", type=float, default=1.0)
     parser.add_argument("--constants", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=3, help="best of N for the f32 model (1 for the others)")
     parser.add_argument("--variants", default="f32,f16,u8")
+    parser.add_argument("--nncf", action="store_true", help="NNCF INT4/INT8 LLM-shaped models vs a numpy script")
+    parser.add_argument("--models", type=Path, help="with --nncf: a folder of IRs built before (kept)")
     args = parser.parse_args()
+    if args.nncf:
+        return compressed(args.repeat, args.models)
     folder = Path(tempfile.mkdtemp(prefix="ovexplorer-bench-"))
     try:
         t0 = time.perf_counter()

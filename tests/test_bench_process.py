@@ -91,7 +91,7 @@ def test_run_stop_and_a_killed_child(worker: BenchWorker) -> None:
     # the same compiled session again, with a limit
     second = worker.start_run(model, None, CompileOptions(), BenchConfig(iterations=500))
     wait_for(worker, lambda: not second.active)
-    assert second.state == "finished" and second.stats().count == 500
+    assert second.state == "finished" and second.stats().count == 500, second.error
     # kill -9 mid-run: the run fails with a clear message and keeps its data; the next run gets a new child
     pid = worker.pid
     third = worker.start_run(model, None, CompileOptions(), BenchConfig())

@@ -260,3 +260,23 @@ def test_benchmark_modules_do_not_load_qt() -> None:
             "print([m for m in sys.modules if m.startswith('PySide6')])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_an_ended_run_keeps_only_what_was_filled_and_no_compiled_model() -> None:
+    import gc
+    import weakref
+
+    doc = open_model(sample_model("regression"))
+    session = compile_session(doc.model, CompileOptions(), model_name=doc.name)
+    run = BenchmarkRun(session, default_inputs(session), BenchConfig(mode="sync", iterations=40))
+    assert run.recorder.capacity == 1 << 18  # 4 MB of ring while running
+    compiled = weakref.ref(session)
+    del session
+    run.run()
+    assert run.recorder.capacity == 40 and run.recorder._lat.nbytes == 40 * 8  # not the whole 4 MB ring
+    stats = run.stats()
+    assert stats.count == 40 and stats.min <= stats.median <= stats.max
+    assert run.to_dict()["model"] == run.session.model_name and len(run.to_dict()["latency_ms"]) == 40
+    assert run.inputs == {}
+    gc.collect()
+    assert compiled() is None  # a kept run does not keep the compiled model (nor lock its .bin)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import socket
@@ -60,6 +61,8 @@ def _second_launch(*args: str, **env_overrides: str) -> subprocess.Popen:
 def _wait_exit(qtbot, proc: subprocess.Popen) -> int:
     """Let this (first) instance's event loop run while the second launch talks to it."""
     qtbot.waitUntil(lambda: proc.poll() is not None, timeout=60000)
+    out, err = proc.communicate()  # closes the pipes (an unclosed pipe warns, and warnings are errors)
+    proc.stdout, proc.stderr = io.BytesIO(out), io.BytesIO(err)
     return proc.returncode
 
 

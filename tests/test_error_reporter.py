@@ -159,7 +159,7 @@ def test_recent_files_survive_a_crash(tmp_path: Path, tiny_ir: Path) -> None:
         assert proc.stdout.readline().strip() == "opened", proc.stderr.read() if proc.poll() is not None else ""
     finally:
         proc.kill()  # SIGKILL: no aboutToQuit, no QSettings destructor
-        proc.wait()
+        proc.communicate()  # waits and closes the pipes
     from PySide6.QtCore import QSettings
 
     ini = next(settings_dir.rglob("*.ini"))

@@ -151,7 +151,7 @@ def test_runs_are_kept_as_toggleable_series_and_export(qtbot, window: MainWindow
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (target["path"], ""))
     target["path"] = str(tmp_path / "run.csv")
     qtbot.mouseClick(panel.export_csv_button, Qt.MouseButton.LeftButton)
-    rows = list(csv.reader((tmp_path / "run.csv").open()))
+    rows = list(csv.reader((tmp_path / "run.csv").read_text().splitlines()))
     assert rows[0] == ["inference", "time_s", "latency_ms"] and len(rows) == 301
     target["path"] = str(tmp_path / "run.json")
     qtbot.mouseClick(panel.export_json_button, Qt.MouseButton.LeftButton)

@@ -55,7 +55,7 @@ def test_settings_changed_by_a_killed_process_are_readable(tmp_path: Path) -> No
     finally:
         if child.poll() is None:
             child.kill()
-            child.wait()
+        child.communicate()  # waits and closes the pipes
     time.sleep(0.05)
     settings = QSettings(line, QSettings.Format.IniFormat)
     assert Path(line).is_file() and Path(line).is_relative_to(tmp_path)

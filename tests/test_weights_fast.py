@@ -154,3 +154,15 @@ def test_values_and_shapes_found_by_the_fuzzer_give_rows_not_exceptions() -> Non
     for shape in ((-1,), (2, -1)):
         stats, note = tensor_stats(np.zeros(8, np.uint8), "f32", shape)
         assert stats is None and note == f"invalid shape {list(shape)}: a negative dimension"
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16])
+def test_histogram_of_equal_values_needs_no_nan(dtype) -> None:
+    """A constant whose values are all equal: its one-value range (lo == hi once widened by 0.5 for values as
+    big as 1e17) counts every value in the first bin, with no 'invalid value' warning (errors under pytest)."""
+    big = np.full(6, 1e17 if dtype is not np.float16 else 6e4, dtype=dtype)
+    lo = hi = float(big[0])
+    assert value_stats.histogram(big, lo, hi, 8).tolist() == [6, 0, 0, 0, 0, 0, 0, 0]
+    element_type = {np.float32: "f32", np.float64: "f64", np.float16: "f16"}[dtype]
+    stats = value_stats.tensor_values(big.view(np.uint8), element_type, (6,)).stats
+    assert sum(stats.hist_counts) == 6 and stats.min == stats.max == float(big[0]) and stats.std == 0

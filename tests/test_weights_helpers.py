@@ -120,7 +120,7 @@ def test_helpers_end_when_the_app_is_killed(tmp_path: Path) -> None:
         helper = int(app.stdout.readline())
     finally:
         app.kill()  # no atexit, no executor shutdown: the helper must notice by itself
-        app.wait()
+        app.communicate()  # waits and closes the pipe
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         try:

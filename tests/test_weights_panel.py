@@ -118,7 +118,7 @@ def test_dequantized_histogram_and_export(qtbot, window: MainWindow, tmp_path: P
     out = tmp_path / "out.csv"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
     panel.export_csv_action.trigger()
-    rows = list(csv.DictReader(out.open()))
+    rows = list(csv.DictReader(out.read_text().splitlines()))
     assert [r["name"] for r in rows] == _names(panel) and all(r["name"].startswith("layer0") for r in rows)
     panel.export(str(tmp_path / "out.json"), "json")
     data = json.loads((tmp_path / "out.json").read_text())

@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from ovexplorer.core.bench.benchmark import BenchConfig, BenchmarkRun, LatencyRecorder
+from ovexplorer.core.bench.benchmark import BenchConfig, BenchmarkRun, LatencyRecorder, SessionInfo
 from ovexplorer.core.run.session import CompileOptions
 from ovexplorer.core.util import errors
 
@@ -136,13 +136,19 @@ class SharedRecorder(LatencyRecorder):
         return self._mv[_STOP] != 0.0
 
     # -- the end ----------------------------------------------------------------------------------
+    def compact(self) -> LatencyRecorder:
+        """Unchanged: the parent's :meth:`detach` keeps only the filled part when the run ends."""
+        return self
+
     def detach(self) -> LatencyRecorder:
-        """A private copy of everything recorded; the shared memory is released (and unlinked by its owner)."""
-        local = LatencyRecorder(self.capacity)
+        """A private copy of everything recorded (only the filled part of the ring); the shared memory is
+        released (and unlinked by its owner)."""
         n, _mean, _std, lo, hi = self.totals()
+        kept = min(n, self.capacity)
+        local = LatencyRecorder(self.capacity if n >= self.capacity else n)
         h = self._h.copy()
-        local._lat[:] = self._lat
-        local._t[:] = self._t
+        local._lat[:kept] = self._lat[:kept]
+        local._t[:kept] = self._t[:kept]
         local.count, local._sum, local._sumsq = n, float(h[_SUM]), float(h[_SUMSQ])
         local._min, local._max = (lo, hi) if n else (math.inf, -math.inf)
         self.release(unlink=True)
@@ -157,14 +163,6 @@ class SharedRecorder(LatencyRecorder):
                 self.shm.unlink()
             except FileNotFoundError:
                 pass
-
-
-@dataclass(frozen=True, slots=True)
-class SessionInfo:
-    """What a run's report needs from the (remote) compiled session."""
-
-    model_name: str
-    options: CompileOptions
 
 
 @dataclass(eq=False)

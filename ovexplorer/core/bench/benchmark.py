@@ -26,7 +26,7 @@ import numpy as np
 import openvino as ov
 
 from ovexplorer.core.run.inputs import InputSource, fit_beam_idx, make_tensor
-from ovexplorer.core.run.session import CompiledSession
+from ovexplorer.core.run.session import CompiledSession, CompileOptions
 from ovexplorer.core.util import errors
 from ovexplorer.core.util.errors import openvino_reason
 from ovexplorer.core.util.tasks import CancelToken, ProgressFn, no_progress
@@ -155,8 +155,28 @@ class LatencyRecorder:
     def begin(self, started_at: float) -> None:
         """The measured loop starts (``time.perf_counter()``); a shared recorder publishes it."""
 
+    def compact(self) -> LatencyRecorder:
+        """A recorder holding only what was filled (a short run kept 4 MB of empty ring); itself when full."""
+        n = self.count
+        if n >= self.capacity:
+            return self
+        small = LatencyRecorder(n)
+        with self._lock:
+            small._lat[:n], small._t[:n] = self._lat[:n], self._t[:n]
+            small.count, small._sum, small._sumsq = n, self._sum, self._sumsq
+            small._min, small._max = self._min, self._max
+        return small
+
 
 # -- a run ------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class SessionInfo:
+    """What a run's report needs from the compiled session (kept once the run ended, or for a remote run)."""
+
+    model_name: str
+    options: CompileOptions
+
+
 @dataclass(frozen=True, slots=True)
 class BenchConfig:
     """What to run: mode, limit (iterations, seconds, or neither: until stopped), requests and warm-up."""
@@ -296,7 +316,16 @@ class BenchmarkRun:
     def _end(self, state: str) -> None:
         if self.started_at and not self.ended_at:
             self.ended_at = time.perf_counter()
+        self.release()
         self.state = state
+
+    def release(self) -> None:
+        """Let go of what only the loop needed: the compiled model (a kept run must not hold it, nor lock its
+        ``.bin`` on Windows), the input tensors, and the ring's unfilled part."""
+        if isinstance(self.session, CompiledSession):
+            self.session = SessionInfo(self.session.model_name, self.session.options)  # type: ignore[assignment]
+        self.inputs, self._tensors = {}, {}
+        self.recorder = self.recorder.compact()
 
     def _should_stop(self, cancel: CancelToken | None) -> bool:
         return self._stop.is_set() or (cancel is not None and cancel.cancelled)

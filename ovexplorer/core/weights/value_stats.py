@@ -275,6 +275,10 @@ def histogram(values: np.ndarray, lo: float, hi: float, bins: int) -> np.ndarray
     if values.size == 0:
         return np.zeros(bins, dtype=np.int64)
     width = hi - lo
+    if not width > 0:  # all values equal and so large that lo - 0.5 == hi + 0.5: everything in the first bin
+        counts = np.zeros(bins, dtype=np.int64)
+        counts[0] = values.size
+        return counts
     if values.dtype == np.float32 and math.isfinite(float(np.float32(hi) - np.float32(lo))) and width > 1e-30:
         t = np.subtract(values, np.float32(lo))  # float32 math: the values are float32 already
         np.multiply(t, np.float32(bins / width), out=t)

@@ -508,7 +508,8 @@ class MainWindow(QMainWindow):
         self.runner.cancel_all()
         self.runner.wait(5000)
         if self.document is not None:
-            self.document.close()
+            # every panel lets go of what it holds for the model (compiled sessions: on Windows they lock the .bin)
+            self.set_document(None)
         super().closeEvent(event)
 
 

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
 from ovexplorer.core.util.errors import Cancelled
 from ovexplorer.core.util.tasks import CancelToken
@@ -34,13 +34,19 @@ class TaskSignals(QObject):
     finished = Signal()  # after any of the three above
 
 
-class Task(QRunnable):
-    """Runs ``fn(*args, progress=..., cancel=..., **kwargs)`` in the thread pool."""
+class Task:
+    """Runs ``fn(*args, progress=..., cancel=..., **kwargs)`` in the thread pool.
+
+    Not a ``QRunnable``: the pool is given :meth:`run` as a callable and owns (and deletes) the runnable it wraps
+    it in. A ``QRunnable`` subclass kept alive with ``setAutoDelete(False)`` was never released by PySide6 6.11
+    (the pool's wrapper keeps a reference to every runnable it started), so each finished task kept its function,
+    arguments and result: the documents, graphs and compiled models of every earlier open. A task also drops
+    its function and arguments as soon as it has run, so a caller that keeps a finished task keeps nothing else.
+    """
 
     def __init__(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
-        super().__init__()
-        self.setAutoDelete(False)
-        self.fn, self.args, self.kwargs = fn, args, kwargs
+        self.fn: Callable[..., Any] | None = fn
+        self.args, self.kwargs = args, kwargs
         self.signals = TaskSignals()
         self.token = CancelToken()
         self._last_progress = 0.0
@@ -66,17 +72,21 @@ class Task(QRunnable):
         return True
 
     def run(self) -> None:
+        fn, args, kwargs = self.fn, self.args, self.kwargs
+        self.fn, self.args, self.kwargs = None, (), {}
+        outcome: tuple[Any, ...]
         try:
-            result = self.fn(*self.args, progress=self._progress, cancel=self.token, **self.kwargs)
+            if fn is None or self.token.cancelled:
+                raise Cancelled()  # cancelled while queued (or started twice): nothing runs
+            outcome = (self.signals.succeeded, fn(*args, progress=self._progress, cancel=self.token, **kwargs))
         except Cancelled:
-            self.done = True
-            self._emit(self.signals.cancelled)
+            outcome = (self.signals.cancelled,)
         except Exception as exc:  # noqa: BLE001 - every failure goes back to the UI as a signal
-            self.done = True
-            self._emit(self.signals.failed, exc)
-        else:
-            self.done = True
-            self._emit(self.signals.succeeded, result)
+            outcome = (self.signals.failed, exc)
+        del fn, args, kwargs  # only the queued signal holds the result from here on
+        self.done = True
+        self._emit(*outcome)
+        del outcome
         self._emit(self.signals.finished)
 
 
@@ -86,12 +96,12 @@ def _report_unhandled(exc: BaseException) -> None:
 
 
 class TaskRunner(QObject):
-    """Starts tasks and keeps them alive until they finish."""
+    """Starts tasks and keeps them alive until they finish; then lets them go."""
 
     def __init__(self, parent: QObject | None = None, pool: QThreadPool | None = None) -> None:
         super().__init__(parent)
         self.pool = pool or QThreadPool.globalInstance()
-        self._tasks: set[Task] = set()
+        self._tasks: dict[TaskSignals, Task] = {}
 
     def start(
         self,
@@ -104,6 +114,9 @@ class TaskRunner(QObject):
         **kwargs: Any,
     ) -> Task:
         task = Task(fn, *args, **kwargs)
+        # Owned by the runner (on the UI thread): a task whose runner is gone can release its signals object
+        # from a worker thread without deleting a UI-thread QObject there; emitting then just reports it gone.
+        task.signals.setParent(self)
         if on_success:
             task.signals.succeeded.connect(on_success)
         task.signals.failed.connect(on_failure or _report_unhandled)
@@ -111,17 +124,28 @@ class TaskRunner(QObject):
             task.signals.progress.connect(on_progress)
         if on_cancel:
             task.signals.cancelled.connect(on_cancel)
-        task.signals.finished.connect(lambda: self._tasks.discard(task))
-        self._tasks.add(task)
-        self.pool.start(task)
+        # A slot of the runner, not a closure over the task: a closure held by the task's own signals would make
+        # a cycle through Qt that the collector cannot see.
+        task.signals.finished.connect(self._task_finished)
+        self._tasks[task.signals] = task
+        self.pool.start(task.run)
         return task
+
+    @Slot()
+    def _task_finished(self) -> None:
+        """On the UI thread, after the task's last signal: forget it; its signals object is deleted here too
+        (after the signals already queued for other receivers), never in a worker thread."""
+        signals = self.sender()
+        task = self._tasks.pop(signals, None)
+        if task is not None:
+            task.signals.deleteLater()
 
     @property
     def running(self) -> int:
         return len(self._tasks)
 
     def cancel_all(self) -> None:
-        for task in list(self._tasks):
+        for task in list(self._tasks.values()):
             task.cancel()
 
     def wait(self, msecs: int = 30000) -> bool:
