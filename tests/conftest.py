@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 # One 1920x1080 screen (the plugin's default is 800x800, smaller than a window may be: restoreGeometry would
-# shrink a saved 1000-px-wide window to it).
-os.environ.setdefault("QT_QPA_PLATFORM",
-                      f"offscreen:configfile={Path(__file__).parent / 'data' / 'offscreen_screen.json'}")
+# shrink a saved 1000-px-wide window to it). CI exports a plain QT_QPA_PLATFORM=offscreen: it gets the screen too.
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={Path(__file__).parent / 'data' / 'offscreen_screen.json'}"
 os.environ.setdefault("OPENVINO_TELEMETRY_DISABLE", "1")
 # A single-instance name of this test run's own: never hand files to (or take them from) a running app.
 os.environ.setdefault("OVEXPLORER_INSTANCE_KEY", f"pytest-{os.getpid()}")
