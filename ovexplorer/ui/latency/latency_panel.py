@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import os
 import sys
 import threading
@@ -83,21 +84,54 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
 
 
 def export_csv(run: BenchmarkRun, path: str | Path) -> Path:
-    """The run's kept latencies as CSV: inference index, completion time (s), latency (ms)."""
+    """The run as CSV: ``#`` lines saying what each part covers, the per-inference rows kept (inference index,
+    completion time (s), latency (ms)), then the whole-run aggregates in sections after a blank line: throughput
+    per interval, the latency histogram and the decimated latency series."""
     first, lat, t = run.recorder.latest()
+    summary = run.recorder.summary()
+    iv = summary.intervals()
+    edges, counts = summary.histogram()
+    d_idx, d_t, d_lat = summary.decimated()
 
     def write(tmp: Path) -> None:
         with tmp.open("w", newline="", encoding="utf-8") as f:
             w = csv.writer(f)
+            f.write(f"# ovexplorer latency run: {run.label} ({run.config.describe()}, {run.state})\n")
+            f.write(f"# per-inference rows: {run.coverage()}; whole-run aggregates follow in sections\n")
+            if summary.missed:
+                f.write(f"# {summary.missed} inferences were overwritten before being aggregated\n")
             w.writerow(["inference", "time_s", "latency_ms"])
-            for i, (ti, li) in enumerate(zip(t.tolist(), lat.tolist(), strict=True)):
-                w.writerow([first + i, f"{ti:.6f}", f"{li:.6f}"])
+            w.writerows(zip(range(first, first + lat.size), np.char.mod("%.6f", t).tolist(),
+                            np.char.mod("%.6f", lat).tolist(), strict=True))
+            f.write(f"\n# whole run: throughput over time, {summary.count} inferences in intervals of "
+                    f"{summary.interval:g} s\n")
+            w.writerow(["interval_start_s", "count", "inferences_per_s", "mean_ms", "min_ms", "max_ms"])
+            with np.errstate(invalid="ignore", divide="ignore"):
+                mean = iv["sum_ms"] / iv["count"]
+            for row in zip(iv["start_s"].tolist(), iv["count"].tolist(), mean.tolist(), iv["min_ms"].tolist(),
+                           iv["max_ms"].tolist(), strict=True):
+                start, n, m, lo, hi = row
+                w.writerow([f"{start:.6f}", n, f"{n / summary.interval:.3f}", *(_cell(v) for v in (m, lo, hi))])
+            f.write("\n# whole run: latency histogram (log-spaced bins, empty bins left out)\n")
+            w.writerow(["from_ms", "to_ms", "count"])
+            bounds = np.concatenate(([0.0], edges, [math.inf]))
+            for i in np.flatnonzero(counts).tolist():
+                w.writerow([f"{bounds[i]:.6g}", f"{bounds[i + 1]:.6g}", int(counts[i])])
+            f.write(f"\n# whole run: every {summary.stride}th inference\n")
+            w.writerow(["inference", "time_s", "latency_ms"])
+            w.writerows(zip(d_idx.tolist(), np.char.mod("%.6f", d_t).tolist(), np.char.mod("%.6f", d_lat).tolist(),
+                            strict=True))
 
     return atomic_write(path, write)
 
 
+def _cell(value: float) -> str:
+    return "" if math.isnan(value) else f"{value:.6f}"
+
+
 def export_json(run: BenchmarkRun, path: str | Path) -> Path:
-    """The run (settings, warm-up, statistics, latencies) as JSON."""
+    """The run (settings, warm-up, statistics, whole-run aggregates, the latencies kept and what they cover) as
+    JSON."""
     data = run.to_dict()
     return atomic_write(path, lambda tmp: tmp.write_text(json.dumps(data, default=_json_default), encoding="utf-8"))
 
