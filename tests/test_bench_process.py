@@ -88,6 +88,8 @@ def test_run_stop_and_a_killed_child(worker: BenchWorker) -> None:
     wait_for(worker, lambda: not run.active)
     assert run.state == "stopped" and run.warmup_ms and run.stats().count >= 1000
     assert run.to_dict()["latency_ms"] and run.shared is None  # copied out of the shared memory
+    summary = run.recorder.summary()  # whole-run aggregates kept through detach; the parent folds what it read
+    assert summary.count >= 256 and summary.count + summary.missed == run.stats().count
     # the same compiled session again, with a limit
     second = worker.start_run(model, None, CompileOptions(), BenchConfig(iterations=500))
     wait_for(worker, lambda: not second.active)

@@ -280,3 +280,19 @@ def test_an_ended_run_keeps_only_what_was_filled_and_no_compiled_model() -> None
     assert run.inputs == {}
     gc.collect()
     assert compiled() is None  # a kept run does not keep the compiled model (nor lock its .bin)
+
+
+def test_throughput_series_and_summary_cover_the_whole_run_beyond_the_ring(session: CompiledSession) -> None:
+    """A ring of 16 inferences: the throughput series and the whole-run aggregates still cover every one."""
+    run = BenchmarkRun(session, default_inputs(session), BenchConfig(mode="sync", seconds=0.6, capacity=16))
+    run.run()
+    count = run.stats().count
+    assert count > 100 and run.recorder.latest()[1].size == 16
+    x, fps = run.throughput_series(0.2)
+    assert x[0] == pytest.approx(0.2) and x[-1] > run.elapsed() - 0.2  # from the start to the end
+    summary = run.recorder.summary()
+    assert summary.count == count and summary.missed == 0 and summary.intervals()["count"].sum() == count
+    widths = np.diff(np.concatenate(([0.0], x)))
+    assert np.sum(fps * widths) == pytest.approx(count, rel=0.1)  # a partial last bin under 40 ms is left out
+    data = run.to_dict()
+    assert data["summary"]["count"] == count and data["per_inference"]["kept"] == 16

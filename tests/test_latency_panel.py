@@ -151,12 +151,23 @@ def test_runs_are_kept_as_toggleable_series_and_export(qtbot, window: MainWindow
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (target["path"], ""))
     target["path"] = str(tmp_path / "run.csv")
     qtbot.mouseClick(panel.export_csv_button, Qt.MouseButton.LeftButton)
-    rows = list(csv.reader((tmp_path / "run.csv").read_text().splitlines()))
+    saved = f"Saved {tmp_path / 'run.csv'}"  # written in a worker: the status bar says when and where
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == saved == panel.status_label.text(), timeout=10000)
+    text = (tmp_path / "run.csv").read_text()
+    assert "# per-inference rows: all 300 inferences" in text
+    parts = [list(csv.reader(ln for ln in part.splitlines() if not ln.startswith("#")))
+             for part in text.split("\n\n")]
+    rows, intervals, hist, decimated = parts
     assert rows[0] == ["inference", "time_s", "latency_ms"] and len(rows) == 301
+    assert intervals[0][:2] == ["interval_start_s", "count"] and sum(int(r[1]) for r in intervals[1:]) == 300
+    assert hist[0] == ["from_ms", "to_ms", "count"] and sum(int(r[2]) for r in hist[1:]) == 300
+    assert decimated[1:] == rows[1:]  # 300 inferences: every one kept
     target["path"] = str(tmp_path / "run.json")
     qtbot.mouseClick(panel.export_json_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == f"Saved {tmp_path / 'run.json'}", timeout=10000)
     data = json.loads((tmp_path / "run.json").read_text())
     assert data["mode"] == "sync" and data["stats"]["count"] == 300 and len(data["latency_ms"]) == 300
+    assert data["per_inference"]["covers"] == "all 300 inferences" and data["summary"]["count"] == 300
     target["path"] = str(tmp_path / "plots.png")
     qtbot.mouseClick(panel.save_png_button, Qt.MouseButton.LeftButton)
     assert (tmp_path / "plots.png").read_bytes()[:4] == b"\x89PNG"
@@ -169,7 +180,8 @@ def test_runs_are_kept_as_toggleable_series_and_export(qtbot, window: MainWindow
     assert "Saved" in panel.status_label.text()
     target["path"] = str(tmp_path / "missing" / "x.csv")
     qtbot.mouseClick(panel.export_csv_button, Qt.MouseButton.LeftButton)
-    assert "Cannot save" in panel.status_label.text()
+    qtbot.waitUntil(lambda: "Cannot save" in panel.status_label.text(), timeout=10000)
+    assert "Cannot save" in window.statusBar().currentMessage()
     qtbot.mouseClick(panel.clear_button, Qt.MouseButton.LeftButton)
     assert panel.series == [] and panel.stats_table.rowCount() == 0
 
@@ -260,7 +272,9 @@ def test_device_error_during_a_run(qtbot, window: MainWindow, tmp_path: Path, mo
     assert panel.stats_table.item(0, 1).text() == "failed"
     assert panel.start_button.text() == "Start" and no_loop_left(panel)
     panel.export_run(panel.series[0], tmp_path / "failed.csv")
-    assert len((tmp_path / "failed.csv").read_text().splitlines()) == 20
+    rows = (tmp_path / "failed.csv").read_text().split("\n\n")[0].splitlines()
+    assert rows[1] == "# per-inference rows: all 19 inferences; whole-run aggregates follow in sections"
+    assert len(rows) == 22  # two comment lines, the header, 19 inferences
 
 
 def test_a_device_that_cannot_compile(qtbot, window: MainWindow, monkeypatch) -> None:
@@ -350,3 +364,62 @@ def test_plot_helpers() -> None:
     major, minor = log_ticks(np.log10(0.05), np.log10(30))
     assert [label for _, label in major] == ["0.05", "0.1", "0.2", "0.5", "1", "2", "5", "10", "20"]
     assert minor and all(label == "" for _, label in minor)
+
+
+def test_export_of_a_run_longer_than_the_ring_says_what_it_covers(tmp_path: Path) -> None:
+    """A ring of 64: the per-inference part is the last 64, the whole-run sections cover every inference."""
+    from ovexplorer.core.bench.benchmark import BenchConfig, BenchmarkRun, default_inputs
+    from ovexplorer.core.model.document import open_model
+    from ovexplorer.core.run.session import compile_session
+    from ovexplorer.ui.latency.latency_panel import export_csv, export_json
+
+    doc = open_model(sample_model("regression"))
+    session = compile_session(doc.model, CompileOptions(), model_name=doc.name)
+    run = BenchmarkRun(session, default_inputs(session), BenchConfig(iterations=1000, capacity=64)).run()
+    text = export_csv(run, tmp_path / "long.csv").read_text()
+    assert "# per-inference rows: last 64 of 1000 inferences; whole-run aggregates follow in sections" in text
+    rows, intervals, hist, decimated = [[r for r in csv.reader(part.splitlines()) if not r[0].startswith("#")]
+                                        for part in text.split("\n\n")]
+    assert len(rows) == 65 and rows[1][0] == "936"
+    assert sum(int(r[1]) for r in intervals[1:]) == 1000 and sum(int(r[2]) for r in hist[1:]) == 1000
+    assert decimated[1][0] == "0" and int(decimated[-1][0]) > 900
+    data = json.loads(export_json(run, tmp_path / "long.json").read_text())
+    assert data["per_inference"] == {"first_index": 936, "kept": 64, "total": 1000,
+                                     "covers": "last 64 of 1000 inferences"}
+    assert data["summary"]["count"] == 1000 and sum(data["summary"]["intervals"]["count"]) == 1000
+    assert sum(data["summary"]["histogram"]["counts"]) == 1000
+
+
+def test_exporting_a_full_ring_is_written_in_a_worker_without_stalling_the_window(qtbot, window: MainWindow,
+                                                                                  tmp_path: Path,
+                                                                                  monkeypatch) -> None:
+    """A run that filled its 262,144-entry ring: exporting it through the buttons keeps the window answering
+    (written synchronously it stalled 0.23-0.39 s); the status bar says where the file went."""
+    from ui_stall import StallMeter
+
+    from ovexplorer.core.bench.benchmark import DEFAULT_CAPACITY, LatencyRecorder
+
+    panel = open_latency(qtbot, window)
+    set_limit(panel, "iterations", 50)
+    run_to_end(qtbot, panel)
+    run = panel.series[0].run
+    recorder = LatencyRecorder(DEFAULT_CAPACITY)  # the numbers of a long run at 65,000 inferences/s
+    total = DEFAULT_CAPACITY + 100_000
+    for i in range(total):
+        recorder.add(1.0 + (i % 97) / 50.0, (i + 1) / 65_000)
+    run.recorder = recorder
+    panel.stats_table.selectRow(0)
+    for kind, button in (("csv", panel.export_csv_button), ("json", panel.export_json_button)):
+        path = tmp_path / f"long.{kind}"
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, p=path, **k: (str(p), ""))
+        with StallMeter() as meter:
+            qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(lambda p=path: window.statusBar().currentMessage() == f"Saved {p}", timeout=30000)
+        print(kind, meter.summary())
+        assert meter.longest_ms <= 100, meter.summary()
+        assert path.stat().st_size > 4_000_000
+    assert "# per-inference rows: last 262144 of 362144 inferences" in (tmp_path / "long.csv").read_text()
+    data = json.loads((tmp_path / "long.json").read_text())
+    assert len(data["latency_ms"]) == len(data["time_s"]) == DEFAULT_CAPACITY and data["latency_ms"][0] == 1.0 + (
+        100_000 % 97) / 50.0
+    assert data["summary"]["count"] == total and data["per_inference"]["covers"] == "last 262144 of 362144 inferences"

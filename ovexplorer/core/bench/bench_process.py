@@ -66,6 +66,7 @@ class SharedRecorder(LatencyRecorder):
         self._n = int(self._h[_COUNT])
         self._sum = self._sumsq = 0.0
         self._min, self._max = math.inf, -math.inf
+        self._init_summary()  # the parent (reader) folds the ring on its timer and when the run ends
 
     # -- the writer (child) ---------------------------------------------------------------------
     def add(self, latency_ms: float, t: float) -> None:
@@ -144,8 +145,10 @@ class SharedRecorder(LatencyRecorder):
         """A private copy of everything recorded (only the filled part of the ring); the shared memory is
         released (and unlinked by its owner)."""
         n, _mean, _std, lo, hi = self.totals()
+        summary = self.summary()
         kept = min(n, self.capacity)
         local = LatencyRecorder(self.capacity if n >= self.capacity else n)
+        local._summary, local._folded = summary, self._folded
         h = self._h.copy()
         local._lat[:kept] = self._lat[:kept]
         local._t[:kept] = self._t[:kept]
@@ -331,6 +334,9 @@ class BenchWorker:
                 self._handle(conn.recv(), ended)
         except (EOFError, OSError):
             pass
+        for run in list(self.runs.values()):
+            if run.shared is not None:  # fold the ring into the whole-run aggregates before the child laps it
+                run.recorder.summary()
         if self.runs and not self.alive:  # the child died (killed, crashed): its runs end with what they have
             code = self._process.exitcode if self._process is not None else None
             ended += self._end_all("failed", errors.DeviceError(

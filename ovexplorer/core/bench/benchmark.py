@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import openvino as ov
 
+from ovexplorer.core.bench.run_summary import RunSummary
 from ovexplorer.core.run.inputs import InputSource, fit_beam_idx, make_tensor
 from ovexplorer.core.run.session import CompiledSession, CompileOptions
 from ovexplorer.core.util import errors
@@ -98,7 +99,9 @@ class LatencyRecorder:
 
     One thread writes (:meth:`add`), others read snapshots (:meth:`latest`, :meth:`since`); a lock held for a
     few hundred nanoseconds keeps a snapshot consistent. Sums for mean/std/min/max cover every inference,
-    also those the ring has dropped.
+    also those the ring has dropped; :meth:`summary` folds the ring into whole-run aggregates
+    (:class:`~ovexplorer.core.bench.run_summary.RunSummary`), and the writer folds by itself before it would
+    overwrite inferences not folded yet.
     """
 
     def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
@@ -111,8 +114,26 @@ class LatencyRecorder:
         self._sumsq = 0.0
         self._min = math.inf
         self._max = -math.inf
+        self._init_summary()
+
+    def _init_summary(self) -> None:
+        self._summary = RunSummary()
+        self._folded = 0  # inferences folded into the summary (or skipped)
+        self._fold_lock = threading.Lock()
+
+    def summary(self) -> RunSummary:
+        """The whole-run aggregates, brought up to date with what the ring holds (any thread)."""
+        with self._fold_lock:
+            first, lat, t = self.since(self._folded)
+            if first > self._folded:  # the ring overwrote inferences before they were folded
+                self._summary.skip(first - self._folded)
+            self._summary.update(lat, t)
+            self._folded = first + lat.size
+        return self._summary
 
     def add(self, latency_ms: float, t: float) -> None:
+        if self.count - self._folded >= self.capacity:  # the next store would overwrite an unfolded inference
+            self.summary()
         with self._lock:
             i = self.count % self.capacity
             self._lat[i] = latency_ms
@@ -160,7 +181,9 @@ class LatencyRecorder:
         n = self.count
         if n >= self.capacity:
             return self
+        summary = self.summary()
         small = LatencyRecorder(n)
+        small._summary, small._folded = summary, self._folded
         with self._lock:
             small._lat[:n], small._t[:n] = self._lat[:n], self._t[:n]
             small.count, small._sum, small._sumsq = n, self._sum, self._sumsq
@@ -255,26 +278,35 @@ class BenchmarkRun:
                             n / seconds if seconds > 0 else 0.0, seconds)
 
     def throughput_series(self, bin_seconds: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
-        """Throughput over time: ``(bin end times in s, inferences per second in each bin)``; complete bins, plus
-        the last partial one once the run has ended."""
-        _, _, t = self.recorder.latest()
-        if t.size == 0:
+        """Throughput over the whole run, from its per-interval aggregates: ``(bin end times in s, inferences per
+        second in each bin)``; bins of ``bin_seconds`` (or the summary's interval when coarser), complete bins,
+        plus the last partial one once the run has ended."""
+        summary = self.recorder.summary()
+        counts = summary.intervals()["count"]
+        if counts.size == 0:
             return np.empty(0), np.empty(0)
-        bins = np.floor(t / bin_seconds).astype(np.int64)
-        first, last = int(bins[0]), int(self.elapsed() / bin_seconds)  # complete bins only
-        counts = np.bincount(bins - first, minlength=max(0, last - first))[: max(0, last - first)]
-        if self.recorder.count > self.recorder.capacity:  # the first bin is partial
-            counts, first = counts[1:], first + 1
-        ends = (np.arange(counts.size) + first + 1) * bin_seconds
-        rates = counts / bin_seconds
-        tail = self.elapsed() - last * bin_seconds  # an ended run's last, partial bin
-        if not self.active and tail >= 0.2 * bin_seconds:
-            n_tail = int(np.count_nonzero(bins >= last))
-            ends, rates = np.append(ends, self.elapsed()), np.append(rates, n_tail / tail)
+        factor = max(1, round(bin_seconds / summary.interval))
+        width = summary.interval * factor
+        counts = np.append(counts, np.zeros((-counts.size) % factor, dtype=counts.dtype))
+        counts = counts.reshape(-1, factor).sum(axis=1)
+        elapsed = self.elapsed()
+        complete = int(elapsed / width)
+        kept = counts[:complete]
+        kept = np.append(kept, np.zeros(max(0, min(complete, summary.max_intervals) - kept.size), kept.dtype))
+        ends, rates = (np.arange(kept.size) + 1) * width, kept / width
+        tail = elapsed - complete * width  # an ended run's last, partial bin
+        if not self.active and tail >= 0.2 * width and complete <= counts.size:
+            ends, rates = np.append(ends, elapsed), np.append(rates, counts[complete:].sum() / tail)
         return ends, rates
 
+    def coverage(self) -> str:
+        """What the per-inference part of an export covers, e.g. ``"last 262144 of 39000000 inferences"``."""
+        kept, total = min(self.recorder.count, self.recorder.capacity), self.recorder.count
+        return f"all {total} inferences" if kept == total else f"last {kept} of {total} inferences"
+
     def to_dict(self) -> dict:
-        """The run as JSON-ready data: settings, warm-up, statistics and the latencies kept."""
+        """The run as JSON-ready data: settings, warm-up, statistics, whole-run aggregates (``summary``) and the
+        per-inference latencies kept (``per_inference`` says which)."""
         first, lat, t = self.recorder.latest()
         return {
             "label": self.label,
@@ -287,6 +319,9 @@ class BenchmarkRun:
             "error": self.error.message if self.error else None,
             "warmup_ms": list(self.warmup_ms),
             "stats": self.stats().to_dict(),
+            "summary": self.recorder.summary().to_dict(),
+            "per_inference": {"first_index": first, "kept": int(lat.size), "total": self.recorder.count,
+                              "covers": self.coverage()},
             "first_index": first,
             "latency_ms": lat.tolist(),
             "time_s": t.tolist(),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import os
 import sys
 import threading
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
     QGraphicsItem,
     QHBoxLayout,
     QLabel,
+    QMainWindow,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -83,23 +85,74 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
 
 
 def export_csv(run: BenchmarkRun, path: str | Path) -> Path:
-    """The run's kept latencies as CSV: inference index, completion time (s), latency (ms)."""
+    """The run as CSV: ``#`` lines saying what each part covers, the per-inference rows kept (inference index,
+    completion time (s), latency (ms)), then the whole-run aggregates in sections after a blank line: throughput
+    per interval, the latency histogram and the decimated latency series."""
     first, lat, t = run.recorder.latest()
+    summary = run.recorder.summary()
+    iv = summary.intervals()
+    edges, counts = summary.histogram()
+    d_idx, d_t, d_lat = summary.decimated()
 
     def write(tmp: Path) -> None:
         with tmp.open("w", newline="", encoding="utf-8") as f:
             w = csv.writer(f)
+            f.write(f"# ovexplorer latency run: {run.label} ({run.config.describe()}, {run.state})\n")
+            f.write(f"# per-inference rows: {run.coverage()}; whole-run aggregates follow in sections\n")
+            if summary.missed:
+                f.write(f"# {summary.missed} inferences were overwritten before being aggregated\n")
             w.writerow(["inference", "time_s", "latency_ms"])
-            for i, (ti, li) in enumerate(zip(t.tolist(), lat.tolist(), strict=True)):
-                w.writerow([first + i, f"{ti:.6f}", f"{li:.6f}"])
+            for a in range(0, lat.size, _CHUNK):  # in chunks: a worker writing gives the UI thread the GIL between
+                w.writerows(zip(range(first + a, first + a + lat[a:a + _CHUNK].size),
+                                np.char.mod("%.6f", t[a:a + _CHUNK]).tolist(),
+                                np.char.mod("%.6f", lat[a:a + _CHUNK]).tolist(), strict=True))
+            f.write(f"\n# whole run: throughput over time, {summary.count} inferences in intervals of "
+                    f"{summary.interval:g} s\n")
+            w.writerow(["interval_start_s", "count", "inferences_per_s", "mean_ms", "min_ms", "max_ms"])
+            with np.errstate(invalid="ignore", divide="ignore"):
+                mean = iv["sum_ms"] / iv["count"]
+            for row in zip(iv["start_s"].tolist(), iv["count"].tolist(), mean.tolist(), iv["min_ms"].tolist(),
+                           iv["max_ms"].tolist(), strict=True):
+                start, n, m, lo, hi = row
+                w.writerow([f"{start:.6f}", n, f"{n / summary.interval:.3f}", *(_cell(v) for v in (m, lo, hi))])
+            f.write("\n# whole run: latency histogram (log-spaced bins, empty bins left out)\n")
+            w.writerow(["from_ms", "to_ms", "count"])
+            bounds = np.concatenate(([0.0], edges, [math.inf]))
+            for i in np.flatnonzero(counts).tolist():
+                w.writerow([f"{bounds[i]:.6g}", f"{bounds[i + 1]:.6g}", int(counts[i])])
+            f.write(f"\n# whole run: every {summary.stride}th inference\n")
+            w.writerow(["inference", "time_s", "latency_ms"])
+            w.writerows(zip(d_idx.tolist(), np.char.mod("%.6f", d_t).tolist(), np.char.mod("%.6f", d_lat).tolist(),
+                            strict=True))
 
     return atomic_write(path, write)
 
 
+_CHUNK = 8192  # rows (or values) written per call
+
+
+def _cell(value: float) -> str:
+    return "" if math.isnan(value) else f"{value:.6f}"
+
+
 def export_json(run: BenchmarkRun, path: str | Path) -> Path:
-    """The run (settings, warm-up, statistics, latencies) as JSON."""
+    """The run (settings, warm-up, statistics, whole-run aggregates, the latencies kept and what they cover) as
+    JSON."""
     data = run.to_dict()
-    return atomic_write(path, lambda tmp: tmp.write_text(json.dumps(data, default=_json_default), encoding="utf-8"))
+    long = {k: data.pop(k) for k in ("latency_ms", "time_s")}  # written in chunks (one json.dumps of 262,144
+    # floats holds the GIL for over 100 ms: the window would stall while a worker writes)
+
+    def write(tmp: Path) -> None:
+        with tmp.open("w", encoding="utf-8") as f:
+            f.write(json.dumps(data, default=_json_default)[:-1])
+            for key, values in long.items():
+                f.write(f", {json.dumps(key)}: [")
+                for a in range(0, len(values), _CHUNK):
+                    f.write((", " if a else "") + json.dumps(values[a:a + _CHUNK], default=_json_default)[1:-1])
+                f.write("]")
+            f.write("}")
+
+    return atomic_write(path, write)
 
 
 def _json_default(value: Any) -> Any:
@@ -870,7 +923,9 @@ class LatencyPanel(QWidget):
         """CSV or JSON by the path's suffix."""
         return (export_json if Path(path).suffix.lower() == ".json" else export_csv)(series.run, path)
 
-    def export_dialog(self, kind: str) -> Path | None:
+    def export_dialog(self, kind: str) -> Task | None:
+        """Ask for a path, then write the selected run there in a worker (a long run's export takes a few hundred
+        ms); the status label and the window's status bar say where it went, or why it could not."""
         series = self.selected_series()
         if series is None:
             return None
@@ -879,7 +934,26 @@ class LatencyPanel(QWidget):
                                               "CSV (*.csv)" if kind == "csv" else "JSON (*.json)")
         if not path:
             return None
-        return self._saved(lambda: self.export_run(series, path))
+        run = series.run
+        self.status_label.setText(f"Exporting {run.label} to {path}…")
+        return self.runner.start(lambda progress, cancel: self.export_run(series, path),
+                                 on_success=self._exported, on_failure=self._export_failed)
+
+    def _exported(self, saved: Path) -> None:
+        self._say(f"Saved {saved}")
+
+    def _export_failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, OSError):
+            sys.excepthook(type(exc), exc, exc.__traceback__)  # a bug: the error reporter shows it
+            return
+        self._say(f"Cannot save {exc.filename or ''}: {exc.strerror or exc}")
+
+    def _say(self, text: str) -> None:
+        """In the status label, and in the window's status bar when there is one."""
+        self.status_label.setText(text)
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(text, 8000)
 
     def save_plot(self, path: str | Path) -> Path:
         """The three plots as one PNG."""
