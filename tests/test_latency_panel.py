@@ -81,7 +81,8 @@ def test_start_watch_and_stop_a_live_run(qtbot, window: MainWindow) -> None:
 def test_ui_thread_stays_responsive_during_a_run(qtbot, window: MainWindow) -> None:
     """A 10 ms QTimer keeps beating while a run goes on; the panel's own work per tick stays small.
 
-    Bounds: the panel's longest tick < 50 ms (its own work); the timer's 99th-percentile gap < 100 ms (the
+    Bounds: the panel's longest tick < 50 ms of UI-thread CPU time (its own work; wall time on a loaded 2-core
+    machine also counts the inference threads that preempt it); the timer's 99th-percentile gap < 100 ms (the
     issue's bound); the single longest gap < 250 ms, generous because on a loaded 2-core machine the OS
     scheduler alone (inference threads, other processes) can delay the UI thread that long.
     """
@@ -89,10 +90,10 @@ def test_ui_thread_stays_responsive_during_a_run(qtbot, window: MainWindow) -> N
     ticks: list[float] = []
     tick = panel._tick
 
-    def timed_tick() -> None:
-        start = time.perf_counter()
+    def timed_tick() -> None:  # the UI thread's CPU time: its own work, not the time the OS gave others
+        start = time.thread_time()
         tick()
-        ticks.append((time.perf_counter() - start) * 1000)
+        ticks.append((time.thread_time() - start) * 1000)
 
     panel.timer.timeout.disconnect()
     panel.timer.timeout.connect(timed_tick)
