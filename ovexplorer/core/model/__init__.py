@@ -7,7 +7,7 @@ from ovexplorer.core.util.lazy import lazy_exports
 _EXPORTS = {
     "document": ("MODEL_SUFFIXES", "ModelDocument", "open_model", "resolve_model_path", "shared_core"),
     "graph": ("Edge", "Graph", "Node", "Port", "extract_graph"),
-    "categories": ("CATEGORY_COLORS", "category_of"),
+    "categories": ("CATEGORY_COLORS", "WEIGHT_PORTS", "category_of"),
     "ir_check": ("validate_ir",),
     "summary": ("ModelSummary", "WEIGHT_TYPES", "format_summary", "human_bytes", "human_count", "summarize"),
 }

@@ -92,3 +92,17 @@ CATEGORIES: tuple[str, ...] = tuple(CATEGORY_COLORS)
 def category_of(op_type: str) -> str:
     """Category of an op type; ``other`` for types the table does not know."""
     return OP_CATEGORY.get(op_type, OTHER)
+
+
+#: Ops that take weights, and the input ports that hold them (MatMul either side; convolutions their filter).
+#: Used to tell weights from other constants: integer weights used as they are count as parameters, and an
+#: all-zero constant there is likely a defect, while an all-zero bias, offset or zero point is normal.
+WEIGHT_PORTS: dict[str, frozenset[int]] = {
+    "MatMul": frozenset({0, 1}),
+    "Convolution": frozenset({1}),
+    "GroupConvolution": frozenset({1}),
+    "ConvolutionBackpropData": frozenset({1}),
+    "GroupConvolutionBackpropData": frozenset({1}),
+    "DeformableConvolution": frozenset({2}),
+    "BinaryConvolution": frozenset({1}),
+}

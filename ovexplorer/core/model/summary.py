@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ovexplorer.core.model.categories import WEIGHT_PORTS
 from ovexplorer.core.model.document import ModelDocument
 from ovexplorer.core.model.graph import Graph, graphs_with_bodies
 from ovexplorer.core.model.names import display_name, names_text
@@ -16,12 +17,6 @@ FLOAT_TYPES = frozenset({"f64", "f32", "f16", "bf16", "f8e4m3", "f8e5m2", "f8e8m
 WEIGHT_TYPES = FLOAT_TYPES | frozenset({"i8", "u8", "i4", "u4", "u2", "u1"})
 #: Stored types that mean the weights were compressed (decompressed by a Convert at run time).
 COMPRESSED_TYPES = frozenset(WEIGHT_TYPES - {"f64", "f32"})
-#: Ops that take weights, and the input ports holding them (integer weights used as they are, e.g. int8 MatMul).
-_LAYER_WEIGHT_PORTS: dict[str, frozenset[int]] = {
-    "MatMul": frozenset({0, 1}), "Convolution": frozenset({1}), "GroupConvolution": frozenset({1}),
-    "ConvolutionBackpropData": frozenset({1}), "GroupConvolutionBackpropData": frozenset({1}),
-    "DeformableConvolution": frozenset({2}), "BinaryConvolution": frozenset({1}),
-}
 
 
 def is_parameter(graph: Graph, node_id: int) -> bool:
@@ -42,7 +37,7 @@ def is_parameter(graph: Graph, node_id: int) -> bool:
         consumer = graph.nodes[edge.dst]
         if consumer.type == "Convert" and consumer.outputs and consumer.outputs[0].element_type in FLOAT_TYPES:
             return True
-        if edge.dst_port in _LAYER_WEIGHT_PORTS.get(consumer.type, ()):
+        if edge.dst_port in WEIGHT_PORTS.get(consumer.type, ()):
             return True
     return False
 

@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from ovexplorer.core.model.categories import WEIGHT_PORTS
 from ovexplorer.core.model.document import ModelDocument
 from ovexplorer.core.model.graph import Graph, Node, body_ov_nodes, iter_bodies
 from ovexplorer.core.util.errors import Cancelled, OvexplorerError
@@ -61,17 +62,6 @@ POOL_QUEUE = 2
 POOL_BLOCK_MIN, POOL_BLOCK_MAX = 4 << 20, 64 << 20
 #: Ops a decompression chain may pass through between the stored constant and its real consumer.
 _CHAIN_OPS = frozenset({"Convert", "Subtract", "Multiply", "Reshape", "Transpose", "Unsqueeze", "Squeeze"})
-#: Ops that take weights, and the input ports that hold them: an all-zero constant there is likely a defect
-#: (a layer that outputs zeros), while an all-zero bias, offset or zero point is normal.
-WEIGHT_PORTS: dict[str, frozenset[int]] = {
-    "MatMul": frozenset({0, 1}),
-    "Convolution": frozenset({1}),
-    "GroupConvolution": frozenset({1}),
-    "ConvolutionBackpropData": frozenset({1}),
-    "GroupConvolutionBackpropData": frozenset({1}),
-    "DeformableConvolution": frozenset({2}),
-    "BinaryConvolution": frozenset({1}),
-}
 
 
 class WeightStats(NamedTuple):
