@@ -1,4 +1,4 @@
-"""Make the language-model samples under ``resources/samples/text/`` (offline, random weights, a few hundred KB each).
+"""Make the language-model samples under ``tests/data/text/`` (offline, random weights, about 300 KB each).
 
 Every model is built from a ``transformers`` config with random weights (seeded), its tokenizer is trained here with
 ``tokenizers`` on the standard library's docstrings (``examples/corpus/make_corpus.py``'s text and trainers, with a
@@ -24,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "corpus"))
 import make_corpus  # noqa: E402  (sets the offline environment before any hub library is imported)
 
-OUT = HERE.parent / "resources" / "samples" / "text"
+OUT = HERE.parent / "tests" / "data" / "text"  # test data: not bundled with the app
 VOCAB = 384
 TEXTS = ["Return the number of items in the queue.", "hello world", "A  spaced\ttab and UTF-8 café ✓"]
 PROMPTS = ["Return the number", "The logger"]
@@ -41,17 +41,17 @@ def _source(kind: str, folder: Path):
     folder.mkdir(parents=True, exist_ok=True)
     tok = make_corpus._train(kind, folder)
     if kind == "gpt2":
-        config = GPT2Config(vocab_size=VOCAB, n_positions=128, n_embd=64, n_layer=2, n_head=4,
+        config = GPT2Config(vocab_size=VOCAB, n_positions=128, n_embd=32, n_layer=2, n_head=4,
                             bos_token_id=0, eos_token_id=0)
         model = GPT2LMHeadModel(config)
     elif kind == "llama":
-        config = LlamaConfig(vocab_size=VOCAB, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+        config = LlamaConfig(vocab_size=VOCAB, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
                              num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=128,
                              bos_token_id=1, eos_token_id=2, tie_word_embeddings=False)
         model = LlamaForCausalLM(config)
     else:
-        config = BertConfig(vocab_size=VOCAB, hidden_size=64, num_hidden_layers=2, num_attention_heads=4,
-                            intermediate_size=128, max_position_embeddings=64, pad_token_id=tok.pad_token_id)
+        config = BertConfig(vocab_size=VOCAB, hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
+                            intermediate_size=64, max_position_embeddings=64, pad_token_id=tok.pad_token_id)
         model = BertForMaskedLM(config)
     with torch.no_grad():  # larger weights than the default init, so that random models do not all say the same
         for p in model.parameters():
@@ -113,7 +113,7 @@ def main() -> int:
                 f"{kind}_stateful": {"stateful": True}, f"{kind}_stateless": {"stateful": False}}
             if kind == "llama":
                 variants["llama_int4"] = {"stateful": True, "quantization_config": OVWeightQuantizationConfig(
-                    bits=4, sym=False, group_size=32, ratio=1.0)}
+                    bits=4, sym=False, group_size=16, ratio=1.0)}
             for name, kwargs in variants.items():
                 _export(kind, src, OUT / name, **kwargs)
                 (OUT / name / "reference.json").write_text(json.dumps(ref, indent=1, ensure_ascii=False))

@@ -26,10 +26,17 @@ def _tokenizer(name: str) -> TextTokenizer:
     return TextTokenizer(export.tokenizer, export.detokenizer)
 
 
-def _session(name: str, **kwargs) -> DecoderSession:
+#: Stateful models decode exactly as a full recompute in f32 with an f32 KV cache (the CPU's defaults, bf16 and an
+#: f16/u8 cache, move logits by ~0.05). Stateless ones keep the defaults: with the f32 hint OpenVINO's CPU plugin
+#: gives incremental steps that differ from a full recompute by 0.006-0.025 (seen on 2026.4.1, not ours to fix).
+PRECISE = {"INFERENCE_PRECISION_HINT": "f32", "KV_CACHE_PRECISION": "f32"}
+
+
+def _session(name: str) -> DecoderSession:
     export = find_export(sample(name))
     arch = describe_architecture(__import__("openvino").Core().read_model(str(export.model)), export.config)
-    return DecoderSession(str(export.model), "CPU", vocab=arch.vocab, context=arch.context, **kwargs)
+    config = PRECISE if arch.stateful else {}
+    return DecoderSession(str(export.model), "CPU", config, vocab=arch.vocab, context=arch.context)
 
 
 def test_an_export_is_found_from_the_folder_its_model_and_an_ir_beside_the_tokenizer(tmp_path: Path) -> None:
@@ -47,14 +54,14 @@ def test_an_export_is_found_from_the_folder_its_model_and_an_ir_beside_the_token
     assert found is not None and found.tokenizer is not None and found.detokenizer is None
     assert not found.is_full_export and found.config == {}
     assert find_export(folder / "openvino_tokenizer.xml") is None
-    assert find_export(SAMPLES.parent / "regression.xml") is None
+    assert find_export(SAMPLES.parents[2] / "resources" / "samples" / "regression.xml") is None
 
 
 @pytest.mark.parametrize(("name", "facts"), [
-    ("llama_stateful", (2, 4, 2, 64, 384, 128, True, 2 * 2 * 2 * 16 * 4)),
-    ("llama_stateless", (2, 4, 2, 64, 384, 128, False, 2 * 2 * 2 * 16 * 4)),
-    ("gpt2_stateful", (2, 4, 4, 64, 384, 128, True, 2 * 2 * 4 * 16 * 4)),
-    ("bert_mlm", (2, 4, 4, 64, 384, 64, False, None)),
+    ("llama_stateful", (2, 4, 2, 32, 384, 128, True, 2 * 2 * 2 * 8 * 4)),
+    ("llama_stateless", (2, 4, 2, 32, 384, 128, False, 2 * 2 * 2 * 8 * 4)),
+    ("gpt2_stateful", (2, 4, 4, 32, 384, 128, True, 2 * 2 * 4 * 8 * 4)),
+    ("bert_mlm", (2, 4, 4, 32, 384, 64, False, None)),
 ])
 def test_architecture_from_config_and_state_shapes(name: str, facts: tuple) -> None:
     import openvino as ov
@@ -73,14 +80,14 @@ def test_int4_compression_is_read_from_nncf_rt_info_and_the_graph() -> None:
     export = find_export(sample("llama_int4"))
     model = ov.Core().read_model(str(export.model))
     c = describe_architecture(model, export.config).compression
-    assert c is not None and c.mode.startswith("int4_asym") and c.group_size == 32 and c.source == "rt_info"
+    assert c is not None and c.mode.startswith("int4_asym") and c.group_size == 16 and c.source == "rt_info"
     assert c.elements.get("u4", 0) > 0 and c.elements.get("u8", 0) > 0  # INT8 backup for embeddings / head
     assert 0.4 < c.ratio < 0.9
     for key in list(model.get_rt_info()):  # without NNCF's rt_info the chains still tell INT4 and its group size
         if key == "nncf":
             model.get_rt_info().__delitem__(key)
     g = describe_architecture(model, {}).compression
-    assert g is not None and g.source == "graph" and g.group_size == 32 and g.mode.startswith("INT4")
+    assert g is not None and g.source == "graph" and g.group_size == 16 and g.mode.startswith("INT4")
 
 
 @pytest.mark.parametrize("name", [*DECODERS, "bert_mlm"])
@@ -104,7 +111,7 @@ def test_greedy_generation_equals_transformers_and_the_reference_loop(name: str)
     streamed = []
     result = session.generate(ids, 12, tokenizer=tok, on_token=streamed.append)
     assert result.tokens == reference(name)["greedy"][prompt]
-    assert result.tokens == reference_greedy(sample(name) / "openvino_model.xml", ids.tolist(), 12)
+    assert result.tokens == reference_greedy(sample(name) / "openvino_model.xml", ids.tolist(), 12, PRECISE)
     assert [e.token for e in streamed] == result.tokens and result.reason == "length"
     assert "".join(e.text for e in streamed) == result.text == tok.decode(result.tokens)
     assert result.ttft > 0 and result.tpot > 0 and len(result.step_seconds) == 12
@@ -114,7 +121,7 @@ def test_int4_weights_generate_as_the_reference_loop_over_the_same_ir() -> None:
     tok, session = _tokenizer("llama_int4"), _session("llama_int4")
     ids = tok.encode("The logger").ids
     got = session.generate(ids, 10, tokenizer=tok).tokens
-    assert got == reference_greedy(sample("llama_int4") / "openvino_model.xml", ids.tolist(), 10)
+    assert got == reference_greedy(sample("llama_int4") / "openvino_model.xml", ids.tolist(), 10, PRECISE)
 
 
 def test_sampling_is_repeatable_by_seed_and_differs_from_greedy() -> None:

@@ -1,4 +1,4 @@
-"""The language-model samples (resources/samples/text, made by examples/make_text_samples.py) and a reference loop."""
+"""The language-model samples (tests/data/text, made by examples/make_text_samples.py) and a reference loop."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-SAMPLES = Path(__file__).resolve().parent.parent / "resources" / "samples" / "text"
+SAMPLES = Path(__file__).resolve().parent / "data" / "text"
 DECODERS = ("llama_stateful", "llama_stateless", "gpt2_stateful", "gpt2_stateless")
 
 
@@ -20,14 +20,14 @@ def reference(name: str) -> dict:
     return json.loads((SAMPLES / name / "reference.json").read_text(encoding="utf-8"))
 
 
-def reference_greedy(xml: Path, ids: list[int], new_tokens: int) -> list[int]:
+def reference_greedy(xml: Path, ids: list[int], new_tokens: int, config: dict | None = None) -> list[int]:
     """Greedy decoding by recomputing the whole sequence each step (no KV cache) over the same IR, with OpenVINO
     and numpy only: a stateless model gets empty past tensors, a stateful one a fresh request per step."""
     import openvino as ov
 
     core = ov.Core()
     model = core.read_model(str(xml))
-    compiled = core.compile_model(model, "CPU")
+    compiled = core.compile_model(model, "CPU", config or {})
     seq = list(ids)
     out: list[int] = []
     for _ in range(new_tokens):
