@@ -46,6 +46,7 @@ UI_ENTRY_POINTS: dict[str, tuple[set[str], set[str] | None]] = {
     "ovexplorer.ui.run.run_panel": ({"install_run_panel"}, {"shell"}),
     "ovexplorer.ui.latency.latency_panel": ({"install_latency_panel"}, {"shell"}),
     "ovexplorer.ui.weights.weights_panel": ({"WeightsPanel"}, {"shell"}),
+    "ovexplorer.ui.text.text_install": ({"install_text_view"}, {"shell"}),
 }
 
 #: ui module -> the names ``ovexplorer.cli`` may import from it (the window and its platform check, and picture

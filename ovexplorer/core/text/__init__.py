@@ -12,5 +12,9 @@ _EXPORTS = {
     "token_inputs": ("fill_token_inputs", "token_input_names", "random_token_ids"),
     "sampling": ("SamplingConfig", "Sampler"),
     "decoder": ("DecoderSession", "GenerationResult", "NextToken", "TokenEvent"),
+    "genai_path": ("GenaiGenerator",),
+    "encoder": ("EncoderSession", "cosine"),
+    "llm_latency": ("LatencyPoint", "measure_latency", "sweep_prompt_lengths"),
+    "text_state": ("TextModel", "TokenStream", "open_text_model", "span_colors"),
 }
 __all__, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -34,6 +34,7 @@ from ovexplorer.ui.shell.help_pages import FIRST_STEPS, HelpDialog, shortcuts_ht
 from ovexplorer.ui.shell.summary_panel import SummaryPanel
 from ovexplorer.ui.shell.window_state import restore_window_state, save_window_state
 from ovexplorer.ui.shell.workers import Task, TaskRunner, share_the_gil_quickly
+from ovexplorer.ui.text.text_install import install_text_view
 from ovexplorer.ui.weights.weights_panel import WeightsPanel
 
 MAX_RECENT = 10
@@ -97,6 +98,7 @@ class MainWindow(QMainWindow):
         self.run_panel.inputs_changed.connect(
             lambda _name: self.weights_panel.set_input_shapes(self.run_panel.chosen_shapes()))
         install_latency_panel(self)
+        install_text_view(self)  # language models: the text view in the Run tab, the architecture in the Summary
         self.document_changed.connect(self._update_title)
         self.graph_panel, self.inspector = install_graph_panel(self)
         self.latency_panel.node_colors_changed.connect(self.graph_panel.set_node_coloring)

@@ -1,0 +1,33 @@
+"""A text's tokens as coloured spans (piece over a pastel background, the id in the tooltip-like small print)."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from ovexplorer.core.text.text_state import span_colors
+from ovexplorer.core.text.tokenizer import Tokens
+
+
+def tokens_html(tokens: Tokens, *, show_ids: bool = True) -> str:
+    colors = span_colors(len(tokens))
+    parts = []
+    for piece, token, color in zip(tokens.pieces or [str(i) for i in tokens.ids], tokens.ids, colors, strict=True):
+        shown = escape(piece).replace(" ", "&nbsp;").replace("\n", "\\n") if piece else f"⟨{int(token)}⟩"
+        ids = f"<sub style='color:#555'>{int(token)}</sub>" if show_ids else ""
+        parts.append(f"<span style='background:{color}'>{shown}{ids}</span>")
+    return (f"<p><b>{len(tokens)} tokens</b></p><p style='line-height:160%'>" + "&#8203;".join(parts) + "</p>")
+
+
+class TokenSpans(QTextBrowser):
+    """Shows the tokens of the prompt; :attr:`tokens` is what it shows."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tokens: Tokens | None = None
+        self.setMinimumHeight(70)
+
+    def show_tokens(self, tokens: Tokens | None) -> None:
+        self.tokens = tokens
+        self.setHtml(tokens_html(tokens) if tokens is not None else "")

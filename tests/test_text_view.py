@@ -1,0 +1,101 @@
+"""The text view driven as a user does: open an export folder, type a prompt, see its tokens, ask for the next
+token, press Generate and watch tokens stream, press Stop (partial text kept, the model still usable)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.text_helpers import reference, sample
+
+pytest.importorskip("openvino_tokenizers")
+
+
+@pytest.fixture
+def window(qtbot):
+    from ovexplorer.ui.shell.main_window import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.resize(1400, 900)
+    w.show()
+    yield w
+    w.text_view.stop()
+    w.runner.wait(30000)
+
+
+def _open(qtbot, window, name: str):
+    window.open_path(sample(name))  # the folder itself
+    qtbot.waitUntil(lambda: window.document is not None and window.text_view.model is not None, timeout=60000)
+    return window.text_view
+
+
+def test_prompt_tokens_next_token_and_greedy_generation(qtbot, window) -> None:
+    view = _open(qtbot, window, "gpt2_stateful")
+    assert view.isVisibleTo(window.run_panel) and window.document.path.name == "openvino_model.xml"
+    assert "Hidden size" in window.summary_panel.text() and "KV cache" in window.summary_panel.text()
+    window.show_panel(window.run_panel)
+    qtbot.keyClicks(view.prompt, "Return the number")
+    qtbot.waitUntil(lambda: view.tokens is not None and view.tokens.text == "Return the number", timeout=10000)
+    shown = view.spans.toPlainText()
+    assert f"{len(view.tokens)} tokens" in shown and all(str(int(i)) in shown for i in view.tokens.ids)
+    assert all(p in shown.replace("\xa0", " ") for p in view.tokens.pieces)
+    qtbot.mouseClick(view.next_button, __import__("PySide6.QtCore").QtCore.Qt.MouseButton.LeftButton)
+    want = reference("gpt2_stateful")["greedy"]["Return the number"]
+    qtbot.waitUntil(lambda: view.chart.shown is not None, timeout=20000)
+    assert view.chart.shown.ids[0] == want[0] and len(view.chart.labels) == 10
+    view.options.max_new.setValue(12)
+    view.generate_button.click()
+    qtbot.waitUntil(lambda: view.result is not None, timeout=30000)
+    assert view.result.tokens == want
+    assert view.output.toPlainText() == view.result.text != ""
+    assert "12 tokens" in view.status.text() and "per token" in view.status.text()
+
+
+def test_stop_keeps_partial_text_and_the_model_stays_usable(qtbot, window) -> None:
+    view = _open(qtbot, window, "llama_stateless")
+    view.prompt.setPlainText("The logger")
+    view.options.max_new.setValue(100)  # context 128: the loop stops at the context unless stopped first
+    seen: list[str] = []
+    view.drain_timer.timeout.connect(lambda: seen.append(view.output.toPlainText()))
+    view.generate_button.click()
+    assert view.stop_button.isEnabled() and not view.generate_button.isEnabled()
+    qtbot.waitUntil(lambda: "Generating… " in view.status.text() and "tokens" in view.status.text(), timeout=20000)
+    view.stop_button.click()
+    qtbot.waitUntil(lambda: view.result is not None, timeout=20000)
+    result = view.result
+    assert result.reason == "stopped" and 0 < len(result.tokens) < 100
+    assert view.output.toPlainText() == result.text
+    assert any(s for s in seen)  # text appeared while it was generating
+    assert view.generate_button.isEnabled() and not view.stop_button.isEnabled()
+    view.options.max_new.setValue(12)
+    view.generate_button.click()
+    qtbot.waitUntil(lambda: view.result is not None and view.result is not result, timeout=30000)
+    assert view.result.tokens == reference("llama_stateless")["greedy"]["The logger"]
+
+
+def test_llm_latency_sweep_plots_ttft_and_tpot(qtbot, window) -> None:
+    view = _open(qtbot, window, "llama_stateful")
+    lat = view.latency
+    view.tabs.setCurrentWidget(lat)
+    lat.new_tokens.setValue(8)
+    lat.rounds.setValue(1)
+    lat.lengths.setText("4 16 400")  # 400 + 8 > context 128: left out
+    lat.sweep_button.click()
+    qtbot.waitUntil(lambda: lat.task is None and len(lat.points) == 2, timeout=60000)
+    xs, ys = lat.ttft_curve.getData()
+    assert list(xs) == [4, 16] and all(y > 0 for y in ys)
+    assert len(lat.per_token_curve.getData()[0]) == 8
+    assert "TTFT" in lat.result.text() and "tokens/s" in lat.result.text()
+
+
+def test_an_encoder_fills_the_mask(qtbot, window) -> None:
+    view = _open(qtbot, window, "bert_mlm")
+    assert view.fill_button.isVisibleTo(view) and not view.generate_button.isVisibleTo(view)
+    fill = reference("bert_mlm")["fill_mask"]
+    view.prompt.setPlainText(fill["text"])
+    view.fill_button.click()
+    qtbot.waitUntil(lambda: view.chart.shown is not None, timeout=20000)
+    assert list(view.chart.shown.ids[:5]) == fill["top_ids"]
+    view.second.setText("return the number of items")
+    view.compare_button.click()
+    qtbot.waitUntil(lambda: "cosine similarity" in view.status.text(), timeout=20000)
