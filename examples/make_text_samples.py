@@ -10,6 +10,7 @@ check the app against the framework without torch.
 Run in the heavy environment (see examples/README.md), from the repository root::
 
     /work/corpus/.venv/bin/python examples/make_text_samples.py
+    /work/corpus/.venv/bin/python examples/make_text_samples.py --bench /tmp/llama_bench   # for the benchmark
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ PROMPTS = ["Return the number", "The logger"]
 NEW_TOKENS = 12
 
 
-def _source(kind: str, folder: Path):
+def _source(kind: str, folder: Path, big: bool = False):
     """A random-weight transformers model of ``kind`` and its trained tokenizer, saved to ``folder``."""
     import torch
     from transformers import BertConfig, BertForMaskedLM, GPT2Config, GPT2LMHeadModel, LlamaConfig, LlamaForCausalLM
@@ -44,6 +45,11 @@ def _source(kind: str, folder: Path):
         config = GPT2Config(vocab_size=VOCAB, n_positions=128, n_embd=32, n_layer=2, n_head=4,
                             bos_token_id=0, eos_token_id=0)
         model = GPT2LMHeadModel(config)
+    elif kind == "llama" and big:  # benchmarks/llm_latency.py: per-token compute well above Python's overhead
+        config = LlamaConfig(vocab_size=VOCAB, hidden_size=768, intermediate_size=2048, num_hidden_layers=8,
+                             num_attention_heads=12, num_key_value_heads=4, max_position_embeddings=1024,
+                             bos_token_id=1, eos_token_id=2, tie_word_embeddings=False)
+        model = LlamaForCausalLM(config)
     elif kind == "llama":
         config = LlamaConfig(vocab_size=VOCAB, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
                              num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=128,
@@ -102,6 +108,14 @@ def _export(kind: str, src: Path, out: Path, **kwargs) -> None:
 def main() -> int:
     make_corpus._torchvision_without_ops()
     from optimum.intel import OVWeightQuantizationConfig
+
+    if len(sys.argv) == 3 and sys.argv[1] == "--bench":  # a bigger Llama (~60M parameters) outside the repository
+        with tempfile.TemporaryDirectory() as tmp:
+            src = Path(tmp) / "llama"
+            _source("llama", src, big=True)
+            _export("llama", src, Path(sys.argv[2]), stateful=True)
+        print(f"{sys.argv[2]}: written", flush=True)
+        return 0
 
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:

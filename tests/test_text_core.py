@@ -171,3 +171,20 @@ def test_ids_outside_the_vocabulary_are_caught_before_inference() -> None:
         session.generate(np.array([1, 2, 500]), 4)
     with pytest.raises(InputError, match="does not match this model"):
         session.next_token(np.array([384]))
+
+
+def test_openvino_genai_generates_the_same_greedy_tokens_and_streams_them() -> None:
+    from ovexplorer.core.text.genai_path import GenaiGenerator
+
+    tok = _tokenizer("llama_stateful")
+    pipe = GenaiGenerator(sample("llama_stateful"))
+    ids = tok.encode("Return the number").ids
+    streamed = []
+    result = pipe.generate(ids, 12, tokenizer=tok, on_token=streamed.append)
+    assert result.tokens == reference("llama_stateful")["greedy"]["Return the number"]
+    assert [e.token for e in streamed] == result.tokens and result.text == tok.decode(result.tokens)
+    assert pipe.last_metrics.get_num_generated_tokens() == 12
+    cancel = CancelToken()
+    cancel.cancel()
+    stopped = pipe.generate(ids, 12, tokenizer=tok, cancel=cancel)
+    assert stopped.stopped and 1 <= len(stopped.tokens) < 12

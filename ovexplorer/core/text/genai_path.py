@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -29,6 +30,7 @@ class GenaiGenerator:
             raise DeviceError(f"openvino-genai cannot load {folder.name} on {device}: "
                               f"{openvino_reason(str(exc))}", path=folder) from exc
         self.last_metrics: Any = None
+        self._lock = threading.Lock()  # one generation at a time on the pipeline
 
     def config(self, max_new_tokens: int, sampling: SamplingConfig, ignore_eos: bool) -> Any:
         cfg = self.pipe.get_generation_config()
@@ -78,10 +80,11 @@ class GenaiGenerator:
         import openvino as ov
 
         inputs = g.TokenizedInputs(ov.Tensor(ids), ov.Tensor(np.ones_like(ids)))
-        state["last"] = time.perf_counter()
         try:
-            out = self.pipe.generate(inputs, self.config(max_new_tokens, sampling or SamplingConfig(), ignore_eos),
-                                     Streamer())
+            with self._lock:
+                state["last"] = time.perf_counter()
+                out = self.pipe.generate(inputs, self.config(max_new_tokens, sampling or SamplingConfig(), ignore_eos),
+                                         Streamer())
         except RuntimeError as exc:
             raise DeviceError(f"openvino-genai failed: {openvino_reason(str(exc))}") from exc
         self.last_metrics = out.perf_metrics

@@ -30,7 +30,14 @@ class LatencyPoint:
                 "per_token_ms": [s * 1e3 for s in self.per_token]}
 
 
+#: ``generate(prompt_ids, new_tokens) -> GenerationResult`` (the own loop by default; openvino-genai for a full export)
 Generate = Callable[[np.ndarray, int], GenerationResult]
+
+
+def genai_generate(pipeline) -> Generate:
+    """Greedy generation of exactly ``new_tokens`` through an openvino-genai pipeline (no end-of-sequence stop);
+    the times are those of the streamed tokens, which agree with genai's PerfMetrics (benchmarks/llm_latency.py)."""
+    return lambda ids, new_tokens: pipeline.generate(ids, new_tokens, ignore_eos=True)
 
 
 def point_of(results: list[GenerationResult], prompt_tokens: int, new_tokens: int) -> LatencyPoint:
@@ -60,13 +67,15 @@ def measure_latency(session: DecoderSession, prompt_tokens: int, new_tokens: int
 
 def sweep_prompt_lengths(session: DecoderSession, lengths: list[int], new_tokens: int, *, rounds: int = 3,
                          progress: ProgressFn = no_progress, cancel: CancelToken | None = None,
-                         on_point: Callable[[LatencyPoint], None] | None = None) -> list[LatencyPoint]:
+                         on_point: Callable[[LatencyPoint], None] | None = None,
+                         generate: Generate | None = None) -> list[LatencyPoint]:
     """:func:`measure_latency` at each prompt length (longest first capped by the context)."""
     points: list[LatencyPoint] = []
     usable = [n for n in lengths if session.context is None or n + new_tokens <= session.context]
     for i, n in enumerate(usable):
         progress(i / max(1, len(usable)), f"prompt of {n} tokens")
-        point = measure_latency(session, n, new_tokens, rounds=rounds, warmup=1 if i == 0 else 0, cancel=cancel)
+        point = measure_latency(session, n, new_tokens, rounds=rounds, warmup=1 if i == 0 else 0, cancel=cancel,
+                                generate=generate)
         points.append(point)
         if on_point is not None:
             on_point(point)

@@ -7,9 +7,9 @@ from collections import deque
 
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
-from ovexplorer.core.text.llm_latency import LatencyPoint, measure_latency, sweep_prompt_lengths
+from ovexplorer.core.text.llm_latency import LatencyPoint, genai_generate, measure_latency, sweep_prompt_lengths
 from ovexplorer.core.text.text_state import TextModel
 from ovexplorer.core.util.errors import InputError, OvexplorerError
 from ovexplorer.ui.shell.workers import Task, TaskRunner
@@ -45,6 +45,9 @@ class LlmLatencyView(QWidget):
         self.rounds.setRange(1, 100)
         self.rounds.setValue(3)
         self.lengths = QLineEdit("8 16 32 64", self)
+        self.use_genai = QCheckBox("through openvino-genai", self)
+        self.use_genai.setToolTip("Full export folders: time openvino-genai's LLMPipeline (as deployed); otherwise "
+                                  "the app's own loop over the model")
         self.measure_button = QPushButton("Measure", self)
         self.sweep_button = QPushButton("Sweep prompt lengths", self)
         self.stop_button = QPushButton("Stop", self)
@@ -72,7 +75,7 @@ class LlmLatencyView(QWidget):
             row.addWidget(QLabel(label, self))
             row.addWidget(w)
         buttons = QHBoxLayout()
-        for b in (self.measure_button, self.sweep_button, self.stop_button):
+        for b in (self.measure_button, self.sweep_button, self.stop_button, self.use_genai):
             buttons.addWidget(b)
         buttons.addStretch(1)
         plots = QHBoxLayout()
@@ -91,6 +94,9 @@ class LlmLatencyView(QWidget):
     def set_model(self, model: TextModel | None) -> None:
         self.stop()
         self.model = model
+        full = model is not None and model.export.is_full_export
+        self.use_genai.setEnabled(full)
+        self.use_genai.setChecked(full)
         self.points = []
         self._redraw()
         self._set_running(False)
@@ -116,6 +122,7 @@ class LlmLatencyView(QWidget):
         if self.model is None or self.model.decoder is None or self.task is not None:
             return None
         session, new, rounds = self.model.decoder, self.new_tokens.value(), self.rounds.value()
+        model, use_genai = self.model, self.use_genai.isChecked() and self.use_genai.isEnabled()
         if session.context is not None and lengths[0] + new > session.context:
             self.result.setText(f"{lengths[0]} prompt tokens + {new} output tokens exceed the model's context of "
                                 f"{session.context} tokens.")
@@ -124,12 +131,13 @@ class LlmLatencyView(QWidget):
         self.points = []
 
         def work(progress, cancel) -> list[LatencyPoint]:
+            generate = genai_generate(model.genai()) if use_genai else None
             if len(lengths) == 1:
-                point = measure_latency(session, lengths[0], new, rounds=rounds, cancel=cancel)
+                point = measure_latency(session, lengths[0], new, rounds=rounds, cancel=cancel, generate=generate)
                 incoming.append(point)
                 return [point]
             return sweep_prompt_lengths(session, lengths, new, rounds=rounds, progress=progress, cancel=cancel,
-                                        on_point=incoming.append)
+                                        on_point=incoming.append, generate=generate)
 
         self.result.setText("Measuring…")
         self.task = self.runner.start(work, on_success=self._done, on_failure=self._failed,
@@ -173,6 +181,7 @@ class LlmLatencyView(QWidget):
             self.per_token_curve.setData(list(range(1, len(last.per_token) + 1)), [s * 1e3 for s in last.per_token])
             self.result.setText(
                 f"prompt {last.prompt_tokens} tokens, {last.new_tokens} output tokens: TTFT {last.ttft * 1e3:.2f} ms, "
-                f"TPOT {last.tpot * 1e3:.3f} ms, {last.tokens_per_second:.1f} tokens/s (median of rounds)")
+                f"TPOT {last.tpot * 1e3:.3f} ms, {last.tokens_per_second:.1f} tokens/s (median of rounds, "
+                f"{'openvino-genai' if self.use_genai.isChecked() and self.use_genai.isEnabled() else 'own loop'})")
         else:
             self.per_token_curve.setData([], [])
