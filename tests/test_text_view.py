@@ -99,3 +99,43 @@ def test_an_encoder_fills_the_mask(qtbot, window) -> None:
     view.second.setText("return the number of items")
     view.compare_button.click()
     qtbot.waitUntil(lambda: "cosine similarity" in view.status.text(), timeout=20000)
+
+
+def test_use_as_inputs_fills_every_token_input_and_run_answers_the_next_token(qtbot, window) -> None:
+    import numpy as np
+
+    view = _open(qtbot, window, "llama_stateless")
+    panel = window.run_panel
+    window.show_panel(panel)
+    view.prompt.setPlainText("Return the number")
+    with qtbot.waitSignal(view.inputs_ready, timeout=20000):
+        view.inputs_button.click()
+    n = len(view.tokens)
+    rows = {r.spec.name: r for r in panel.rows}
+    assert rows["input_ids"].shape == (1, n) and rows["attention_mask"].shape == (1, n)
+    assert rows["position_ids"].source.text == " ".join(str(i) for i in range(n))
+    assert rows["past_key_values.0.key"].shape == (1, 2, 0, 8)
+    assert not panel.invalid_rows()
+    with qtbot.waitSignal(panel.ran, timeout=30000) as ran:
+        panel.run_button.click()
+    logits = ran.args[0].outputs["logits"]
+    assert logits.shape == (1, n, 384)
+    assert int(np.argmax(logits[0, -1])) == reference("llama_stateless")["greedy"]["Return the number"][0]
+
+
+def test_generation_streams_without_blocking_the_ui(qtbot, window) -> None:
+    from tests.ui_stall import StallMeter
+
+    view = _open(qtbot, window, "gpt2_stateful")
+    window.show_panel(window.run_panel)
+    view.prompt.setPlainText("The logger")
+    view.options.max_new.setValue(110)
+    view.options.use_genai.setChecked(True)
+    lengths: list[int] = []
+    view.drain_timer.timeout.connect(lambda: lengths.append(len(view.output.toPlainText())))
+    with StallMeter() as meter:
+        view.generate_button.click()
+        qtbot.waitUntil(lambda: view.result is not None, timeout=60000)
+    assert view.result.reason in ("length", "eos") and view.result.tokens
+    assert len(set(lengths)) > 2  # the text grew in several steps while tokens came
+    assert meter.longest_ms < 100, meter.summary()

@@ -85,12 +85,12 @@ class DecoderSession:
         self.kv_inputs = [p.get_any_name() for p in model.inputs
                           if any(n.startswith("past_key_values") for n in p.get_names())]
         self.kv_outputs = [n.replace("past_key_values", "present") for n in self.kv_inputs]
-        self._kv_shapes = {}
+        self.kv_shapes: dict[str, tuple[list[int], type]] = {}  # input -> (empty-cache dims, dtype)
         for p in model.inputs:
             if p.get_any_name() in self.kv_inputs:
                 dims = [d.get_length() if d.is_static else 0 for d in p.get_partial_shape()]
                 dims[0] = 1
-                self._kv_shapes[p.get_any_name()] = (dims, p.get_element_type().to_dtype())
+                self.kv_shapes[p.get_any_name()] = (dims, p.get_element_type().to_dtype())
         logits = _logits_port(model)
         self.logits_name = logits.get_any_name()
         shape = logits.get_partial_shape()
@@ -121,7 +121,7 @@ class DecoderSession:
         self.past = 0
         if self.stateful:
             self.request.reset_state()
-        self._kv = {name: np.zeros(dims, dtype) for name, (dims, dtype) in self._kv_shapes.items()}
+        self._kv = {name: np.zeros(dims, dtype) for name, (dims, dtype) in self.kv_shapes.items()}
 
     def check_ids(self, ids: np.ndarray, what: str = "The tokenizer") -> None:
         """Raise :class:`InputError` when an id is outside the model's vocabulary (checked before inference)."""

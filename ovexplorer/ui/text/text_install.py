@@ -22,11 +22,20 @@ def architecture_html(model: TextModel) -> str:
     return f"<h3>Language model</h3><table cellspacing='0' cellpadding='4'>{body}</table>"
 
 
+def fill_run_inputs(run_panel: Any, values: dict) -> None:
+    """Type each array into the Run table (its shape, then its values; an empty KV cache by its shape)."""
+    for name, array in values.items():
+        run_panel.set_shape(name, ",".join(str(d) for d in array.shape))
+        if array.size:
+            run_panel.set_values(name, " ".join(str(v) for v in array.reshape(-1).tolist()))
+
+
 def install_text_view(window: Any) -> TextView:
     run_panel = window.run_panel
     view = TextView(window.runner, run_panel, device=run_panel.current_device)
     run_panel.layout().insertWidget(0, view, 3)
     window.document_changed.connect(lambda doc: view.set_path(doc.path if doc is not None else None))
     view.opened.connect(lambda model: model is not None and window.summary_panel.set_section(architecture_html(model)))
+    view.inputs_ready.connect(lambda values: fill_run_inputs(run_panel, values))
     window.text_view = view
     return view

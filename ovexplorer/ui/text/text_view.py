@@ -8,6 +8,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -25,6 +26,7 @@ from ovexplorer.core.text.decoder import GenerationResult, NextToken
 from ovexplorer.core.text.encoder import cosine
 from ovexplorer.core.text.export_folder import find_export
 from ovexplorer.core.text.text_state import TextModel, TokenStream, open_text_model
+from ovexplorer.core.text.token_inputs import fill_token_inputs
 from ovexplorer.core.text.tokenizer import Tokens
 from ovexplorer.core.util.errors import OvexplorerError
 from ovexplorer.ui.shell.workers import Task, TaskRunner
@@ -45,6 +47,8 @@ class TextView(QWidget):
     """Prompt -> tokens -> next token / generation, for the export the open model belongs to."""
 
     opened = Signal(object)  # TextModel | None
+    #: the prompt's tokens as values of the model's token inputs: {input name: array} (the Run table takes them)
+    inputs_ready = Signal(object)
     generation_finished = Signal(object)  # GenerationResult
 
     def __init__(self, runner: TaskRunner, parent: QWidget | None = None, device: Any = None) -> None:
@@ -82,13 +86,18 @@ class TextView(QWidget):
         self.stop_button = QPushButton("Stop", self)
         self.fill_button = QPushButton("Fill [MASK]", self)
         self.compare_button = QPushButton("Similarity", self)
+        self.inputs_button = QPushButton("Use as inputs", self)
+        self.inputs_button.setToolTip("Fill the model's token inputs below (ids, attention mask, position ids, "
+                                      "beam index, token types) from the prompt's tokens")
+        self.inputs_button.clicked.connect(self.use_as_inputs)
         self.next_button.clicked.connect(self.next_token)
         self.generate_button.clicked.connect(self.generate)
         self.stop_button.clicked.connect(self.stop)
         self.fill_button.clicked.connect(self.fill_mask)
         self.compare_button.clicked.connect(self.compare)
         buttons = QHBoxLayout()
-        for b in (self.next_button, self.generate_button, self.stop_button, self.fill_button, self.compare_button):
+        for b in (self.next_button, self.generate_button, self.stop_button, self.fill_button, self.compare_button,
+                  self.inputs_button):
             buttons.addWidget(b)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
@@ -220,6 +229,22 @@ class TextView(QWidget):
             on_success(pair[1])
 
         return self.runner.start(work, on_success=done, on_failure=self._failed)
+
+    def use_as_inputs(self) -> Task | None:
+        """Emit :attr:`inputs_ready` with every token input filled for the prompt (the past of a stateless model's
+        KV cache empty)."""
+        model = self.model
+        if model is None:
+            return None
+        ports = list((model.decoder or model.encoder).compiled.inputs)
+
+        def values(tokens: Tokens, cancel) -> dict:
+            feed = fill_token_inputs(ports, tokens.ids, extra=tokens.extra)
+            if model.decoder is not None:
+                feed.update({name: np.zeros(dims, dtype) for name, (dims, dtype) in model.decoder.kv_shapes.items()})
+            return feed
+
+        return self._with_tokens(values, self.inputs_ready.emit)
 
     def _failed(self, exc: BaseException) -> None:
         self.show_status(_message(exc), error=True)
