@@ -139,3 +139,21 @@ def test_generation_streams_without_blocking_the_ui(qtbot, window) -> None:
     assert view.result.reason in ("length", "eos") and view.result.tokens
     assert len(set(lengths)) > 2  # the text grew in several steps while tokens came
     assert meter.longest_ms < 100, meter.summary()
+
+
+def test_a_missing_openvino_tokenizers_is_named_with_the_install_command(qtbot, window, monkeypatch) -> None:
+    import sys
+
+    from ovexplorer.core.text import deps
+
+    real = deps.importlib.metadata.version
+    monkeypatch.setattr(deps.importlib.metadata, "version",
+                        lambda name: (_ for _ in ()).throw(deps.importlib.metadata.PackageNotFoundError(name))
+                        if name == "openvino-tokenizers" else real(name))
+    monkeypatch.setitem(sys.modules, "openvino_tokenizers", None)
+    window.open_path(sample("gpt2_stateful"))
+    view = window.text_view
+    qtbot.waitUntil(lambda: window.document is not None and "not installed" in view.header.text(), timeout=30000)
+    text = view.status.text()  # the same message, as plain text
+    assert "openvino-tokenizers is not installed" in text and 'pip install "openvino-tokenizers~=' in text
+    assert view.model is None and not view.generate_button.isEnabled()
