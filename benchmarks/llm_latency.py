@@ -45,7 +45,7 @@ def main() -> int:
 
     genai = require("openvino_genai")
     text = open_text_model(args.folder, args.device)
-    assert text is not None and text.decoder is not None, f"{args.folder} is not a causal LM export"
+    assert text is not None and text.is_decoder, f"{args.folder} is not a causal LM export"
     # The same attention implementation on both sides: the model's own SDPA (genai would otherwise rewrite the
     # model for paged attention, a different computation).
     properties = {"ATTENTION_BACKEND": "SDPA"}

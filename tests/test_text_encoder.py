@@ -19,7 +19,8 @@ pytest.importorskip("openvino_tokenizers")
 
 def test_bert_is_opened_as_an_encoder_and_fills_the_mask_as_transformers() -> None:
     text = open_text_model(sample("bert_mlm"))
-    assert text is not None and text.encoder is not None and text.decoder is None
+    assert text is not None and not text.is_decoder and not text.compiled
+    assert text.decoder is None and text.encoder is not None and text.compiled
     fill = reference("bert_mlm")["fill_mask"]
     tokens = text.tokenize(fill["text"])
     mask_id = int(text.tokenizer.encode("[MASK]", pieces=False).ids[1])

@@ -17,7 +17,7 @@ def _open(model: str, device: str):
     if text is None:
         raise InputError(f"{model} is not a language-model export (no openvino_tokenizer.xml or config.json beside "
                          "the model).", path=model)
-    if text.decoder is None:
+    if not text.is_decoder:
         raise InputError(f"{model} is an encoder: it has no next token to generate.", path=model)
     return text
 

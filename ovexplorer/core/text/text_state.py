@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import openvino as ov
 
 from ovexplorer.core.model.document import shared_core
 from ovexplorer.core.text.architecture import Architecture, describe_architecture
@@ -26,20 +27,50 @@ _ENCODER_HINTS = ("MaskedLM", "TokenClassification", "SequenceClassification", "
 
 @dataclass
 class TextModel:
-    """An export opened for text: what the view and the CLI work with (compiled in a worker)."""
+    """An export opened for text: what the view and the CLI work with. The model is compiled on first use (in a
+    worker): opening a folder reads it and compiles only the tokenizer."""
 
     export: TextExport
     arch: Architecture
     tokenizer: TextTokenizer | None
-    decoder: DecoderSession | None = None
-    encoder: object | None = None  # EncoderSession
+    model: ov.Model = field(repr=False)
+    kind: str = "decoder"  # or "encoder"
     device: str = "CPU"
+    properties: dict[str, str] = field(default_factory=dict)
+    _session: object | None = field(default=None, repr=False)
     _genai: object | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _genai_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def is_decoder(self) -> bool:
-        return self.decoder is not None
+        return self.kind == "decoder"
+
+    @property
+    def compiled(self) -> bool:
+        return self._session is not None
+
+    def _compiled_session(self) -> object:
+        with self._lock:
+            if self._session is None:
+                if self.is_decoder:
+                    self._session = DecoderSession(self.model, self.device, self.properties, vocab=self.arch.vocab,
+                                                   context=self.arch.context)
+                else:
+                    from ovexplorer.core.text.encoder import EncoderSession
+
+                    self._session = EncoderSession(self.model, self.device, self.export.config, self.properties)
+            return self._session
+
+    @property
+    def decoder(self) -> DecoderSession | None:
+        """The causal LM session (compiled on first use: call from a worker), None for an encoder."""
+        return self._compiled_session() if self.is_decoder else None  # type: ignore[return-value]
+
+    @property
+    def encoder(self):  # EncoderSession | None
+        """The encoder session (compiled on first use: call from a worker), None for a causal LM."""
+        return None if self.is_decoder else self._compiled_session()
 
     def genai(self) -> object:
         """openvino-genai's LLMPipeline over the folder, made on first use (raises when it cannot take it)."""
@@ -64,13 +95,13 @@ class TextModel:
         return tokens
 
     def next_token(self, tokens: Tokens, k: int = 10) -> NextToken:
-        if self.decoder is None:
+        if not self.is_decoder:
             raise InputError("This model is not a causal language model (no next token).")
         return self.decoder.next_token(tokens.ids, k, self.tokenizer)
 
     def generate(self, tokens: Tokens, max_new_tokens: int, sampling: SamplingConfig, *, use_genai: bool = False,
                  on_token=None, cancel: CancelToken | None = None) -> GenerationResult:
-        if self.decoder is None:
+        if not self.is_decoder:
             raise InputError("This model is not a causal language model: it cannot generate.")
         self.decoder.check_ids(tokens.ids)
         self.decoder.check_context(len(tokens))
@@ -89,8 +120,10 @@ def is_encoder(export: TextExport, arch: Architecture) -> bool:
 
 
 def open_text_model(path: Path, device: str = "CPU", properties: dict[str, str] | None = None, *,
-                    progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> TextModel | None:
-    """Open the export ``path`` belongs to for text (None when it is not a language model)."""
+                    progress: ProgressFn = no_progress, cancel: CancelToken | None = None,
+                    compile_now: bool = False) -> TextModel | None:
+    """Open the export ``path`` belongs to for text (None when it is not a language model); the model itself is
+    compiled on first use unless ``compile_now``."""
     export = find_export(path)
     if export is None:
         return None
@@ -101,14 +134,12 @@ def open_text_model(path: Path, device: str = "CPU", properties: dict[str, str] 
         cancel.check()
     progress(0.3, "compiling the tokenizer")
     tokenizer = TextTokenizer(export.tokenizer, export.detokenizer) if export.tokenizer else None
-    progress(0.5, f"compiling the model for {device}")
-    text = TextModel(export=export, arch=arch, tokenizer=tokenizer, device=device)
-    if is_encoder(export, arch):
-        from ovexplorer.core.text.encoder import EncoderSession
-
-        text.encoder = EncoderSession(model, device, export.config, properties)
-    else:
-        text.decoder = DecoderSession(model, device, properties, vocab=arch.vocab, context=arch.context)
+    kind = "encoder" if is_encoder(export, arch) else "decoder"
+    text = TextModel(export=export, arch=arch, tokenizer=tokenizer, model=model, kind=kind, device=device,
+                     properties=dict(properties or {}))
+    if compile_now:
+        progress(0.5, f"compiling the model for {device}")
+        text.decoder if text.is_decoder else text.encoder  # noqa: B018 - compiles
     progress(1.0, "ready")
     return text
 

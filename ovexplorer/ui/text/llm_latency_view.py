@@ -102,7 +102,7 @@ class LlmLatencyView(QWidget):
         self._set_running(False)
 
     def _set_running(self, running: bool) -> None:
-        ok = self.model is not None and self.model.decoder is not None
+        ok = self.model is not None and self.model.is_decoder
         self.measure_button.setEnabled(ok and not running)
         self.sweep_button.setEnabled(ok and not running)
         self.stop_button.setEnabled(running)
@@ -119,18 +119,19 @@ class LlmLatencyView(QWidget):
         return self._start(lengths)
 
     def _start(self, lengths: list[int]) -> Task | None:
-        if self.model is None or self.model.decoder is None or self.task is not None:
+        if self.model is None or not self.model.is_decoder or self.task is not None:
             return None
-        session, new, rounds = self.model.decoder, self.new_tokens.value(), self.rounds.value()
+        new, rounds, context = self.new_tokens.value(), self.rounds.value(), self.model.arch.context
         model, use_genai = self.model, self.use_genai.isChecked() and self.use_genai.isEnabled()
-        if session.context is not None and lengths[0] + new > session.context:
+        if context is not None and lengths[0] + new > context:
             self.result.setText(f"{lengths[0]} prompt tokens + {new} output tokens exceed the model's context of "
-                                f"{session.context} tokens.")
+                                f"{context} tokens.")
             return None
         incoming = self._incoming = deque()
         self.points = []
 
         def work(progress, cancel) -> list[LatencyPoint]:
+            session = model.decoder  # compiled here on first use
             generate = genai_generate(model.genai()) if use_genai else None
             if len(lengths) == 1:
                 point = measure_latency(session, lengths[0], new, rounds=rounds, cancel=cancel, generate=generate)

@@ -236,11 +236,10 @@ class TextView(QWidget):
         model = self.model
         if model is None:
             return None
-        ports = list((model.decoder or model.encoder).compiled.inputs)
 
         def values(tokens: Tokens, cancel) -> dict:
-            feed = fill_token_inputs(ports, tokens.ids, extra=tokens.extra)
-            if model.decoder is not None:
+            feed = fill_token_inputs(model.model.inputs, tokens.ids, extra=tokens.extra)
+            if model.is_decoder:
                 feed.update({name: np.zeros(dims, dtype) for name, (dims, dtype) in model.decoder.kv_shapes.items()})
             return feed
 
@@ -319,7 +318,7 @@ class TextView(QWidget):
     # -- encoders -----------------------------------------------------------------------------
     def fill_mask(self) -> Task | None:
         model = self.model
-        if model is None or model.encoder is None:
+        if model is None or model.is_decoder:
             return None
 
         def fill(tokens: Tokens, cancel):
@@ -339,7 +338,7 @@ class TextView(QWidget):
 
     def compare(self) -> Task | None:
         model = self.model
-        if model is None or model.encoder is None:
+        if model is None or model.is_decoder:
             return None
         other = self.second.text()
 
