@@ -157,3 +157,27 @@ def test_a_missing_openvino_tokenizers_is_named_with_the_install_command(qtbot, 
     text = view.status.text()  # the same message, as plain text
     assert "openvino-tokenizers is not installed" in text and 'pip install "openvino-tokenizers~=' in text
     assert view.model is None and not view.generate_button.isEnabled()
+
+
+def test_a_token_classifier_labels_the_tokens_over_their_spans(qtbot, window, tmp_path) -> None:
+    import shutil
+
+    from tests.test_text_encoder import _token_classifier
+
+    xml = _token_classifier(tmp_path)
+    for f in ("openvino_tokenizer.xml", "openvino_tokenizer.bin", "openvino_detokenizer.xml",
+              "openvino_detokenizer.bin"):
+        shutil.copy(sample("bert_mlm") / f, tmp_path / f)
+    window.open_path(xml)
+    view = window.text_view
+    qtbot.waitUntil(lambda: view.model is not None, timeout=30000)
+    assert view.labels_button.isVisibleTo(view) and not view.fill_button.isVisibleTo(view)
+    view.prompt.setPlainText("[MASK]")  # [CLS]=2 [MASK]=4 [SEP]=3 in the sample's WordPiece vocabulary
+    qtbot.waitUntil(lambda: view.tokens is not None, timeout=10000)
+    ids = [int(i) for i in view.tokens.ids]
+    assert max(ids) < 10
+    view.labels_button.click()
+    qtbot.waitUntil(lambda: view.spans.labels is not None, timeout=20000)
+    names = {0: "O", 1: "B-PER", 2: "I-PER"}
+    assert view.spans.labels == [names[i % 3] for i in ids]
+    assert all(label in view.spans.toPlainText() for label in view.spans.labels)

@@ -86,6 +86,9 @@ class TextView(QWidget):
         self.stop_button = QPushButton("Stop", self)
         self.fill_button = QPushButton("Fill [MASK]", self)
         self.compare_button = QPushButton("Similarity", self)
+        self.labels_button = QPushButton("Label tokens", self)
+        self.labels_button.setToolTip("Token classification: each token's label (id2label from config.json)")
+        self.labels_button.clicked.connect(self.label_tokens)
         self.inputs_button = QPushButton("Use as inputs", self)
         self.inputs_button.setToolTip("Fill the model's token inputs below (ids, attention mask, position ids, "
                                       "beam index, token types) from the prompt's tokens")
@@ -97,7 +100,7 @@ class TextView(QWidget):
         self.compare_button.clicked.connect(self.compare)
         buttons = QHBoxLayout()
         for b in (self.next_button, self.generate_button, self.stop_button, self.fill_button, self.compare_button,
-                  self.inputs_button):
+                  self.labels_button, self.inputs_button):
             buttons.addWidget(b)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
@@ -183,7 +186,10 @@ class TextView(QWidget):
         self.generate_button.setVisible(m is None or decoder)
         self.stop_button.setVisible(m is None or decoder)
         self.options.setVisible(m is None or decoder)
-        self.fill_button.setVisible(m is not None and not decoder)
+        labelled = m is not None and not decoder and bool(m.export.config.get("id2label")) and any(
+            "TokenClassification" in a for a in m.arch.architectures)
+        self.labels_button.setVisible(labelled)
+        self.fill_button.setVisible(m is not None and not decoder and not labelled)
         self.compare_button.setVisible(m is not None and not decoder)
         self.second.setVisible(m is not None and not decoder)
         self.next_button.setEnabled(decoder and not generating)
@@ -335,6 +341,13 @@ class TextView(QWidget):
                 f"{p!r} {q:.1%}" for p, q in zip(nxt.pieces[:5], nxt.probs[:5], strict=True)))
 
         return self._with_tokens(fill, show)
+
+    def label_tokens(self) -> Task | None:
+        model = self.model
+        if model is None or model.is_decoder:
+            return None
+        return self._with_tokens(lambda tokens, cancel: (tokens, model.encoder.token_labels(tokens)),
+                                 lambda pair: self.spans.show_tokens(*pair))
 
     def compare(self) -> Task | None:
         model = self.model

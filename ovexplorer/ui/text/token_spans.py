@@ -10,13 +10,16 @@ from ovexplorer.core.text.text_state import span_colors
 from ovexplorer.core.text.tokenizer import Tokens
 
 
-def tokens_html(tokens: Tokens, *, show_ids: bool = True) -> str:
+def tokens_html(tokens: Tokens, *, show_ids: bool = True, labels: list[str] | None = None) -> str:
+    """Each token a coloured span with its id (and its label from a token classifier, when given)."""
     colors = span_colors(len(tokens))
     parts = []
-    for piece, token, color in zip(tokens.pieces or [str(i) for i in tokens.ids], tokens.ids, colors, strict=True):
+    pieces = tokens.pieces or [str(i) for i in tokens.ids]
+    for i, (piece, token, color) in enumerate(zip(pieces, tokens.ids, colors, strict=True)):
         shown = escape(piece).replace(" ", "&nbsp;").replace("\n", "\\n") if piece else f"⟨{int(token)}⟩"
         ids = f"<sub style='color:#555'>{int(token)}</sub>" if show_ids else ""
-        parts.append(f"<span style='background:{color}'>{shown}{ids}</span>")
+        label = f"<sup style='color:#a00000'>{escape(labels[i])}</sup>" if labels else ""
+        parts.append(f"<span style='background:{color}'>{shown}{ids}{label}</span>")
     return (f"<p><b>{len(tokens)} tokens</b></p><p style='line-height:160%'>" + "&#8203;".join(parts) + "</p>")
 
 
@@ -26,8 +29,10 @@ class TokenSpans(QTextBrowser):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tokens: Tokens | None = None
+        self.labels: list[str] | None = None
         self.setMinimumHeight(70)
 
-    def show_tokens(self, tokens: Tokens | None) -> None:
+    def show_tokens(self, tokens: Tokens | None, labels: list[str] | None = None) -> None:
         self.tokens = tokens
-        self.setHtml(tokens_html(tokens) if tokens is not None else "")
+        self.labels = labels
+        self.setHtml(tokens_html(tokens, labels=labels) if tokens is not None else "")
