@@ -1,0 +1,97 @@
+"""The scrolling latency plot: the last inferences of every run shown, and the chosen run's rolling median, p90
+and p99."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QWidget
+
+from ovexplorer.core.bench.plot_scale import nice_ceiling, rolling_percentiles
+from ovexplorer.ui.latency.plot_style import Series, style_plot
+
+WINDOW = 2000  # inferences shown by the scrolling latency plot
+ROLLING = 50  # inferences in the rolling median / p90 / p99
+ROLLING_STEP = 5  # ... at every 5th inference (400 points across the window)
+SHRINK_AFTER = 40  # ticks (2 s) the latency axis waits before shrinking
+ROLLING_NAMES = ("median", "p90", "p99")
+
+
+class LatencyPlot(pg.PlotWidget):
+    """Latency per inference over the last :data:`WINDOW` inferences."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, background="w")
+        style_plot(self, f"Latency per inference (last {WINDOW}; rolling {ROLLING}: median, p90 dashed, p99 dotted)",
+                   "inferences ago", "ms")
+        self._add_legend()
+        self.setXRange(-WINDOW, 0, padding=0.01)
+        self.disableAutoRange()
+        self._y_top = 0.0
+        self._low_ticks = 0
+
+    def _add_legend(self) -> None:
+        legend = self.addLegend(offset=(60, 10), labelTextColor="#222")  # top left: the oldest side
+        legend.setBrush(pg.mkBrush(255, 255, 255, 200))
+
+    def reset(self) -> None:
+        """No curves (the runs were cleared)."""
+        self.clear()
+        self._y_top = 0.0
+        self._low_ticks = 0
+        self._add_legend()
+
+    def add_series(self, series: Series) -> None:
+        series.curves["latency"] = self.plot([], [], pen=pg.mkPen(series.color, width=1), name=series.run.label)
+        series.curves["latency"].setDownsampling(auto=True, method="peak")  # spikes stay visible
+        dark = QColor(series.color).darker(150)
+        series.curves["median"] = self.plot([], [], pen=pg.mkPen(dark, width=2))
+        series.curves["p90"] = self.plot([], [], pen=pg.mkPen(dark, width=1.5, style=Qt.PenStyle.DashLine))
+        series.curves["p99"] = self.plot([], [], pen=pg.mkPen(dark, width=1.5, style=Qt.PenStyle.DotLine))
+
+    def draw(self, series: Series, everyone: Sequence[Series], rolling: bool, running: bool) -> None:
+        """``series``' last inferences (and, with ``rolling``, its rolling lines); the axis fitted to
+        ``everyone`` shown."""
+        _, lat, _ = series.run.recorder.latest(WINDOW + ROLLING - 1)
+        show = lat[-WINDOW:]
+        series.curves["latency"].setData(np.arange(-show.size + 1, 1), show)
+        if rolling:
+            self.draw_rolling(series, lat)
+        self.fit_range(everyone, running)
+
+    def draw_rolling(self, series: Series, lat: np.ndarray | None = None) -> None:
+        if lat is None:
+            _, lat, _ = series.run.recorder.latest(WINDOW + ROLLING - 1)
+        lat = lat[-(WINDOW + ROLLING - 1):]
+        roll = rolling_percentiles(lat, ROLLING, ROLLING_STEP)
+        x = -ROLLING_STEP * np.arange(roll.shape[1])[::-1]
+        for k, name in enumerate(ROLLING_NAMES):
+            series.curves[name].setData(x, roll[k] if roll.size else np.empty(0))
+
+    @staticmethod
+    def clear_rolling(series: Series) -> None:
+        for name in ROLLING_NAMES:
+            series.curves[name].setData([], [])
+
+    def fit_range(self, everyone: Sequence[Series], running: bool) -> None:
+        """Grow the latency axis at once, shrink it only when the data have used less than a third of it for
+        ``SHRINK_AFTER`` ticks, in nice steps: the axis (slow to repaint) changes rarely, even for spiky data."""
+        peaks = []
+        for s in everyone:
+            if s.shown:
+                data = s.curves["latency"].getData()[1]
+                if data is not None and len(data):
+                    peaks.append(float(np.max(data)))
+        if not peaks:
+            return
+        peak = max(peaks)
+        low = peak < self._y_top / 3
+        self._low_ticks = self._low_ticks + 1 if low else 0
+        if peak > self._y_top or (low and (self._low_ticks >= SHRINK_AFTER or not running)):
+            self._low_ticks = 0
+            self._y_top = nice_ceiling(peak * 1.1)
+            self.setYRange(0, self._y_top, padding=0)
