@@ -220,3 +220,22 @@ def test_only_the_limit_is_not_an_option_change(limit: str) -> None:
     assert restarts == []
     state.set_settings(LatencySettings(limit=limit, iterations=3, seconds=1.0, mode="async"))
     assert restarts == [1]
+
+
+def test_the_axis_reaches_the_p99_with_a_margin_and_reads_in_its_own_unit() -> None:
+    import numpy as np
+
+    from ovexplorer.core.bench.plot_scale import log_time_ticks, robust_peak, time_unit
+
+    fast = np.full(2000, 0.012)
+    fast[[0, 1, 900]] = (5.0, 4.0, 3.0)  # three outliers: not 0.15 % of the data
+    assert robust_peak([fast]) == pytest.approx(0.018)  # 1.5 x the p99 (0.012), not 5 ms
+    assert robust_peak([np.array([1.0, 2.0, 2.5])]) == 2.5  # nothing far above the p99: everything in view
+    assert robust_peak([fast[2:12], np.full(10, 0.02)]) == pytest.approx(0.02)  # over every run shown
+    assert np.isnan(robust_peak([np.empty(0)]))
+    assert [time_unit(v) for v in (0.02, 0.999, 1.0, 9999.0, 10_000.0)] == [
+        ("µs", 1000.0), ("µs", 1000.0), ("ms", 1.0), ("ms", 1.0), ("s", 0.001)]
+    unit, (major, minor) = log_time_ticks(np.log10(0.008), np.log10(0.06))
+    assert unit == "µs" and [label for _, label in major] == ["10", "20", "50"] and minor
+    unit, (major, _) = log_time_ticks(np.log10(0.4), np.log10(3))
+    assert unit == "ms" and [label for _, label in major] == ["0.5", "1", "2"]

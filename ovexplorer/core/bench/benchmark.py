@@ -240,6 +240,8 @@ class BenchmarkRun:
     state: str = field(init=False, default="ready")
     warmup_ms: list[float] = field(init=False, default_factory=list)
     requests: int = field(init=False, default=1)
+    streams: int = field(init=False, default=0)  # the compiled model's NUM_STREAMS (0: not known yet)
+    optimal_requests: int = field(init=False, default=0)  # its OPTIMAL_NUMBER_OF_INFER_REQUESTS
     error: errors.OvexplorerError | None = field(init=False, default=None)
     started_at: float = field(init=False, default=0.0)  # time.perf_counter() when the measured loop began
     ended_at: float = field(init=False, default=0.0)
@@ -250,6 +252,7 @@ class BenchmarkRun:
             raise errors.InputError(f"Unknown benchmark mode {self.config.mode!r}; use sync or async.")
         self.recorder = LatencyRecorder(self.config.capacity)
         self._tensors = self.session.check_inputs(self.inputs)
+        self.streams, self.optimal_requests = self.session.streams, self.session.optimal_requests
         self.label = self.label or f"{self.session.options.describe()} {self.config.mode}"
 
     # -- control --------------------------------------------------------------------------------
@@ -315,6 +318,8 @@ class BenchmarkRun:
             "compile_options": self.session.options.config(),
             "mode": self.config.mode,
             "requests": self.requests,
+            "streams": self.streams or None,
+            "optimal_requests": self.optimal_requests or None,
             "state": self.state,
             "error": self.error.message if self.error else None,
             "warmup_ms": list(self.warmup_ms),

@@ -125,6 +125,22 @@ def lower_thread_priority(nice: int) -> None:
         pass
 
 
+def used_by(run: BenchmarkRun) -> tuple[int, int]:
+    """``(streams, requests)`` the run's compiled model uses: the device's choice where the options said "auto"
+    (streams: the compiled model's NUM_STREAMS; requests kept in flight: 1 in sync mode, else the option or the
+    device's OPTIMAL_NUMBER_OF_INFER_REQUESTS); 0 while not known."""
+    if run.config.mode == "sync":
+        return run.streams, 1
+    return run.streams, run.config.requests or run.optimal_requests
+
+
+def used_text(streams: int, requests: int) -> str:
+    """``"2 streams, 4 requests"`` ("" when not known)."""
+    if not streams:
+        return ""
+    return f"{streams} stream{'s' if streams != 1 else ''}, {requests} request{'s' if requests != 1 else ''}"
+
+
 class Draw(NamedTuple):
     """What a tick redraws."""
 
@@ -164,7 +180,9 @@ class LatencyState:
 
     Events: ``status(text)``; ``changed()`` (running or the runs changed: buttons follow); ``live()`` (something
     to poll and draw: a run compiling in the child or a run shown); ``run_added(entry)``; ``run_started(run)``;
-    ``run_ended(entry)`` (finished, stopped or failed); ``shown_changed(index)``; ``cleared()``.
+    ``run_ended(entry)`` (finished, stopped or failed); ``shown_changed(index)``; ``cleared()``;
+    ``used_changed(streams, requests)``: what the device chose for the run shown last (0, 0 once the options or the
+    model changed).
     """
 
     def __init__(self, start_task: TaskStarter, start_loop: TaskStarter, options: Callable[[], CompileOptions],
@@ -186,7 +204,8 @@ class LatencyState:
         self._compile_serial = 0
         self.status, self.changed, self.live = Event(), Event(), Event()
         self.run_added, self.run_started, self.run_ended = Event(), Event(), Event()
-        self.shown_changed, self.cleared = Event(), Event()
+        self.shown_changed, self.cleared, self.used_changed = Event(), Event(), Event()
+        self.used = (0, 0)
 
     # -- the model ------------------------------------------------------------------------------
     def set_document(self, doc: ModelDocument | None) -> None:
@@ -198,6 +217,7 @@ class LatencyState:
             self._compile_task = None
         self.document = doc
         self._sessions.clear()
+        self._set_used(0, 0)
         self.changed.emit()
         if doc is None:
             self.status.emit("Open a model to benchmark it.")
@@ -213,6 +233,7 @@ class LatencyState:
             self.options_changed()
 
     def options_changed(self) -> None:
+        self._set_used(0, 0)
         if self.active is not None:
             self.restart = True
             self.stop()
@@ -350,11 +371,18 @@ class LatencyState:
         self.active = entry
         self.selected = None  # the rolling lines follow the new run
         self.run_added.emit(entry)
-        self.status.emit(f"Running {run.label} ({run.config.describe()})…")
+        self._set_used(*used_by(run))
+        used = used_text(*self.used)
+        self.status.emit(f"Running {run.label} ({run.config.describe()}{'; ' + used if used else ''})…")
         self.live.emit()
         self.changed.emit()
         self.run_started.emit(run)
         return entry
+
+    def _set_used(self, streams: int, requests: int) -> None:
+        if (streams, requests) != self.used:
+            self.used = (streams, requests)
+            self.used_changed.emit(streams, requests)
 
     def stop(self) -> None:
         """End the run going on after its inferences in flight; its data stays."""
@@ -379,6 +407,8 @@ class LatencyState:
         run = entry.run
         stats = run.stats()
         text = f"{run.label}: {run.state}, {stats.count} inferences, median {stats.median:.3f} ms, {stats.fps:.1f} FPS"
+        used = used_text(*used_by(run))
+        text += f" ({used})" if used else ""
         if run.error is not None:
             text = f"{run.label}: stopped by an error after {stats.count} inferences: {run.error.message}"
         self.status.emit(text)

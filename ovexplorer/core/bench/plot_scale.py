@@ -1,8 +1,10 @@
-"""Numbers behind the live latency plots, without Qt: rolling percentiles, nice axis ends that change rarely,
-logarithmic ticks."""
+"""Numbers behind the live latency plots, without Qt: rolling percentiles, nice axis ends that change rarely, a
+robust axis top that outliers do not squash, the time unit an axis reads in, logarithmic ticks."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,3 +65,34 @@ class StickyRange:
             self.low, self.top = 0, nice_ceiling(peak * 1.1)
             return self.top
         return None
+
+
+def robust_peak(values: Sequence[np.ndarray], percent: float = 99.0, spread: float = 1.5) -> float:
+    """How high a latency axis should reach for ``values``: their largest value, but no more than ``spread`` times
+    their ``percent``-th percentile (nearest rank), so that a few outliers do not squash the plot (NaN when empty)."""
+    data = [np.asarray(v, dtype=np.float64) for v in values if len(v)]
+    if not data:
+        return math.nan
+    every = np.concatenate(data) if len(data) > 1 else data[0]
+    k = max(0, math.ceil(every.size * percent / 100) - 1)
+    return min(float(every.max()), float(np.partition(every, k)[k]) * spread)
+
+
+#: Units a latency axis may read in: (name, factor from milliseconds, used while the axis top is below this many ms).
+TIME_UNITS = (("µs", 1000.0, 1.0), ("ms", 1.0, 10_000.0), ("s", 0.001, math.inf))
+
+
+def time_unit(top_ms: float) -> tuple[str, float]:
+    """The unit an axis reaching ``top_ms`` reads in (µs below 1 ms, s from 10 s) and its factor from ms."""
+    for name, factor, below in TIME_UNITS:
+        if top_ms < below:
+            return name, factor
+    return "ms", 1.0  # NaN
+
+
+def log_time_ticks(lo: float, hi: float) -> tuple[str, list[list[tuple[float, str]]]]:
+    """:func:`log_ticks` for log10(ms) from ``lo`` to ``hi``, labelled in the unit of ``10**hi`` ms: the unit's name
+    and the ticks (``0.01, 0.02`` ms read ``10, 20`` µs)."""
+    unit, factor = time_unit(10.0 ** hi)
+    major, minor = log_ticks(lo, hi)
+    return unit, [[(x, f"{10.0 ** x * factor:.3g}") for x, _ in major], minor]

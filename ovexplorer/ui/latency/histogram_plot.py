@@ -1,4 +1,5 @@
-"""The latency histogram of every run shown, on a logarithmic latency axis."""
+"""The latency histogram of every run shown, on a logarithmic latency axis that reaches the p99 with a margin
+(the inferences beyond it are counted in the title, not drawn: one outlier does not squash the histogram)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QWidget
 
 from ovexplorer.core.bench.latency_state import LIVE_STATS
-from ovexplorer.core.bench.plot_scale import StickyRange, log_ticks
+from ovexplorer.core.bench.plot_scale import StickyRange, log_time_ticks, robust_peak, time_unit
 from ovexplorer.ui.latency.plot_style import Series, style_plot
 
 HIST_BINS = 60
+TITLE = "Latency histogram"
 
 
 class HistogramPlot(pg.PlotWidget):
@@ -20,7 +22,7 @@ class HistogramPlot(pg.PlotWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, background="w")
-        style_plot(self, "Latency histogram", "ms (log scale)", "% of inferences")
+        style_plot(self, TITLE, "ms (log scale)", "% of inferences")
         self.enableAutoRange(x=False, y=False)
         self.reset()
 
@@ -29,26 +31,32 @@ class HistogramPlot(pg.PlotWidget):
         self._sticky = StickyRange(5)
         self._ticks: list = []
         self._x = (0.0, 0.0)
+        self.beyond = 0  # inferences slower than the axis reaches (named in the title)
+        self._title = TITLE
+        self.setTitle(TITLE, color="#222", size="10pt")
 
     def add_series(self, series: Series) -> None:
         series.curves["hist"] = self.plot([], [], stepMode="center", pen=pg.mkPen(series.color, width=2))
 
     def refresh(self, everyone: Sequence[Series], running: bool) -> None:
         shown = [s for s in everyone if s.shown and s.run.recorder.count]
-        data = {id(s): np.log10(np.maximum(s.run.recorder.latest(LIVE_STATS if s.run.active else None)[1], 1e-6))
-                for s in shown}
+        data = {id(s): s.run.recorder.latest(LIVE_STATS if s.run.active else None)[1] for s in shown}
         if not data:
             return
-        lo = min(float(v.min()) for v in data.values())
-        hi = max(float(v.max()) for v in data.values())
+        lo = max(min(float(v.min()) for v in data.values()), 1e-6)
+        reach = robust_peak(list(data.values()))
+        lo, hi = np.log10(lo), np.log10(max(reach, 1e-6))
         hi = hi if hi > lo + 0.005 else lo + 0.005
         log_edges = np.linspace(lo, hi, HIST_BINS + 1)
-        peak = 0.0
+        peak, beyond = 0.0, 0
         for s in shown:
-            counts, _ = np.histogram(data[id(s)], bins=HIST_BINS, range=(lo, hi))
-            percent = counts * 100.0 / max(1, counts.sum())
+            values = data[id(s)]
+            counts, _ = np.histogram(np.log10(np.maximum(values, 1e-6)), bins=HIST_BINS, range=(lo, hi))
+            percent = counts * 100.0 / max(1, values.size)  # of every inference, those beyond the axis too
+            beyond += int(np.count_nonzero(values > 10.0 ** hi))
             s.curves["hist"].setData(log_edges, percent)
             peak = max(peak, float(percent.max()))
+        self._name_beyond(beyond, 10.0 ** hi)
         top = self._sticky.fit(peak, running)
         if top is not None:
             self.setYRange(0, min(top, 100.0), padding=0)
@@ -56,7 +64,16 @@ class HistogramPlot(pg.PlotWidget):
         if x_range != self._x:
             self._x = x_range
             self.setXRange(*x_range, padding=0)
-        ticks = log_ticks(*x_range)
+        unit, ticks = log_time_ticks(*x_range)  # labelled in µs for a sub-millisecond model
         if ticks != self._ticks:  # setting the same ticks again would repaint the axis all the same
             self._ticks = ticks
             self.getAxis("bottom").setTicks(ticks)
+            self.setLabel("bottom", f"{unit} (log scale)")
+
+    def _name_beyond(self, beyond: int, reach_ms: float) -> None:
+        self.beyond = beyond
+        unit, factor = time_unit(reach_ms)
+        title = f"{TITLE} ({beyond} slower than {reach_ms * factor:.3g} {unit} not drawn)" if beyond else TITLE
+        if title != self._title:  # a new title repaints the plot's header
+            self._title = title
+            self.setTitle(title, color="#222", size="10pt")

@@ -97,6 +97,7 @@ class LatencyPanel(QWidget):
         s.run_ended.connect(self._ended)
         s.shown_changed.connect(self._shown_changed)
         s.cleared.connect(self._cleared)
+        s.used_changed.connect(self.toolbar.show_used)
         if picker is not None and hasattr(picker, "device_changed"):
             picker.device_changed.connect(lambda *_a: self.state.options_changed())
         self.set_document(None)

@@ -1,5 +1,6 @@
 """The scrolling latency plot: the last inferences of every run shown, and the chosen run's rolling median, p90
-and p99."""
+and p99. The axis reaches the p99 of what is shown with a margin (not a single outlier's height); inferences above
+it are marked by triangles on the top edge. It reads in µs, ms or s, whichever suits its top."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
-from ovexplorer.core.bench.plot_scale import nice_ceiling, rolling_percentiles
+from ovexplorer.core.bench.plot_scale import StickyRange, robust_peak, rolling_percentiles, time_unit
 from ovexplorer.ui.latency.plot_style import Series, style_plot
 
 WINDOW = 2000  # inferences shown by the scrolling latency plot
@@ -31,8 +32,10 @@ class LatencyPlot(pg.PlotWidget):
         self._add_legend()
         self.setXRange(-WINDOW, 0, padding=0.01)
         self.disableAutoRange()
-        self._y_top = 0.0
-        self._low_ticks = 0
+        self.getAxis("left").enableAutoSIPrefix(False)  # never a bare "(x0.001)": the unit is in the label
+        self._range = StickyRange(SHRINK_AFTER)
+        self.unit = "ms"
+        self.outliers = 0  # inferences above the axis top, marked on its edge
 
     def _add_legend(self) -> None:
         legend = self.addLegend(offset=(60, 10), labelTextColor="#222")  # top left: the oldest side
@@ -41,8 +44,8 @@ class LatencyPlot(pg.PlotWidget):
     def reset(self) -> None:
         """No curves (the runs were cleared)."""
         self.clear()
-        self._y_top = 0.0
-        self._low_ticks = 0
+        self._range = StickyRange(SHRINK_AFTER)
+        self.outliers = 0
         self._add_legend()
 
     def add_series(self, series: Series) -> None:
@@ -52,6 +55,8 @@ class LatencyPlot(pg.PlotWidget):
         series.curves["median"] = self.plot([], [], pen=pg.mkPen(dark, width=2))
         series.curves["p90"] = self.plot([], [], pen=pg.mkPen(dark, width=1.5, style=Qt.PenStyle.DashLine))
         series.curves["p99"] = self.plot([], [], pen=pg.mkPen(dark, width=1.5, style=Qt.PenStyle.DotLine))
+        series.curves["outliers"] = self.plot([], [], pen=None, symbol="t1", symbolSize=9, symbolPen=pg.mkPen(dark),
+                                              symbolBrush=series.color)
 
     def draw(self, series: Series, everyone: Sequence[Series], rolling: bool, running: bool) -> None:
         """``series``' last inferences (and, with ``rolling``, its rolling lines); the axis fitted to
@@ -77,21 +82,37 @@ class LatencyPlot(pg.PlotWidget):
         for name in ROLLING_NAMES:
             series.curves[name].setData([], [])
 
+    @property
+    def top(self) -> float:
+        """The axis top in ms (0 before anything was drawn)."""
+        return self._range.top
+
     def fit_range(self, everyone: Sequence[Series], running: bool) -> None:
-        """Grow the latency axis at once, shrink it only when the data have used less than a third of it for
-        ``SHRINK_AFTER`` ticks, in nice steps: the axis (slow to repaint) changes rarely, even for spiky data."""
-        peaks = []
-        for s in everyone:
-            if s.shown:
-                data = s.curves["latency"].getData()[1]
-                if data is not None and len(data):
-                    peaks.append(float(np.max(data)))
-        if not peaks:
+        """Fit the axis to the p99 of the latencies shown with a margin (:func:`robust_peak`): it grows at once and
+        shrinks only when the data have used less than a third of it for ``SHRINK_AFTER`` ticks, in nice steps, so
+        the axis (slow to repaint) changes rarely, even for spiky data. Then mark what lies above it."""
+        shown = [s for s in everyone if s.shown]
+        data = [d for d in (s.curves["latency"].yData for s in shown) if d is not None and len(d)]  # not downsampled
+        if not data:
             return
-        peak = max(peaks)
-        low = peak < self._y_top / 3
-        self._low_ticks = self._low_ticks + 1 if low else 0
-        if peak > self._y_top or (low and (self._low_ticks >= SHRINK_AFTER or not running)):
-            self._low_ticks = 0
-            self._y_top = nice_ceiling(peak * 1.1)
-            self.setYRange(0, self._y_top, padding=0)
+        top = self._range.fit(robust_peak(data), running)
+        if top is not None:
+            self.setYRange(0, top, padding=0)
+            unit, factor = time_unit(top)
+            if unit != self.unit:
+                self.unit = unit
+                self.getAxis("left").setScale(factor)
+                self.setLabel("left", unit)
+        self._mark_outliers(shown)
+
+    def _mark_outliers(self, shown: Sequence[Series]) -> None:
+        top, count = self._range.top, 0
+        for s in shown:
+            curve = s.curves["latency"]
+            x, y = curve.xData, curve.yData
+            above = np.flatnonzero(y > top) if y is not None and len(y) else np.empty(0, dtype=np.intp)
+            count += above.size
+            marks = s.curves["outliers"]
+            if above.size or len(marks.xData if marks.xData is not None else ()):
+                marks.setData(x[above] if above.size else [], np.full(above.size, top * 0.97))
+        self.outliers = count

@@ -72,6 +72,13 @@ class LatencyToolbar(QWidget):
         spin.setPrefix(f"{name} ")
         return spin
 
+    def show_used(self, streams: int, requests: int) -> None:
+        """What "auto" became for the run shown last (0: not known, plain "auto")."""
+        for spin, name, value in ((self.streams_spin, "streams", streams), (self.requests_spin, "requests", requests)):
+            spin.setSpecialValueText(f"{name}: auto ({value})" if value else f"{name}: auto")
+            spin.setToolTip(f"The device chose {value} {name} for the last run" if value else "")
+            spin.updateGeometry()
+
     def settings(self) -> LatencySettings:
         return LatencySettings(
             mode=self.mode_combo.currentData(), limit=self.limit_combo.currentData(),

@@ -8,9 +8,10 @@ from PySide6.QtGui import QBrush, QColor, QPixmap
 from PySide6.QtWidgets import QTableWidget, QTableWidgetItem, QWidget
 
 from ovexplorer.core.bench.benchmark import BenchmarkRun, LatencyStats
-from ovexplorer.core.bench.latency_state import LIVE_STATS
+from ovexplorer.core.bench.latency_state import LIVE_STATS, used_by
 
-STAT_COLUMNS = ("Run", "State", "Count", "Median", "Mean", "Min", "Max", "p90", "p99", "Std", "FPS", "Warm-up")
+STAT_COLUMNS = ("Run", "State", "Count", "Median", "Mean", "Min", "Max", "p90", "p99", "Std", "FPS", "Warm-up",
+                "Streams", "Requests")
 
 
 class RunsTable(QTableWidget):
@@ -67,6 +68,8 @@ class RunsTable(QTableWidget):
             "" if np.isnan(v) else f"{v:.3f}" for v in (stats.median, stats.mean, stats.min, stats.max,
                                                           stats.p90, stats.p99, stats.std)
         ] + [f"{stats.fps:.1f}", f"{run.warmup_ms[0]:.2f}" if run.warmup_ms else ""]
+        streams, requests = used_by(run)
+        values += [str(streams), str(requests)] if streams else ["", ""]
         self.blockSignals(True)
         for c, text in enumerate(values, start=1):
             item = self.item(row, c)
