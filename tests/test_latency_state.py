@@ -239,3 +239,15 @@ def test_the_axis_reaches_the_p99_with_a_margin_and_reads_in_its_own_unit() -> N
     assert unit == "µs" and [label for _, label in major] == ["10", "20", "50"] and minor
     unit, (major, _) = log_time_ticks(np.log10(0.4), np.log10(3))
     assert unit == "ms" and [label for _, label in major] == ["0.5", "1", "2"]
+
+
+def test_percentiles_in_one_pass_are_the_nearest_rank_ones() -> None:
+    import numpy as np
+
+    from ovexplorer.core.bench.benchmark import percentile, percentiles
+
+    for n in (1, 2, 7, 100, 65536):
+        values = np.random.default_rng(n).exponential(1.0, n)
+        assert percentiles(values, (50, 90, 99)) == [percentile(values, p) for p in (50, 90, 99)]
+        assert percentiles(values, (99, 50)) == [percentile(values, 99), percentile(values, 50)]
+    assert all(np.isnan(v) for v in percentiles(np.empty(0), (50, 90)))

@@ -14,6 +14,7 @@ from ovexplorer.core.bench.plot_scale import StickyRange, log_time_ticks, robust
 from ovexplorer.ui.latency.plot_style import Series, style_plot
 
 HIST_BINS = 60
+SAMPLE = 8192  # latencies the axis's reach is estimated from
 TITLE = "Latency histogram"
 
 
@@ -44,7 +45,8 @@ class HistogramPlot(pg.PlotWidget):
         if not data:
             return
         lo = max(min(float(v.min()) for v in data.values()), 1e-6)
-        reach = robust_peak(list(data.values()))
+        reach = robust_peak([v[::max(1, v.size // SAMPLE)] for v in data.values()])  # the axis moves in 0.1-decade
+        # steps: the p99 of an even sample is as good, and 8x cheaper than that of 65,536 values
         lo, hi = np.log10(lo), np.log10(max(reach, 1e-6))
         hi = hi if hi > lo + 0.005 else lo + 0.005
         log_edges = np.linspace(lo, hi, HIST_BINS + 1)

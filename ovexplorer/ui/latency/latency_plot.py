@@ -55,18 +55,20 @@ class LatencyPlot(pg.PlotWidget):
         series.curves["median"] = self.plot([], [], pen=pg.mkPen(dark, width=2))
         series.curves["p90"] = self.plot([], [], pen=pg.mkPen(dark, width=1.5, style=Qt.PenStyle.DashLine))
         series.curves["p99"] = self.plot([], [], pen=pg.mkPen(dark, width=1.5, style=Qt.PenStyle.DotLine))
-        series.curves["outliers"] = self.plot([], [], pen=None, symbol="t1", symbolSize=9, symbolPen=pg.mkPen(dark),
-                                              symbolBrush=series.color)
+        marks = pg.ScatterPlotItem(symbol="t1", size=9, pen=pg.mkPen(dark), brush=pg.mkBrush(series.color))
+        self.addItem(marks)  # a bare scatter: moving it repaints, a PlotDataItem's setPos rebuilt its points
+        series.curves["outliers"] = marks
 
     def draw(self, series: Series, everyone: Sequence[Series], rolling: bool, running: bool) -> None:
         """``series``' last inferences (and, with ``rolling``, its rolling lines); the axis fitted to
         ``everyone`` shown."""
-        _, lat, _ = series.run.recorder.latest(WINDOW + ROLLING - 1)
+        first, lat, _ = series.run.recorder.latest(WINDOW + ROLLING - 1)
         show = lat[-WINDOW:]
         series.curves["latency"].setData(np.arange(-show.size + 1, 1), show)
+        series.end = first + lat.size - 1
         if rolling:
             self.draw_rolling(series, lat)
-        self.fit_range(everyone, running)
+        self.fit_range(everyone, running, marks=rolling)
 
     def draw_rolling(self, series: Series, lat: np.ndarray | None = None) -> None:
         if lat is None:
@@ -87,10 +89,11 @@ class LatencyPlot(pg.PlotWidget):
         """The axis top in ms (0 before anything was drawn)."""
         return self._range.top
 
-    def fit_range(self, everyone: Sequence[Series], running: bool) -> None:
+    def fit_range(self, everyone: Sequence[Series], running: bool, marks: bool = True) -> None:
         """Fit the axis to the p99 of the latencies shown with a margin (:func:`robust_peak`): it grows at once and
         shrinks only when the data have used less than a third of it for ``SHRINK_AFTER`` ticks, in nice steps, so
-        the axis (slow to repaint) changes rarely, even for spiky data. Then mark what lies above it."""
+        the axis (slow to repaint) changes rarely, even for spiky data. Then mark what lies above it (with ``marks``
+        or a new top; else the marks only scroll: new ones appear at the next rolling tick, 0.1 s later)."""
         shown = [s for s in everyone if s.shown]
         data = [d for d in (s.curves["latency"].yData for s in shown) if d is not None and len(d)]  # not downsampled
         if not data:
@@ -103,16 +106,27 @@ class LatencyPlot(pg.PlotWidget):
                 self.unit = unit
                 self.getAxis("left").setScale(factor)
                 self.setLabel("left", unit)
-        self._mark_outliers(shown)
+        if marks or top is not None:
+            self._mark_outliers(shown)
+        else:
+            for s in shown:
+                if s.curves["outliers"].pos().x() != -s.end:
+                    s.curves["outliers"].setPos(-s.end, 0)
 
     def _mark_outliers(self, shown: Sequence[Series]) -> None:
+        """Triangles at the top edge over the inferences above it. A mark's x is its inference's index, the item is
+        moved by the index of the last one drawn: as the plot scrolls, the marks move without new data (a
+        scatter's ``setData`` at 20 Hz cost more than the rest of the latency plot's drawing)."""
         top, count = self._range.top, 0
         for s in shown:
-            curve = s.curves["latency"]
-            x, y = curve.xData, curve.yData
+            y = s.curves["latency"].yData
             above = np.flatnonzero(y > top) if y is not None and len(y) else np.empty(0, dtype=np.intp)
             count += above.size
+            marked = s.end - (len(y) - 1) + above if above.size else above
             marks = s.curves["outliers"]
-            if above.size or len(marks.xData if marks.xData is not None else ()):
-                marks.setData(x[above] if above.size else [], np.full(above.size, top * 0.97))
+            if s.marked is None or s.marked[0] != top or not np.array_equal(s.marked[1], marked):
+                marks.setData(x=marked, y=np.full(marked.size, top * 0.97))
+                s.marked = (top, marked)
+            if marks.pos().x() != -s.end:
+                marks.setPos(-s.end, 0)
         self.outliers = count

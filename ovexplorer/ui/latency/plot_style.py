@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QGraphicsItem, QWidget
 
@@ -17,6 +18,8 @@ class Series:
 
     entry: RunEntry
     curves: dict[str, pg.PlotDataItem] = field(default_factory=dict)
+    end: int = 0  # index of the last inference the latency plot shows
+    marked: tuple[float, np.ndarray] | None = None  # (axis top, indices) of the inferences marked as outliers
 
     @property
     def run(self) -> BenchmarkRun:
