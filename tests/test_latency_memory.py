@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from test_memory import MB, assert_flat, rss
 
 from ovexplorer.core.bench.bench_process import SharedRecorder
-from ovexplorer.core.bench.benchmark import BenchmarkRun, LatencyRecorder
+from ovexplorer.core.bench.benchmark import BenchmarkRun
 from ovexplorer.core.run.session import CompiledSession
 from ovexplorer.resources import sample_model
 from ovexplorer.ui.shell.main_window import MainWindow
@@ -33,14 +33,6 @@ def child_rss(pid: int) -> int:
     raise AssertionError("no VmRSS")
 
 
-def alive(kind: type) -> int:
-    gc.unfreeze()
-    try:
-        return sum(1 for o in gc.get_objects() if isinstance(o, kind))
-    finally:
-        gc.freeze()
-
-
 @pytest.mark.parametrize("in_child", [True, False], ids=["child", "window-thread"])
 def test_switching_models_with_runs_holds_the_latency_tab_flat(qtbot, window: MainWindow, monkeypatch,
                                                                in_child: bool) -> None:
@@ -53,16 +45,18 @@ def test_switching_models_with_runs_holds_the_latency_tab_flat(qtbot, window: Ma
         create(self, capacity, name)
         if name is None:
             rings.append(self.name)
+            kept.append(weakref.ref(self))
 
     monkeypatch.setattr(SharedRecorder, "__init__", spy)
     models = (sample_model("regression"), sample_model("shapes"))
     runs: list[weakref.ref[BenchmarkRun]] = []
+    kept: list[weakref.ref] = []  # recorders (shared and local) and compiled sessions of this test's runs
     sizes, frozen, child_sizes, children = [], [], [], set()
     for i in range(SWITCHES):
         with qtbot.waitSignal(window.document_changed, timeout=60000):
             window.open_path(models[i % 2])
         window.show_panel(panel)
-        runs.append(_one_run(qtbot, panel, stop_early=i % 4 == 3))  # every 4th stopped by the user
+        runs.append(_one_run(qtbot, panel, kept, stop_early=i % 4 == 3))  # every 4th stopped by the user
         if i % 2 == 1:  # two runs kept as series, then Clear
             qtbot.mouseClick(panel.clear_button, Qt.MouseButton.LeftButton)
             assert panel.series == []
@@ -75,18 +69,20 @@ def test_switching_models_with_runs_holds_the_latency_tab_flat(qtbot, window: Ma
     qtbot.wait(200)  # the last loop's task is let go once its queued "finished" signal is handled
     gc.collect()
     assert [r() is None for r in runs] == [True] * SWITCHES  # every run, its recorder and its session gone
-    assert alive(LatencyRecorder) == 0
+    assert [r() for r in kept if r() is not None and not isinstance(r(), CompiledSession)] == []
+    sessions = [r() for r in kept if isinstance(r(), CompiledSession)]
     print(f"\nwindow RSS over {SWITCHES} switches with runs: " + " ".join(f"{s / MB:.0f}" for s in sizes) + " MB"
           + "; benchmark child: " + " ".join(f"{s / MB:.0f}" for s in child_sizes) + f" MB; frozen {frozen}")
     # the permanent generation from the second switch: the first open of each of the two models freezes what a
     # first compile of its op types creates (about 800 objects in the window-thread variant)
     assert_flat("latency", sizes, frozen[1:])
     if not in_child:
-        assert alive(CompiledSession) == 1  # the last model's, cached for its next run; none of the others
+        assert len(sessions) == 1  # the last model's, cached for its next run; none of the others
         assert rings == [] and panel.worker is None
+        del sessions
         window.close()
         gc.collect()
-        assert alive(CompiledSession) == 0
+        assert [r() for r in kept if r() is not None] == []
         return
     assert len(rings) == SWITCHES
     assert not [name for name in rings if Path("/dev/shm", name.lstrip("/")).exists()]  # every ring unlinked
@@ -97,21 +93,29 @@ def test_switching_models_with_runs_holds_the_latency_tab_flat(qtbot, window: Ma
     assert not panel.worker.alive and _gone(pid)
 
 
-def _one_run(qtbot, panel, stop_early: bool) -> weakref.ref[BenchmarkRun]:
-    """Start a run with the Start button; it ends at its limit (300 inferences), or the user stops it."""
+def _one_run(qtbot, panel, kept: list[weakref.ref], stop_early: bool) -> weakref.ref[BenchmarkRun]:
+    """Start a run with the Start button; it ends at its limit (300 inferences), or the user stops it. Weak
+    references to its compiled session (a run in the window) and its final recorder go to ``kept``."""
     panel.limit_combo.setCurrentIndex(panel.limit_combo.findData("none" if stop_early else "iterations"))
     panel.iterations_spin.setValue(300)
     started: list[BenchmarkRun] = []
-    panel.run_started.connect(started.append)
+
+    def begun(run: BenchmarkRun) -> None:
+        started.append(run)
+        if isinstance(run.session, CompiledSession):
+            kept.append(weakref.ref(run.session))
+
+    panel.run_started.connect(begun)
     with qtbot.waitSignal(panel.run_finished, timeout=60000):
         qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)  # Start
         qtbot.waitUntil(lambda: bool(started), timeout=60000)
         if stop_early:
             qtbot.waitUntil(lambda: started[0].recorder.count > 100, timeout=30000)
             qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)  # Stop
-    panel.run_started.disconnect(started.append)
+    panel.run_started.disconnect(begun)
     run = started[0]
     assert run.state == ("stopped" if stop_early else "finished") and run.stats().count >= 100
+    kept.append(weakref.ref(run.recorder))
     return weakref.ref(run)
 
 
