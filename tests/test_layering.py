@@ -35,6 +35,7 @@ CORE_DEPENDS: dict[str, set[str]] = {
     "weights": {"model", "util"},
     "run": {"model", "util"},
     "bench": {"model", "util", "run"},
+    "compare": {"model", "util", "run", "weights", "bench"},
 }
 
 #: ui module -> (names other ui packages may import from it, the ui packages allowed to; None: all of them).
