@@ -43,6 +43,9 @@ UI_ENTRY_POINTS: dict[str, tuple[set[str], set[str] | None]] = {
     "ovexplorer.ui.shell.workers": ({"Task", "TaskRunner", "share_the_gil_quickly"}, None),
     "ovexplorer.ui.shell.flow_layout": ({"FlowLayout"}, None),
     "ovexplorer.ui.graph.graph_panel": ({"install_graph_panel"}, {"shell"}),
+    "ovexplorer.ui.graph.graph_pane": ({"make_graph_pane"}, {"compare"}),  # the comparison window's two graphs
+    "ovexplorer.ui.run.image_decode": ({"decode_image"}, {"compare"}),  # pictures as inputs and calibration data
+    "ovexplorer.ui.compare.compare_menu": ({"install_compare"}, {"shell"}),
     "ovexplorer.ui.run.run_panel": ({"install_run_panel"}, {"shell"}),
     "ovexplorer.ui.latency.latency_panel": ({"install_latency_panel"}, {"shell"}),
     "ovexplorer.ui.weights.weights_panel": ({"WeightsPanel"}, {"shell"}),

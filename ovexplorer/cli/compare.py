@@ -8,58 +8,27 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-import numpy as np
-
-from ovexplorer.core.util.errors import InputError
-
-
-def read_inputs(items: list[str], doc: Any) -> dict[str, np.ndarray]:
-    """``--input [NAME=]FILE`` (``.npy``, ``.npz``, a picture, raw or text) as arrays for model A's inputs."""
-    from ovexplorer.core.run.inputs import IMAGE_SUFFIXES, fit_file, image_inputs, load_array, preprocess_image
-    from ovexplorer.core.run.picture_defaults import picture_defaults
-    from ovexplorer.core.run.ports import find_port, model_inputs
-
-    specs = model_inputs(doc.model)
-    arrays: dict[str, np.ndarray] = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        if not sep:
-            name, value = "", item
-        path = Path(value)
-        if path.suffix.lower() in IMAGE_SUFFIXES:
-            fits = [name] if name else image_inputs(specs)
-            spec = find_port(specs, fits[0]) if fits else None
-            if spec is None:
-                raise InputError(f"--input {item}: no image input takes it; inputs: "
-                                 f"{', '.join(s.name for s in specs)}.")
-            from ovexplorer.ui.run.image_decode import decode_image  # Qt only for pictures
-
-            pre = picture_defaults(doc.graph.rt_info, spec, doc.path)
-            arrays[spec.name] = preprocess_image(decode_image(path), spec, None, pre.preprocess, path.name)
-        elif name:
-            spec = find_port(specs, name)
-            if spec is None:
-                raise InputError(f"--input {item}: A has no input {name}; inputs: {', '.join(s.name for s in specs)}.")
-            arrays[spec.name] = load_array(path, spec)
-        else:
-            arrays.update(fit_file(path, specs, first=True))
-    return arrays
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     from ovexplorer.core.compare.activations import compare_layers, compare_outputs, make_inputs
     from ovexplorer.core.compare.differences import compare_structure
     from ovexplorer.core.compare.matching import match_graphs
+    from ovexplorer.core.compare.pair import read_inputs
     from ovexplorer.core.compare.report import report_dict, report_text
     from ovexplorer.core.compare.weights_diff import weight_diffs
     from ovexplorer.core.model.document import open_model
+    from ovexplorer.core.run.inputs import IMAGE_SUFFIXES
 
     doc_a, doc_b = open_model(args.a), open_model(args.b)
     comparison = compare_structure(match_graphs(doc_a.graph, doc_b.graph), (doc_a, doc_b))
     weights = weight_diffs(comparison, doc_a.ov_nodes, doc_b.ov_nodes)
-    inputs = make_inputs(doc_a, doc_b, read_inputs(args.input, doc_a), seed=args.seed)
+    decode = None
+    if any(Path(i.partition("=")[2] or i).suffix.lower() in IMAGE_SUFFIXES for i in args.input):
+        from ovexplorer.ui.run.image_decode import decode_image  # Qt only for pictures
+
+        decode = decode_image
+    inputs = make_inputs(doc_a, doc_b, read_inputs(args.input, doc_a, decode), seed=args.seed)
     outputs = compare_outputs(doc_a, doc_b, inputs, device=args.device)
     layers = compare_layers(doc_a, doc_b, comparison, inputs, device=args.device) if args.layers else None
     extra = {}

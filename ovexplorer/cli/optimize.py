@@ -26,7 +26,7 @@ def _cmd_optimize(args: argparse.Namespace) -> int:
 
     def progress(fraction: float, text: str) -> None:
         stage = text.split("…")[0]
-        if stage != last[0] and not args.quiet:
+        if stage != last[0] and not args.quiet and not text.startswith(request.describe()):
             print(f"{stage}…", file=sys.stderr, flush=True)
             last[0] = stage
 

@@ -55,8 +55,8 @@ class LogicalGraph:
         self.ops: list[int] = []
         consumers = [graph.consumers(i) for i in range(n)]
         for i in range(n):
-            if derived[i]:
-                if any(not derived[c] for c in consumers[i]) or not consumers[i]:
+            if derived[i]:  # a weight when a layer reads it (a FakeQuantize's ranges belong to the FakeQuantize)
+                if any(not derived[c] and not self.see_through[c] for c in consumers[i]) or not consumers[i]:
                     self.weights[i] = self._weight(i, producers)
             elif not self.see_through[i]:
                 self.ops.append(i)
@@ -81,8 +81,12 @@ class LogicalGraph:
                 self.inserted[i] = tuple(passed)
                 for q in passed:
                     self.owner.setdefault(q, i)
-                    for r in producers[q][1:]:  # the FakeQuantize's range constants
-                        self.owner.setdefault(r, i)
+                    stack = list(producers[q][1:])  # the FakeQuantize's ranges, and whatever computes them
+                    while stack:
+                        r = stack.pop()
+                        if derived[r] and r not in self.owner:
+                            self.owner[r] = i
+                            stack.extend(producers[r])
         self.depth = self._depths()
 
     def _weight(self, frontier: int, producers: list[list[int]]) -> Weight:
