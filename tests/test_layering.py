@@ -42,6 +42,7 @@ CORE_DEPENDS: dict[str, set[str]] = {
 UI_ENTRY_POINTS: dict[str, tuple[set[str], set[str] | None]] = {
     "ovexplorer.ui.shell.workers": ({"Task", "TaskRunner", "share_the_gil_quickly"}, None),
     "ovexplorer.ui.shell.flow_layout": ({"FlowLayout"}, None),
+    "ovexplorer.ui.shell.menus": ({"add_menu_action"}, None),  # a feature's menu entry: one call
     "ovexplorer.ui.graph.graph_panel": ({"install_graph_panel"}, {"shell"}),
     "ovexplorer.ui.graph.graph_pane": ({"make_graph_pane"}, {"compare"}),  # the comparison window's two graphs
     "ovexplorer.ui.run.image_decode": ({"decode_image"}, {"compare"}),  # pictures as inputs and calibration data

@@ -13,6 +13,7 @@ from ovexplorer.core.compare.optimize import optimize_model
 from ovexplorer.ui.compare.compare_window import CompareWindow
 from ovexplorer.ui.compare.optimize_dialog import OptimizeDialog
 from ovexplorer.ui.run.image_decode import decode_image
+from ovexplorer.ui.shell.menus import add_menu_action
 
 MODEL_FILTER = "OpenVINO IR (*.xml);;ONNX (*.onnx);;All files (*)"
 
@@ -86,17 +87,6 @@ def install_compare(window: Any) -> None:
     optimize_action = QAction("&Optimize…", window)
     optimize_action.setStatusTip("Make an optimized copy with NNCF (INT8/INT4 weights, INT8) and compare it")
     optimize_action.triggered.connect(lambda: optimize_dialog(window))
-    window.file_menu.insertAction(window.file_menu_end, compare_action)
-    help_menu = next((a for a in window.menuBar().actions() if a.text() == "&Help"), None)
-    tools = window.menuBar().addMenu("&Tools")
-    if help_menu is not None:
-        window.menuBar().insertMenu(help_menu, tools)
-    tools.addAction(optimize_action)
-    window.compare_action, window.optimize_action, window.tools_menu = compare_action, optimize_action, tools
-
-    def follow(doc: Any) -> None:
-        compare_action.setEnabled(doc is not None)
-        optimize_action.setEnabled(doc is not None)
-
-    follow(window.document)
-    window.document_changed.connect(follow)
+    add_menu_action(window, "File", compare_action, needs_model=True)
+    add_menu_action(window, "Tools", optimize_action, needs_model=True)
+    window.compare_action, window.optimize_action = compare_action, optimize_action
