@@ -80,6 +80,11 @@ class Comparison:
 
 
 def _attrs_differ(na: Any, nb: Any) -> list[str]:
+    try:
+        if na.attributes == nb.attributes:  # plain values (the common case): one comparison
+            return []
+    except (ValueError, TypeError):  # numpy arrays among them: key by key below
+        pass
     keys = set(na.attributes) | set(nb.attributes)
     out = []
     for k in sorted(keys):

@@ -10,6 +10,7 @@ FakeQuantize on an activation is see-through, so the same layer reads the same i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from ovexplorer.core.model.graph import Graph
 
@@ -39,58 +40,81 @@ class LogicalGraph:
 
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
-        nodes = graph.nodes
+        nodes, edges = graph.nodes, graph.edges
         n = len(nodes)
-        producers = [graph.producers(i) for i in range(n)]
+        src, dst = [e.src for e in edges], [e.dst for e in edges]
+        producers = [[src[e] for e in ie] for ie in graph.in_edges]  # in input-port order
+        consumers = [[dst[e] for e in oe] for oe in graph.out_edges]
+        types = [node.type for node in nodes]
         self.derived = derived = [False] * n
-        for node in nodes:  # ids are topological: producers come first
-            i = node.id
-            derived[i] = node.type == "Constant" or (
-                node.type not in _SOURCES and bool(producers[i]) and all(derived[p] for p in producers[i]))
-        self.see_through = [not derived[i] and nodes[i].type in SEE_THROUGH and bool(producers[i])
-                            and not derived[producers[i][0]] for i in range(n)]
+        for i in range(n):  # ids are topological: producers come first
+            t = types[i]
+            if t == "Constant":
+                derived[i] = True
+            elif t not in _SOURCES and producers[i]:
+                derived[i] = all(derived[p] for p in producers[i])
+        self.see_through = see = [not derived[i] and types[i] in SEE_THROUGH and bool(producers[i])
+                                  and not derived[producers[i][0]] for i in range(n)]
         #: hidden node -> the logical node it belongs to (a weight's frontier, or the layer a FakeQuantize feeds)
         self.owner: dict[int, int] = {}
         self.weights: dict[int, Weight] = {}
         self.ops: list[int] = []
-        consumers = [graph.consumers(i) for i in range(n)]
         for i in range(n):
             if derived[i]:  # a weight when a layer reads it (a FakeQuantize's ranges belong to the FakeQuantize)
-                if any(not derived[c] and not self.see_through[c] for c in consumers[i]) or not consumers[i]:
+                cons = consumers[i]
+                if not cons or any(not derived[c] and not see[c] for c in cons):
                     self.weights[i] = self._weight(i, producers)
-            elif not self.see_through[i]:
+            elif not see[i]:
                 self.ops.append(i)
+        owner = self.owner
         for w in self.weights.values():
             for c in w.chain:
-                self.owner.setdefault(c, w.frontier)
+                owner.setdefault(c, w.frontier)
         #: logical inputs of each layer, by input port: a layer or a weight frontier (FakeQuantize looked through)
         self.inputs: dict[int, tuple[int, ...]] = {}
         #: the see-through nodes between each layer and its inputs
         self.inserted: dict[int, tuple[int, ...]] = {}
         self.consumers: dict[int, list[tuple[int, int]]] = {}  # logical node -> (layer, input port)
+        logical_consumers = self.consumers
         for i in self.ops:
-            resolved, passed = [], []
-            for p in producers[i]:
-                while self.see_through[p]:
-                    passed.append(p)
-                    p = producers[p][0]
-                resolved.append(p)
-                self.consumers.setdefault(p, []).append((i, len(resolved) - 1))
-            self.inputs[i] = tuple(resolved)
-            if passed:
+            resolved = producers[i]
+            if any(see[p] for p in resolved):
+                resolved, passed = [], []
+                for p in producers[i]:
+                    while see[p]:
+                        passed.append(p)
+                        p = producers[p][0]
+                    resolved.append(p)
                 self.inserted[i] = tuple(passed)
                 for q in passed:
-                    self.owner.setdefault(q, i)
+                    owner.setdefault(q, i)
                     stack = list(producers[q][1:])  # the FakeQuantize's ranges, and whatever computes them
                     while stack:
                         r = stack.pop()
-                        if derived[r] and r not in self.owner:
-                            self.owner[r] = i
+                        if derived[r] and r not in owner:
+                            owner[r] = i
                             stack.extend(producers[r])
-        self.depth = self._depths()
+            for k, p in enumerate(resolved):
+                entry = logical_consumers.get(p)
+                if entry is None:
+                    logical_consumers[p] = [(i, k)]
+                else:
+                    entry.append((i, k))
+            self.inputs[i] = tuple(resolved)
+
+    @cached_property
+    def depth(self) -> dict[int, int]:
+        """Longest path from an input, in layers (weights do not count)."""
+        depth: dict[int, int] = {}
+        for i in self.ops:
+            depth[i] = 1 + max((depth.get(p, 0) for p in self.inputs[i]), default=-1)
+        return depth
 
     def _weight(self, frontier: int, producers: list[list[int]]) -> Weight:
         nodes = self.graph.nodes
+        if not producers[frontier]:  # a plain Constant (most weights of an unoptimized model)
+            return Weight(frontier, frontier, (frontier,),
+                          (f"Constant:{nodes[frontier].outputs[0].element_type}",))
         seen = {frontier}
         stack = [frontier]
         while stack:
@@ -104,12 +128,6 @@ class LogicalGraph:
         signature = tuple(f"{nodes[c].type}:{nodes[c].outputs[0].element_type}" if c == root else nodes[c].type
                           for c in chain if c == root or nodes[c].const is None)
         return Weight(frontier, root, chain, signature)
-
-    def _depths(self) -> dict[int, int]:
-        depth: dict[int, int] = {}
-        for i in self.ops:
-            depth[i] = 1 + max((depth.get(p, 0) for p in self.inputs[i]), default=-1)
-        return depth
 
     def kind(self, i: int) -> str:
         return "weight" if i in self.weights else "op"
