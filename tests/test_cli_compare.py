@@ -85,3 +85,23 @@ def test_optimize_quantizes_with_a_folder_of_pictures(tmp_path: Path, capsys: py
     captured = capsys.readouterr()
     assert "warning" not in captured.err
     assert (tmp_path / "q.xml").is_file()
+
+
+def test_the_shapes_sample_quantized_on_its_pictures_still_answers_the_same(tmp_path: Path,
+                                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """A real model (the trained shapes sample) quantized to INT8 by NNCF on real pictures, then compared on one
+    of them: every layer matches, the layers are the same layers optimized, and the answer does not change."""
+    root = Path(__file__).resolve().parent.parent / "resources" / "samples"
+    out = tmp_path / "shapes_int8.xml"
+    assert main(["optimize", str(root / "shapes.xml"), "--quantize", "int8", "--calibration", str(root / "images"),
+                 "-o", str(out), "-q"]) == 0
+    capsys.readouterr()
+    assert main(["compare", str(root / "shapes.xml"), str(out), "--input", str(root / "images" / "triangle.png"),
+                 "--layers", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["matching"]["matched_share"] == 1.0
+    assert data["matching"]["counts"]["same layer, optimized"] > 0
+    assert data["matching"]["counts"]["only in A"] == data["matching"]["counts"]["only in B"] == 0
+    output = data["outputs"][0]
+    assert output["top1_agrees"] is True and output["metrics"]["cosine"] > 0.99
+    assert data["layers"] and all(r["metrics"] is not None for r in data["layers"])
