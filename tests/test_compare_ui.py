@@ -215,3 +215,17 @@ def _close_compare_windows(qtbot):
     for w in QApplication.topLevelWidgets():
         if isinstance(w, CompareWindow):
             w.close()
+
+
+def test_optimize_without_nncf_says_how_to_install_it(qtbot, window, monkeypatch, tmp_path: Path) -> None:
+    import sys
+
+    a = save(mlp(), tmp_path / "a.xml")
+    open_graph(qtbot, window, a)
+    monkeypatch.setitem(sys.modules, "nncf", None)  # what an environment without NNCF gives find_spec
+    dialog = fill_optimize(window, tmp_path / "a_int8.xml")
+    assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
+    assert "NNCF is not installed" in dialog.problem.text() and 'pip install "ovexplorer[compare]"' in \
+        dialog.problem.text()
+    dialog.reject()
+    assert not (tmp_path / "a_int8.xml").exists()
