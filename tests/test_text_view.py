@@ -181,3 +181,15 @@ def test_a_token_classifier_labels_the_tokens_over_their_spans(qtbot, window, tm
     names = {0: "O", 1: "B-PER", 2: "I-PER"}
     assert view.spans.labels == [names[i % 3] for i in ids]
     assert all(label in view.spans.toPlainText() for label in view.spans.labels)
+
+
+def test_opening_another_model_clears_the_previous_generation(qtbot, window) -> None:
+    view = _open(qtbot, window, "gpt2_stateful")
+    view.prompt.setPlainText("The logger")
+    view.options.max_new.setValue(6)
+    view.generate_button.click()
+    qtbot.waitUntil(lambda: view.result is not None, timeout=30000)
+    assert view.output.toPlainText()
+    window.open_path(sample("bert_mlm"))
+    qtbot.waitUntil(lambda: view.model is not None and not view.model.is_decoder, timeout=30000)
+    assert view.output.toPlainText() == "" and view.result is None and view.chart.shown is None

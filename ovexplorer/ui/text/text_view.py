@@ -142,6 +142,9 @@ class TextView(QWidget):
         self.latency.set_model(None)
         self.chart.show_next(None)
         self.spans.show_tokens(None)
+        self.output.clear()
+        self.result = None
+        self.show_status("")
         export = find_export(path) if path is not None else None
         self.setVisible(export is not None)
         self._set_enabled()
