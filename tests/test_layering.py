@@ -35,6 +35,7 @@ CORE_DEPENDS: dict[str, set[str]] = {
     "weights": {"model", "util"},
     "run": {"model", "util"},
     "bench": {"model", "util", "run"},
+    "vision": {"model", "util"},
 }
 
 #: ui module -> (names other ui packages may import from it, the ui packages allowed to; None: all of them).
@@ -45,6 +46,7 @@ UI_ENTRY_POINTS: dict[str, tuple[set[str], set[str] | None]] = {
     "ovexplorer.ui.run.run_panel": ({"install_run_panel"}, {"shell"}),
     "ovexplorer.ui.latency.latency_panel": ({"install_latency_panel"}, {"shell"}),
     "ovexplorer.ui.weights.weights_panel": ({"WeightsPanel"}, {"shell"}),
+    "ovexplorer.ui.vision.vision_panel": ({"install_vision_panel"}, {"shell"}),
 }
 
 #: ui module -> the names ``ovexplorer.cli`` may import from it (the window and its platform check, and picture

@@ -34,6 +34,7 @@ from ovexplorer.ui.shell.help_pages import FIRST_STEPS, HelpDialog, shortcuts_ht
 from ovexplorer.ui.shell.summary_panel import SummaryPanel
 from ovexplorer.ui.shell.window_state import restore_window_state, save_window_state
 from ovexplorer.ui.shell.workers import Task, TaskRunner, share_the_gil_quickly
+from ovexplorer.ui.vision.vision_panel import install_vision_panel
 from ovexplorer.ui.weights.weights_panel import WeightsPanel
 
 MAX_RECENT = 10
@@ -93,6 +94,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         install_run_panel(self)
+        install_vision_panel(self)
         # the Weights tab counts a dynamic model's FLOPs at the shapes set in the Run tab
         self.run_panel.inputs_changed.connect(
             lambda _name: self.weights_panel.set_input_shapes(self.run_panel.chosen_shapes()))
