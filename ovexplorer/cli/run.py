@@ -37,6 +37,10 @@ def _parse_shape(text: str, name: str) -> tuple[int, ...]:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    if args.task is not None:
+        from ovexplorer.cli.run_vision import run_vision
+
+        return run_vision(args)
     from ovexplorer.core.model.document import open_model
     from ovexplorer.core.run.inputs import (
         IMAGE_SUFFIXES,
@@ -217,4 +221,7 @@ def add_parser(sub: argparse._SubParsersAction) -> Callable[[argparse.Namespace]
     p.add_argument("--softmax", action="store_true", help="apply softmax to classification scores")
     p.add_argument("--save-outputs", metavar="DIR", help="save every output as DIR/NAME.npy")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    from ovexplorer.cli.run_vision import add_arguments
+
+    add_arguments(p)
     return _cmd_run
