@@ -165,7 +165,7 @@ def _as_rgb8(image: np.ndarray) -> np.ndarray:
 
 
 def _name(labels: tuple[str, ...], i: int, given: str | None = None) -> str:
-    if given and given != "#":
+    if given and not ((given.startswith("#") and given[1:].isdigit()) or given == "#"):  # Model API's "#3": no name
         return str(given)
     return labels[i] if 0 <= i < len(labels) else f"class {i}"
 
