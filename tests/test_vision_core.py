@@ -221,3 +221,14 @@ def test_exports_json_csv_png(tmp_path: Path) -> None:
     assert tuple(picture[48, 24]) == class_color(0)  # the cat box's left edge, in the cat's colour
     assert tuple(picture[80, 76]) == class_color(2)  # the bird box's left edge
     assert tuple(picture[5, 5]) == (100, 100, 100)  # outside every box: the picture
+
+
+def test_models_without_a_picture_input_are_not_looked_at(tmp_path: Path) -> None:
+    from models_run import make_language_ir, make_linear_ir
+
+    from ovexplorer.core.vision.vision_state import Found, look_at
+
+    assert look_at(read(make_linear_ir(tmp_path / "linear.xml"))) == Found()
+    assert look_at(read(make_language_ir(tmp_path / "lm.xml"))) == Found()
+    found = look_at(read(make_detector_ir(tmp_path / "det.xml")))
+    assert found.guess.wrapper == "YOLOv8" and found.config.labels == ("cat", "dog", "bird") and not found.error

@@ -21,6 +21,14 @@ from ovexplorer.ui.shell.main_window import MainWindow
 WINDOW_SIZE = (1400, 860)
 
 
+
+def open_vision(qtbot, window: MainWindow, path: Path):
+    """Open a model in the window and wait until the Answers tab has looked at it (in a worker)."""
+    run = open_in(qtbot, window, path)
+    panel = window.vision_panel
+    qtbot.waitUntil(lambda: run.document is not None and panel.state.model is run.document.model, timeout=30000)
+    return run
+
 def answered(qtbot, window: MainWindow):
     panel = window.vision_panel
     qtbot.waitUntil(lambda: (panel.task is not None and panel.task.done and panel.state.answer is not None)
@@ -38,7 +46,7 @@ def test_missing_model_api_is_said_in_the_answers_tab(qtbot, window: MainWindow,
     for name in [m for m in sys.modules if m == "model_api" or m.startswith("model_api.")]:
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "model_api", None)
-    open_in(qtbot, window, make_detector_ir(tmp_path / "det.xml"))
+    open_vision(qtbot, window, make_detector_ir(tmp_path / "det.xml"))
     panel = window.vision_panel
     assert panel.message.text() == ("OpenVINO Model API (openvino-model-api) is not installed: "
                                     "pip install 'ovexplorer[vision]'")
@@ -49,7 +57,7 @@ pytest.importorskip("model_api", reason="OpenVINO Model API (ovexplorer[vision])
 
 
 def test_dropped_picture_is_answered_with_boxes_table_and_hover(qtbot, window: MainWindow, tmp_path: Path) -> None:
-    run = open_in(qtbot, window, make_detector_ir(tmp_path / "det.xml"))
+    run = open_vision(qtbot, window, make_detector_ir(tmp_path / "det.xml"))
     panel = window.vision_panel
     assert panel.form.task_combo.currentText() == "Detection" and panel.form.wrapper_combo.currentText() == "YOLOv8"
     assert panel.form.reason.text() == "rt_info model_info/model_type is YOLOv8"
@@ -90,7 +98,7 @@ def test_dropped_picture_is_answered_with_boxes_table_and_hover(qtbot, window: M
 def test_exports_and_save_as_ir_with_the_setup(qtbot, window: MainWindow, tmp_path: Path) -> None:
     from ovexplorer.core.vision.config import config_for
 
-    open_in(qtbot, window, make_detector_ir(tmp_path / "det.xml", model_info=False))
+    open_vision(qtbot, window, make_detector_ir(tmp_path / "det.xml", model_info=False))
     panel = window.vision_panel
     assert panel.form.reason.text().startswith("output [1, 7, 64] is [1, 4 + classes, candidates]")
     (tmp_path / "names.txt").write_text("ant\nbee\ncow\n")
@@ -120,7 +128,7 @@ def test_exports_and_save_as_ir_with_the_setup(qtbot, window: MainWindow, tmp_pa
 def test_wrong_task_says_why_in_one_line_and_raw_outputs_stay(qtbot, window: MainWindow, tmp_path: Path) -> None:
     from run_helpers import run
 
-    run_panel = open_in(qtbot, window, make_detector_ir(tmp_path / "det.xml"))
+    run_panel = open_vision(qtbot, window, make_detector_ir(tmp_path / "det.xml"))
     panel = window.vision_panel
     drop_on_window(qtbot, window, fill_picture(tmp_path / "gray.png", QColor(100, 100, 100), (128, 128)))
     answered(qtbot, window)
@@ -137,7 +145,7 @@ def test_wrong_task_says_why_in_one_line_and_raw_outputs_stay(qtbot, window: Mai
 
 
 def test_labels_file_with_wrong_count_is_refused(qtbot, window: MainWindow, tmp_path: Path) -> None:
-    open_in(qtbot, window, make_scores_classifier_ir(tmp_path / "cls.xml"))
+    open_vision(qtbot, window, make_scores_classifier_ir(tmp_path / "cls.xml"))
     panel = window.vision_panel
     (tmp_path / "four.txt").write_text("a\nb\nc\nd\n")
     assert drop_files(panel, [tmp_path / "four.txt"])
@@ -148,12 +156,14 @@ def test_labels_file_with_wrong_count_is_refused(qtbot, window: MainWindow, tmp_
     answered(qtbot, window)
     qtbot.waitUntil(lambda: panel.table.rowCount() > 0, timeout=30000)
     assert table_rows(panel)[0] == ["c", "0.6000"] and panel.summary.text().startswith("top class: c (0.600)")
+    legend = [text for text, _ in panel.view.legend()]
+    assert legend[:3] == ["c  0.600", "d  0.200", "b  0.100"] and sorted(legend[3:]) == ["a  0.050", "e  0.050"]
 
 
 def test_segmentation_map_drawn_with_legend_colours(qtbot, window: MainWindow, tmp_path: Path) -> None:
     from ovexplorer.core.vision.draw import MASK_ALPHA, class_color
 
-    open_in(qtbot, window, make_segmenter_ir(tmp_path / "seg.xml"))
+    open_vision(qtbot, window, make_segmenter_ir(tmp_path / "seg.xml"))
     panel = window.vision_panel
     assert panel.form.task_combo.currentText() == "Semantic segmentation"
     drop_on_window(qtbot, window, fill_picture(tmp_path / "gray.png", QColor(100, 100, 100), (128, 128)))
@@ -165,6 +175,8 @@ def test_segmentation_map_drawn_with_legend_colours(qtbot, window: MainWindow, t
     assert tuple(panel.drawn[100, 100]) == blend  # bottom-right quarter: class 2's colour over the picture
     assert tuple(panel.drawn[100, 20]) == (100, 100, 100)  # background (class 0) is not painted
     assert panel.table.item(2, 0).background().color().getRgb()[:3] == class_color(2)
+    # the legend over the picture names the painted classes (class 0, the background, is not painted)
+    assert panel.view.legend() == [("class 1", class_color(1)), ("class 2", class_color(2))]
 
 
 def test_answering_never_blocks_the_window(qtbot, window: MainWindow, tmp_path: Path) -> None:
@@ -172,9 +184,11 @@ def test_answering_never_blocks_the_window(qtbot, window: MainWindow, tmp_path: 
     by a 320 x 320 YOLOv8-style head with 2,100 candidates (the drawing is the UI thread's only part)."""
     from ui_stall import StallMeter
 
-    open_in(qtbot, window, make_detector_ir(tmp_path / "det.xml", size=320, candidates=2100))
+    open_vision(qtbot, window, make_detector_ir(tmp_path / "det.xml", size=320, candidates=2100))
     panel = window.vision_panel
     picture = np.random.default_rng(0).integers(0, 255, (480, 640, 3), dtype=np.uint8)
+    qtbot.waitUntil(lambda: window.runner.running == 0, timeout=30000)  # the model's opening work has settled
+    qtbot.wait(200)  # and its results are painted
     with StallMeter() as meter:
         panel.set_picture(picture, "noise")
         answered(qtbot, window)

@@ -48,6 +48,14 @@ def photo(tmp_path: Path, name: str) -> Path:
     return path
 
 
+
+def open_vision(qtbot, window: MainWindow, path: Path):
+    """Open a model in the window and wait until the Answers tab has looked at it (in a worker)."""
+    run = open_in(qtbot, window, path)
+    panel = window.vision_panel
+    qtbot.waitUntil(lambda: run.document is not None and panel.state.model is run.document.model, timeout=30000)
+    return run
+
 def answered(qtbot, window: MainWindow):
     panel = window.vision_panel
     qtbot.waitUntil(lambda: (panel.task is not None and panel.task.done and panel.state.answer is not None)
@@ -57,7 +65,7 @@ def answered(qtbot, window: MainWindow):
 
 
 def test_nudenet_yolov8_boxes_the_astronauts_face(qtbot, window: MainWindow, tmp_path: Path) -> None:
-    open_in(qtbot, window, shipped("nudenet", "320n.onnx"))
+    open_vision(qtbot, window, shipped("nudenet", "320n.onnx"))
     panel = window.vision_panel
     assert (panel.form.task_combo.currentText(), panel.form.wrapper_combo.currentText()) == ("Detection", "YOLOv8")
     assert panel.form.reason.text() == "rt_info framework/task is detect (an Ultralytics export)"
@@ -76,7 +84,7 @@ def test_nudenet_yolov8_boxes_the_astronauts_face(qtbot, window: MainWindow, tmp
 def test_ppocr_text_detection_paints_the_handwritten_lines(qtbot, window: MainWindow, tmp_path: Path) -> None:
     import cv2
 
-    open_in(qtbot, window, shipped("rapidocr", "models/PP-OCRv6_det_small.onnx"))
+    open_vision(qtbot, window, shipped("rapidocr", "models/PP-OCRv6_det_small.onnx"))
     panel = window.vision_panel
     assert panel.form.task_combo.currentText() == "Semantic segmentation"
     assert "1-class map at the input's resolution" in panel.form.reason.text()

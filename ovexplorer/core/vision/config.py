@@ -131,7 +131,7 @@ def config_for(model: ov.Model, guess: TaskGuess | None = None, wrapper: str | N
         resize_type=_rt(model, "model_info", "resize_type") if _rt(model, "model_info", "resize_type") in RESIZE_TYPES
         else None,
         reverse_input_channels=None if rti is None else rti.strip().upper() in ("YES", "TRUE", "1"),
-        topk=int(topk) if topk else None,
+        topk=int(topk) if topk else (5 if task_of_wrapper(wrapper) == "classification" else None),
         input_size=size,
         labels_origin=origin,
         reason=guess.reason if guess is not None and guess.wrapper == wrapper else "chosen by you",

@@ -30,8 +30,10 @@ def legend_entries(answer: VisionAnswer, threshold: float) -> list[tuple[str, tu
     """(name, colour) of each class drawn, in order of first appearance (class map: by area)."""
     seen: dict[int, str] = {}
     if answer.class_map is not None:
-        for label, _ in sorted(answer.class_areas().items(), key=lambda kv: -kv[1]):
-            seen.setdefault(label, answer.name_of(label))
+        areas = answer.class_areas()
+        for label, _ in sorted(areas.items(), key=lambda kv: -kv[1]):
+            if label != 0 or len(areas) == 1:  # class 0 is the background: not painted when others are
+                seen.setdefault(label, answer.name_of(label))
     for d in answer.visible(threshold):
         seen.setdefault(d.label, d.name)
     return [(name, class_color(label)) for label, name in seen.items()]
@@ -79,21 +81,30 @@ def draw_answer(image: np.ndarray, answer: VisionAnswer, threshold: float, *, se
                 cv2.line(out, pts[a], pts[b], (255, 255, 0), line + 1, cv2.LINE_AA)
         for i, p in pts.items():
             cv2.circle(out, p, line + 3, class_color(i), -1, cv2.LINE_AA)
-    rows: list[tuple[str, tuple[int, int, int]]] = []
-    if answer.classes:
-        rows = [(f"{c.name}  {c.score:.3f}", class_color(c.label)) for c in answer.classes[:5]]
-    elif answer.anomaly_score is not None:
-        rows = [(f"{answer.anomaly_label}  {answer.anomaly_score:.3f}", (255, 80, 80))]
-    elif legend and answer.class_map is not None:
-        rows = legend_entries(answer, threshold)[:12]
+    rows = legend_rows(answer, threshold) if legend else []
     if rows:
         _legend(out, rows, font)
     return out
 
 
+def legend_rows(answer: VisionAnswer, threshold: float) -> list[tuple[str, tuple[int, int, int]]]:
+    """The text rows of the legend: top classes with scores, the class map's classes, or the anomaly verdict."""
+    if answer.classes:
+        return [(f"{c.name}  {c.score:.3f}", class_color(c.label)) for c in answer.classes[:5]]
+    if answer.anomaly_score is not None:
+        return [(f"{answer.anomaly_label}  {answer.anomaly_score:.3f}", (255, 80, 80))]
+    if answer.class_map is not None:
+        return legend_entries(answer, threshold)[:12]
+    return []
+
+
 def _legend(out: np.ndarray, rows: list[tuple[str, tuple[int, int, int]]], font: float) -> None:
     cv2 = _cv2()
     sizes = [cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, font, 1) for text, _ in rows]
+    widest = max(s[0][0] for s in sizes) + 30
+    if widest > out.shape[1] * 0.9 and font > 0.25:  # a small picture: smaller text (down to a legible minimum)
+        font = max(0.25, font * out.shape[1] * 0.9 / widest)
+        sizes = [cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, font, 1) for text, _ in rows]
     step = max(s[0][1] + s[1] for s in sizes) + 6
     width = max(s[0][0] for s in sizes) + step + 12
     height = step * len(rows) + 6

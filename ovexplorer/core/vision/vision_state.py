@@ -33,6 +33,37 @@ class Computed:
     answer: VisionAnswer
 
 
+@dataclass(frozen=True, slots=True)
+class Found:
+    """What a model looks like to the Answers view: a task guess and its configuration, or why there is none."""
+
+    guess: TaskGuess | None = None
+    config: VisionConfig | None = None
+    error: str = ""
+
+
+def looks_like_vision(model: ov.Model) -> bool:
+    """One picture-shaped input (rank 4, 1/3/4 channels first or last, or dynamic): cheap, no copy of the model."""
+    if len(model.inputs) != 1:
+        return False
+    shape = model.inputs[0].get_partial_shape()
+    if shape.rank.is_dynamic or shape.rank.get_length() != 4:
+        return False
+    ends = [shape[1], shape[3]]
+    return any(d.is_dynamic or d.get_length() in (1, 3, 4) for d in ends)
+
+
+def look_at(model: ov.Model, **_: Any) -> Found:
+    """Guess the task and read the configuration the model carries (may copy and reshape a dynamic model: run it
+    in a worker); models without a picture input are skipped at once."""
+    if not looks_like_vision(model) and not model.has_rt_info(["model_info", "model_type"]):
+        return Found()
+    if not available():
+        return Found(error=MISSING)
+    guess = guess_task(model)
+    return Found(guess, config_for(model, guess))
+
+
 def compute(model: ov.Model, config: VisionConfig, image: np.ndarray, threshold: float, device: str = "CPU",
             reuse: VisionModel | None = None, **_: Any) -> Computed:
     """Compile (unless ``reuse`` fits), infer and decode: the worker's job."""
@@ -68,16 +99,14 @@ class VisionState:
         self.error = ""
 
     # -- model and configuration ---------------------------------------------------------------
-    def open(self, model: ov.Model | None) -> None:
+    def open(self, model: ov.Model | None, found: Found | None = None) -> None:
+        """A new model; ``found`` is what :func:`look_at` found (computed here when not given)."""
         self.model, self.guess, self.config, self.answer, self.raw, self.vm = model, None, None, None, None, None
         self.image, self.image_name, self.selected, self.error, self.classes = None, "", None, "", None
         if model is not None:
-            if not available():
-                self.error = MISSING
-            else:
-                self.guess = guess_task(model)
-                self.config = config_for(model, self.guess)
-                self._after_config()
+            found = found if found is not None else look_at(model)
+            self.error, self.guess, self.config = found.error, found.guess, found.config
+            self._after_config()
         self.config_changed.emit()
 
     @property

@@ -8,6 +8,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from ovexplorer.core.vision.draw import legend_rows
 from ovexplorer.core.vision.vision_state import VisionState
 
 
@@ -69,7 +70,29 @@ class AnswerView(QWidget):
         if self.hovered is not None and self.hovered < len(boxes):
             painter.setPen(QPen(QColor(255, 255, 255), 2, Qt.PenStyle.DashLine))
             painter.drawRect(self.to_widget(boxes[self.hovered].box))
+        self._paint_legend(painter)
         painter.end()
+
+    def legend(self) -> list[tuple[str, tuple[int, int, int]]]:
+        """The legend shown over the picture (at screen resolution, whatever the picture's size)."""
+        answer = self.state.answer
+        return legend_rows(answer, self.state.threshold) if answer is not None else []
+
+    def _paint_legend(self, painter: QPainter) -> None:
+        rows = self.legend()
+        if not rows:
+            return
+        metrics = painter.fontMetrics()
+        step = metrics.height() + 4
+        width = max(metrics.horizontalAdvance(text) for text, _ in rows) + step + 14
+        r = self.target()
+        box = QRectF(r.x() + 6, r.y() + 6, width, step * len(rows) + 6)
+        painter.fillRect(box, QColor(255, 255, 255, 200))
+        for i, (text, color) in enumerate(rows):
+            y = box.y() + 3 + i * step
+            painter.fillRect(QRectF(box.x() + 4, y + 2, step - 6, step - 6), QColor(*color))
+            painter.setPen(QColor(0, 0, 0))
+            painter.drawText(QRectF(box.x() + step + 2, y, width - step, step), Qt.AlignmentFlag.AlignVCenter, text)
 
     def box_text(self, i: int) -> str:
         d = self.state.boxes[i]

@@ -104,6 +104,8 @@ class ParamsForm(QWidget):
             self.reason.setText(config.reason)
             self.confidence.setValue(config.confidence if config.confidence is not None else 0.25)
             self.iou.setValue(config.iou if config.iou is not None else 0.5)
+            self.confidence.setEnabled(task in ("detection", "instance-segmentation", "classification"))
+            self.iou.setEnabled(task in ("detection", "instance-segmentation"))
             count = f"{len(config.labels)} names" if config.labels else "none (class numbers shown)"
             origin = f" from {config.labels_origin}" if config.labels and config.labels_origin else ""
             expected = f"; the model has {classes} classes" if classes else ""

@@ -28,7 +28,7 @@ from ovexplorer.core.util.errors import OvexplorerError
 from ovexplorer.core.vision.config import store_config
 from ovexplorer.core.vision.draw import draw_answer
 from ovexplorer.core.vision.export import write_answer, write_png
-from ovexplorer.core.vision.vision_state import VisionState, compute, redecode
+from ovexplorer.core.vision.vision_state import VisionState, compute, look_at, redecode
 from ovexplorer.ui.shell.workers import Task, TaskRunner
 from ovexplorer.ui.vision.answer_view import AnswerView
 from ovexplorer.ui.vision.params_form import ParamsForm
@@ -48,6 +48,7 @@ class VisionPanel(QWidget):
         self.drawn = None
         self.last_draw_ms = 0.0
         self._pending = False
+        self._opening: Any = None
         self.form = ParamsForm(self)
         self.slider = QSlider(Qt.Orientation.Horizontal, self)
         self.slider.setRange(1, 100)
@@ -109,10 +110,26 @@ class VisionPanel(QWidget):
         QVBoxLayout(self).addWidget(split)
 
     # -- inputs from the Run panel ------------------------------------------------------------
-    def open_model(self, model: Any) -> None:
-        self.state.open(model)
+    def open_model(self, model: Any) -> Task | None:
+        """A new model: its task is guessed in a worker (a dynamic model is copied and reshaped to look at it)."""
+        self.clear_error()
+        self.state.open(None)
+        if model is None:
+            return None
+        self._opening = model
+        self.task = self.runner.start(look_at, model, on_success=lambda found: self._looked(model, found),
+                                      on_failure=self._failed)
+        return self.task
+
+    def _looked(self, model: Any, found: Any) -> None:
+        if model is not self._opening:
+            return  # another model was opened meanwhile
+        picture, name = self.state.image, self.state.image_name
+        self.state.open(model, found)
         if self.state.error:
             self.show_error(self.state.error)
+        if picture is not None:  # a picture dropped while the model was being looked at
+            self.set_picture(picture, name)
 
     def set_picture(self, image: Any, name: str) -> Task | None:
         self.state.set_picture(image, name)
@@ -163,6 +180,8 @@ class VisionPanel(QWidget):
     def _config_changed(self) -> None:
         s = self.state
         self.form.show_config(s.config, s.classes, s.needs_size)
+        self.slider.setEnabled(s.config is not None and s.config.task in ("detection", "instance-segmentation",
+                                                                          "classification", "keypoints"))
         self.set_threshold(s.threshold)
         for b in (self.png_button, self.json_button):
             b.setEnabled(False)
@@ -178,7 +197,7 @@ class VisionPanel(QWidget):
         elif s.answer is None:
             self.drawn = s.image
         else:
-            self.drawn = draw_answer(s.image, s.answer, s.threshold, selected=s.selected)
+            self.drawn = draw_answer(s.image, s.answer, s.threshold, selected=s.selected, legend=False)
         self.view.set_picture(self.drawn)
         self.table.show_answer()
         has = s.answer is not None
@@ -197,7 +216,7 @@ class VisionPanel(QWidget):
     def redraw_selection(self) -> None:
         s = self.state
         if s.answer is not None and s.image is not None:
-            self.drawn = draw_answer(s.image, s.answer, s.threshold, selected=s.selected)
+            self.drawn = draw_answer(s.image, s.answer, s.threshold, selected=s.selected, legend=False)
             self.view.set_picture(self.drawn)
 
     def _row_selected(self) -> None:
@@ -237,14 +256,14 @@ class VisionPanel(QWidget):
             self.load_labels(urls[0].toLocalFile())
 
     def export(self, path: str | Path) -> Task | None:
-        """Write the annotated picture (.png) or the results (.json / .csv) in a worker."""
+        """Write the annotated picture (.png, with its legend drawn in) or the results (.json / .csv) in a worker."""
         s = self.state
-        if s.answer is None or self.drawn is None:
+        if s.answer is None or s.image is None:
             return None
         path = Path(path)
         if path.suffix.lower() == ".png":
-            return self.runner.start(lambda p, pic, **_: write_png(p, pic), path, self.drawn,
-                                     on_success=self._saved, on_failure=self._failed)
+            return self.runner.start(lambda p, image, a, t, **_: write_png(p, draw_answer(image, a, t)), path,
+                                     s.image, s.answer, s.threshold, on_success=self._saved, on_failure=self._failed)
         return self.runner.start(lambda p, a, t, n, **_: write_answer(p, a, t, n), path, s.answer, s.threshold,
                                  s.image_name, on_success=self._saved, on_failure=self._failed)
 
