@@ -42,6 +42,7 @@ CORE_DEPENDS: dict[str, set[str]] = {
 UI_ENTRY_POINTS: dict[str, tuple[set[str], set[str] | None]] = {
     "ovexplorer.ui.shell.workers": ({"Task", "TaskRunner", "share_the_gil_quickly"}, None),
     "ovexplorer.ui.shell.flow_layout": ({"FlowLayout"}, None),
+    "ovexplorer.ui.shell.menus": ({"add_menu_action"}, None),  # a feature's menu entry: one call
     "ovexplorer.ui.graph.graph_panel": ({"install_graph_panel"}, {"shell"}),
     "ovexplorer.ui.run.run_panel": ({"install_run_panel"}, {"shell"}),
     "ovexplorer.ui.latency.latency_panel": ({"install_latency_panel"}, {"shell"}),
