@@ -47,7 +47,7 @@ UI_ENTRY_POINTS: dict[str, tuple[set[str], set[str] | None]] = {
     "ovexplorer.ui.run.run_panel": ({"install_run_panel"}, {"shell"}),
     "ovexplorer.ui.latency.latency_panel": ({"install_latency_panel"}, {"shell"}),
     "ovexplorer.ui.weights.weights_panel": ({"WeightsPanel"}, {"shell"}),
-    "ovexplorer.ui.vision.vision_panel": ({"install_vision_panel"}, {"shell"}),
+    "ovexplorer.ui.vision.run_hook": ({"install_vision_panel"}, {"shell"}),
 }
 
 #: ui module -> the names ``ovexplorer.cli`` may import from it (the window and its platform check, and picture

@@ -24,7 +24,7 @@ from ovexplorer.ui.shell.open_flow import OpenFlow, load_document, recent_files
 from ovexplorer.ui.shell.summary_panel import SummaryPanel
 from ovexplorer.ui.shell.window_state import restore_window_state, save_window_state
 from ovexplorer.ui.shell.workers import Task, TaskRunner, share_the_gil_quickly
-from ovexplorer.ui.vision.vision_panel import install_vision_panel
+from ovexplorer.ui.vision.run_hook import install_vision_panel
 from ovexplorer.ui.weights.weights_panel import WeightsPanel
 
 __all__ = ["MainWindow", "load_document", "quit_application"]

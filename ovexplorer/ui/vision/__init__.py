@@ -4,7 +4,9 @@ the results table and the exports (state in :mod:`ovexplorer.core.vision.vision_
 from ovexplorer.core.util.lazy import lazy_exports
 
 _EXPORTS = {
-    "vision_panel": ("VisionPanel", "install_vision_panel"),
+    "vision_panel": ("VisionPanel",),
+    "run_hook": ("install_vision_panel",),
+    "tensor_view": ("SliceModel", "TensorView"),
     "answer_view": ("AnswerView",),
     "params_form": ("ParamsForm",),
     "results_table": ("ResultsTable",),

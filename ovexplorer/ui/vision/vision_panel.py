@@ -295,28 +295,3 @@ class VisionPanel(QWidget):
 
     document_getter: Any = staticmethod(lambda: None)
 
-
-def install_vision_panel(window: Any) -> VisionPanel:
-    """Add the Answers tab beside the Run panel's outputs; answer each picture dropped on the model's input."""
-    run = window.run_panel
-    panel = VisionPanel(run.runner, device=run.current_device, parent=run)
-    panel.document_getter = lambda: run.document
-    run.add_side_view(panel, "Answers")
-
-    def opened() -> None:
-        doc = run.document
-        panel.open_model(doc.model if doc is not None else None)
-
-    def input_changed(name: str) -> None:
-        i = run.row_index(name)
-        row = run.rows[i] if 0 <= i < len(run.rows) else None
-        if row is not None and row.image is not None:
-            panel.set_picture(row.image, Path(row.source.path).name if row.source.path else name)
-            if panel.state.config is not None:
-                run.show_side_view(panel)
-
-    run.state.reset.connect(opened)
-    run.inputs_changed.connect(input_changed)
-    opened()
-    window.vision_panel = panel
-    return panel

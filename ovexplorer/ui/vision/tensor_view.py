@@ -1,0 +1,211 @@
+"""The Tensors tab: any output of the last run (or of the last answer) as a heatmap with a colour bar and the value
+under the cursor, a line for 1-D slices, and a virtual table; two axes chosen, a slider for every other one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSlider,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ovexplorer.core.vision.tensor_slice import TensorSlice
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class SliceModel(QAbstractTableModel):
+    """The shown slice as a table; cells are formatted only when Qt asks for them (millions of values)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.plane: np.ndarray = np.zeros((0, 0))
+
+    def set_plane(self, plane: np.ndarray) -> None:
+        self.beginResetModel()
+        self.plane = plane if plane.ndim == 2 else plane.reshape(-1, 1)
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else self.plane.shape[0]
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self.plane.shape[1]
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and index.isValid():
+            value = self.plane[index.row(), index.column()]
+            return f"{value:.6g}" if self.plane.dtype.kind == "f" else str(value)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        return str(section) if role == Qt.ItemDataRole.DisplayRole else None
+
+
+class TensorView(QWidget):
+    """See the module docstring; :meth:`set_tensors` gives it the arrays by name."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tensors: dict[str, np.ndarray] = {}
+        self.slice: TensorSlice | None = None
+        self.output_combo = QComboBox(self)
+        self.rows_combo = QComboBox(self)
+        self.cols_combo = QComboBox(self)
+        self.where = QLabel(self)
+        self.value_label = QLabel("Move over the heatmap to read a value", self)
+        top = QHBoxLayout()
+        for w in (QLabel("Output", self), self.output_combo, QLabel("rows", self), self.rows_combo,
+                  QLabel("columns", self), self.cols_combo):
+            top.addWidget(w)
+        top.addStretch(1)
+        self.sliders_box = QWidget(self)
+        self.sliders = QGridLayout(self.sliders_box)
+        self.sliders.setContentsMargins(0, 0, 0, 0)
+        self.slider_widgets: dict[int, QSlider] = {}
+        self.plot = pg.PlotWidget(self)
+        self.plot.invertY(True)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setAutoDownsample(True)
+        self.plot.addItem(self.image)
+        self.colorbar = pg.ColorBarItem(colorMap=pg.colormap.get("viridis"), interactive=False)
+        self.colorbar.setImageItem(self.image, insert_in=self.plot.getPlotItem())
+        self.curve = self.plot.plot(pen=pg.mkPen("#1f77b4"))
+        self.curve.setDownsampling(auto=True, method="peak")
+        self.curve.setClipToView(True)
+        self.table_model = SliceModel()
+        self.table = QTableView(self)
+        self.table.setModel(self.table_model)
+        for header in (self.table.horizontalHeader(), self.table.verticalHeader()):
+            header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(20)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self.plot, "Heatmap")
+        self.tabs.addTab(self.table, "Table")
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.sliders_box)
+        layout.addWidget(self.where)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.value_label)
+        self.output_combo.currentTextChanged.connect(self.show_output)
+        self.rows_combo.activated.connect(self._axes_chosen)
+        self.cols_combo.activated.connect(self._axes_chosen)
+        self.plot.scene().sigMouseMoved.connect(self._mouse_moved)
+
+    def set_tensors(self, tensors: dict[str, np.ndarray]) -> None:
+        """Arrays by name (views are kept, never copied)."""
+        current = self.output_combo.currentText()
+        self.tensors = dict(tensors)
+        self.output_combo.blockSignals(True)
+        self.output_combo.clear()
+        self.output_combo.addItems(list(self.tensors))
+        self.output_combo.blockSignals(False)
+        self.show_output(current if current in self.tensors else next(iter(self.tensors), ""))
+
+    def show_output(self, name: str) -> None:
+        if name not in self.tensors:
+            self.slice = None
+            self.image.clear()
+            self.curve.setData([])
+            self.table_model.set_plane(np.zeros((0, 0)))
+            return
+        if self.output_combo.currentText() != name:
+            self.output_combo.setCurrentText(name)
+        self.slice = TensorSlice(self.tensors[name], name)
+        self._fill_axes()
+        self._build_sliders()
+        self.render()
+
+    def _fill_axes(self) -> None:
+        s = self.slice
+        shape = s.array.shape
+        for combo in (self.rows_combo, self.cols_combo):
+            combo.clear()
+        self.rows_combo.addItem("(none: a line)", None)
+        for a, n in enumerate(shape):
+            self.rows_combo.addItem(f"axis {a} ({n})", a)
+            self.cols_combo.addItem(f"axis {a} ({n})", a)
+        self.rows_combo.setCurrentIndex(self.rows_combo.findData(s.rows))
+        self.cols_combo.setCurrentIndex(max(0, self.cols_combo.findData(s.cols)))
+
+    def _axes_chosen(self, _i: int) -> None:
+        try:
+            self.slice.set_axes(self.rows_combo.currentData(), self.cols_combo.currentData())
+        except ValueError as exc:
+            self.where.setText(str(exc))
+            return
+        self._build_sliders()
+        self.render()
+
+    def set_axes(self, rows: int | None, cols: int) -> None:
+        self.rows_combo.setCurrentIndex(self.rows_combo.findData(rows))
+        self.cols_combo.setCurrentIndex(self.cols_combo.findData(cols))
+        self._axes_chosen(0)
+
+    def _build_sliders(self) -> None:
+        while self.sliders.count():
+            item = self.sliders.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.slider_widgets = {}
+        for row, axis in enumerate(a for a in self.slice.free_axes() if self.slice.array.shape[a] > 1):
+            slider = QSlider(Qt.Orientation.Horizontal, self.sliders_box)
+            slider.setRange(0, self.slice.array.shape[axis] - 1)
+            slider.setValue(self.slice.index[axis])
+            label = QLabel(f"axis {axis}: {self.slice.index[axis]}", self.sliders_box)
+            slider.valueChanged.connect(lambda v, a=axis, lab=label: self._index_changed(a, v, lab))
+            self.sliders.addWidget(label, row, 0)
+            self.sliders.addWidget(slider, row, 1)
+            self.slider_widgets[axis] = slider
+
+    def _index_changed(self, axis: int, value: int, label: QLabel) -> None:
+        self.slice.set_index(axis, value)
+        label.setText(f"axis {axis}: {value}")
+        self.render()
+
+    def render(self) -> None:
+        s = self.slice
+        if s is None:
+            return
+        plane = s.plane()
+        self.where.setText(f"{s.name} {list(s.array.shape)} {s.array.dtype}: showing {s.describe()}")
+        if plane.ndim == 2 and plane.dtype.kind in "biuf":
+            self.curve.setData([])
+            self.curve.hide()
+            self.image.show()
+            lo, hi = s.levels()
+            self.image.setImage(plane, autoLevels=False, levels=(lo, hi))
+            self.colorbar.show()
+            self.colorbar.setLevels((lo, hi))
+        elif plane.ndim == 1 and plane.dtype.kind in "biuf":
+            self.image.hide()
+            self.colorbar.hide()
+            self.curve.show()
+            self.curve.setData(np.asarray(plane, dtype=np.float64) if plane.dtype.kind != "f" else plane)
+        self.table_model.set_plane(plane if plane.ndim in (1, 2) else plane.reshape(-1))
+        self.plot.getPlotItem().enableAutoRange()
+
+    def _mouse_moved(self, pos: Any) -> None:
+        if self.slice is None:
+            return
+        point = self.plot.getPlotItem().vb.mapSceneToView(pos)
+        row, col = int(np.floor(point.y())), int(np.floor(point.x()))
+        if self.slice.is_line:
+            col = round(point.x())
+        value = self.slice.value_at(row, col)
+        if value is not None:
+            where = f"index {col}" if self.slice.is_line else f"row {row}, column {col}"
+            self.value_label.setText(f"{where}: {value:.6g}")
