@@ -188,12 +188,14 @@ class TensorView(QWidget):
             self.image.show()
             lo, hi = s.levels()
             self.image.setImage(plane, autoLevels=False, levels=(lo, hi))
+            self.plot.setAspectLocked(True)  # square cells
             self.colorbar.show()
             self.colorbar.setLevels((lo, hi))
         elif plane.ndim == 1 and plane.dtype.kind in "biuf":
             self.image.hide()
             self.colorbar.hide()
             self.curve.show()
+            self.plot.setAspectLocked(False)
             self.curve.setData(np.asarray(plane, dtype=np.float64) if plane.dtype.kind != "f" else plane)
         self.table_model.set_plane(plane if plane.ndim in (1, 2) else plane.reshape(-1))
         self.plot.getPlotItem().enableAutoRange()
