@@ -194,3 +194,13 @@ def test_answering_never_blocks_the_window(qtbot, window: MainWindow, tmp_path: 
         answered(qtbot, window)
     assert [d.name for d in panel.state.boxes] == ["cat", "bird", "dog"]
     assert meter.longest_ms < 100, meter.summary()
+
+
+def test_picture_dropped_right_after_opening_is_answered(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    """The task is guessed in a worker: a picture dropped before that finished is answered once it has."""
+    run = open_in(qtbot, window, make_detector_ir(tmp_path / "det.xml"))  # no wait for the Answers tab
+    panel = window.vision_panel
+    panel.set_picture(np.full((128, 128, 3), 100, np.uint8), "gray")
+    answered(qtbot, window)
+    qtbot.waitUntil(lambda: panel.table.rowCount() == 3, timeout=30000)
+    assert run.side_tabs.currentWidget() is panel and panel.state.image_name == "gray"

@@ -15,6 +15,7 @@ def install_vision_panel(window: Any) -> VisionPanel:
     run = window.run_panel
     panel = VisionPanel(run.runner, device=run.current_device, parent=run)
     panel.document_getter = lambda: run.document
+    panel.bring_forward = lambda: run.show_side_view(panel)
     run.add_side_view(panel, "Answers")
 
     def opened() -> None:
@@ -26,8 +27,6 @@ def install_vision_panel(window: Any) -> VisionPanel:
         row = run.rows[i] if 0 <= i < len(run.rows) else None
         if row is not None and row.image is not None:
             panel.set_picture(row.image, Path(row.source.path).name if row.source.path else name)
-            if panel.state.config is not None:
-                run.show_side_view(panel)
 
     tensors = TensorView(run)
     run.add_side_view(tensors, "Tensors")

@@ -132,9 +132,15 @@ class VisionPanel(QWidget):
             self.set_picture(picture, name)
 
     def set_picture(self, image: Any, name: str) -> Task | None:
+        """A picture decoded for the model's input: answer it (the tab comes forward when the model has a task)."""
         self.state.set_picture(image, name)
         self.redraw()
+        if self.state.config is not None:
+            self.bring_forward()
         return self.answer()
+
+    #: Called when an answer is on its way for a dropped picture (the hook shows the tab).
+    bring_forward: Any = staticmethod(lambda: None)
 
     # -- work -----------------------------------------------------------------------------------
     def answer(self) -> Task | None:
