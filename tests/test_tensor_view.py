@@ -50,6 +50,7 @@ def test_tensors_tab_after_a_run(qtbot, window, tmp_path: Path) -> None:
     run_panel = open_in(qtbot, window, make_segmenter_ir(tmp_path / "seg.xml", size=8))
     run(qtbot, run_panel)
     view = window.tensor_view
+    assert view.image.image is None  # nothing is drawn while the tab is hidden (a run costs the UI nothing here)
     run_panel.show_side_view(view)
     assert view.output_combo.currentText() == "logits"
     assert view.where.text() == "logits [1, 3, 8, 8] float32: showing [0, 0, :, :]"

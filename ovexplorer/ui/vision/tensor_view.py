@@ -61,6 +61,7 @@ class TensorView(QWidget):
         super().__init__(parent)
         self.tensors: dict[str, np.ndarray] = {}
         self.slice: TensorSlice | None = None
+        self._dirty = False
         self.output_combo = QComboBox(self)
         self.rows_combo = QComboBox(self)
         self.cols_combo = QComboBox(self)
@@ -176,10 +177,20 @@ class TensorView(QWidget):
         label.setText(f"axis {axis}: {value}")
         self.render()
 
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self._dirty:
+            self.render()
+
     def render(self) -> None:
+        """Draw the slice; while the tab is hidden only remember to (new outputs cost nothing until looked at)."""
         s = self.slice
         if s is None:
             return
+        if not self.isVisible():
+            self._dirty = True
+            return
+        self._dirty = False
         plane = s.plane()
         self.where.setText(f"{s.name} {list(s.array.shape)} {s.array.dtype}: showing {s.describe()}")
         if plane.ndim == 2 and plane.dtype.kind in "biuf":
