@@ -82,3 +82,31 @@ def make_scores_classifier_ir(path: Path, size: int = 16) -> Path:
     x = ops.parameter([1, 3, size, size], ov.Type.f32, name="image")
     head = _constant_head(x, np.array([CLASSIFIER_SCORES], np.float32), "prob")
     return _save(ov.Model([ops.result(head)], [x], "classifier"), path)
+
+
+#: Keypoints (x, y) at the SimCC head's 64 x 64 input.
+KEYPOINTS_64 = ((10, 20), (30, 40), (50, 12))
+
+
+def make_simcc_ir(path: Path, size: int = 64) -> Path:
+    """``image`` [1,3,S,S] -> ``simcc_x`` [1,3,2S], ``simcc_y`` [1,3,2S] (SimCC, split ratio 2) peaking at
+    :data:`KEYPOINTS_64`."""
+    x = ops.parameter([1, 3, size, size], ov.Type.f32, name="image")
+    sx = np.zeros((1, len(KEYPOINTS_64), 2 * size), np.float32)
+    sy = np.zeros_like(sx)
+    for k, (px, py) in enumerate(KEYPOINTS_64):
+        sx[0, k, 2 * px] = 1.0
+        sy[0, k, 2 * py] = 1.0
+    outs = [ops.result(_constant_head(x, sx, "simcc_x")), ops.result(_constant_head(x, sy, "simcc_y"))]
+    return _save(ov.Model(outs, [x], "keypoints"), path)
+
+
+def make_anomaly_ir(path: Path, size: int = 32) -> Path:
+    """``image`` [1,3,S,S] -> ``anomaly_map`` [1,1,S,S]: 0.9 in the square [8:16, 20:28], 0 elsewhere; rt_info
+    model_type AnomalyDetection (as anomalib exports say)."""
+    x = ops.parameter([1, 3, size, size], ov.Type.f32, name="image")
+    amap = np.zeros((1, 1, size, size), np.float32)
+    amap[0, 0, 8:16, 20:28] = 0.9
+    model = ov.Model([ops.result(_constant_head(x, amap, "anomaly_map"))], [x], "anomaly")
+    model.set_rt_info("AnomalyDetection", ["model_info", "model_type"])
+    return _save(model, path)

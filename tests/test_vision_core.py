@@ -15,9 +15,11 @@ import pytest
 from models_vision import (
     CLASSIFIER_SCORES,
     EXPECTED_128,
+    make_anomaly_ir,
     make_detector_ir,
     make_scores_classifier_ir,
     make_segmenter_ir,
+    make_simcc_ir,
 )
 
 from ovexplorer.core.util.errors import InputError
@@ -232,3 +234,27 @@ def test_models_without_a_picture_input_are_not_looked_at(tmp_path: Path) -> Non
     assert look_at(read(make_language_ir(tmp_path / "lm.xml"))) == Found()
     found = look_at(read(make_detector_ir(tmp_path / "det.xml")))
     assert found.guess.wrapper == "YOLOv8" and found.config.labels == ("cat", "dog", "bird") and not found.error
+
+
+def test_keypoints_and_anomaly_maps_are_exact_and_drawn(tmp_path: Path) -> None:
+    from ovexplorer.core.vision.draw import class_color, draw_answer
+
+    kp_model = read(make_simcc_ir(tmp_path / "kp.xml"))
+    guess = guess_task(kp_model)
+    assert (guess.task, guess.wrapper) == ("keypoints", "keypoint_detection")
+    answer = VisionModel(kp_model, config_for(kp_model)).answer(GRAY)[1]
+    assert [(k.x, k.y) for k in answer.keypoints] == [(20.0, 40.0), (60.0, 80.0), (100.0, 24.0)]  # twice the input's
+    assert all(k.score > 0.99 for k in answer.keypoints) and answer.summary(0.5) == "3 of 3 keypoints"
+    drawn = draw_answer(GRAY, answer, 0.5)
+    assert tuple(drawn[80, 60]) == class_color(1) and tuple(drawn[5, 5]) == (100, 100, 100)
+
+    an_model = read(make_anomaly_ir(tmp_path / "an.xml"))
+    config = config_for(an_model)
+    assert config.wrapper == "AnomalyDetection" and config.labels == ("Normal", "Anomaly")
+    answer = VisionModel(an_model, config).answer(GRAY)[1]
+    assert (answer.anomaly_label, round(answer.anomaly_score, 3)) == ("Anomaly", 0.9)
+    hot = np.argwhere(answer.anomaly_map > 128)
+    assert hot.min(0).tolist() == [32, 80] and hot.max(0).tolist() == [63, 111]  # the square, 4 x the map's
+    drawn = draw_answer(GRAY, answer, 0.5, legend=False)
+    inside, outside = drawn[48, 96].astype(int), drawn[100, 20].astype(int)
+    assert inside[0] > inside[2] and outside[2] > outside[0]  # red where anomalous, blue elsewhere (jet)

@@ -116,6 +116,8 @@ def config_for(model: ov.Model, guess: TaskGuess | None = None, wrapper: str | N
     if wrapper is None:
         return None
     labels, origin = labels_from_model(model)
+    if not labels and task_of_wrapper(wrapper) == "anomaly":  # Model API names its verdict from labels[0] / [1]
+        labels, origin = ["Normal", "Anomaly"], "the anomaly wrapper's verdicts"
     rti = _rt(model, "model_info", "reverse_input_channels")
     topk = _float(_rt(model, "model_info", "topk"))
     size = None
