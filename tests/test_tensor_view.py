@@ -72,3 +72,24 @@ def test_tensors_tab_after_a_run(qtbot, window, tmp_path: Path) -> None:
     assert view.curve.isVisible() and not view.image.isVisible()
     assert np.array_equal(view.curve.yData, expected[1, 0])
     assert (model.rowCount(), model.columnCount()) == (8, 1)
+
+
+def test_picture_like_output_is_shown_at_the_pictures_size_over_it(qtbot, window, tmp_path: Path) -> None:
+    from PySide6.QtGui import QColor
+    from run_helpers import drop_on_window, fill_picture, open_in, run
+
+    run_panel = open_in(qtbot, window, make_segmenter_ir(tmp_path / "seg.xml", size=8))
+    drop_on_window(qtbot, window, fill_picture(tmp_path / "red.png", QColor(200, 0, 0), (40, 40)))
+    run(qtbot, run_panel)
+    view = window.tensor_view
+    run_panel.show_side_view(view)
+    view.slider_widgets[1].setValue(1)
+    assert view.overlaid() and view.background.isVisible()
+    assert view.image.mapRectToParent(view.image.boundingRect()).getRect() == (0.0, 0.0, 40.0, 40.0)
+    assert tuple(view.background.image[10, 10]) == (200, 0, 0)
+    scene_pos = view.plot.getPlotItem().vb.mapViewToScene(QPointF(7.5, 12.5))  # picture pixel -> cell (2, 1)
+    view.plot.scene().sigMouseMoved.emit(scene_pos)
+    assert view.value_label.text() == "row 2, column 1: 5"
+    view.over_check.setChecked(False)  # the slice at its own size
+    assert not view.background.isVisible()
+    assert view.image.mapRectToParent(view.image.boundingRect()).getRect() == (0.0, 0.0, 8.0, 8.0)

@@ -27,6 +27,7 @@ def install_vision_panel(window: Any) -> VisionPanel:
         row = run.rows[i] if 0 <= i < len(run.rows) else None
         if row is not None and row.image is not None:
             panel.set_picture(row.image, Path(row.source.path).name if row.source.path else name)
+            tensors.set_picture(row.image)
 
     tensors = TensorView(run)
     run.add_side_view(tensors, "Tensors")
@@ -43,6 +44,7 @@ def install_vision_panel(window: Any) -> VisionPanel:
 
     def reset() -> None:
         run_outputs.clear()
+        tensors.set_picture(None)
         opened()
         show_tensors()
 

@@ -7,8 +7,9 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRectF, Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QGridLayout,
     QHBoxLayout,
@@ -71,6 +72,11 @@ class TensorView(QWidget):
         for w in (QLabel("Output", self), self.output_combo, QLabel("rows", self), self.rows_combo,
                   QLabel("columns", self), self.cols_combo):
             top.addWidget(w)
+        self.over_check = QCheckBox("Over the input picture", self)
+        self.over_check.setToolTip("A picture-like slice (the picture's aspect) drawn at the picture's size over it")
+        self.over_check.setChecked(True)
+        self.over_check.toggled.connect(lambda _on: self.render())
+        top.addWidget(self.over_check)
         top.addStretch(1)
         self.sliders_box = QWidget(self)
         self.sliders = QGridLayout(self.sliders_box)
@@ -78,6 +84,9 @@ class TensorView(QWidget):
         self.slider_widgets: dict[int, QSlider] = {}
         self.plot = pg.PlotWidget(self)
         self.plot.invertY(True)
+        self.picture: np.ndarray | None = None
+        self.background = pg.ImageItem(axisOrder="row-major")
+        self.plot.addItem(self.background)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setAutoDownsample(True)
         self.plot.addItem(self.image)
@@ -105,6 +114,21 @@ class TensorView(QWidget):
         self.rows_combo.activated.connect(self._axes_chosen)
         self.cols_combo.activated.connect(self._axes_chosen)
         self.plot.scene().sigMouseMoved.connect(self._mouse_moved)
+
+    def set_picture(self, picture: np.ndarray | None) -> None:
+        """The input picture (H x W x 3 RGB) that picture-like slices are drawn over."""
+        self.picture = picture
+        self.render()
+
+    def overlaid(self) -> bool:
+        """True when the shown 2-D slice is drawn over the picture (its aspect within 10 % of the picture's)."""
+        if self.picture is None or self.slice is None or not self.over_check.isChecked():
+            return False
+        plane = self.slice.plane()
+        if plane.ndim != 2 or min(plane.shape) < 2:
+            return False
+        ph, pw = self.picture.shape[:2]
+        return abs((plane.shape[1] / plane.shape[0]) / (pw / ph) - 1) <= 0.1
 
     def set_tensors(self, tensors: dict[str, np.ndarray]) -> None:
         """Arrays by name (views are kept, never copied)."""
@@ -199,11 +223,22 @@ class TensorView(QWidget):
             self.image.show()
             lo, hi = s.levels()
             self.image.setImage(plane, autoLevels=False, levels=(lo, hi))
+            if self.overlaid():
+                ph, pw = self.picture.shape[:2]
+                self.background.setImage(self.picture)
+                self.background.show()
+                self.image.setRect(QRectF(0, 0, pw, ph))  # the picture's real size
+                self.image.setOpacity(0.55)
+            else:
+                self.background.hide()
+                self.image.setRect(QRectF(0, 0, plane.shape[1], plane.shape[0]))
+                self.image.setOpacity(1.0)
             self.plot.setAspectLocked(True)  # square cells
             self.colorbar.show()
             self.colorbar.setLevels((lo, hi))
         elif plane.ndim == 1 and plane.dtype.kind in "biuf":
             self.image.hide()
+            self.background.hide()
             self.colorbar.hide()
             self.curve.show()
             self.plot.setAspectLocked(False)
@@ -215,9 +250,13 @@ class TensorView(QWidget):
         if self.slice is None:
             return
         point = self.plot.getPlotItem().vb.mapSceneToView(pos)
-        row, col = int(np.floor(point.y())), int(np.floor(point.x()))
+        x, y = point.x(), point.y()
+        if not self.slice.is_line and self.overlaid():  # picture pixels -> the slice's cells
+            plane, (ph, pw) = self.slice.plane(), self.picture.shape[:2]
+            x, y = x * plane.shape[1] / pw, y * plane.shape[0] / ph
+        row, col = int(np.floor(y)), int(np.floor(x))
         if self.slice.is_line:
-            col = round(point.x())
+            col = round(x)
         value = self.slice.value_at(row, col)
         if value is not None:
             where = f"index {col}" if self.slice.is_line else f"row {row}, column {col}"
