@@ -185,6 +185,10 @@ def test_state_threshold_redraws_above_and_decodes_below_the_floor(tmp_path: Pat
     assert state.box_at(30, 50) == 0 and state.box_at(5, 5) is None
     state.select(1)
     assert state.selected == 1
+    # the compiled wrapper is reused while the setup stays, compiled again when it changes
+    assert compute(state.model, state.config, GRAY, 0.5, "CPU", reuse=state.vm).model is state.vm
+    changed = state.config.with_changes(iou=0.3)
+    assert compute(state.model, changed, GRAY, 0.5, "CPU", reuse=state.vm).model is not state.vm
 
 
 def test_labels_file_with_the_wrong_count_is_refused_with_both_counts(tmp_path: Path) -> None:

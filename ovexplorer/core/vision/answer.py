@@ -78,6 +78,7 @@ class VisionModel:
     def __init__(self, model: ov.Model, config: VisionConfig, device: str = "CPU", core: ov.Core | None = None):
         models = require_model_api()
         self.config = config
+        self.device = device
         self.task = config.task
         core = core or ov.Core()
         prepared = _prepare(model, config)

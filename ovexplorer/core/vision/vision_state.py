@@ -67,7 +67,8 @@ def look_at(model: ov.Model, **_: Any) -> Found:
 def compute(model: ov.Model, config: VisionConfig, image: np.ndarray, threshold: float, device: str = "CPU",
             reuse: VisionModel | None = None, **_: Any) -> Computed:
     """Compile (unless ``reuse`` fits), infer and decode: the worker's job."""
-    vm = reuse if reuse is not None and reuse.config == config else VisionModel(model, config, device)
+    fits = reuse is not None and reuse.config == config and reuse.device == device
+    vm = reuse if fits else VisionModel(model, config, device)
     raw, answer = vm.answer(image, threshold)
     return Computed(vm, raw, answer)
 

@@ -179,8 +179,15 @@ class VisionPanel(QWidget):
             self.slider.setValue(round(threshold * 100))
             self.slider.blockSignals(False)
         if self.state.set_threshold(threshold) and self.state.vm is not None and self.state.raw is not None:
+            if self.task is not None and not self.task.done:  # one worker at a time uses the wrapper
+                self._pending = True  # answered again at the new threshold when it is done
+                return
             self.task = self.runner.start(redecode, self.state.vm, self.state.raw, self.state.threshold,
-                                          on_success=self.state.take_decoded, on_failure=self._failed)
+                                          on_success=self._redecoded, on_failure=self._failed)
+
+    def _redecoded(self, answer: Any) -> None:
+        self.state.take_decoded(answer)
+        self._next()
 
     # -- rendering ------------------------------------------------------------------------------
     def _config_changed(self) -> None:
