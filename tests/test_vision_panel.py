@@ -61,7 +61,7 @@ def test_dropped_picture_is_answered_with_boxes_table_and_hover(qtbot, window: M
     panel = window.vision_panel
     assert panel.form.task_combo.currentText() == "Detection" and panel.form.wrapper_combo.currentText() == "YOLOv8"
     assert panel.form.reason.text() == "rt_info model_info/model_type is YOLOv8"
-    assert "3 names from rt_info model_info/labels; the model has 3 classes" == panel.form.labels_label.text()
+    assert "3 names for 3 classes, from rt_info model_info/labels" == panel.form.labels_label.text()
     drop_on_window(qtbot, window, fill_picture(tmp_path / "gray.png", QColor(100, 100, 100), (128, 128)))
     answered(qtbot, window)
     assert run.side_tabs.currentWidget() is panel  # the Answers tab came forward
@@ -103,7 +103,7 @@ def test_exports_and_save_as_ir_with_the_setup(qtbot, window: MainWindow, tmp_pa
     assert panel.form.reason.text().startswith("output [1, 7, 64] is [1, 4 + classes, candidates]")
     (tmp_path / "names.txt").write_text("ant\nbee\ncow\n")
     assert drop_files(panel, [tmp_path / "names.txt"])  # a labels file dropped on the tab
-    assert panel.form.labels_label.text() == "3 names from names.txt; the model has 3 classes"
+    assert panel.form.labels_label.text() == "3 names for 3 classes, from names.txt"
     drop_on_window(qtbot, window, fill_picture(tmp_path / "gray.png", QColor(100, 100, 100), (128, 128)))
     answered(qtbot, window)
     assert [r[0] for r in table_rows(panel)] == ["ant", "cow", "bee"]

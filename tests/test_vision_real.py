@@ -69,7 +69,7 @@ def test_nudenet_yolov8_boxes_the_astronauts_face(qtbot, window: MainWindow, tmp
     panel = window.vision_panel
     assert (panel.form.task_combo.currentText(), panel.form.wrapper_combo.currentText()) == ("Detection", "YOLOv8")
     assert panel.form.reason.text() == "rt_info framework/task is detect (an Ultralytics export)"
-    assert panel.form.labels_label.text().startswith("18 names from rt_info framework/names (Ultralytics)")
+    assert panel.form.labels_label.text() == "18 names for 18 classes, from rt_info framework/names (Ultralytics)"
     assert panel.form.size_edit.text() == "320, 320"  # its imgsz: the dynamic input is reshaped to it
     drop_on_window(qtbot, window, photo(tmp_path, "astronaut"))
     answered(qtbot, window)

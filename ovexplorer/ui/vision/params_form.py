@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QWidget,
 )
 
@@ -38,6 +39,8 @@ class ParamsForm(QWidget):
         self._filling = False
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.task_combo = QComboBox(self)
         for task, (title, _) in TASKS.items():
             self.task_combo.addItem(title, task)
@@ -58,6 +61,7 @@ class ParamsForm(QWidget):
         row.addWidget(self.iou)
         form.addRow("Thresholds", row)
         self.labels_label = QLabel(self)
+        self.labels_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # clipped, not wider
         self.labels_button = QPushButton("Labels file…", self)
         row = QHBoxLayout()
         row.addWidget(self.labels_label, 1)
@@ -80,6 +84,11 @@ class ParamsForm(QWidget):
         row.addWidget(QLabel("size", self))
         row.addWidget(self.size_edit)
         form.addRow("Resize", row)
+        for combo in (self.task_combo, self.wrapper_combo, self.resize_combo):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(6)
+        for edit in (self.mean_edit, self.scale_edit, self.size_edit):
+            edit.setMinimumWidth(40)
         self.task_combo.currentIndexChanged.connect(self._task_picked)
         self.wrapper_combo.activated.connect(lambda _i: self.wrapper_chosen.emit(self.wrapper_combo.currentText()))
         self.confidence.editingFinished.connect(lambda: self._edited(confidence=round(self.confidence.value(), 4)))
@@ -107,9 +116,11 @@ class ParamsForm(QWidget):
             self.confidence.setEnabled(task in ("detection", "instance-segmentation", "classification"))
             self.iou.setEnabled(task in ("detection", "instance-segmentation"))
             count = f"{len(config.labels)} names" if config.labels else "none (class numbers shown)"
-            origin = f" from {config.labels_origin}" if config.labels and config.labels_origin else ""
-            expected = f"; the model has {classes} classes" if classes else ""
-            self.labels_label.setText(count + origin + expected)
+            expected = f" for {classes} classes" if classes else ""
+            origin = f", from {config.labels_origin}" if config.labels and config.labels_origin else ""
+            self.labels_label.setText(count + expected + origin)
+            names = ", ".join(config.labels[:40]) + (" …" if len(config.labels) > 40 else "")
+            self.labels_label.setToolTip(f"{count + expected + origin}\n{names}" if names else count + expected)
             self.mean_edit.setText(" ".join(f"{v:g}" for v in config.mean) if config.mean else "")
             self.scale_edit.setText(" ".join(f"{v:g}" for v in config.scale) if config.scale else "")
             self.resize_combo.setCurrentIndex(max(0, self.resize_combo.findData(config.resize_type)))

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QGridLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QSlider,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ovexplorer.core.vision.tensor_slice import TensorSlice
+from ovexplorer.ui.shell.flow_layout import FlowLayout
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -67,8 +67,14 @@ class TensorView(QWidget):
         self.rows_combo = QComboBox(self)
         self.cols_combo = QComboBox(self)
         self.where = QLabel(self)
+        self.where.setWordWrap(True)
         self.value_label = QLabel("Move over the heatmap to read a value", self)
-        top = QHBoxLayout()
+        self.value_label.setWordWrap(True)
+        top_box = QWidget(self)
+        top = FlowLayout(top_box)  # wraps in a narrow window
+        for combo in (self.output_combo, self.rows_combo, self.cols_combo):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(10)
         for w in (QLabel("Output", self), self.output_combo, QLabel("rows", self), self.rows_combo,
                   QLabel("columns", self), self.cols_combo):
             top.addWidget(w)
@@ -77,7 +83,6 @@ class TensorView(QWidget):
         self.over_check.setChecked(True)
         self.over_check.toggled.connect(lambda _on: self.render())
         top.addWidget(self.over_check)
-        top.addStretch(1)
         self.sliders_box = QWidget(self)
         self.sliders = QGridLayout(self.sliders_box)
         self.sliders.setContentsMargins(0, 0, 0, 0)
@@ -105,7 +110,7 @@ class TensorView(QWidget):
         self.tabs.addTab(self.plot, "Heatmap")
         self.tabs.addTab(self.table, "Table")
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
+        layout.addWidget(top_box)
         layout.addWidget(self.sliders_box)
         layout.addWidget(self.where)
         layout.addWidget(self.tabs, 1)

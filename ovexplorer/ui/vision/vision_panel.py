@@ -29,6 +29,7 @@ from ovexplorer.core.vision.config import store_config
 from ovexplorer.core.vision.draw import draw_answer
 from ovexplorer.core.vision.export import write_answer, write_png
 from ovexplorer.core.vision.vision_state import VisionState, compute, look_at, redecode
+from ovexplorer.ui.shell.flow_layout import FlowLayout
 from ovexplorer.ui.shell.workers import Task, TaskRunner
 from ovexplorer.ui.vision.answer_view import AnswerView
 from ovexplorer.ui.vision.params_form import ParamsForm
@@ -98,10 +99,11 @@ class VisionPanel(QWidget):
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.setContentsMargins(0, 0, 0, 0)
         bottom_layout.addWidget(self.table, 1)
-        buttons = QHBoxLayout()
+        buttons_box = QWidget(bottom)
+        buttons = FlowLayout(buttons_box)  # the row wraps in a narrow window
         for b in (self.png_button, self.json_button, self.save_ir_button):
             buttons.addWidget(b)
-        bottom_layout.addLayout(buttons)
+        bottom_layout.addWidget(buttons_box)
         split = QSplitter(Qt.Orientation.Vertical, self)
         split.addWidget(top)
         split.addWidget(bottom)
