@@ -12,6 +12,20 @@ from models_vision import EXPECTED_128, make_detector_ir, make_segmenter_ir
 
 from ovexplorer.cli import main
 
+
+def test_missing_model_api_is_one_line_with_the_install_command(tmp_path: Path, monkeypatch, capsys) -> None:
+    import sys
+
+    for name in [m for m in sys.modules if m == "model_api" or m.startswith("model_api.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "model_api", None)
+    model = make_detector_ir(tmp_path / "det.xml")
+    assert main(["run", str(model), "--task", "detection", "--input", "image=photo.png"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.endswith("OpenVINO Model API (openvino-model-api) is not installed: pip install 'ovexplorer[vision]'")
+    assert len(err.splitlines()) == 1
+
+
 pytest.importorskip("model_api", reason="OpenVINO Model API (ovexplorer[vision]) is not installed")
 
 
