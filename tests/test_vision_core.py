@@ -262,3 +262,20 @@ def test_keypoints_and_anomaly_maps_are_exact_and_drawn(tmp_path: Path) -> None:
     drawn = draw_answer(GRAY, answer, 0.5, legend=False)
     inside, outside = drawn[48, 96].astype(int), drawn[100, 20].astype(int)
     assert inside[0] > inside[2] and outside[2] > outside[0]  # red where anomalous, blue elsewhere (jet)
+
+
+def test_graph_guesses_nms_and_yolox_layouts() -> None:
+    import openvino.opset13 as ops
+
+    x = ops.parameter([1, 3, 64, 64], ov.Type.f32, name="image")
+    boxes = ops.constant(np.zeros((1, 10, 4), np.float32))
+    scores = ops.constant(np.zeros((1, 2, 10), np.float32))
+    nms = ops.non_max_suppression(boxes, scores, ops.constant(np.int64(5)))
+    keep = ops.convert(nms.output(0), "f32")  # the selected boxes' indices (the picture input is not used)
+    guess = guess_task(ov.Model([ops.result(keep)], [x], "nms"))
+    assert (guess.task, guess.wrapper) == ("detection", "SSD") and "NonMaxSuppression" in guess.reason
+    yolox = ops.add(ops.constant(np.zeros((1, 840, 85), np.float32)),
+                    ops.reshape(ops.reduce_mean(x, ops.constant(np.array([1, 2, 3], np.int64))),
+                                ops.constant(np.array([1, 1, 1], np.int64)), False))
+    guess = guess_task(ov.Model([ops.result(yolox)], [x], "yolox"))
+    assert (guess.task, guess.wrapper) == ("detection", "YOLOX") and "[1, 840, 85]" in guess.reason
