@@ -149,7 +149,7 @@ def tensor_viewer(app, runs: int) -> None:
 
     def scroll_channel() -> None:
         slider.setValue(next(frames))
-        view.plot.repaint()
+        view.plot.viewport().repaint()  # the heatmap re-rendered and painted now
 
     channel = median_ms(scroll_channel, min(runs, 40))
     view.tabs.setCurrentIndex(1)
