@@ -279,3 +279,12 @@ def test_graph_guesses_nms_and_yolox_layouts() -> None:
                                 ops.constant(np.array([1, 1, 1], np.int64)), False))
     guess = guess_task(ov.Model([ops.result(yolox)], [x], "yolox"))
     assert (guess.task, guess.wrapper) == ("detection", "YOLOX") and "[1, 840, 85]" in guess.reason
+
+
+def test_a_classifier_with_fewer_than_five_classes_shows_them_all() -> None:
+    """Model API refuses a top-k larger than the class count ("kth out of bounds"): the default fits the model."""
+    model = ov.Core().read_model(Path(__file__).resolve().parent.parent / "resources" / "samples" / "shapes.xml")
+    config = config_for(model)
+    assert config.topk == 3
+    answer = VisionModel(model, config).answer(GRAY)[1]
+    assert sorted(c.name for c in answer.classes) == ["circle", "square", "triangle"]

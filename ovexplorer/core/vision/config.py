@@ -9,7 +9,7 @@ from typing import Any
 import openvino as ov
 
 from ovexplorer.core.vision.labels import labels_from_model
-from ovexplorer.core.vision.tasks import TaskGuess, _input_hw, _rt, guess_task, task_of_wrapper
+from ovexplorer.core.vision.tasks import TaskGuess, _input_hw, _rt, class_count, guess_task, task_of_wrapper
 
 #: Model API's resize types.
 RESIZE_TYPES = ("standard", "fit_to_window", "fit_to_window_letterbox", "crop")
@@ -133,11 +133,19 @@ def config_for(model: ov.Model, guess: TaskGuess | None = None, wrapper: str | N
         resize_type=_rt(model, "model_info", "resize_type") if _rt(model, "model_info", "resize_type") in RESIZE_TYPES
         else None,
         reverse_input_channels=None if rti is None else rti.strip().upper() in ("YES", "TRUE", "1"),
-        topk=int(topk) if topk else (5 if task_of_wrapper(wrapper) == "classification" else None),
+        topk=int(topk) if topk else _default_topk(model, wrapper),
         input_size=size,
         labels_origin=origin,
         reason=guess.reason if guess is not None and guess.wrapper == wrapper else "chosen by you",
     )
+
+
+def _default_topk(model: ov.Model, wrapper: str) -> int | None:
+    """Five classes for a classifier (fewer when it has fewer: Model API refuses more)."""
+    if task_of_wrapper(wrapper) != "classification":
+        return None
+    classes = class_count(model, wrapper)
+    return min(5, classes) if classes else 1
 
 
 def store_config(model: ov.Model, config: VisionConfig) -> None:
