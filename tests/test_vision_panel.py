@@ -53,6 +53,21 @@ def test_missing_model_api_is_said_in_the_answers_tab(qtbot, window: MainWindow,
     assert not panel.form.isEnabled()
 
 
+def test_answers_tab_is_shown_only_for_models_a_picture_can_feed(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    """A language model (token ids in) showed the vision Answers tab beside its outputs; it appears for a picture
+    input only, and comes back when a vision model is opened after it."""
+    import openvino as ov
+    from openvino import opset13 as ops
+
+    ids = ops.parameter([1, -1], ov.Type.i64, name="input_ids")
+    ov.save_model(ov.Model([ops.result(ops.convert(ids, "f32"))], [ids], "tokens"), tmp_path / "tokens.xml")
+    run = open_vision(qtbot, window, tmp_path / "tokens.xml")
+    tabs = run.side_tabs
+    assert [tabs.tabText(i) for i in range(tabs.count()) if tabs.isTabVisible(i)] == ["Outputs", "Tensors"]
+    run = open_vision(qtbot, window, make_detector_ir(tmp_path / "det.xml"))
+    assert [tabs.tabText(i) for i in range(tabs.count()) if tabs.isTabVisible(i)] == ["Outputs", "Answers", "Tensors"]
+
+
 pytest.importorskip("model_api", reason="OpenVINO Model API (ovexplorer[vision]) is not installed")
 
 

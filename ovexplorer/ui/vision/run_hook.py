@@ -6,8 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ovexplorer.core.run.inputs import image_inputs
+from ovexplorer.core.run.ports import model_inputs
 from ovexplorer.ui.vision.tensor_view import TensorView
 from ovexplorer.ui.vision.vision_panel import VisionPanel
+
+
+def has_picture_input(model: Any) -> bool:
+    """True when a picture can feed one of the model's inputs (the Answers tab is shown only then)."""
+    return bool(image_inputs(model_inputs(model)))
 
 
 def install_vision_panel(window: Any) -> VisionPanel:
@@ -21,6 +28,8 @@ def install_vision_panel(window: Any) -> VisionPanel:
     def opened() -> None:
         doc = run.document
         panel.open_model(doc.model if doc is not None else None)
+        # a model no picture can feed (a language model, an audio or tabular one) has no Answers to show
+        run.side_tabs.setTabVisible(run.side_tabs.indexOf(panel), doc is None or has_picture_input(doc.model))
 
     def input_changed(name: str) -> None:
         i = run.row_index(name)
