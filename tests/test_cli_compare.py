@@ -105,3 +105,15 @@ def test_the_shapes_sample_quantized_on_its_pictures_still_answers_the_same(tmp_
     output = data["outputs"][0]
     assert output["top1_agrees"] is True and output["metrics"]["cosine"] > 0.99
     assert data["layers"] and all(r["metrics"] is not None for r in data["layers"])
+
+
+def test_compare_a_tokenizer_feeds_its_text_input_a_sample_sentence(capsys: pytest.CaptureFixture[str]) -> None:
+    """A tokenizer IR (a string input) compared with itself stopped with 'type its strings', which compare has no
+    place for; its text input gets a sample sentence and every output agrees."""
+    pytest.importorskip("openvino_tokenizers")
+    tokenizer = Path(__file__).parent / "data" / "text" / "gpt2_stateful" / "openvino_tokenizer.xml"
+    assert main(["compare", str(tokenizer), str(tokenizer), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["matching"]["matched_share"] == 1.0
+    assert {o["a"] for o in data["outputs"]} >= {"input_ids", "attention_mask"}
+    assert all(o["metrics"]["max_abs"] == 0 and o["metrics"]["count"] > 1 for o in data["outputs"])

@@ -85,9 +85,16 @@ def _concrete(spec: PortSpec) -> tuple[int, ...] | None:
                  for lo, hi in spec.bounds)
 
 
+#: What a text input (a tokenizer's strings) gets when the user gives none: random strings mean nothing.
+SAMPLE_TEXT = "The quick brown fox jumps over the lazy dog."
+
+
 def _random_inputs(model: ov.Model, seed: int) -> dict[str, np.ndarray]:
     out = {}
     for spec in model_inputs(model):
+        if spec.element_type == "string":
+            out[spec.name] = np.full(_concrete(spec) or (1,), SAMPLE_TEXT)
+            continue
         out[spec.name] = make_tensor(default_random_source(spec, model, seed), spec, _concrete(spec))
     return out
 
