@@ -82,3 +82,17 @@ def test_errors_are_one_line_exit_2(tmp_path: Path, gray: Path, capsys) -> None:
     assert main(["run", str(model), "--task", "instance-segmentation", "--input", str(gray)]) == 2
     err = capsys.readouterr().err.strip()
     assert "YOLO-seg does not fit this model:" in err and len(err.splitlines()) == 1
+
+
+def test_auto_task_on_a_model_without_a_picture_input_says_so(tmp_path: Path, gray: Path, capsys) -> None:
+    """``run LLM --task auto`` said 'no task is suggested ...; give --task' (as if one would fit): it says the model
+    takes no picture and names its inputs."""
+    import openvino as ov
+    from openvino import opset13 as ops
+
+    ids = ops.parameter([1, -1], ov.Type.i64, name="input_ids")
+    ov.save_model(ov.Model([ops.result(ops.convert(ids, "f32"))], [ids], "tokens"), tmp_path / "tokens.xml")
+    assert main(["run", str(tmp_path / "tokens.xml"), "--task", "auto", "--input", str(gray)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == ("ovexplorer: tokens.xml takes no picture (inputs: input_ids [1,?]): --task decodes the answers "
+                   "of vision models.")

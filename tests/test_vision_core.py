@@ -109,6 +109,22 @@ def test_graph_guesses_without_rt_info(tmp_path: Path) -> None:
     assert (cls.task, cls.wrapper) == ("classification", "Classification")
 
 
+def test_no_task_is_suggested_for_a_model_no_picture_can_feed() -> None:
+    """A GRU over [?, ?, 20] features with [?, 5] scores was suggested 'classification' (and then refused a
+    640x640 picture); a model without a picture input gets no vision task; the same head on a picture keeps it."""
+    from openvino import opset13 as ops
+
+    feats = ops.parameter([-1, -1, 20], ov.Type.f32, name="features")
+    pooled = ops.reduce_mean(feats, ops.constant(np.array([1], np.int64)), False)
+    scores = ops.matmul(pooled, ops.constant(np.ones((20, 5), np.float32)), False, False)
+    assert guess_task(ov.Model([ops.result(scores)], [feats], "gru_like")) is None
+    image = ops.parameter([1, 3, 8, 8], ov.Type.f32, name="image")
+    flat = ops.reshape(ops.reduce_mean(image, ops.constant(np.array([1], np.int64)), False),
+                       ops.constant(np.array([1, 64], np.int64)), False)
+    logits = ops.matmul(flat, ops.constant(np.ones((64, 5), np.float32)), False, False)
+    assert guess_task(ov.Model([ops.result(logits)], [image], "cnn_like")).task == "classification"
+
+
 def test_segmentation_class_map_is_exact(tmp_path: Path) -> None:
     model = read(make_segmenter_ir(tmp_path / "seg.xml"))
     answer = VisionModel(model, config_for(model)).answer(GRAY)[1]

@@ -80,6 +80,20 @@ def _input_hw(model: ov.Model) -> tuple[int, int] | None:
     return (h, w) if h > 0 and w > 0 else None
 
 
+def has_picture_input(model: ov.Model) -> bool:
+    """True when an input looks like a picture: rank 4 with a 1- or 3-channel axis (NCHW or NHWC), or rank 4 with
+    every dimension dynamic. Without one, no output shape makes a model a vision model (a GRU's [?, 5] scores)."""
+    for port in model.inputs:
+        shape = port.get_partial_shape()
+        if shape.rank.is_dynamic or shape.rank.get_length() != 4:
+            continue
+        if all(d.is_dynamic for d in shape):
+            return True
+        if any(shape[i].is_static and shape[i].get_length() in (1, 3) for i in (1, 3)):
+            return True
+    return False
+
+
 def guess_from_graph(model: ov.Model) -> TaskGuess | None:
     """What the graph's ops and output shapes suggest, or None."""
     ops = {op.get_type_name() for op in model.get_ordered_ops()}
@@ -138,7 +152,7 @@ def guess_task(model: ov.Model, size: tuple[int, int] = (640, 640)) -> TaskGuess
     """The model's own word (rt_info) when Model API has that wrapper and the outputs fit it; else the graph's
     (a model with a dynamic picture size is looked at with a ``size`` picture)."""
     static = at_static_size(model, size)
-    from_graph = guess_from_graph(static if static is not None else model)
+    from_graph = guess_from_graph(static if static is not None else model) if has_picture_input(model) else None
     model_type = _rt(model, "model_info", "model_type")
     if model_type:
         wrapper = canonical_wrapper(model_type)
