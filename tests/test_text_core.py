@@ -188,3 +188,15 @@ def test_openvino_genai_generates_the_same_greedy_tokens_and_streams_them() -> N
     cancel.cancel()
     stopped = pipe.generate(ids, 12, tokenizer=tok, cancel=cancel)
     assert stopped.stopped and 1 <= len(stopped.tokens) < 12
+
+
+def test_an_encoder_summary_says_it_has_no_kv_cache_without_a_question_mark() -> None:
+    """BERT's summary read 'KV cache: no KV cache; ?' (an unknown size of a cache it does not have)."""
+    import openvino as ov
+
+    export = find_export(sample("bert_mlm"))
+    rows = dict(describe_architecture(ov.Core().read_model(str(export.model)), export.config).rows())
+    assert rows["KV cache"] == "none (no state, no past key values)"
+    export = find_export(sample("gpt2_stateful"))
+    rows = dict(describe_architecture(ov.Core().read_model(str(export.model)), export.config).rows())
+    assert rows["KV cache"] == f"stateful (KV cache in the model's state); {2 * 2 * 4 * 8 * 4:,} bytes per token"

@@ -73,7 +73,7 @@ class Architecture:
             ("Type", " / ".join(filter(None, [self.model_type, ", ".join(self.architectures)])) or "?"),
             ("Layers", num(self.layers)), ("Attention heads", num(self.heads)), ("KV heads", num(self.kv_heads)),
             ("Hidden size", num(self.hidden)), ("Vocabulary", num(self.vocab)), ("Context length", num(self.context)),
-            ("KV cache", f"{kind}; {kv}"),
+            ("KV cache", f"{kind}; {kv}" if self.stateful or self.kv_inputs else "none (no state, no past key values)"),
             ("Weight compression", self.compression.text() if self.compression else "none"),
         ]
 
