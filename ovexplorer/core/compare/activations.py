@@ -300,36 +300,42 @@ def compare_layers(doc_a: ModelDocument, doc_b: ModelDocument, comparison: Compa
     a = comparison.a
     rows: list[LayerDiff] = []
     for k, batch in enumerate(batches):
-        compiled, where = [], []
-        for side, doc in ((0, doc_a), (1, doc_b)):
+        found: list[list[Metrics]] = [[] for _ in batch]
+        notes = [""] * len(batch)
+
+        def prepare(side: int, doc: ModelDocument, k: int = k, batch: list = batch) -> tuple[Any, list[int]]:
             if cancel is not None:
                 cancel.check()
             progress(k / len(batches), f"Layer batch {k + 1}/{len(batches)}: compiling {'AB'[side]}")
             clone, ops = _sized_clone(doc, samples[0].a if side == 0 else samples[0].b)
             added = clone.add_outputs([ops[p[side]].output(p[2]) for p in batch])
-            where.append(_output_indexes(clone, added))
+            where = _output_indexes(clone, added)
             del ops, added
-            compiled.append(_compile(clone, device, doc.path.name))
-            del clone
-        found: list[list[Metrics]] = [[] for _ in batch]
-        notes = [""] * len(batch)
+            return _compile(clone, device, doc.path.name), where
+
+        # one input: A is released before B compiles (half the memory); several: both stay compiled
+        compiled_a, where_a = prepare(0, doc_a)
+        compiled_b, where_b = (None, []) if len(samples) == 1 else prepare(1, doc_b)
         for n, sample in enumerate(samples):
             if cancel is not None:
                 cancel.check()
             progress(k / len(batches), f"Layer batch {k + 1}/{len(batches)}: input {n + 1}/{len(samples)}")
-            request = _infer(compiled[0], sample.a, doc_a.path.name)
-            values = [_values(request, where[0][j]) for j in range(len(batch))]
+            request = _infer(compiled_a, sample.a, doc_a.path.name)
+            values = [_values(request, where_a[j]) for j in range(len(batch))]
             del request
-            request = _infer(compiled[1], sample.b, doc_b.path.name)
+            if compiled_b is None:
+                compiled_a = None
+                compiled_b, where_b = prepare(1, doc_b)
+            request = _infer(compiled_b, sample.b, doc_b.path.name)
             for j in range(len(batch)):
-                va, vb = values[j], request.get_output_tensor(where[1][j]).data
+                va, vb = values[j], request.get_output_tensor(where_b[j]).data
                 if va.shape != vb.shape:
                     notes[j] = f"shapes differ: {list(va.shape)} vs {list(vb.shape)}"
                 else:
                     found[j].append(tensor_metrics(va, vb))
                 values[j] = np.empty(0)
             del request, values
-        del compiled
+        del compiled_a, compiled_b
         for j, (ia, ib, port) in enumerate(batch):
             node = a.graph.nodes[ia]
             metrics = average_metrics(found[j]) if found[j] and not notes[j] else None
