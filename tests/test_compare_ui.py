@@ -151,10 +151,16 @@ def test_unrelated_models_still_show_both_graphs(qtbot, tmp_path: Path) -> None:
 
 
 def test_a_model_that_cannot_open_is_named_in_the_window(qtbot, tmp_path: Path) -> None:
+    import time
+
     bad = tmp_path / "broken.xml"
     bad.write_text("<net><layers>")
     compare = CompareWindow(save(mlp(), tmp_path / "a.xml"), bad)
     qtbot.addWidget(compare)
+    end = time.monotonic() + 60
+    while not compare.task.done and time.monotonic() < end:  # the worker ends; its signal is not delivered yet
+        time.sleep(0.01)
+    assert compare.task.done and compare.busy  # still busy until the outcome reaches the window (was a race)
     qtbot.waitUntil(lambda: not compare.busy, timeout=TIMEOUT)
     assert "broken.xml" in compare.status.text()
 
