@@ -14,7 +14,9 @@ from typing import Any
 
 import pytest
 
-from ovexplorer.core.bench.latency_state import DrawClock, LatencySettings, LatencyState, given_inputs, run_label
+from ovexplorer.core.bench.draw_clock import DrawClock
+from ovexplorer.core.bench.latency_options import LatencySettings, given_inputs, run_label
+from ovexplorer.core.bench.latency_state import LatencyState
 from ovexplorer.core.model.document import open_model
 from ovexplorer.core.run.session import CompileOptions
 from ovexplorer.core.util.errors import Cancelled
@@ -205,7 +207,8 @@ def test_the_draw_clock_draws_at_display_rate() -> None:
 
 
 def test_the_state_imports_no_qt() -> None:
-    code = ("import sys; import ovexplorer.core.bench.latency_state, ovexplorer.core.bench.plot_scale; "
+    code = ("import sys; import ovexplorer.core.bench.latency_state, ovexplorer.core.bench.plot_scale, "
+            "ovexplorer.core.bench.draw_clock; "
             "print(any(m.split('.')[0] in ('PySide6', 'pyqtgraph', 'shiboken6') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
