@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMessageBo
 
 from ovexplorer.core.model.document import ModelDocument
 from ovexplorer.core.util.errors import OvexplorerError
+from ovexplorer.ui.compare.compare_menu import install_compare
 from ovexplorer.ui.graph.graph_panel import install_graph_panel
 from ovexplorer.ui.latency.latency_panel import install_latency_panel
 from ovexplorer.ui.run.run_panel import install_run_panel
@@ -74,6 +75,7 @@ class MainWindow(QMainWindow):
         install_latency_panel(self)
         self.document_changed.connect(self._update_title)
         self.graph_panel, self.inspector = install_graph_panel(self)
+        install_compare(self)  # File > Compare with…, Tools > Optimize…
         self.latency_panel.node_colors_changed.connect(self.graph_panel.set_node_coloring)
         self.file_watcher = ModelFileWatcher(self)  # "model.xml changed on disk — Reload"
         self.drops = FileDrops(self)
