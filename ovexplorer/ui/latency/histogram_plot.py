@@ -75,7 +75,7 @@ class HistogramPlot(pg.PlotWidget):
     def _name_beyond(self, beyond: int, reach_ms: float) -> None:
         self.beyond = beyond
         unit, factor = time_unit(reach_ms)
-        title = f"{TITLE} ({beyond} > {reach_ms * factor:.3g} {unit} not shown)" if beyond else TITLE  # fits 300 px
+        title = f"Histogram ({beyond} > {reach_ms * factor:.3g} {unit} not shown)" if beyond else TITLE  # fits 300 px
         if title != self._title:  # a new title repaints the plot's header
             self._title = title
             self.setTitle(title, color="#222", size="10pt")
