@@ -25,6 +25,7 @@ from ovexplorer.ui.shell.open_flow import OpenFlow, load_document, recent_files
 from ovexplorer.ui.shell.summary_panel import SummaryPanel
 from ovexplorer.ui.shell.window_state import restore_window_state, save_window_state
 from ovexplorer.ui.shell.workers import Task, TaskRunner, share_the_gil_quickly
+from ovexplorer.ui.text.text_install import install_text_view
 from ovexplorer.ui.weights.weights_panel import WeightsPanel
 
 __all__ = ["MainWindow", "load_document", "quit_application"]
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         self.run_panel.inputs_changed.connect(
             lambda _name: self.weights_panel.set_input_shapes(self.run_panel.chosen_shapes()))
         install_latency_panel(self)
+        install_text_view(self)  # language models: the text view in the Run tab, the architecture in the Summary
         self.document_changed.connect(self._update_title)
         self.graph_panel, self.inspector = install_graph_panel(self)
         install_compare(self)  # File > Compare with…, Tools > Optimize…
