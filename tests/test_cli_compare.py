@@ -117,3 +117,15 @@ def test_compare_a_tokenizer_feeds_its_text_input_a_sample_sentence(capsys: pyte
     assert data["matching"]["matched_share"] == 1.0
     assert {o["a"] for o in data["outputs"]} >= {"input_ids", "attention_mask"}
     assert all(o["metrics"]["max_abs"] == 0 and o["metrics"]["count"] > 1 for o in data["outputs"])
+
+
+def test_a_folder_of_pictures_averages_over_its_inputs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = Path(__file__).resolve().parent.parent / "resources" / "samples"
+    b = tmp_path / "shapes_fp16.xml"
+    import openvino as ov
+
+    ov.save_model(ov.Core().read_model(root / "shapes.xml"), str(b), compress_to_fp16=True)
+    assert main(["compare", str(root / "shapes.xml"), str(b), "--input", str(root / "images"), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["outputs"][0]["note"].startswith("averaged over 3 inputs; top-1 agrees on 3")
+    assert "metrics averaged over 3 inputs" in data["input_notes"]
