@@ -135,3 +135,13 @@ def test_statuses_of_an_untouched_layer_stay_identical(tmp_path: Path) -> None:
     assert c.status_a[a.graph.find("conv1/relu").id] == IDENTICAL
     assert c.status_a[a.graph.find("pool").id] == IDENTICAL
     assert c.status_a[a.graph.find("conv1").id] == OPTIMIZED
+
+
+def test_a_tokenizer_ir_is_read_by_the_nncf_process(tmp_path: Path) -> None:
+    """Optimizing a detokenizer IR failed with 'Cannot create VocabDecoder layer ... from unsupported opset': the NNCF
+    process did not register openvino-tokenizers' operations as the app does."""
+    pytest.importorskip("openvino_tokenizers")
+    source = Path(__file__).parent / "data" / "text" / "gpt2_stateful" / "openvino_detokenizer.xml"
+    result = optimize_model(OptimizeRequest(str(source), str(tmp_path / "detok_int8.xml"), weights="int8"))
+    a, b = open_model(source), open_model(result.path)
+    assert compare_structure(match_graphs(a.graph, b.graph), (a, b)).summary()["matched_share"] == 1.0

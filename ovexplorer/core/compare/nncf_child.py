@@ -24,6 +24,10 @@ def run(job_path: str) -> int:
     import numpy as np
     import openvino as ov
 
+    try:  # registers the tokenizer operations (a tokenizer IR read without it fails as 'unsupported opset')
+        import openvino_tokenizers  # noqa: F401
+    except ImportError:
+        pass
     _say(-1.0, f"Reading {Path(request['model']).name}")
     model = ov.Core().read_model(request["model"])
     if request["weights"]:
