@@ -129,3 +129,18 @@ def test_a_folder_of_pictures_averages_over_its_inputs(tmp_path: Path, capsys: p
     data = json.loads(capsys.readouterr().out)
     assert data["outputs"][0]["note"].startswith("averaged over 3 inputs; top-1 agrees on 3")
     assert "metrics averaged over 3 inputs" in data["input_notes"]
+
+
+def test_compare_a_model_with_a_scalar_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A rank-0 input (Silero-VAD's sample rate, a loop count) failed: 'got [1] expecting []'."""
+    import openvino as ov
+    from openvino import opset13 as ops
+
+    x = ops.parameter([1, 4], ov.Type.f32, name="x")
+    sr = ops.parameter([], ov.Type.i64, name="sr")
+    out = ops.multiply(x, ops.convert(sr, "f32"))
+    path = tmp_path / "scalar.xml"
+    ov.save_model(ov.Model([ops.result(out)], [x, sr], "scalar"), path)
+    assert main(["compare", str(path), str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["outputs"][0]["metrics"]["max_abs"] == 0 and data["outputs"][0]["shape_a"] == [1, 4]

@@ -143,7 +143,7 @@ def _infer(compiled: ov.CompiledModel, feeds: Mapping[str, np.ndarray], label: s
     for name, array in feeds.items():
         spec = find_port(specs, name)
         if spec is not None:
-            tensors[spec.index] = np.ascontiguousarray(array, dtype=spec.dtype)
+            tensors[spec.index] = np.asarray(array, dtype=spec.dtype, order="C")  # rank 0 stays rank 0
     request = compiled.create_infer_request()
     try:
         request.infer(tensors)
