@@ -68,7 +68,7 @@ from ovexplorer.core.vision.answer import VisionModel  # noqa: E402
 from ovexplorer.core.vision.config import config_for, store_config  # noqa: E402
 from ovexplorer.core.vision.export import answer_csv, answer_dict, write_answer, write_png  # noqa: E402
 from ovexplorer.core.vision.model_api import VisionError  # noqa: E402
-from ovexplorer.core.vision.tasks import class_count, guess_task  # noqa: E402
+from ovexplorer.core.vision.tasks import class_count, guess_task, no_wrapper_reason  # noqa: E402
 from ovexplorer.core.vision.vision_state import VisionState, compute, redecode  # noqa: E402
 
 GRAY = np.full((128, 128, 3), 100, np.uint8)
@@ -123,6 +123,29 @@ def test_no_task_is_suggested_for_a_model_no_picture_can_feed() -> None:
                        ops.constant(np.array([1, 64], np.int64)), False)
     logits = ops.matmul(flat, ops.constant(np.ones((64, 5), np.float32)), False, False)
     assert guess_task(ov.Model([ops.result(logits)], [image], "cnn_like")).task == "classification"
+
+
+def _ultralytics_like(channels: int) -> ov.Model:
+    from openvino import opset13 as ops
+
+    image = ops.parameter([1, 3, 32, 32], ov.Type.f32, name="images")
+    total = ops.reduce_sum(image, ops.constant(np.array([1, 2, 3], np.int64)), True)  # [1, 1, 1, 1]
+    out = ops.add(ops.reshape(total, ops.constant(np.array([1, 1, 1], np.int64)), False),
+                  ops.constant(np.zeros((1, channels, 21), np.float32)))
+    model = ov.Model([ops.result(out)], [image], "yolo_like")
+    model.set_rt_info("YOLO", ["model_info", "model_type"])
+    model.set_rt_info("person", ["model_info", "labels"])
+    return model
+
+
+def test_an_ultralytics_pose_model_is_not_taken_for_a_detector() -> None:
+    """YOLOv8n-pose ([1, 4 + 1 + 17 x 3, N], model_type YOLO, one label) was suggested YOLOv8 detection, which then
+    refused it ('number of labels must be smaller than out_shape[1] by 4'); a detector of the same export keeps it."""
+    pose = _ultralytics_like(4 + 1 + 17 * 3)
+    assert guess_task(pose) is None
+    assert "pose model (1 classes and 17 keypoints per box)" in no_wrapper_reason(pose)
+    detector = _ultralytics_like(4 + 1)
+    assert guess_task(detector).wrapper == "YOLOv8" and no_wrapper_reason(detector) is None
 
 
 def test_segmentation_class_map_is_exact(tmp_path: Path) -> None:

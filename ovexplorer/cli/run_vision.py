@@ -33,7 +33,7 @@ def run_vision(args: argparse.Namespace) -> int:
     from ovexplorer.core.vision.export import answer_dict, write_png
     from ovexplorer.core.vision.labels import read_labels_file
     from ovexplorer.core.vision.model_api import require_model_api
-    from ovexplorer.core.vision.tasks import TASKS, class_count, guess_task, has_picture_input
+    from ovexplorer.core.vision.tasks import TASKS, class_count, guess_task, has_picture_input, no_wrapper_reason
 
     require_model_api()
     pictures = [v.partition("=")[2] or v for v in args.input if Path(v.partition("=")[2] or v).suffix.lower()
@@ -47,6 +47,9 @@ def run_vision(args: argparse.Namespace) -> int:
         wrapper = guess.wrapper if guess is not None and guess.task == args.task else TASKS[args.task][1][0]
     config = config_for(doc.model, guess, wrapper)
     if config is None:
+        if no_wrapper_reason(doc.model):
+            raise InputError(f"{doc.path.name} is {no_wrapper_reason(doc.model)}: run it without --task for its "
+                             "raw outputs.")
         if not has_picture_input(doc.model):
             inputs = ", ".join(f"{p.get_any_name() if p.get_names() else f'input{i}'} {p.get_partial_shape()}"
                                for i, p in enumerate(doc.model.inputs))

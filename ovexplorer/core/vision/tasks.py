@@ -153,6 +153,8 @@ def guess_task(model: ov.Model, size: tuple[int, int] = (640, 640)) -> TaskGuess
     (a model with a dynamic picture size is looked at with a ``size`` picture)."""
     static = at_static_size(model, size)
     from_graph = guess_from_graph(static if static is not None else model) if has_picture_input(model) else None
+    if no_wrapper_reason(model, static if static is not None else model):
+        return None
     model_type = _rt(model, "model_info", "model_type")
     if model_type:
         wrapper = canonical_wrapper(model_type)
@@ -169,6 +171,24 @@ def guess_task(model: ov.Model, size: tuple[int, int] = (640, 640)) -> TaskGuess
         wrapper = TASKS[mapped][1][0]
         return TaskGuess(mapped, wrapper, f"rt_info framework/task is {task} (an Ultralytics export)", True)
     return from_graph
+
+
+def no_wrapper_reason(model: ov.Model, static: ov.Model | None = None) -> str | None:
+    """Why Model API has no wrapper for this model, or None: an Ultralytics export (model_type YOLO) whose
+    [1, 4 + labels + K, N] output carries K more values per candidate than boxes and classes (pose keypoints)."""
+    if (_rt(model, "model_info", "model_type") or "").upper() != "YOLO":
+        return None
+    from ovexplorer.core.vision.labels import labels_from_model
+
+    labels, _ = labels_from_model(model)
+    outs = [_static(o.get_partial_shape()) for o in (static or at_static_size(model, (640, 640)) or model).outputs]
+    if not labels or len(outs) != 1 or outs[0] is None or len(outs[0]) != 3:
+        return None
+    extra = outs[0][1] - 4 - len(labels)
+    if extra > 0 and extra % 3 == 0:
+        return (f"an Ultralytics pose model ({len(labels)} classes and {extra // 3} keypoints per box), which "
+                "OpenVINO Model API has no wrapper for")
+    return None
 
 
 def class_count(model: ov.Model, wrapper: str) -> int | None:
