@@ -40,6 +40,10 @@ def _parse_shape(text: str, name: str) -> tuple[int, ...]:
 def _cmd_run(args: argparse.Namespace) -> int:
     if args.prompt is not None:
         return llm.run_prompt(args)
+    if args.task is not None:
+        from ovexplorer.cli.run_vision import run_vision
+
+        return run_vision(args)
     from ovexplorer.core.model.document import open_model
     from ovexplorer.core.run.inputs import (
         IMAGE_SUFFIXES,
@@ -221,4 +225,7 @@ def add_parser(sub: argparse._SubParsersAction) -> Callable[[argparse.Namespace]
     p.add_argument("--save-outputs", metavar="DIR", help="save every output as DIR/NAME.npy")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     llm.add_run_options(p)
+    from ovexplorer.cli.run_vision import add_arguments
+
+    add_arguments(p)
     return _cmd_run

@@ -26,6 +26,7 @@ from ovexplorer.ui.shell.summary_panel import SummaryPanel
 from ovexplorer.ui.shell.window_state import restore_window_state, save_window_state
 from ovexplorer.ui.shell.workers import Task, TaskRunner, share_the_gil_quickly
 from ovexplorer.ui.text.text_install import install_text_view
+from ovexplorer.ui.vision.run_hook import install_vision_panel
 from ovexplorer.ui.weights.weights_panel import WeightsPanel
 
 __all__ = ["MainWindow", "load_document", "quit_application"]
@@ -70,6 +71,7 @@ class MainWindow(QMainWindow):
         build_window_menus(self)  # File, View, Help and the main toolbar (menus.WINDOW_MENUS)
         self.opener.set_recent_menu(self.recent_menu)
         install_run_panel(self)
+        install_vision_panel(self)
         # the Weights tab counts a dynamic model's FLOPs at the shapes set in the Run tab
         self.run_panel.inputs_changed.connect(
             lambda _name: self.weights_panel.set_input_shapes(self.run_panel.chosen_shapes()))
