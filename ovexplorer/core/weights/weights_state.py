@@ -81,6 +81,7 @@ class WeightsState:
         self.shape_note = ""
         self.shapes_generation = 0
         self.filter_text = ""  # lower case, stripped
+        self._shown = 0  # rows the filter lets through (kept as rows arrive: no pass over all rows per batch)
         self.flagged_only = False
         self.selected: WeightStats | None = None
         self.pending_select: int | None = None  # a node to select once its row arrives
@@ -165,6 +166,7 @@ class WeightsState:
         if not rows:
             return
         self.rows.extend(rows)
+        self._shown += sum(1 for r in rows if self.accepts(r)) if self.filtering() else len(rows)
         self.rows_added.emit(rows)
         self._update_status()
         if self.pending_select is not None:
@@ -203,6 +205,7 @@ class WeightsState:
 
     def _clear_rows(self) -> None:
         self.rows = []
+        self._shown = 0
         self.rows_reset.emit()
 
     def _set_status(self, text: str) -> None:
@@ -233,7 +236,10 @@ class WeightsState:
 
     def shown_count(self) -> int:
         """The rows the filter lets through."""
-        return sum(1 for r in self.rows if self.accepts(r)) if self.filtering() else len(self.rows)
+        return self._shown
+
+    def _count_shown(self) -> None:
+        self._shown = sum(1 for r in self.rows if self.accepts(r)) if self.filtering() else len(self.rows)
 
     def count_text(self) -> str:
         """'340 constants', or '12 of 340 constants' when the filter hides some."""
@@ -248,11 +254,13 @@ class WeightsState:
     def set_filter_text(self, text: str) -> None:
         """Show only rows with every typed word (the selection stays what it was, shown or not)."""
         self.filter_text = text.strip().lower()
+        self._count_shown()
         self.filter_changed.emit()
         self._update_status()
 
     def set_flagged_only(self, on: bool) -> None:
         self.flagged_only = on
+        self._count_shown()
         self.filter_changed.emit()
         self._update_status()
 
