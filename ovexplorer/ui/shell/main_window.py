@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMessageBo
 
 from ovexplorer.core.model.document import ModelDocument
 from ovexplorer.core.util.errors import OvexplorerError
+from ovexplorer.ui.compare.compare_menu import install_compare
 from ovexplorer.ui.graph.graph_panel import install_graph_panel
 from ovexplorer.ui.latency.latency_panel import install_latency_panel
 from ovexplorer.ui.run.run_panel import install_run_panel
@@ -24,6 +25,8 @@ from ovexplorer.ui.shell.open_flow import OpenFlow, load_document, recent_files
 from ovexplorer.ui.shell.summary_panel import SummaryPanel
 from ovexplorer.ui.shell.window_state import restore_window_state, save_window_state
 from ovexplorer.ui.shell.workers import Task, TaskRunner, share_the_gil_quickly
+from ovexplorer.ui.text.text_install import install_text_view
+from ovexplorer.ui.vision.run_hook import install_vision_panel
 from ovexplorer.ui.weights.weights_panel import WeightsPanel
 
 __all__ = ["MainWindow", "load_document", "quit_application"]
@@ -68,12 +71,15 @@ class MainWindow(QMainWindow):
         build_window_menus(self)  # File, View, Help and the main toolbar (menus.WINDOW_MENUS)
         self.opener.set_recent_menu(self.recent_menu)
         install_run_panel(self)
+        install_vision_panel(self)
         # the Weights tab counts a dynamic model's FLOPs at the shapes set in the Run tab
         self.run_panel.inputs_changed.connect(
             lambda _name: self.weights_panel.set_input_shapes(self.run_panel.chosen_shapes()))
         install_latency_panel(self)
+        install_text_view(self)  # language models: the text view in the Run tab, the architecture in the Summary
         self.document_changed.connect(self._update_title)
         self.graph_panel, self.inspector = install_graph_panel(self)
+        install_compare(self)  # File > Compare with…, Tools > Optimize…
         self.latency_panel.node_colors_changed.connect(self.graph_panel.set_node_coloring)
         self.file_watcher = ModelFileWatcher(self)  # "model.xml changed on disk — Reload"
         self.drops = FileDrops(self)

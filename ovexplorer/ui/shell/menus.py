@@ -53,6 +53,7 @@ WINDOW_MENUS: tuple[tuple[str, tuple[ActionSpec | str, ...]], ...] = (
                    role=QAction.MenuRole.QuitRole),
     )),
     ("&View", ()),
+    ("&Tools", ()),  # features add their tools (Optimize…)
     ("&Help", (
         ActionSpec("first_steps_action", "&First Steps", "show_first_steps", QKeySequence.StandardKey.HelpContents),
         ActionSpec("shortcuts_action", "&Keyboard Shortcuts", "show_shortcuts", "Ctrl+/"),
@@ -114,8 +115,8 @@ def build_window_menus(window: Any, menus: tuple[tuple[str, tuple[ActionSpec | s
 
 
 def add_menu_action(window: Any, menu: str, entry: QAction | QMenu, *, needs_model: bool = False) -> None:
-    """Add a feature's action (or submenu) to the window's ``menu`` ("File", "View", "Help"): File entries go
-    above Close Window / Quit, others at the end; ``needs_model`` enables it only while a model is open."""
+    """Add a feature's action (or submenu) to the window's ``menu`` ("File", "View", "Tools", "Help"): File
+    entries go above Close Window / Quit, others at the end; ``needs_model`` enables it only while a model is open."""
     target: QMenu = window.menus[menu]
     before = window.file_menu_end if menu == "File" else None
     if isinstance(entry, QMenu):
