@@ -242,6 +242,10 @@ def run_app(argv: Sequence[str]) -> int:
         print(f"ovexplorer: {problem}", file=sys.stderr)
         return EXIT_NO_PLATFORM
     app = make_application()
+    from ovexplorer.ui.shell import startup_trace
+
+    startup_trace.install(app)
+    startup_trace.mark("application_created")
     server = None
     if not args.new_instance:
         server = InstanceServer(parent=app)
