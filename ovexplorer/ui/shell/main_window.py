@@ -20,21 +20,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ovexplorer.core.model.document import MODEL_SUFFIXES, ModelDocument, open_model, resolve_model_path
-from ovexplorer.core.model.summary import summarize
+from ovexplorer.core.layout.first_screen import open_for_window
+from ovexplorer.core.model.document import MODEL_SUFFIXES, ModelDocument, resolve_model_path
+from ovexplorer.core.util import preload
 from ovexplorer.core.util.errors import OvexplorerError
 from ovexplorer.core.util.tasks import CancelToken, ProgressFn
-from ovexplorer.core.weights.statistics import warm_up_helpers
 from ovexplorer.ui.graph.graph_panel import install_graph_panel
-from ovexplorer.ui.latency.latency_panel import install_latency_panel
 from ovexplorer.ui.run.run_panel import install_run_panel
+from ovexplorer.ui.shell import startup_trace
+from ovexplorer.ui.shell.deferred_panels import DeferredPanels
 from ovexplorer.ui.shell.drop_overlay import DropOverlay
 from ovexplorer.ui.shell.file_watch import ModelFileWatcher
 from ovexplorer.ui.shell.help_pages import FIRST_STEPS, HelpDialog, shortcuts_html
 from ovexplorer.ui.shell.summary_panel import SummaryPanel
 from ovexplorer.ui.shell.window_state import restore_window_state, save_window_state
 from ovexplorer.ui.shell.workers import Task, TaskRunner, share_the_gil_quickly
-from ovexplorer.ui.weights.weights_panel import WeightsPanel
 
 MAX_RECENT = 10
 MODEL_FILTER = (
@@ -50,12 +50,13 @@ class Panel(Protocol):
 
 
 def load_document(path: Path, progress: ProgressFn, cancel: CancelToken) -> ModelDocument:
-    """Open a model and prepare what its panels show first, all in a worker (a 16,000-node summary took
-    100 ms on the UI thread); big weights start the statistics helpers."""
-    doc = open_model(path, progress=progress, cancel=cancel)
-    summarize(doc)
-    warm_up_helpers(doc)
-    return doc
+    """Open a model and prepare what its panels show first (summary, first graph view), all in a worker (a
+    16,000-node summary took 100 ms on the UI thread); a model the app started reading at launch is taken from
+    that preload."""
+    preloaded = preload.take(path)
+    if preloaded is not None:
+        return preloaded.result(progress, cancel)
+    return open_for_window(path, progress, cancel)
 
 
 class MainWindow(QMainWindow):
@@ -86,20 +87,21 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self.summary_panel = SummaryPanel(self)
         self.add_panel(self.summary_panel, "Summary")
-        self.weights_panel = WeightsPanel(self)
-        self.add_panel(self.weights_panel, "Weights")
+        # Weights and Latency (pyqtgraph) are built when first shown or once the graph is drawn
+        self.deferred = DeferredPanels(self)
+        self.deferred.add("weights_panel", "Weights", _install_weights_panel, ready=self._weights_ready)
 
         self._build_status_bar()
         self._build_actions()
         self._build_menus()
         install_run_panel(self)
         # the Weights tab counts a dynamic model's FLOPs at the shapes set in the Run tab
-        self.run_panel.inputs_changed.connect(
-            lambda _name: self.weights_panel.set_input_shapes(self.run_panel.chosen_shapes()))
-        install_latency_panel(self)
+        self.run_panel.inputs_changed.connect(self._run_inputs_changed)
+        # (its colouring reaches the graph once it has the open model: building it must not clear the colours)
+        self.deferred.add("latency_panel", "Latency", _install_latency_panel,
+                          ready=lambda panel: panel.node_colors_changed.connect(self.graph_panel.set_node_coloring))
         self.document_changed.connect(self._update_title)
         self.graph_panel, self.inspector = install_graph_panel(self)
-        self.latency_panel.node_colors_changed.connect(self.graph_panel.set_node_coloring)
         self.file_watcher = ModelFileWatcher(self)  # "model.xml changed on disk — Reload"
         self.drop_overlay = DropOverlay(self)
         # Widgets that take drops of their own (the graph's scene accepts any drag it is shown, then refuses
@@ -110,6 +112,28 @@ class MainWindow(QMainWindow):
         restore_window_state(self, self.tabs)
 
     # -- construction -------------------------------------------------------------------------
+    def __getattr__(self, name: str):
+        """A deferred panel (``weights_panel``, ``latency_panel``) is built when code first asks for it."""
+        deferred = self.__dict__.get("deferred")
+        if deferred is not None and name in deferred.pending:
+            return deferred.build(name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def _run_inputs_changed(self, _name: str) -> None:
+        # the Weights tab counts a dynamic model's FLOPs at the shapes set in the Run tab (once it is built)
+        if "weights_panel" in self.__dict__:
+            self.weights_panel.set_input_shapes(self.run_panel.chosen_shapes())
+
+    def _weights_ready(self, panel) -> None:
+        panel.set_input_shapes(self.run_panel.chosen_shapes())
+        self._warm_up_helpers()
+
+    def _warm_up_helpers(self) -> None:
+        """Big weights start the statistics helpers ahead, once the Weights tab exists (processes: never during
+        the first screen), in a worker."""
+        if self.document is not None and "weights_panel" in self.__dict__:
+            self.runner.start(_warm_up_helpers, self.document)
+
     def add_panel(self, panel: QWidget, title: str) -> None:
         """Add a panel as a tab; it is told about every document change."""
         self.tabs.addTab(panel, title)
@@ -217,6 +241,7 @@ class MainWindow(QMainWindow):
         self._load_task = task
         self._awaiting_load = True
         if self.document is None:  # an empty window says what it is opening, not "No model is open"
+            self.setWindowTitle(f"{target.name} — ovexplorer")
             for panel in self._loading_views():
                 panel.show_loading(target.name)
         return task
@@ -226,6 +251,7 @@ class MainWindow(QMainWindow):
         return [p for p in (*self.panels, self.inspector) if hasattr(p, "show_loading")]
 
     def _loading_ended_without_model(self) -> None:
+        self._update_title(self.document)
         if self.document is None:
             for panel in self._loading_views():
                 panel.set_document(None)
@@ -260,8 +286,10 @@ class MainWindow(QMainWindow):
         if not self._is_current():
             doc.close()
             return
+        startup_trace.mark("model_loaded")
         self._end_progress()
         self.set_document(doc)
+        self._warm_up_helpers()
         self._add_recent(doc.path)
         self.statusBar().showMessage(
             f"Opened {doc.path.name}: {len(doc.graph.nodes)} operations, read in {doc.read_seconds:.2f} s", 8000
@@ -511,6 +539,29 @@ class MainWindow(QMainWindow):
             # every panel lets go of what it holds for the model (compiled sessions: on Windows they lock the .bin)
             self.set_document(None)
         super().closeEvent(event)
+
+
+def _install_weights_panel(window: MainWindow):
+    from ovexplorer.ui.weights.weights_panel import WeightsPanel
+
+    panel = WeightsPanel(window)
+    window.add_panel(panel, "Weights")
+    window.weights_panel = panel
+    return panel
+
+
+def _install_latency_panel(window: MainWindow):
+    from ovexplorer.ui.latency.latency_panel import install_latency_panel
+
+    return install_latency_panel(window)
+
+
+def _warm_up_helpers(doc: ModelDocument, progress: ProgressFn, cancel: CancelToken) -> None:
+    """Big weights start the statistics helpers ahead (processes: after the first screen, not during it)."""
+    from ovexplorer.core.weights.statistics import warm_up_helpers
+
+    if doc.model is not None:  # still open
+        warm_up_helpers(doc)
 
 
 def quit_application() -> None:
