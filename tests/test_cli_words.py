@@ -45,7 +45,7 @@ def test_typo_of_a_command_is_refused_and_never_sent_to_the_running_app(qtbot, t
 @pytest.mark.parametrize(("word", "hint"), [
     ("stat", "did you mean 'stats'?"),
     ("devics", "did you mean 'devices'?"),
-    ("frobnicate", "commands: info, stats, devices, run, bench; or a model file to open"),
+    ("frobnicate", "commands: info, stats, devices, run, bench, compare, optimize; or a model file to open"),
 ])
 def test_unknown_words_name_the_closest_command(word: str, hint: str, tmp_path, monkeypatch, capsys) -> None:
     monkeypatch.chdir(tmp_path)

@@ -15,7 +15,7 @@ from qt_helpers import run_app_windows
 
 from ovexplorer.core.util import preload
 from ovexplorer.core.util.tasks import CancelToken
-from ovexplorer.ui.shell import main_window as main_window_module
+from ovexplorer.ui.shell import open_flow as open_flow_module
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 30000
@@ -32,8 +32,8 @@ def test_the_model_named_at_launch_is_read_while_the_window_starts(qtbot, monkey
 
     monkeypatch.setattr(preload, "start", spy)
     calls: list[Path] = []
-    real_open = main_window_module.open_for_window
-    monkeypatch.setattr(main_window_module, "open_for_window", lambda p, *a: calls.append(p) or real_open(p, *a))
+    real_open = open_flow_module.open_for_window
+    monkeypatch.setattr(open_flow_module, "open_for_window", lambda p, *a: calls.append(p) or real_open(p, *a))
     (w,) = run_app_windows(qtbot, monkeypatch, ["--new-instance", str(tiny_ir)])
     assert started == [tiny_ir]
     # the window exists before the model is shown (its result comes through the event loop): it names the file
@@ -50,13 +50,13 @@ def test_the_model_named_at_launch_is_read_while_the_window_starts(qtbot, monkey
 def test_a_window_shows_the_loading_state_and_file_name_until_the_model_is_read(qtbot, window, tiny_ir: Path,
                                                                                monkeypatch) -> None:
     release = threading.Event()
-    real_load = main_window_module.load_document
+    real_load = open_flow_module.load_document
 
     def slow_load(path, progress, cancel):
         release.wait(20)
         return real_load(path, progress, cancel)
 
-    monkeypatch.setattr(main_window_module, "load_document", slow_load)
+    monkeypatch.setattr(open_flow_module, "load_document", slow_load)
     window.open_path(tiny_ir)
     try:
         qtbot.wait(50)

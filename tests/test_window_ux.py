@@ -19,7 +19,7 @@ from qt_helpers import drop_files
 from run_helpers import fill_picture
 
 from ovexplorer.resources import sample_model
-from ovexplorer.ui.shell import main_window as main_window_module
+from ovexplorer.ui.shell import open_flow as open_flow_module
 from ovexplorer.ui.shell.main_window import MainWindow
 
 TIMEOUT = 30000
@@ -186,13 +186,13 @@ def test_error_dialog_is_centred_on_its_window(qtbot, window: MainWindow, tmp_pa
 def test_loading_shows_the_loading_state_on_the_tab_the_user_had(qtbot, window: MainWindow, tiny_ir: Path,
                                                                  monkeypatch) -> None:
     release = threading.Event()
-    real_load = main_window_module.load_document
+    real_load = open_flow_module.load_document
 
     def slow_load(path, progress, cancel):
         release.wait(20)
         return real_load(path, progress, cancel)
 
-    monkeypatch.setattr(main_window_module, "load_document", slow_load)
+    monkeypatch.setattr(open_flow_module, "load_document", slow_load)
     _click_tab(qtbot, window, "Summary")
     window.open_path(tiny_ir)
     try:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ovexplorer import __version__
-from ovexplorer.cli import bench, devices, info, run, stats
+from ovexplorer.cli import bench, compare, devices, info, optimize, run, stats
 from ovexplorer.core.util.errors import OvexplorerError
 
 EXIT_OK = 0
@@ -35,6 +35,8 @@ COMMANDS: dict[str, Callable[[argparse._SubParsersAction], Callable[[argparse.Na
     "devices": devices.add_parser,
     "run": run.add_parser,
     "bench": bench.add_parser,
+    "compare": compare.add_parser,
+    "optimize": optimize.add_parser,
 }
 
 

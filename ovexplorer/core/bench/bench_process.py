@@ -364,6 +364,7 @@ class BenchWorker:
             run.state = message[2]
             run.warmup_ms[:] = message[3]
             run.requests = message[4]
+            run.streams, run.optimal_requests = message[5], message[6]
         elif kind == "done":
             _, _, state, error, ended_at, warmup, requests = message
             run.warmup_ms[:] = warmup
@@ -452,7 +453,8 @@ def _child_run(conn: Connection, req: dict, sessions: dict[tuple, Any]) -> None:
         run._stop = recorder  # type: ignore[assignment]  # is_set(): the shared stop flag
 
         def progress(_fraction: float, _text: str) -> None:
-            conn.send(("state", run_id, run.state, list(run.warmup_ms), run.requests))
+            conn.send(("state", run_id, run.state, list(run.warmup_ms), run.requests, run.streams,
+                       run.optimal_requests))
 
         try:
             run.run(progress)

@@ -127,6 +127,14 @@ class CompiledSession:
             return 1
 
     @property
+    def streams(self) -> int:
+        """The number of streams the compiled model runs (chosen by the device under "auto"); 0 when unreadable."""
+        try:
+            return max(0, int(self.compiled.get_property("NUM_STREAMS")))
+        except (RuntimeError, TypeError, ValueError):
+            return 0
+
+    @property
     def request_count(self) -> int:
         """How many infer requests an asynchronous runner should use: the option, else the device's optimum."""
         return self.options.num_requests or self.optimal_requests

@@ -412,29 +412,62 @@ def iter_weight_stats(
     changed = doc.weights_changed_in_place()
     if changed:
         raise OvexplorerError(changed, path=doc.weights_path)
-    mapping = PageReleaser(doc.weights_path)
-    releaser = mapping if release_pages else None
-    jobs = _plan(doc, releaser)
-    consts = [n.const for n in doc.graph.nodes if n.const is not None]
-    total = sum(c.byte_size for c in consts) or 1
     options: dict[str, Any] = {"bins": bins, "hist_samples": hist_samples, "exact": exact_histograms}
-    pool = _pool_for(helpers, sum(c.element_count for c in consts), mapping)
-    path = str(doc.weights_path)
+    run = _StatsRun(doc, options, helpers, release_pages, progress, cancel)
+    progress(0.0, "Computing weight statistics")
+    try:
+        for block in run.blocks():
+            run.check_cancel()
+            run.dispatch(block)
+            yield from run.finished_rows()
+        yield from run.remaining_rows()
+        yield from _body_rows(doc, options, cancel)
+    finally:
+        run.close()
+    progress(1.0, "Weight statistics done")
+    run.log_summary()
 
-    def block_bytes(left: int) -> int:
+
+class _StatsRun:
+    """One run of :func:`iter_weight_stats` over the top-level constants, in steps: cut the constants into
+    blocks, hand each block to a helper process or compute it here, and emit the rows in order as blocks finish."""
+
+    def __init__(self, doc: ModelDocument, options: dict[str, Any], helpers: bool | None, release_pages: bool,
+                 progress: ProgressFn, cancel: CancelToken | None) -> None:
+        self.doc, self.options, self.progress, self.cancel = doc, options, progress, cancel
+        self.mapping = PageReleaser(doc.weights_path)
+        self.releaser = self.mapping if release_pages else None
+        self.jobs = _plan(doc, self.releaser)
+        consts = [n.const for n in doc.graph.nodes if n.const is not None]
+        self.const_count = len(consts)
+        self.total = sum(c.byte_size for c in consts) or 1
+        self.pool = _pool_for(helpers, sum(c.element_count for c in consts), self.mapping)
+        self.path = str(doc.weights_path)
+        #: Blocks handed out, in order, with their rows (done here) or the helper's future.
+        self.pending: deque[tuple[list[_Job], Future | list[WeightStats]]] = deque()
+        self.done_bytes = 0
+        self.blocks_here = self.blocks_by_helpers = 0
+        self.started = time.perf_counter()
+
+    def check_cancel(self) -> None:
+        if self.cancel is not None:
+            self.cancel.check()
+
+    # -- step 1: blocks -----------------------------------------------------------------------
+    def block_target(self, left: int) -> int:
         """With helpers, guided sizes: big blocks first (few round trips), small ones last (a short tail)."""
-        if pool is None:
+        if self.pool is None:
             return BLOCK_BYTES
-        return max(POOL_BLOCK_MIN, min(POOL_BLOCK_MAX, left // (2 * (pool.processes + 1))))
+        return max(POOL_BLOCK_MIN, min(POOL_BLOCK_MAX, left // (2 * (self.pool.processes + 1))))
 
-    def blocks() -> Iterator[list[_Job]]:
-        """Runs of consecutive jobs of about ``block_bytes`` (or one bigger constant)."""
+    def blocks(self) -> Iterator[list[_Job]]:
+        """Runs of consecutive jobs of about :meth:`block_target` bytes (or one bigger constant)."""
         block: list[_Job] = []
         size = 0
-        left = total
-        target = block_bytes(left)
-        for job in jobs:
-            job.raw = _raw_bytes(doc, job.node.id)
+        left = self.total
+        target = self.block_target(left)
+        for job in self.jobs:
+            job.raw = _raw_bytes(self.doc, job.node.id)
             need = _stored_bytes(job)
             block.append(job)
             size += need
@@ -442,92 +475,102 @@ def iter_weight_stats(
             if size >= target:
                 yield block
                 block, size = [], 0
-                target = block_bytes(left)
+                target = self.block_target(left)
         if block:
             yield block
 
-    def here(block: list[_Job]) -> list[WeightStats]:
+    # -- step 2: who computes a block ---------------------------------------------------------
+    def helpers_wanted(self, block: list[_Job]) -> bool:
+        """The helpers get this block while they have fewer than two blocks each queued (never idle while this
+        thread works), or less work queued than this thread is about to do: blocks range from a few KiB to a
+        100 MiB embedding."""
+        pool = self.pool
+        if pool is None or pool.broken or not pool.ready:
+            return False
+        queue = [b for b, r in self.pending if isinstance(r, Future) and not r.done()]
+        return (len(queue) < POOL_QUEUE * pool.processes
+                or sum(map(_block_bytes, queue)) < pool.processes * (_block_bytes(block) + POOL_BLOCK_MIN))
+
+    def submit(self, block: list[_Job]) -> Future | None:
+        """Hand ``block`` to a helper process (None: it cannot take it)."""
+        items = _helper_items(block, self.mapping) if self.helpers_wanted(block) else None
+        if items is None:
+            return None
+        try:
+            return self.pool.submit(stats_pool.block_stats, self.path, self.mapping.identity, items, self.options)
+        except Exception:  # noqa: BLE001 - a helper died (broken pool): this thread goes on alone
+            self.pool.mark_broken()
+            return None
+
+    def compute_here(self, block: list[_Job]) -> list[WeightStats]:
+        """The rows of ``block``, computed in this thread."""
         rows = []
         items = [_item(job) for job in block]
         for i, j in windows(items):
-            if cancel is not None:
-                cancel.check()
-            found = tensors_values(items[i:j], cancel=cancel, releaser=releaser, **options)
+            self.check_cancel()
+            found = tensors_values(items[i:j], cancel=self.cancel, releaser=self.releaser, **self.options)
             rows += [_row(job, f) for job, f in zip(block[i:j], found, strict=True)]
         return rows
 
-    def rows_of(block: list[_Job], result: Future | list[WeightStats]) -> list[WeightStats]:
+    def dispatch(self, block: list[_Job]) -> None:
+        """Queue ``block``: with a helper if one takes it, else computed here now."""
+        future = self.submit(block)
+        if future is not None:
+            self.pending.append((block, future))
+            self.blocks_by_helpers += 1
+        else:
+            self.pending.append((block, self.compute_here(block)))
+            self.blocks_here += 1
+
+    # -- step 3: rows, in order ---------------------------------------------------------------
+    def rows_of(self, block: list[_Job], result: Future | list[WeightStats]) -> list[WeightStats]:
+        """A queued block's rows: waits for its helper (cancellable); what the helper could not do is done here."""
         if isinstance(result, list):
             return result
         while True:
-            if cancel is not None:
-                cancel.check()
+            self.check_cancel()
             try:
                 found = result.result(timeout=0.05)
                 break
             except FutureTimeout:
                 continue
             except Exception as exc:  # noqa: BLE001 - the helper could not do it (died, file changed): do it here
-                if pool is not None and isinstance(exc, BrokenProcessPool):
-                    pool.mark_broken()
-                return here(block)
+                if self.pool is not None and isinstance(exc, BrokenProcessPool):
+                    self.pool.mark_broken()
+                return self.compute_here(block)
         return [_row(job, f) for job, f in zip(block, found, strict=True)]
 
-    pending: deque[tuple[list[_Job], Future | list[WeightStats]]] = deque()
-    done_bytes = 0
-    shared = {"here": 0, "helpers": 0}
-    started = time.perf_counter()
-
-    def emit() -> Iterator[WeightStats]:
-        nonlocal done_bytes
-        for row in rows_of(*pending.popleft()):
-            if cancel is not None:
-                cancel.check()
-            done_bytes += row.nbytes
-            progress(done_bytes / total, f"Statistics of {row.name}")
+    def emit_first(self) -> Iterator[WeightStats]:
+        """The rows of the first queued block, with progress."""
+        for row in self.rows_of(*self.pending.popleft()):
+            self.check_cancel()
+            self.done_bytes += row.nbytes
+            self.progress(self.done_bytes / self.total, f"Statistics of {row.name}")
             yield row
 
-    progress(0.0, "Computing weight statistics")
-    try:
-        for block in blocks():
-            if cancel is not None:
-                cancel.check()
-            items = None
-            if pool is not None and not pool.broken and pool.ready:
-                # The helpers get this block while they have fewer than two blocks each queued (never idle while
-                # this thread works), or less work queued than this thread is about to do: blocks range from a few
-                # KiB to a 100 MiB embedding.
-                queue = [b for b, r in pending if isinstance(r, Future) and not r.done()]
-                if (len(queue) < POOL_QUEUE * pool.processes
-                        or sum(map(_block_bytes, queue)) < pool.processes * (_block_bytes(block) + POOL_BLOCK_MIN)):
-                    items = _helper_items(block, mapping)
-            future = None
-            if items is not None:
-                try:
-                    future = pool.submit(stats_pool.block_stats, path, mapping.identity, items, options)
-                except Exception:  # noqa: BLE001 - a helper died (broken pool): this thread goes on alone
-                    pool.mark_broken()
-            if future is not None:
-                pending.append((block, future))
-                shared["helpers"] += 1
-            else:
-                pending.append((block, here(block)))
-                shared["here"] += 1
-            while pending and (isinstance(pending[0][1], list) or pending[0][1].done()):
-                yield from emit()
-        while pending:
-            yield from emit()
-        yield from _body_rows(doc, options, cancel)
-    finally:
-        for *_, result in pending:
+    def finished_rows(self) -> Iterator[WeightStats]:
+        """The rows of the queued blocks that are done, up to the first one still with a helper."""
+        while self.pending and (isinstance(self.pending[0][1], list) or self.pending[0][1].done()):
+            yield from self.emit_first()
+
+    def remaining_rows(self) -> Iterator[WeightStats]:
+        """The rows of every queued block, waiting for the helpers."""
+        while self.pending:
+            yield from self.emit_first()
+
+    # -- the end --------------------------------------------------------------------------------
+    def close(self) -> None:
+        """Cancel what the helpers still have queued and hand back the mapped pages."""
+        for *_, result in self.pending:
             if isinstance(result, Future):
                 result.cancel()
-        if releaser is not None:
-            releaser.release_everything()
-    progress(1.0, "Weight statistics done")
-    log.info("weight statistics: %d constants, %.1f MiB in %.3f s; %d blocks here, %d by %d helper process(es)",
-             len(consts), total / 2**20, time.perf_counter() - started, shared["here"], shared["helpers"],
-             pool.processes if pool is not None else 0)
+        if self.releaser is not None:
+            self.releaser.release_everything()
+
+    def log_summary(self) -> None:
+        log.info("weight statistics: %d constants, %.1f MiB in %.3f s; %d blocks here, %d by %d helper process(es)",
+                 self.const_count, self.total / 2**20, time.perf_counter() - self.started, self.blocks_here,
+                 self.blocks_by_helpers, self.pool.processes if self.pool is not None else 0)
 
 
 def warm_up_helpers(doc: ModelDocument) -> None:

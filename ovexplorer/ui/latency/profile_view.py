@@ -38,6 +38,7 @@ from ovexplorer.core.bench.profiling import (
 )
 from ovexplorer.core.model.document import ModelDocument
 from ovexplorer.core.run.session import CompileOptions
+from ovexplorer.ui.latency.share_bar import SHARE_ROLE, ShareBarDelegate
 from ovexplorer.ui.shell.flow_layout import FlowLayout
 from ovexplorer.ui.shell.workers import Task, TaskRunner
 
@@ -129,6 +130,7 @@ class ProfileView(QWidget):
         self.layers_table = _table(LAYER_COLUMNS, splitter)
         self.layers_table.cellClicked.connect(self._layer_clicked)
         self.types_table = _table(TYPE_COLUMNS, splitter)
+        self.types_table.setItemDelegateForColumn(4, ShareBarDelegate(self.types_table))
         splitter.addWidget(self.layers_table)
         splitter.addWidget(self.types_table)
         splitter.setStretchFactor(0, 3)
@@ -239,11 +241,13 @@ class ProfileView(QWidget):
             cells = [QTableWidgetItem(t.layer_type), _Number(t.count, str(t.count)),
                      _Number(t.real_ms, f"{t.real_ms:.4f}"), _Number(t.cpu_ms, f"{t.cpu_ms:.4f}"),
                      _Number(t.share, f"{t.share * 100:.1f} %")]
+            cells[4].setData(SHARE_ROLE, float(t.share))  # drawn as a bar (ShareBarDelegate)
             for c, item in enumerate(cells):
                 tt.setItem(r, c, item)
         tt.setSortingEnabled(True)
         tt.sortByColumn(2, Qt.SortOrder.DescendingOrder)
         tt.resizeColumnsToContents()
+        tt.setColumnWidth(4, max(tt.columnWidth(4), 140))  # room for the bar
         tt.horizontalHeader().setStretchLastSection(True)
 
     def layer_at(self, row: int) -> LayerTiming | None:

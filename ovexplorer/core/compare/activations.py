@@ -1,0 +1,289 @@
+"""Run A and B on the same input and compare what they compute: every output, and layer by layer.
+
+Layer by layer, matched intermediate tensors are exposed as extra outputs (``Model.add_outputs``) of clones of
+both models, a batch at a time so that at most about ``batch_bytes`` of activations per model are held; each
+batch runs A then B and only the metrics are kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import openvino as ov
+
+from ovexplorer.core.compare.differences import Comparison
+from ovexplorer.core.compare.metrics import Metrics, tensor_metrics, top_k_agreement
+from ovexplorer.core.model.document import ModelDocument, shared_core
+from ovexplorer.core.run.inputs import default_random_source, make_tensor
+from ovexplorer.core.run.outputs import is_classification
+from ovexplorer.core.run.ports import PortSpec, find_port, model_inputs, port_specs, shape_misfit
+from ovexplorer.core.util import errors
+from ovexplorer.core.util.errors import openvino_reason
+from ovexplorer.core.util.tasks import CancelToken, ProgressFn, no_progress
+
+#: A dynamic dimension of an input gets this size when nothing else says (sequence length, picture side...).
+DYNAMIC_DIM = 8
+#: Bytes of exposed activations per model per batch.
+BATCH_BYTES = 256 << 20
+_BYTES = {"f32": 4, "f16": 2, "bf16": 2, "f64": 8, "i64": 8, "i32": 4, "i8": 1, "u8": 1, "boolean": 1}
+_NUMERIC = frozenset(("f32", "f16", "bf16", "f64", "i64", "i32", "i8", "u8", "i16", "u16", "u32", "u64"))
+
+
+@dataclass(frozen=True, slots=True)
+class OutputDiff:
+    """One output of A against B's matching output."""
+
+    name_a: str
+    name_b: str
+    shape_a: tuple[int, ...]
+    shape_b: tuple[int, ...]
+    metrics: Metrics | None  # None when the shapes differ
+    top1_agrees: bool | None = None  # classifiers only
+    topk_overlap: float | None = None
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"a": self.name_a, "b": self.name_b, "shape_a": list(self.shape_a), "shape_b": list(self.shape_b),
+                "metrics": self.metrics.to_dict() if self.metrics else None, "top1_agrees": self.top1_agrees,
+                "topk_overlap": self.topk_overlap, "note": self.note}
+
+
+@dataclass(frozen=True, slots=True)
+class LayerDiff:
+    """One matched layer output: its depth in A and the error of B's activation against A's."""
+
+    a: int
+    b: int
+    name: str
+    type: str
+    depth: int
+    port: int
+    metrics: Metrics | None
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"a": self.a, "b": self.b, "name": self.name, "type": self.type, "depth": self.depth,
+                "port": self.port, "metrics": self.metrics.to_dict() if self.metrics else None, "note": self.note}
+
+
+@dataclass
+class InputPair:
+    """The arrays fed to A and B, and what differs between them."""
+
+    a: dict[str, np.ndarray]
+    b: dict[str, np.ndarray]
+    notes: list[str] = field(default_factory=list)
+
+
+def _concrete(spec: PortSpec) -> tuple[int, ...] | None:
+    if spec.bounds is None:
+        return None
+    return tuple(lo if lo == hi else max(lo, min(DYNAMIC_DIM, hi) if hi >= 0 else DYNAMIC_DIM)
+                 for lo, hi in spec.bounds)
+
+
+def _random_inputs(model: ov.Model, seed: int) -> dict[str, np.ndarray]:
+    out = {}
+    for spec in model_inputs(model):
+        out[spec.name] = make_tensor(default_random_source(spec, model, seed), spec, _concrete(spec))
+    return out
+
+
+def make_inputs(doc_a: ModelDocument, doc_b: ModelDocument, given: Mapping[str, np.ndarray] | None = None,
+                seed: int = 0) -> InputPair:
+    """The same data for both models where their inputs agree: ``given`` arrays (by A's input names) or seeded
+    random data; an input of B that cannot take A's array (another shape) gets its own data, and a note says so."""
+    if doc_a.model is None or doc_b.model is None:
+        raise errors.OvexplorerError("A model of the comparison is closed.")
+    specs_a, specs_b = model_inputs(doc_a.model), model_inputs(doc_b.model)
+    feeds_a = _random_inputs(doc_a.model, seed)
+    for name, array in (given or {}).items():
+        spec = find_port(specs_a, name)
+        if spec is None:
+            raise errors.InputError(f"{doc_a.path.name} has no input named {name}; its inputs: "
+                                    f"{', '.join(s.name for s in specs_a)}.")
+        feeds_a[spec.name] = np.asarray(array)
+    own_b = _random_inputs(doc_b.model, seed)
+    feeds_b: dict[str, np.ndarray] = {}
+    notes = []
+    for k, spec in enumerate(specs_b):
+        match = next((s for s in specs_a if set(s.names) & set(spec.names)), None)
+        if match is None and len(specs_a) == len(specs_b):
+            match = specs_a[k]
+        array = feeds_a.get(match.name) if match is not None else None
+        if array is not None and not shape_misfit(spec, tuple(array.shape)):
+            feeds_b[spec.name] = array.astype(spec.dtype) if spec.dtype is not None else array
+        else:
+            feeds_b[spec.name] = own_b[spec.name]
+            notes.append(f"input {spec.name} of B takes {spec.partial_shape}: it gets its own data (seed {seed})")
+    return InputPair(feeds_a, feeds_b, notes)
+
+
+def _compile(model: ov.Model, device: str, label: str) -> ov.CompiledModel:
+    try:
+        return shared_core().compile_model(model, device)
+    except (RuntimeError, ValueError, TypeError) as exc:
+        raise errors.DeviceError(f"{device} could not compile {label}: {openvino_reason(str(exc))}",
+                                 detail=str(exc)) from None
+
+
+def _infer(compiled: ov.CompiledModel, feeds: Mapping[str, np.ndarray], label: str) -> ov.InferRequest:
+    specs = port_specs(list(compiled.inputs), "input")
+    tensors = {}
+    for name, array in feeds.items():
+        spec = find_port(specs, name)
+        if spec is not None:
+            tensors[spec.index] = np.ascontiguousarray(array, dtype=spec.dtype)
+    request = compiled.create_infer_request()
+    try:
+        request.infer(tensors)
+    except (RuntimeError, ValueError, TypeError) as exc:
+        raise errors.DeviceError(f"Inference of {label} failed: {openvino_reason(str(exc))}", detail=str(exc)) from None
+    return request
+
+
+def _values(request: ov.InferRequest, index: int) -> np.ndarray:
+    return np.array(request.get_output_tensor(index).data)
+
+
+def compare_outputs(doc_a: ModelDocument, doc_b: ModelDocument, inputs: InputPair, *, device: str = "CPU",
+                    progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> list[OutputDiff]:
+    """Run both models once and compare every output of A with B's (same name, else same position)."""
+    results = []
+    for label, doc, feeds in (("A", doc_a, inputs.a), ("B", doc_b, inputs.b)):
+        if cancel is not None:
+            cancel.check()
+        progress(-1.0, f"Running {label}: {doc.path.name}")
+        compiled = _compile(doc.model, device, doc.path.name)
+        request = _infer(compiled, feeds, doc.path.name)
+        specs = port_specs(list(compiled.outputs), "output")
+        results.append((specs, [_values(request, s.index) for s in specs]))
+        del request, compiled
+    (specs_a, out_a), (specs_b, out_b) = results
+    diffs = []
+    for k, spec in enumerate(specs_a):
+        j = next((i for i, s in enumerate(specs_b) if set(s.names) & set(spec.names)), None)
+        if j is None and len(specs_a) == len(specs_b):
+            j = k
+        if j is None:
+            diffs.append(OutputDiff(spec.name, "", tuple(out_a[k].shape), (), None, note="only in A"))
+            continue
+        va, vb = out_a[k], out_b[j]
+        if va.shape != vb.shape or va.dtype.kind not in "fiub" or vb.dtype.kind not in "fiub":
+            what = "shapes differ" if va.shape != vb.shape else "not numbers"
+            diffs.append(OutputDiff(spec.name, specs_b[j].name, va.shape, vb.shape, None, note=what))
+            continue
+        top1 = overlap = None
+        if is_classification(tuple(va.shape)) and va.size > 1:
+            top1, overlap = top_k_agreement(va, vb)
+        diffs.append(OutputDiff(spec.name, specs_b[j].name, tuple(va.shape), tuple(vb.shape),
+                                tensor_metrics(va, vb), top1, overlap))
+    progress(1.0, "Outputs compared")
+    return diffs
+
+
+def layer_pairs(comparison: Comparison) -> list[tuple[int, int, int]]:
+    """(A id, B id, output port) of matched layers whose outputs can be compared (numbers, same port count)."""
+    a, b, m = comparison.a, comparison.b, comparison.matching
+    pairs = []
+    for ia in a.ops:
+        ib = m.a_to_b.get(ia)
+        na = a.graph.nodes[ia]
+        if ib is None or na.type in ("Parameter", "Result") or not na.outputs:
+            continue
+        nb = b.graph.nodes[ib]
+        for port in range(min(len(na.outputs), len(nb.outputs))):
+            if na.outputs[port].element_type in _NUMERIC and nb.outputs[port].element_type in _NUMERIC:
+                pairs.append((ia, ib, port))
+    return pairs
+
+
+def _sized_clone(doc: ModelDocument, feeds: Mapping[str, np.ndarray]) -> tuple[ov.Model, list[ov.Node]]:
+    """A clone with static input shapes (those of ``feeds``) and its ops, indexed like the document's graph."""
+    clone = doc.model.clone()
+    specs = model_inputs(clone)
+    shapes = {}
+    for spec in specs:
+        array = feeds.get(spec.name)
+        if array is not None and not spec.is_static:
+            shapes[clone.inputs[spec.index]] = ov.PartialShape(list(array.shape))
+    if shapes:
+        clone.reshape(shapes)
+    ops = list(clone.get_ordered_ops())
+    graph = doc.graph
+    if len(ops) != len(graph.nodes) or any(o.get_friendly_name() != n.name for o, n in zip(ops, graph.nodes,
+                                                                                              strict=True)):
+        raise errors.OvexplorerError(f"The clone of {doc.path.name} does not keep its node order; "
+                                     "layer-wise comparison is not possible.")
+    return clone, ops
+
+
+def _port_bytes(node: ov.Node, port: int) -> int:
+    ps = node.get_output_partial_shape(port)
+    size = _BYTES.get(node.get_output_element_type(port).get_type_name(), 4)
+    if ps.is_static:
+        return int(np.prod([d.get_length() for d in ps], dtype=np.int64)) * size
+    return 4 << 20
+
+
+def _output_indexes(model: ov.Model, added: list[ov.Output]) -> list[int]:
+    """The model output index of each added output (an output that already was one keeps its index)."""
+    index: dict[tuple[str, int], int] = {}
+    for k, out in enumerate(model.outputs):
+        index.setdefault((out.get_node().get_name(), out.get_index()), k)
+    return [index[(out.get_node().get_name(), out.get_index())] for out in added]
+
+
+def compare_layers(doc_a: ModelDocument, doc_b: ModelDocument, comparison: Comparison, inputs: InputPair, *,
+                   device: str = "CPU", batch_bytes: int = BATCH_BYTES, progress: ProgressFn = no_progress,
+                   cancel: CancelToken | None = None) -> list[LayerDiff]:
+    """Metrics per matched layer output, in A's order (see the module docstring)."""
+    pairs = layer_pairs(comparison)
+    if not pairs:
+        return []
+    progress(0.0, "Preparing the layer-wise run")
+    _, ops_a = _sized_clone(doc_a, inputs.a)
+    _, ops_b = _sized_clone(doc_b, inputs.b)
+    batches: list[list[tuple[int, int, int]]] = [[]]
+    held = 0
+    for pair in pairs:
+        size = max(_port_bytes(ops_a[pair[0]], pair[2]), _port_bytes(ops_b[pair[1]], pair[2]))
+        if batches[-1] and held + size > batch_bytes:
+            batches.append([])
+            held = 0
+        batches[-1].append(pair)
+        held += size
+    del ops_a, ops_b
+    a = comparison.a
+    rows: list[LayerDiff] = []
+    for k, batch in enumerate(batches):
+        values: list[np.ndarray] = []
+        for side, doc, feeds in ((0, doc_a, inputs.a), (1, doc_b, inputs.b)):
+            if cancel is not None:
+                cancel.check()
+            progress(k / len(batches), f"Layer batch {k + 1}/{len(batches)}: running {'AB'[side]}")
+            clone, ops = _sized_clone(doc, feeds)
+            added = clone.add_outputs([ops[p[side]].output(p[2]) for p in batch])
+            where = _output_indexes(clone, added)
+            del ops, added
+            request = _infer(_compile(clone, device, doc.path.name), feeds, doc.path.name)
+            if side == 0:
+                values = [_values(request, where[j]) for j in range(len(batch))]
+                del request
+                continue
+            for j, (ia, ib, port) in enumerate(batch):
+                va, vb = values[j], request.get_output_tensor(where[j]).data
+                node = a.graph.nodes[ia]
+                if va.shape != vb.shape:
+                    rows.append(LayerDiff(ia, ib, node.name, node.type, a.depth.get(ia, 0), port, None,
+                                          f"shapes differ: {list(va.shape)} vs {list(vb.shape)}"))
+                else:
+                    rows.append(LayerDiff(ia, ib, node.name, node.type, a.depth.get(ia, 0), port,
+                                          tensor_metrics(va, vb)))
+                values[j] = np.empty(0)
+            del request, values
+    progress(1.0, "Layers compared")
+    return rows
