@@ -9,7 +9,7 @@
    (what running both costs anyway). Target: ratio <= 5, peak RSS added <= 500 MB (sampled every 5 ms).
 3. an FP16-compressed copy of the 20,000-op model: share of layers matched (target 100 %).
 
-    python benchmarks/compare.py [--ops 20000] [--layer-ops 3000] [--keep DIR]
+    python benchmarks/compare.py [--ops 20000] [--layer-ops 3000] [--keep DIR] [--layers-only]
 
 Prints ``name: value unit (ratio vs baseline)`` lines. Needs NNCF (the ``compare`` extra).
 """
@@ -127,13 +127,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ops", type=int, default=20000)
     parser.add_argument("--layer-ops", type=int, default=3000)
     parser.add_argument("--keep", type=Path, help="build the models here and keep them")
+    parser.add_argument("--layers-only", action="store_true", help="only the layer-wise figures")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        a, b, fp16 = build(folder, args.ops)
-        matching(a, b, "renamed INT8 copy")
-        matching(a, fp16, "FP16 copy")
+        if not args.layers_only:
+            a, b, fp16 = build(folder, args.ops)
+            matching(a, b, "renamed INT8 copy")
+            matching(a, fp16, "FP16 copy")
         layer_wise(folder, args.layer_ops)
     print(f"# load average while measuring: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
     return 0

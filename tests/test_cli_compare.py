@@ -105,3 +105,15 @@ def test_the_shapes_sample_quantized_on_its_pictures_still_answers_the_same(tmp_
     output = data["outputs"][0]
     assert output["top1_agrees"] is True and output["metrics"]["cosine"] > 0.99
     assert data["layers"] and all(r["metrics"] is not None for r in data["layers"])
+
+
+def test_a_folder_of_pictures_averages_over_its_inputs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = Path(__file__).resolve().parent.parent / "resources" / "samples"
+    b = tmp_path / "shapes_fp16.xml"
+    import openvino as ov
+
+    ov.save_model(ov.Core().read_model(root / "shapes.xml"), str(b), compress_to_fp16=True)
+    assert main(["compare", str(root / "shapes.xml"), str(b), "--input", str(root / "images"), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["outputs"][0]["note"].startswith("averaged over 3 inputs; top-1 agrees on 3")
+    assert "metrics averaged over 3 inputs" in data["input_notes"]

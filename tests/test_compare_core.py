@@ -183,3 +183,32 @@ def test_metrics_are_what_the_formulas_say() -> None:
     assert tensor_metrics(a, a).snr_db == math.inf and json.dumps(tensor_metrics(a, a).to_dict())
     assert top_k_agreement(np.arange(10.0), np.arange(10.0)[::-1], k=5) == (False, 0.0)
     assert top_k_agreement(np.arange(10.0), np.arange(10.0), k=3) == (True, 1.0)
+
+
+def test_several_inputs_average_the_metrics(tmp_path: Path) -> None:
+    a, b = pair(tmp_path, conv_net(), conv_net(perturb="conv3"))
+    c = compared(a, b)
+    rng = np.random.default_rng(5)
+    pairs = [make_inputs(a, b, {"image": rng.random((1, 3, 32, 32), dtype=np.float32)}) for _ in range(3)]
+    alone = [compare_outputs(a, b, p)[0].metrics for p in pairs]
+    together = compare_outputs(a, b, pairs)[0]
+    assert math.isclose(together.metrics.rel_l2, sum(m.rel_l2 for m in alone) / 3)
+    assert together.metrics.max_abs == max(m.max_abs for m in alone)
+    assert together.metrics.count == sum(m.count for m in alone)
+    assert together.note.startswith("averaged over 3 inputs")
+    layers_alone = [{r.name: r.metrics.rel_l2 for r in compare_layers(a, b, c, p)} for p in pairs]
+    layers = {r.name: r.metrics.rel_l2 for r in compare_layers(a, b, c, pairs)}
+    for name, value in layers.items():
+        assert math.isclose(value, sum(d[name] for d in layers_alone) / 3, rel_tol=1e-9, abs_tol=1e-12), name
+
+
+def test_inputs_of_different_shapes_are_not_averaged(tmp_path: Path) -> None:
+    from ovexplorer.core.util.errors import InputError
+
+    model = conv_net()
+    a, b = pair(tmp_path, model, model)
+    first = make_inputs(a, b)
+    other = make_inputs(a, b)
+    other.a["image"] = np.zeros((2, 3, 32, 32), np.float32)
+    with pytest.raises(InputError, match="same shapes"):
+        compare_outputs(a, b, [first, other])

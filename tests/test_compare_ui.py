@@ -151,10 +151,16 @@ def test_unrelated_models_still_show_both_graphs(qtbot, tmp_path: Path) -> None:
 
 
 def test_a_model_that_cannot_open_is_named_in_the_window(qtbot, tmp_path: Path) -> None:
+    import time
+
     bad = tmp_path / "broken.xml"
     bad.write_text("<net><layers>")
     compare = CompareWindow(save(mlp(), tmp_path / "a.xml"), bad)
     qtbot.addWidget(compare)
+    end = time.monotonic() + 60
+    while not compare.task.done and time.monotonic() < end:  # the worker ends; its signal is not delivered yet
+        time.sleep(0.01)
+    assert compare.task.done and compare.busy  # still busy until the outcome reaches the window (was a race)
     qtbot.waitUntil(lambda: not compare.busy, timeout=TIMEOUT)
     assert "broken.xml" in compare.status.text()
 
@@ -229,3 +235,24 @@ def test_optimize_without_nncf_says_how_to_install_it(qtbot, window, monkeypatch
         dialog.problem.text()
     dialog.reject()
     assert not (tmp_path / "a_int8.xml").exists()
+
+
+def test_run_both_on_a_folder_of_pictures(qtbot, monkeypatch, tmp_path: Path) -> None:
+    import openvino as ov
+
+    root = Path(__file__).resolve().parent.parent / "resources" / "samples"
+    b = tmp_path / "shapes_fp16.xml"
+    ov.save_model(ov.Core().read_model(root / "shapes.xml"), str(b), compress_to_fp16=True)
+    compare = CompareWindow(root / "shapes.xml", b)
+    qtbot.addWidget(compare)
+    compare.show()
+    settled(qtbot, compare)
+    view = compare.activations
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *args, **kw: str(root / "images"))
+    qtbot.mouseClick(view.folder_button, Qt.MouseButton.LeftButton)
+    assert view.input_label.text() == "Input: images/" and not view.seed.isEnabled()
+    qtbot.mouseClick(view.run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(compare.state.layers) and not compare.busy, timeout=TIMEOUT)
+    assert "metrics averaged over 3 inputs from images" in view.notes.text()
+    assert view.table.item(0, 7).text() == "agrees"
+    assert compare.state.outputs[0].note.startswith("averaged over 3 inputs")

@@ -35,6 +35,8 @@ CORE_DEPENDS: dict[str, set[str]] = {
     "weights": {"model", "util"},
     "run": {"model", "util"},
     "bench": {"model", "util", "run"},
+    "text": {"model", "util"},
+    "vision": {"model", "util"},
     "compare": {"model", "util", "run", "weights", "bench"},
 }
 
@@ -50,6 +52,8 @@ UI_ENTRY_POINTS: dict[str, tuple[set[str], set[str] | None]] = {
     "ovexplorer.ui.run.run_panel": ({"install_run_panel"}, {"shell"}),
     "ovexplorer.ui.latency.latency_panel": ({"install_latency_panel"}, {"shell"}),
     "ovexplorer.ui.weights.weights_panel": ({"WeightsPanel"}, {"shell"}),
+    "ovexplorer.ui.text.text_install": ({"install_text_view"}, {"shell"}),
+    "ovexplorer.ui.vision.run_hook": ({"install_vision_panel"}, {"shell"}),
 }
 
 #: ui module -> the names ``ovexplorer.cli`` may import from it (the window and its platform check, and picture

@@ -10,6 +10,7 @@ import json
 import threading
 from collections.abc import Callable
 
+from ovexplorer.cli import llm
 from ovexplorer.core.util.errors import InputError
 
 HINTS = {"latency": "LATENCY", "throughput": "THROUGHPUT", "cumulative_throughput": "CUMULATIVE_THROUGHPUT"}
@@ -31,6 +32,8 @@ def _parse_shapes(items: list[str]) -> dict[str, tuple[int, ...]]:
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
+    if args.prompt_tokens is not None:
+        return llm.bench_llm(args)
     from ovexplorer.core.bench.benchmark import BenchConfig, BenchmarkRun, default_inputs
     from ovexplorer.core.model.document import open_model
     from ovexplorer.core.run.session import CompileOptions, compile_session
@@ -103,4 +106,5 @@ def add_parser(sub: argparse._SubParsersAction) -> Callable[[argparse.Namespace]
                    help="static shape for a dynamic input (repeatable)")
     p.add_argument("--seed", type=int, default=0, help="seed of the random input data")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    llm.add_bench_options(p)
     return _cmd_bench

@@ -11,10 +11,10 @@ from pathlib import Path
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from ovexplorer.core.compare.activations import compare_layers, compare_outputs, make_inputs
+    from ovexplorer.core.compare.activations import compare_layers, compare_outputs
     from ovexplorer.core.compare.differences import compare_structure
     from ovexplorer.core.compare.matching import match_graphs
-    from ovexplorer.core.compare.pair import read_inputs
+    from ovexplorer.core.compare.pair import input_pairs
     from ovexplorer.core.compare.report import report_dict, report_text
     from ovexplorer.core.compare.weights_diff import weight_diffs
     from ovexplorer.core.model.document import open_model
@@ -24,20 +24,21 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     comparison = compare_structure(match_graphs(doc_a.graph, doc_b.graph), (doc_a, doc_b))
     weights = weight_diffs(comparison, doc_a.ov_nodes, doc_b.ov_nodes)
     decode = None
-    if any(Path(i.partition("=")[2] or i).suffix.lower() in IMAGE_SUFFIXES for i in args.input):
+    if any(Path(i.partition("=")[2] or i).suffix.lower() in IMAGE_SUFFIXES or Path(i).is_dir() for i in args.input):
         from ovexplorer.ui.run.image_decode import decode_image  # Qt only for pictures
 
         decode = decode_image
-    inputs = make_inputs(doc_a, doc_b, read_inputs(args.input, doc_a, decode), seed=args.seed)
-    outputs = compare_outputs(doc_a, doc_b, inputs, device=args.device)
-    layers = compare_layers(doc_a, doc_b, comparison, inputs, device=args.device) if args.layers else None
+    pairs = input_pairs(doc_a, doc_b, args.input, seed=args.seed, decode=decode, limit=args.samples)
+    outputs = compare_outputs(doc_a, doc_b, pairs, device=args.device)
+    layers = compare_layers(doc_a, doc_b, comparison, pairs, device=args.device) if args.layers else None
+    notes = list(pairs[0].notes) + ([f"metrics averaged over {len(pairs)} inputs"] if len(pairs) > 1 else [])
     extra = {}
     if args.bench:
         from ovexplorer.core.compare.latency_ab import latency_ab
 
         extra["latency"] = latency_ab(doc_a.path, doc_b.path, device=args.device, seconds=args.bench_seconds,
                                       rounds=args.bench_rounds).to_dict()
-    data = report_dict(str(doc_a.path), str(doc_b.path), comparison, weights, outputs, layers, inputs.notes, extra)
+    data = report_dict(str(doc_a.path), str(doc_b.path), comparison, weights, outputs, layers, notes, extra)
     if args.json:
         json.dump(data, sys.stdout, indent=1)
         sys.stdout.write("\n")
@@ -51,9 +52,11 @@ def add_parser(sub: argparse._SubParsersAction) -> Callable[[argparse.Namespace]
                        description=__doc__)
     p.add_argument("a", metavar="A", help="the reference model (.xml or any model OpenVINO reads)")
     p.add_argument("b", metavar="B", help="the model compared with it (an optimized copy...)")
-    p.add_argument("--input", "-i", action="append", default=[], metavar="[NAME=]FILE",
+    p.add_argument("--input", "-i", action="append", default=[], metavar="[NAME=]FILE|DIR",
                    help="data for an input of A (.npy .npz, a picture...); B gets the same where it fits; "
-                        "seeded random data otherwise")
+                        "seeded random data otherwise. A folder of pictures or an .npz set (a leading sample "
+                        "axis) runs several inputs and averages the metrics")
+    p.add_argument("--samples", type=int, default=32, help="inputs taken at most from a folder or set (32)")
     p.add_argument("--seed", type=int, default=0, help="seed of the random inputs")
     p.add_argument("--layers", action="store_true", help="compare every matched layer's activations too")
     p.add_argument("--bench", action="store_true", help="benchmark A and B interleaved: latency and speed-up")

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from ovexplorer.cli import llm
 from ovexplorer.core.util.errors import InputError
 
 
@@ -37,6 +38,12 @@ def _parse_shape(text: str, name: str) -> tuple[int, ...]:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    if args.prompt is not None:
+        return llm.run_prompt(args)
+    if args.task is not None:
+        from ovexplorer.cli.run_vision import run_vision
+
+        return run_vision(args)
     from ovexplorer.core.model.document import open_model
     from ovexplorer.core.run.inputs import (
         IMAGE_SUFFIXES,
@@ -202,7 +209,7 @@ def _text(report: dict[str, Any], shape_text: Callable[[tuple[int, ...]], str]) 
 
 def add_parser(sub: argparse._SubParsersAction) -> Callable[[argparse.Namespace], int]:
     p = sub.add_parser("run", help="compile a model for a device and run one inference")
-    p.add_argument("model", help="model file (.xml IR, .onnx, ...)")
+    p.add_argument("model", help="model file (.xml IR, .onnx, ...) or a language-model export folder")
     p.add_argument("-d", "--device", default="CPU", help="device to compile for (default CPU; see `devices`)")
     p.add_argument("--input", "-i", action="append", default=[], metavar="NAME=FILE|NAME=v1,v2,...",
                    help="data for an input: a file (.npy .npz .bin .raw .csv .txt or a picture) or typed values")
@@ -217,4 +224,8 @@ def add_parser(sub: argparse._SubParsersAction) -> Callable[[argparse.Namespace]
     p.add_argument("--softmax", action="store_true", help="apply softmax to classification scores")
     p.add_argument("--save-outputs", metavar="DIR", help="save every output as DIR/NAME.npy")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    llm.add_run_options(p)
+    from ovexplorer.cli.run_vision import add_arguments
+
+    add_arguments(p)
     return _cmd_run

@@ -15,7 +15,7 @@ import numpy as np
 import openvino as ov
 
 from ovexplorer.core.compare.differences import Comparison
-from ovexplorer.core.compare.metrics import Metrics, tensor_metrics, top_k_agreement
+from ovexplorer.core.compare.metrics import Metrics, average_metrics, tensor_metrics, top_k_agreement
 from ovexplorer.core.model.document import ModelDocument, shared_core
 from ovexplorer.core.run.inputs import default_random_source, make_tensor
 from ovexplorer.core.run.outputs import is_classification
@@ -149,40 +149,79 @@ def _values(request: ov.InferRequest, index: int) -> np.ndarray:
     return np.array(request.get_output_tensor(index).data)
 
 
-def compare_outputs(doc_a: ModelDocument, doc_b: ModelDocument, inputs: InputPair, *, device: str = "CPU",
-                    progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> list[OutputDiff]:
-    """Run both models once and compare every output of A with B's (same name, else same position)."""
-    results = []
-    for label, doc, feeds in (("A", doc_a, inputs.a), ("B", doc_b, inputs.b)):
-        if cancel is not None:
-            cancel.check()
-        progress(-1.0, f"Running {label}: {doc.path.name}")
-        compiled = _compile(doc.model, device, doc.path.name)
-        request = _infer(compiled, feeds, doc.path.name)
-        specs = port_specs(list(compiled.outputs), "output")
-        results.append((specs, [_values(request, s.index) for s in specs]))
-        del request, compiled
-    (specs_a, out_a), (specs_b, out_b) = results
-    diffs = []
+def _pairs(inputs: InputPair | list[InputPair]) -> list[InputPair]:
+    pairs = [inputs] if isinstance(inputs, InputPair) else list(inputs)
+    if not pairs:
+        raise errors.InputError("No inputs to run the models on.")
+    first = {k: v.shape for k, v in pairs[0].a.items()}
+    for pair in pairs[1:]:
+        if {k: v.shape for k, v in pair.a.items()} != first:
+            raise errors.InputError("The inputs do not all have the same shapes; compare them one at a time.")
+    return pairs
+
+
+def compare_outputs(doc_a: ModelDocument, doc_b: ModelDocument, inputs: InputPair | list[InputPair], *,
+                    device: str = "CPU", progress: ProgressFn = no_progress,
+                    cancel: CancelToken | None = None) -> list[OutputDiff]:
+    """Run both models and compare every output of A with B's (same name, else same position); with several
+    inputs, the metrics are averaged (top-1 agreement: the share of inputs where it agrees)."""
+    samples = _pairs(inputs)
+    compiled = []
+    for label, doc in (("A", doc_a), ("B", doc_b)):
+        progress(-1.0, f"Compiling {label}: {doc.path.name}")
+        compiled.append(_compile(doc.model, device, doc.path.name))
+    specs_a, specs_b = (port_specs(list(c.outputs), "output") for c in compiled)
+    match = {}
     for k, spec in enumerate(specs_a):
         j = next((i for i, s in enumerate(specs_b) if set(s.names) & set(spec.names)), None)
-        if j is None and len(specs_a) == len(specs_b):
-            j = k
-        if j is None:
-            diffs.append(OutputDiff(spec.name, "", tuple(out_a[k].shape), (), None, note="only in A"))
+        match[k] = k if j is None and len(specs_a) == len(specs_b) else j
+    found: dict[int, list[tuple[Metrics, bool | None, float | None]]] = {k: [] for k in match}
+    shapes: dict[int, tuple[tuple[int, ...], tuple[int, ...], str]] = {}
+    for n, sample in enumerate(samples):
+        if cancel is not None:
+            cancel.check()
+        progress(n / len(samples), f"Running A and B on input {n + 1}/{len(samples)}")
+        out_a = _all_values(compiled[0], sample.a, doc_a.path.name, specs_a)
+        out_b = _all_values(compiled[1], sample.b, doc_b.path.name, specs_b)
+        for k, j in match.items():
+            if j is None:
+                shapes[k] = (tuple(out_a[k].shape), (), "only in A")
+                continue
+            va, vb = out_a[k], out_b[j]
+            if va.shape != vb.shape or va.dtype.kind not in "fiub" or vb.dtype.kind not in "fiub":
+                shapes[k] = (va.shape, vb.shape, "shapes differ" if va.shape != vb.shape else "not numbers")
+                continue
+            shapes[k] = (tuple(va.shape), tuple(vb.shape), "")
+            top1 = overlap = None
+            if is_classification(tuple(va.shape)) and va.size > 1:
+                top1, overlap = top_k_agreement(va, vb)
+            found[k].append((tensor_metrics(va, vb), top1, overlap))
+        del out_a, out_b
+    diffs = []
+    for k, spec in enumerate(specs_a):
+        j = match[k]
+        shape_a, shape_b, note = shapes[k]
+        rows = found[k]
+        if note or not rows:
+            diffs.append(OutputDiff(spec.name, specs_b[j].name if j is not None else "", shape_a, shape_b, None,
+                                    note=note))
             continue
-        va, vb = out_a[k], out_b[j]
-        if va.shape != vb.shape or va.dtype.kind not in "fiub" or vb.dtype.kind not in "fiub":
-            what = "shapes differ" if va.shape != vb.shape else "not numbers"
-            diffs.append(OutputDiff(spec.name, specs_b[j].name, va.shape, vb.shape, None, note=what))
-            continue
-        top1 = overlap = None
-        if is_classification(tuple(va.shape)) and va.size > 1:
-            top1, overlap = top_k_agreement(va, vb)
-        diffs.append(OutputDiff(spec.name, specs_b[j].name, tuple(va.shape), tuple(vb.shape),
-                                tensor_metrics(va, vb), top1, overlap))
+        tops = [t for _, t, _ in rows if t is not None]
+        overlaps = [o for _, _, o in rows if o is not None]
+        diffs.append(OutputDiff(spec.name, specs_b[j].name, shape_a, shape_b, average_metrics([m for m, _, _ in rows]),
+                                (sum(tops) / len(tops) >= 0.5) if tops else None,
+                                float(np.mean(overlaps)) if overlaps else None,
+                                note=f"averaged over {len(rows)} inputs; top-1 agrees on {sum(tops)}"
+                                     if len(rows) > 1 and tops else (f"averaged over {len(rows)} inputs"
+                                                                    if len(rows) > 1 else "")))
     progress(1.0, "Outputs compared")
     return diffs
+
+
+def _all_values(compiled: ov.CompiledModel, feeds: Mapping[str, np.ndarray], label: str,
+                specs: tuple[PortSpec, ...]) -> list[np.ndarray]:
+    request = _infer(compiled, feeds, label)
+    return [_values(request, s.index) for s in specs]
 
 
 def layer_pairs(comparison: Comparison) -> list[tuple[int, int, int]]:
@@ -237,16 +276,17 @@ def _output_indexes(model: ov.Model, added: list[ov.Output]) -> list[int]:
     return [index[(out.get_node().get_name(), out.get_index())] for out in added]
 
 
-def compare_layers(doc_a: ModelDocument, doc_b: ModelDocument, comparison: Comparison, inputs: InputPair, *,
-                   device: str = "CPU", batch_bytes: int = BATCH_BYTES, progress: ProgressFn = no_progress,
-                   cancel: CancelToken | None = None) -> list[LayerDiff]:
-    """Metrics per matched layer output, in A's order (see the module docstring)."""
+def compare_layers(doc_a: ModelDocument, doc_b: ModelDocument, comparison: Comparison,
+                   inputs: InputPair | list[InputPair], *, device: str = "CPU", batch_bytes: int = BATCH_BYTES,
+                   progress: ProgressFn = no_progress, cancel: CancelToken | None = None) -> list[LayerDiff]:
+    """Metrics per matched layer output, in A's order (see the module docstring); averaged over several inputs."""
+    samples = _pairs(inputs)
     pairs = layer_pairs(comparison)
     if not pairs:
         return []
     progress(0.0, "Preparing the layer-wise run")
-    _, ops_a = _sized_clone(doc_a, inputs.a)
-    _, ops_b = _sized_clone(doc_b, inputs.b)
+    _, ops_a = _sized_clone(doc_a, samples[0].a)
+    _, ops_b = _sized_clone(doc_b, samples[0].b)
     batches: list[list[tuple[int, int, int]]] = [[]]
     held = 0
     for pair in pairs:
@@ -260,30 +300,45 @@ def compare_layers(doc_a: ModelDocument, doc_b: ModelDocument, comparison: Compa
     a = comparison.a
     rows: list[LayerDiff] = []
     for k, batch in enumerate(batches):
-        values: list[np.ndarray] = []
-        for side, doc, feeds in ((0, doc_a, inputs.a), (1, doc_b, inputs.b)):
+        found: list[list[Metrics]] = [[] for _ in batch]
+        notes = [""] * len(batch)
+
+        def prepare(side: int, doc: ModelDocument, k: int = k, batch: list = batch) -> tuple[Any, list[int]]:
             if cancel is not None:
                 cancel.check()
-            progress(k / len(batches), f"Layer batch {k + 1}/{len(batches)}: running {'AB'[side]}")
-            clone, ops = _sized_clone(doc, feeds)
+            progress(k / len(batches), f"Layer batch {k + 1}/{len(batches)}: compiling {'AB'[side]}")
+            clone, ops = _sized_clone(doc, samples[0].a if side == 0 else samples[0].b)
             added = clone.add_outputs([ops[p[side]].output(p[2]) for p in batch])
             where = _output_indexes(clone, added)
             del ops, added
-            request = _infer(_compile(clone, device, doc.path.name), feeds, doc.path.name)
-            if side == 0:
-                values = [_values(request, where[j]) for j in range(len(batch))]
-                del request
-                continue
-            for j, (ia, ib, port) in enumerate(batch):
-                va, vb = values[j], request.get_output_tensor(where[j]).data
-                node = a.graph.nodes[ia]
+            return _compile(clone, device, doc.path.name), where
+
+        # one input: A is released before B compiles (half the memory); several: both stay compiled
+        compiled_a, where_a = prepare(0, doc_a)
+        compiled_b, where_b = (None, []) if len(samples) == 1 else prepare(1, doc_b)
+        for n, sample in enumerate(samples):
+            if cancel is not None:
+                cancel.check()
+            progress(k / len(batches), f"Layer batch {k + 1}/{len(batches)}: input {n + 1}/{len(samples)}")
+            request = _infer(compiled_a, sample.a, doc_a.path.name)
+            values = [_values(request, where_a[j]) for j in range(len(batch))]
+            del request
+            if compiled_b is None:
+                compiled_a = None
+                compiled_b, where_b = prepare(1, doc_b)
+            request = _infer(compiled_b, sample.b, doc_b.path.name)
+            for j in range(len(batch)):
+                va, vb = values[j], request.get_output_tensor(where_b[j]).data
                 if va.shape != vb.shape:
-                    rows.append(LayerDiff(ia, ib, node.name, node.type, a.depth.get(ia, 0), port, None,
-                                          f"shapes differ: {list(va.shape)} vs {list(vb.shape)}"))
+                    notes[j] = f"shapes differ: {list(va.shape)} vs {list(vb.shape)}"
                 else:
-                    rows.append(LayerDiff(ia, ib, node.name, node.type, a.depth.get(ia, 0), port,
-                                          tensor_metrics(va, vb)))
+                    found[j].append(tensor_metrics(va, vb))
                 values[j] = np.empty(0)
             del request, values
+        del compiled_a, compiled_b
+        for j, (ia, ib, port) in enumerate(batch):
+            node = a.graph.nodes[ia]
+            metrics = average_metrics(found[j]) if found[j] and not notes[j] else None
+            rows.append(LayerDiff(ia, ib, node.name, node.type, a.depth.get(ia, 0), port, metrics, notes[j]))
     progress(1.0, "Layers compared")
     return rows

@@ -60,6 +60,18 @@ def tensor_metrics(a: np.ndarray, b: np.ndarray, chunk: int = 1 << 22) -> Metric
     return Metrics(n, max_abs, sum_abs / n, rel, snr, cos)
 
 
+def average_metrics(rows: list[Metrics]) -> Metrics:
+    """Several inputs' metrics as one: the largest max abs, the mean of the others (SNR: over the inputs where B
+    differs, inf when it never does); counts add up. A single row comes back as it is."""
+    if len(rows) == 1:
+        return rows[0]
+    n = len(rows)
+    finite_snr = [r.snr_db for r in rows if math.isfinite(r.snr_db)]
+    snr = sum(finite_snr) / len(finite_snr) if finite_snr else rows[0].snr_db
+    return Metrics(sum(r.count for r in rows), max(r.max_abs for r in rows), sum(r.mean_abs for r in rows) / n,
+                   sum(r.rel_l2 for r in rows) / n, snr, sum(r.cosine for r in rows) / n)
+
+
 def diff_histogram(a: np.ndarray, b: np.ndarray, bins: int = DIFF_BINS) -> tuple[np.ndarray, float, float]:
     """Counts of B - A in ``bins`` equal bins from -m to m (m = max |B - A|, at least tiny)."""
     d = np.asarray(b, np.float64).reshape(-1) - np.asarray(a, np.float64).reshape(-1)

@@ -5,11 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-from ovexplorer.core.compare.activations import LayerDiff, OutputDiff, compare_layers, compare_outputs, make_inputs
+from ovexplorer.core.compare.activations import (
+    InputPair,
+    LayerDiff,
+    OutputDiff,
+    compare_layers,
+    compare_outputs,
+    make_inputs,
+)
 from ovexplorer.core.compare.differences import Comparison, compare_structure
 from ovexplorer.core.compare.matching import match_graphs
 from ovexplorer.core.compare.weights_diff import WeightDiff, weight_diffs
@@ -70,14 +76,48 @@ def read_inputs(items: list[str], doc: ModelDocument, decode: Decode | None = No
     return arrays
 
 
+#: Inputs taken at most from a folder of pictures or an .npz set.
+MAX_SAMPLES = 32
+
+
+def input_pairs(doc_a: ModelDocument, doc_b: ModelDocument, items: list[str], *, seed: int = 0,
+                decode: Decode | None = None, limit: int = MAX_SAMPLES) -> list[InputPair]:
+    """What A and B run on: a folder of pictures or an ``.npz`` set (a leading sample axis) gives several inputs
+    (at most ``limit``); files for single inputs give one; nothing gives seeded random data."""
+    if len(items) == 1 and "=" not in items[0] and _is_set(Path(items[0]), doc_a):
+        from ovexplorer.core.compare.optimize import calibration_samples
+        from ovexplorer.core.run.ports import model_inputs
+
+        specs = model_inputs(doc_a.model)
+        samples, _ = calibration_samples(doc_a, items[0], subset=limit, seed=seed, decode=decode)
+        return [make_inputs(doc_a, doc_b, {s.name: a for s, a in zip(specs, sample, strict=True)}, seed=seed)
+                for sample in samples]
+    return [make_inputs(doc_a, doc_b, read_inputs(items, doc_a, decode), seed=seed)]
+
+
+def _is_set(path: Path, doc: ModelDocument) -> bool:
+    if path.is_dir():
+        return True
+    if path.suffix.lower() != ".npz" or not path.is_file():
+        return False
+    from ovexplorer.core.run.inputs import read_npz
+    from ovexplorer.core.run.ports import model_inputs
+
+    ranks = {s.name: s.rank for s in model_inputs(doc.model)}
+    return any(ranks.get(k) is not None and v.ndim == ranks[k] + 1 for k, v in read_npz(path).items())
+
+
 def run_both(doc_a: ModelDocument, doc_b: ModelDocument, comparison: Comparison, *, seed: int = 0,
              input_files: list[str] | None = None, layers: bool = True, decode: Decode | None = None,
              device: str = "CPU", progress: ProgressFn = no_progress, cancel: CancelToken | None = None
              ) -> tuple[list[OutputDiff], list[LayerDiff], list[str]]:
-    """Outputs (and, with ``layers``, every matched layer) of A and B on the same input."""
-    given: dict[str, Any] = read_inputs(input_files or [], doc_a, decode)
-    inputs = make_inputs(doc_a, doc_b, given, seed=seed)
-    outputs = compare_outputs(doc_a, doc_b, inputs, device=device, progress=progress, cancel=cancel)
-    rows = compare_layers(doc_a, doc_b, comparison, inputs, device=device, progress=progress,
+    """Outputs (and, with ``layers``, every matched layer) of A and B on the same input(s); the notes say what
+    differs between the inputs of A and B, and over how many inputs the metrics are averaged."""
+    pairs = input_pairs(doc_a, doc_b, input_files or [], seed=seed, decode=decode)
+    outputs = compare_outputs(doc_a, doc_b, pairs, device=device, progress=progress, cancel=cancel)
+    rows = compare_layers(doc_a, doc_b, comparison, pairs, device=device, progress=progress,
                           cancel=cancel) if layers else []
-    return outputs, rows, inputs.notes
+    notes = list(pairs[0].notes)
+    if len(pairs) > 1:
+        notes.append(f"metrics averaged over {len(pairs)} inputs from {Path(input_files[0]).name}")
+    return outputs, rows, notes

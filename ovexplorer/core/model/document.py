@@ -139,8 +139,11 @@ class ModelDocument:
 
 
 def resolve_model_path(path: str | Path) -> Path:
-    """The model file to open for ``path``: a ``.bin`` stands for the ``.xml`` beside it."""
+    """The model file to open for ``path``: a ``.bin`` stands for the ``.xml`` beside it, an export folder
+    (optimum-intel's layout) for its ``openvino_model.xml``."""
     p = Path(path)
+    if p.is_dir() and (p / "openvino_model.xml").is_file():
+        return p / "openvino_model.xml"
     if p.suffix.lower() == ".bin" and p.with_suffix(".xml").is_file():
         return p.with_suffix(".xml")
     return p

@@ -4,12 +4,14 @@ of every matched layer along the depth of the network (click a point to select t
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -45,6 +47,16 @@ class ActivationsView(QWidget):
         self.seed.setRange(0, 1 << 30)
         self.seed.setPrefix("seed ")
         self.input_label = QLabel("Input: seeded random data", self)
+        self.file_button = QPushButton("File…", self)
+        self.file_button.setToolTip("A picture, .npy or .npz for the inputs (an .npz with a leading sample axis "
+                                    "runs each sample)")
+        self.file_button.clicked.connect(self._choose_file)
+        self.folder_button = QPushButton("Folder…", self)
+        self.folder_button.setToolTip("A folder of pictures: both models run on each, the metrics are averaged")
+        self.folder_button.clicked.connect(self._choose_folder)
+        self.random_button = QPushButton("Random", self)
+        self.random_button.setToolTip("Seeded random data")
+        self.random_button.clicked.connect(lambda: self.set_input(""))
         self.layers_check = QCheckBox("Layer by layer", self)
         self.layers_check.setChecked(True)
         self.run_button = QPushButton("Run both", self)
@@ -55,7 +67,8 @@ class ActivationsView(QWidget):
         self.color_check.toggled.connect(
             lambda on: state.set_color_mode(COLOR_BY_ERROR if on else COLOR_BY_STATUS))
         controls = QHBoxLayout()
-        for w in (self.input_label, self.seed, self.layers_check, self.run_button, self.color_check):
+        for w in (self.input_label, self.file_button, self.folder_button, self.random_button, self.seed,
+                  self.layers_check, self.run_button, self.color_check):
             controls.addWidget(w)
         controls.addStretch(1)
         self.notes = QLabel("", self)
@@ -85,9 +98,22 @@ class ActivationsView(QWidget):
         state.comparison_changed.connect(self._clear)
 
     def set_input(self, path: str) -> None:
+        """The file or folder both models run on ("" for seeded random data)."""
         self.input_path = path
-        self.input_label.setText(f"Input: {path.rsplit('/', 1)[-1]}" if path else "Input: seeded random data")
+        name = Path(path).name + ("/" if Path(path).is_dir() else "")
+        self.input_label.setText(f"Input: {name}" if path else "Input: seeded random data")
         self.seed.setEnabled(not path)
+
+    def _choose_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Input for A and B", "",
+                                              "Inputs (*.png *.jpg *.jpeg *.bmp *.npy *.npz);;All files (*)")
+        if path:
+            self.set_input(path)
+
+    def _choose_folder(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Folder of pictures for A and B")
+        if path:
+            self.set_input(path)
 
     def _clear(self) -> None:
         self.table.setRowCount(0)

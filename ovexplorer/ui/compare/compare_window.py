@@ -68,6 +68,7 @@ class CompareWindow(QMainWindow):
         self.state = CompareState()
         self.runner = TaskRunner(self)
         self.task: Task | None = None
+        self._running = False
         self.side_a, self.side_b = _Side(f"A: {self.path_a}", self), _Side(f"B: {self.path_b}", self)
         graphs = QSplitter(Qt.Orientation.Horizontal, self)
         graphs.addWidget(self.side_a)
@@ -112,12 +113,15 @@ class CompareWindow(QMainWindow):
     # -- tasks --------------------------------------------------------------------------------
     @property
     def busy(self) -> bool:
-        return self.task is not None and not self.task.done
+        """A step is running, or its outcome has not reached this window yet (a task is ``done`` in its worker
+        thread before its result signal is delivered here)."""
+        return self._running
 
     def _start(self, fn: Any, *args: Any, on_success: Any, what: str, **kwargs: Any) -> Task | None:
         if self.busy:
             self.status.setText("Wait for the current step to finish (or Cancel it).")
             return None
+        self._running = True
         self.progress.setRange(0, 0)
         self.progress.show()
         self.cancel_button.show()
@@ -136,6 +140,7 @@ class CompareWindow(QMainWindow):
         self.status.setText(text)
 
     def _ended(self, text: str) -> None:
+        self._running = False
         self.progress.hide()
         self.cancel_button.hide()
         self.status.setText(text)

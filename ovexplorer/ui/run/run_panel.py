@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -185,11 +186,21 @@ class RunPanel(QWidget):
         QVBoxLayout(outputs_box).addWidget(self.outputs)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(left)
-        self.splitter.addWidget(outputs_box)
+        self.side_tabs = QTabWidget(self)  # the outputs, and views other features add (add_side_view)
+        self.side_tabs.setDocumentMode(True)
+        self.side_tabs.addTab(outputs_box, "Outputs")
+        self.splitter.addWidget(self.side_tabs)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([700, 560])
         QVBoxLayout(self).addWidget(self.splitter)
+
+    def add_side_view(self, widget: QWidget, title: str) -> None:
+        """Another view beside the outputs (a tab); ``show_side_view`` brings it forward."""
+        self.side_tabs.addTab(widget, title)
+
+    def show_side_view(self, widget: QWidget) -> None:
+        self.side_tabs.setCurrentWidget(widget)
 
     # -- document and rendering ---------------------------------------------------------------
     def set_document(self, doc: ModelDocument | None) -> None:

@@ -26,6 +26,8 @@ from ovexplorer.ui.shell.open_flow import OpenFlow, load_document, recent_files
 from ovexplorer.ui.shell.summary_panel import SummaryPanel
 from ovexplorer.ui.shell.window_state import restore_window_state, save_window_state
 from ovexplorer.ui.shell.workers import Task, TaskRunner, share_the_gil_quickly
+from ovexplorer.ui.text.text_install import install_text_view
+from ovexplorer.ui.vision.run_hook import install_vision_panel
 
 __all__ = ["MainWindow", "load_document", "quit_application"]
 
@@ -70,11 +72,13 @@ class MainWindow(QMainWindow):
         build_window_menus(self)  # File, View, Help and the main toolbar (menus.WINDOW_MENUS)
         self.opener.set_recent_menu(self.recent_menu)
         install_run_panel(self)
+        install_vision_panel(self)
         # the Weights tab counts a dynamic model's FLOPs at the shapes set in the Run tab
         self.run_panel.inputs_changed.connect(self._run_inputs_changed)
         # (its colouring reaches the graph once it has the open model: building it must not clear the colours)
         self.deferred.add("latency_panel", "Latency", _install_latency_panel,
                           ready=lambda panel: panel.node_colors_changed.connect(self.graph_panel.set_node_coloring))
+        install_text_view(self)  # language models: the text view in the Run tab, the architecture in the Summary
         self.document_changed.connect(self._update_title)
         self.graph_panel, self.inspector = install_graph_panel(self)
         install_compare(self)  # File > Compare with…, Tools > Optimize…

@@ -63,15 +63,24 @@ class SummaryPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.browser)
         self.summary: ModelSummary | None = None
+        self.section = ""  # HTML a feature adds below the summary (a language model's architecture)
         self.set_document(None)
 
     def set_document(self, doc: ModelDocument | None) -> None:
+        self.section = ""
         if doc is None:
             self.summary = None
             self.browser.setHtml("<p>No model is open. Drop an OpenVINO IR (.xml) here or use File &gt; Open.</p>")
             return
         self.summary = summarize(doc)
         self.browser.setHtml(summary_html(self.summary))
+
+    def set_section(self, html: str) -> None:
+        """Show ``html`` after the inputs and outputs of the open model's summary."""
+        if self.summary is not None:
+            self.section = html
+            self.browser.setHtml(summary_html(self.summary).replace("<h3>Operation types</h3>",
+                                                                    html + "<h3>Operation types</h3>"))
 
     def show_loading(self, name: str) -> None:
         """A model is being opened into an empty window."""

@@ -1,0 +1,89 @@
+"""TTFT and TPOT of the app's own decoding loop vs openvino-genai's PerfMetrics on the same model and settings.
+
+Both generate ``--new-tokens`` greedily after the same random prompt of ``--prompt-tokens`` ids (no stop at
+end-of-sequence), on the same device, with the same compile properties; rounds are interleaved (app, genai, app,
+genai, ...) so machine load hits both alike. The app's figures are what the LLM latency view shows
+(:func:`ovexplorer.core.text.llm_latency.measure_latency`: the prompt step, then the mean of the other steps);
+genai's are ``PerfMetrics.get_ttft()`` / ``get_tpot()``. The view measures a full export through openvino-genai
+(timestamps of the streamed tokens: must agree with PerfMetrics within 0.95-1.05) and other folders through the
+app's own loop (Python's set_tensor/infer per token: its ratio is printed as measured).
+Prints ``name: value unit (ratio vs baseline)`` lines.
+
+    .venv/bin/python benchmarks/llm_latency.py [FOLDER] [--prompt-tokens 64] [--new-tokens 64] [--rounds 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DEFAULT = ROOT / "tests" / "data" / "text" / "llama_stateful"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", nargs="?", type=Path, default=DEFAULT, help="an export folder (full export)")
+    parser.add_argument("--prompt-tokens", type=int, default=64)
+    parser.add_argument("--new-tokens", type=int, default=64)
+    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--device", default="CPU")
+    args = parser.parse_args()
+
+    import openvino as ov
+
+    from ovexplorer.core.text.decoder import DecoderSession
+    from ovexplorer.core.text.deps import require
+    from ovexplorer.core.text.genai_path import GenaiGenerator
+    from ovexplorer.core.text.sampling import SamplingConfig
+    from ovexplorer.core.text.text_state import open_text_model
+    from ovexplorer.core.text.token_inputs import random_token_ids
+
+    genai = require("openvino_genai")
+    text = open_text_model(args.folder, args.device)
+    assert text is not None and text.is_decoder, f"{args.folder} is not a causal LM export"
+    # The same attention implementation on both sides: the model's own SDPA (genai would otherwise rewrite the
+    # model for paged attention, a different computation).
+    properties = {"ATTENTION_BACKEND": "SDPA"}
+    pipe = GenaiGenerator(args.folder, args.device, properties)
+    app: DecoderSession = text.decoder
+    ids = random_token_ids(app.vocab, args.prompt_tokens, seed=0, low=3)
+    greedy = SamplingConfig()
+    figures: dict[str, list[float]] = {k: [] for k in ("loop_ttft", "loop_tpot", "view_ttft", "view_tpot",
+                                                        "genai_ttft", "genai_tpot")}
+    same = True
+    for i in range(args.rounds + 1):
+        mine = app.generate(ids, args.new_tokens, sampling=greedy)
+        theirs = pipe.generate(ids, args.new_tokens, sampling=greedy, ignore_eos=True)
+        pm = pipe.last_metrics
+        if i == 0:  # warm-up
+            assert len(mine.tokens) == len(theirs.tokens) == args.new_tokens
+            same = mine.tokens == theirs.tokens
+            continue
+        figures["loop_ttft"].append(mine.ttft * 1e3)
+        figures["loop_tpot"].append(mine.tpot * 1e3)
+        figures["view_ttft"].append(theirs.ttft * 1e3)  # the view's timestamps of genai's streamed tokens
+        figures["view_tpot"].append(theirs.tpot * 1e3)
+        figures["genai_ttft"].append(pm.get_ttft().mean)
+        figures["genai_tpot"].append(pm.get_tpot().mean)
+    med = statistics.median
+    print(f"model: {args.folder} ({args.prompt_tokens} prompt tokens, {args.new_tokens} new tokens, "
+          f"{args.rounds} interleaved rounds, {args.device}, openvino {ov.__version__}, "
+          f"openvino-genai {genai.__version__})")
+    print(f"same greedy tokens (own loop, genai): {same}")
+    for name in ("ttft", "tpot"):
+        g = med(figures[f"genai_{name}"])
+        print(f"{name.upper()} openvino-genai PerfMetrics: {g:.3f} ms (baseline)")
+        for key, label in (("view", "LLM latency view, through openvino-genai"),
+                           ("loop", "own loop (folders genai cannot take)")):
+            v = med(figures[f"{key}_{name}"])
+            print(f"{name.upper()} ovexplorer {label}: {v:.3f} ms ({v / g:.3f} vs baseline)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

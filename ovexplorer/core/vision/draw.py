@@ -1,0 +1,116 @@
+"""Draw an answer on its picture (OpenCV, from the vision extra): boxes with label and score, instance and class
+masks blended in per-class colours with a legend, keypoints and skeleton, top-k classes, the anomaly map.
+The window and ``ovexplorer run --annotate`` draw with this, so the exported PNG is what was shown."""
+
+from __future__ import annotations
+
+import colorsys
+
+import numpy as np
+
+from ovexplorer.core.vision.results import VisionAnswer
+
+MASK_ALPHA = 0.45
+
+
+def class_color(label: int) -> tuple[int, int, int]:
+    """A distinct, stable RGB colour per class index (golden-ratio hues)."""
+    hue = (label * 0.618033988749895 + 0.11) % 1.0
+    r, g, b = colorsys.hsv_to_rgb(hue, 0.85, 0.95)
+    return int(r * 255), int(g * 255), int(b * 255)
+
+
+def _cv2():
+    import cv2
+
+    return cv2
+
+
+def legend_entries(answer: VisionAnswer, threshold: float) -> list[tuple[str, tuple[int, int, int]]]:
+    """(name, colour) of each class drawn, in order of first appearance (class map: by area)."""
+    seen: dict[int, str] = {}
+    if answer.class_map is not None:
+        areas = answer.class_areas()
+        for label, _ in sorted(areas.items(), key=lambda kv: -kv[1]):
+            if label != 0 or len(areas) == 1:  # class 0 is the background: not painted when others are
+                seen.setdefault(label, answer.name_of(label))
+    for d in answer.visible(threshold):
+        seen.setdefault(d.label, d.name)
+    return [(name, class_color(label)) for label, name in seen.items()]
+
+
+def draw_answer(image: np.ndarray, answer: VisionAnswer, threshold: float, *, selected: int | None = None,
+                legend: bool = True) -> np.ndarray:
+    """A copy of the RGB ``image`` with ``answer`` drawn at ``threshold``; box ``selected`` (its index among the
+    visible boxes) drawn thicker."""
+    cv2 = _cv2()
+    out = np.ascontiguousarray(image[:, :, :3], dtype=np.uint8).copy()
+    h, w = out.shape[:2]
+    line = max(1, round(min(h, w) / 300))
+    font = max(0.4, min(h, w) / 900)
+    if answer.class_map is not None and answer.class_map.shape == (h, w):
+        labels = np.unique(answer.class_map)
+        palette = np.zeros((int(labels.max()) + 1, 3), np.uint8)
+        for label in labels:
+            palette[label] = class_color(int(label))
+        colored = palette[answer.class_map]
+        paint = answer.class_map > 0 if len(labels) > 1 else np.ones((h, w), bool)
+        out[paint] = (out[paint] * (1 - MASK_ALPHA) + colored[paint] * MASK_ALPHA).astype(np.uint8)
+    if answer.anomaly_map is not None and answer.anomaly_map.shape == (h, w):
+        heat = cv2.applyColorMap(answer.anomaly_map, cv2.COLORMAP_JET)[:, :, ::-1]
+        out = cv2.addWeighted(out, 0.5, heat, 0.5, 0)
+    boxes = answer.visible(threshold)
+    for d in boxes:
+        if d.mask is not None and d.mask.shape == (h, w):
+            color = np.array(class_color(d.label), np.float32)
+            out[d.mask] = (out[d.mask] * (1 - MASK_ALPHA) + color * MASK_ALPHA).astype(np.uint8)
+    for i, d in enumerate(boxes):
+        color = class_color(d.label)
+        x1, y1, x2, y2 = d.box
+        thick = line * 3 if i == selected else line
+        cv2.rectangle(out, (x1, y1), (x2, y2), color, thick)
+        text = f"{d.name} {d.score:.2f}"
+        (tw, th), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, font, 1)
+        ty = y1 - 2 if y1 - th - base - 2 >= 0 else y1 + th + base + 2
+        cv2.rectangle(out, (x1, ty - th - base), (x1 + tw + 2, ty + 1), color, -1)
+        cv2.putText(out, text, (x1 + 1, ty - base + 1), cv2.FONT_HERSHEY_SIMPLEX, font, (0, 0, 0), 1, cv2.LINE_AA)
+    if answer.keypoints:
+        pts = {k.index: (round(k.x), round(k.y)) for k in answer.keypoints if k.score >= threshold}
+        for a, b in answer.skeleton:
+            if a in pts and b in pts:
+                cv2.line(out, pts[a], pts[b], (255, 255, 0), line + 1, cv2.LINE_AA)
+        for i, p in pts.items():
+            cv2.circle(out, p, line + 3, class_color(i), -1, cv2.LINE_AA)
+    rows = legend_rows(answer, threshold) if legend else []
+    if rows:
+        _legend(out, rows, font)
+    return out
+
+
+def legend_rows(answer: VisionAnswer, threshold: float) -> list[tuple[str, tuple[int, int, int]]]:
+    """The text rows of the legend: top classes with scores, the class map's classes, or the anomaly verdict."""
+    if answer.classes:
+        return [(f"{c.name}  {c.score:.3f}", class_color(c.label)) for c in answer.classes[:5]]
+    if answer.anomaly_score is not None:
+        return [(f"{answer.anomaly_label}  {answer.anomaly_score:.3f}", (255, 80, 80))]
+    if answer.class_map is not None:
+        return legend_entries(answer, threshold)[:12]
+    return []
+
+
+def _legend(out: np.ndarray, rows: list[tuple[str, tuple[int, int, int]]], font: float) -> None:
+    cv2 = _cv2()
+    sizes = [cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, font, 1) for text, _ in rows]
+    widest = max(s[0][0] for s in sizes) + 30
+    if widest > out.shape[1] * 0.9 and font > 0.25:  # a small picture: smaller text (down to a legible minimum)
+        font = max(0.25, font * out.shape[1] * 0.9 / widest)
+        sizes = [cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, font, 1) for text, _ in rows]
+    step = max(s[0][1] + s[1] for s in sizes) + 6
+    width = max(s[0][0] for s in sizes) + step + 12
+    height = step * len(rows) + 6
+    region = out[:height, :width]
+    region[:] = (region * 0.35 + 255 * 0.65).astype(np.uint8)[: region.shape[0], : region.shape[1]]
+    for i, ((text, color), ((_, th), _base)) in enumerate(zip(rows, sizes, strict=True)):
+        y = 4 + i * step
+        cv2.rectangle(out, (4, y + 2), (4 + step - 6, y + step - 4), color, -1)
+        cv2.putText(out, text, (step + 4, y + th + 3), cv2.FONT_HERSHEY_SIMPLEX, font, (0, 0, 0), 1, cv2.LINE_AA)
