@@ -78,7 +78,13 @@ def test_an_early_outlier_does_not_squash_a_fast_model_and_it_reads_in_microseco
     assert axis.labelText == "µs" and "x0.001" not in axis.labelString()
     labels = shown_tick_labels(axis)
     assert labels and all(float(t) >= 1 for t in labels if float(t) != 0), labels
-    assert panel.hist_plot.getAxis("bottom").labelText == "µs (log scale)"
+    hist = panel.hist_plot
+    assert hist.getAxis("bottom").labelText == "µs (log scale)"
+    # the histogram's axis ends near the p99 too: the three slow ones are counted in its title, not drawn
+    assert hist.beyond == 3 and "(0.2 % > " in hist.getPlotItem().titleLabel.text and "µs not shown" in (
+        hist.getPlotItem().titleLabel.text)  # 3 of 1500
+    edges = panel.series[0].curves["hist"].xData
+    assert 10 ** edges[-1] < 0.05  # log10(ms): the last bin ends below 50 µs, not at 5 ms
     # unticking the run hides its marks with its curves
     panel.stats_table.item(0, 0).setCheckState(Qt.CheckState.Unchecked)
     assert not panel.series[0].curves["outliers"].isVisible()

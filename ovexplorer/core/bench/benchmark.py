@@ -170,9 +170,15 @@ class LatencyRecorder:
         return first, lat, t
 
     def latest(self, k: int | None = None) -> tuple[int, np.ndarray, np.ndarray]:
-        """The last ``k`` (default: all kept) inferences, as :meth:`since`."""
-        n = self.count
-        return self.since(0 if k is None else max(0, n - k))
+        """The last ``k`` (default: all kept) inferences, as :meth:`since` (at most ``k``: a writer that added
+        more between reading the count and copying does not make the snapshot longer)."""
+        if k is None:
+            return self.since(0)
+        first, lat, t = self.since(max(0, self.count - k))
+        if lat.size > k:
+            cut = lat.size - k
+            first, lat, t = first + cut, lat[cut:], t[cut:]
+        return first, lat, t
 
     def totals(self) -> tuple[int, float, float, float, float]:
         """``(count, mean, std, min, max)`` over every inference recorded."""

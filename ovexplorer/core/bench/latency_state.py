@@ -16,21 +16,20 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
 from ovexplorer.core.bench.bench_process import BenchWorker, RemoteRun
 from ovexplorer.core.bench.benchmark import BenchConfig, BenchmarkRun, default_inputs
 from ovexplorer.core.bench.latency_export import export_run
+from ovexplorer.core.bench.latency_options import Inputs, LatencySettings, run_label, used_by, used_text
 from ovexplorer.core.model.document import ModelDocument
-from ovexplorer.core.run.ports import model_inputs
 from ovexplorer.core.run.session import CompiledSession, CompileOptions, compile_session
 from ovexplorer.core.util.errors import OvexplorerError
 from ovexplorer.core.util.events import Event
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#7f7f7f")
-LIMITS = (("Until stopped", "none"), ("Iterations", "iterations"), ("Duration (s)", "seconds"))
 LIVE_STATS = 1 << 16  # while running, percentiles and histogram over the latest 65536 inferences
 #: Run the benchmark loop in a child process (default), so the window's drawing never stalls it; set
 #: OVEXPLORER_BENCH_PROCESS=0 (or ``LatencyPanel.use_process = False``) to run it in a thread of the window.
@@ -39,7 +38,6 @@ USE_PROCESS = os.environ.get("OVEXPLORER_BENCH_PROCESS", "1").strip().lower() no
 #: machine the plots yield the CPU to the loop. Off by default: an unprivileged process cannot undo it.
 UI_NICE = int(os.environ.get("OVEXPLORER_BENCH_UI_NICE", "0") or 0)
 
-Inputs = tuple[Mapping[str, np.ndarray] | None, dict[str, tuple[int, ...]]]
 
 
 class TaskHandle(Protocol):
@@ -54,34 +52,6 @@ class TaskStarter(Protocol):
                  on_cancel: Callable[[], None] | None = None, **kwargs: Any) -> TaskHandle: ...
 
 
-@dataclass(frozen=True, slots=True)
-class LatencySettings:
-    """What the toolbar chose: mode, limit, and the hint / streams / requests (0: the device decides)."""
-
-    mode: str = "sync"
-    limit: str = "none"  # "none" (until stopped), "iterations" or "seconds"
-    iterations: int = 1000
-    seconds: float = 10.0
-    hint: str | None = None  # None: the Run tab's hint
-    streams: int = 0
-    requests: int = 0
-
-    def compile_options(self, base: CompileOptions) -> CompileOptions:
-        """``base`` (the Run tab's options) with this tab's hint, streams and requests, never profiling."""
-        options = replace(base, profiling=False)
-        if self.hint:
-            options = replace(options, performance_hint=self.hint)
-        if self.streams:
-            options = replace(options, num_streams=self.streams)
-        if self.requests:
-            options = replace(options, num_requests=self.requests)
-        return options
-
-    def bench_config(self) -> BenchConfig:
-        return BenchConfig(mode=self.mode, iterations=self.iterations if self.limit == "iterations" else 0,
-                           seconds=self.seconds if self.limit == "seconds" else 0.0, requests=self.requests)
-
-
 @dataclass(eq=False)
 class RunEntry:
     """One run kept as a series: its colour and whether it is plotted."""
@@ -90,23 +60,6 @@ class RunEntry:
     color: str
     shown: bool = True
     task: TaskHandle | None = None
-
-
-def given_inputs(doc: ModelDocument | None, last_inputs: Mapping[str, np.ndarray] | None) -> Inputs:
-    """The Run tab's last inputs (if any) and the shapes they give ``doc``'s dynamic inputs."""
-    inputs = dict(last_inputs or {})
-    shapes: dict[str, tuple[int, ...]] = {}
-    if doc is not None and doc.model is not None and inputs:
-        for spec in model_inputs(doc.model):
-            if not spec.is_static and spec.name in inputs:
-                shapes[spec.name] = tuple(inputs[spec.name].shape)
-    return (inputs or None), shapes
-
-
-def run_label(name: str, o: CompileOptions, config: BenchConfig) -> str:
-    return " ".join([name, o.device, o.performance_hint or "default", config.mode]
-                    + ([f"streams={o.num_streams}"] if o.num_streams is not None else [])
-                    + ([f"requests={config.requests}"] if config.requests else []))
 
 
 _niced = False
@@ -123,56 +76,6 @@ def lower_thread_priority(nice: int) -> None:
         os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + nice)
     except OSError:
         pass
-
-
-def used_by(run: BenchmarkRun) -> tuple[int, int]:
-    """``(streams, requests)`` the run's compiled model uses: the device's choice where the options said "auto"
-    (streams: the compiled model's NUM_STREAMS; requests kept in flight: 1 in sync mode, else the option or the
-    device's OPTIMAL_NUMBER_OF_INFER_REQUESTS); 0 while not known."""
-    if run.config.mode == "sync":
-        return run.streams, 1
-    return run.streams, run.config.requests or run.optimal_requests
-
-
-def used_text(streams: int, requests: int) -> str:
-    """``"2 streams, 4 requests"`` ("" when not known)."""
-    if not streams:
-        return ""
-    return f"{streams} stream{'s' if streams != 1 else ''}, {requests} request{'s' if requests != 1 else ''}"
-
-
-class Draw(NamedTuple):
-    """What a tick redraws."""
-
-    any: bool = False
-    rolling: bool = False
-    slow: bool = False  # histogram, throughput and the statistics row
-
-
-class DrawClock:
-    """Which ticks of a 20 Hz timer draw what: at display rate, never per inference, less for slow models."""
-
-    FEW_NEW = 16  # fewer new inferences than this since the last drawing: draw every SLOW_TICKS ticks
-    SLOW_TICKS = 4  # (5 Hz: the window of a 10 ms model took 7.3 % of a core at 10 Hz, 6 % of its throughput)
-    SLOW_EVERY = 8  # histogram, throughput and statistics every 8 ticks (2.5 Hz)
-    ROLLING_EVERY = 2  # rolling median / p90 / p99 every 2 ticks (10 Hz)
-
-    def __init__(self) -> None:
-        self.ticks = self.drawn = 0
-
-    def reset(self) -> None:
-        self.ticks = self.drawn = 0
-
-    def tick(self, count: int) -> Draw:
-        """The next tick, with ``count`` inferences recorded so far."""
-        self.ticks += 1
-        slow = self.ticks % self.SLOW_EVERY == 0
-        if count == self.drawn and not slow:
-            return Draw()  # nothing new to draw
-        if count - self.drawn < self.FEW_NEW and self.ticks % self.SLOW_TICKS and not slow:
-            return Draw()  # a slow model (a few inferences per tick, using every core): 5 Hz is live enough
-        self.drawn = count
-        return Draw(True, self.ticks % self.ROLLING_EVERY == 0, slow)
 
 
 class LatencyState:

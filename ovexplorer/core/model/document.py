@@ -27,6 +27,8 @@ from ovexplorer.core.util.gc_pause import gc_paused
 from ovexplorer.core.util.tasks import CancelToken, ProgressFn, no_progress
 
 #: Suffixes OpenVINO's frontends read besides IR ``.xml``; used for file dialogs and drops.
+#: The names OpenVINO gives models that have none (``Model102``).
+_AUTO_NAME = re.compile(r"Model\d+")
 OTHER_MODEL_SUFFIXES = (".onnx", ".tflite", ".pdmodel", ".pb")
 MODEL_SUFFIXES = (".xml", *OTHER_MODEL_SUFFIXES)
 
@@ -72,7 +74,10 @@ class ModelDocument:
 
     @property
     def name(self) -> str:
-        return self.graph.name or self.path.stem
+        """The model's own name, or its file's when it has none of its own (OpenVINO numbers unnamed models
+        ``Model102``: a name that tells nothing)."""
+        name = self.graph.name
+        return self.path.stem if not name or _AUTO_NAME.fullmatch(name) else name
 
     def weights_changed_in_place(self) -> str | None:
         """Why the weights OpenVINO mapped no longer match the model, or None.

@@ -1,5 +1,5 @@
 """The latency histogram of every run shown, on a logarithmic latency axis that reaches the p99 with a margin
-(the inferences beyond it are counted in the title, not drawn: one outlier does not squash the histogram)."""
+(the share of inferences beyond it is in the title, not drawn: one outlier does not squash the histogram)."""
 
 from __future__ import annotations
 
@@ -32,6 +32,8 @@ class HistogramPlot(pg.PlotWidget):
         self._sticky = StickyRange(5)
         self._ticks: list = []
         self._x = (0.0, 0.0)
+        self.unit = "ms"
+        self.setLabel("bottom", "ms (log scale)")
         self.beyond = 0  # inferences slower than the axis reaches (named in the title)
         self._title = TITLE
         self.setTitle(TITLE, color="#222", size="10pt")
@@ -50,15 +52,16 @@ class HistogramPlot(pg.PlotWidget):
         lo, hi = np.log10(lo), np.log10(max(reach, 1e-6))
         hi = hi if hi > lo + 0.005 else lo + 0.005
         log_edges = np.linspace(lo, hi, HIST_BINS + 1)
-        peak, beyond = 0.0, 0
+        peak, beyond, total = 0.0, 0, 0
         for s in shown:
             values = data[id(s)]
             counts, _ = np.histogram(np.log10(np.maximum(values, 1e-6)), bins=HIST_BINS, range=(lo, hi))
             percent = counts * 100.0 / max(1, values.size)  # of every inference, those beyond the axis too
             beyond += int(np.count_nonzero(values > 10.0 ** hi))
+            total += values.size
             s.curves["hist"].setData(log_edges, percent)
             peak = max(peak, float(percent.max()))
-        self._name_beyond(beyond, 10.0 ** hi)
+        self._name_beyond(beyond, total, 10.0 ** hi)
         top = self._sticky.fit(peak, running)
         if top is not None:
             self.setYRange(0, min(top, 100.0), padding=0)
@@ -70,12 +73,18 @@ class HistogramPlot(pg.PlotWidget):
         if ticks != self._ticks:  # setting the same ticks again would repaint the axis all the same
             self._ticks = ticks
             self.getAxis("bottom").setTicks(ticks)
-            self.setLabel("bottom", f"{unit} (log scale)")
+            if unit != self.unit:  # a new label re-lays the axis out
+                self.unit = unit
+                self.setLabel("bottom", f"{unit} (log scale)")
 
-    def _name_beyond(self, beyond: int, reach_ms: float) -> None:
+    def _name_beyond(self, beyond: int, total: int, reach_ms: float) -> None:
+        """The share beyond the axis in the title, in one figure (two from 10 %): it changes rarely while a run goes
+        on (a new title re-lays the plot out; a count changed at every refresh)."""
         self.beyond = beyond
         unit, factor = time_unit(reach_ms)
-        title = f"{TITLE} ({beyond} slower than {reach_ms * factor:.3g} {unit} not drawn)" if beyond else TITLE
+        percent = 100 * beyond / max(1, total)
+        share = f"{percent:.0f} %" if percent >= 1 else f"{percent:.1g} %"
+        title = f"Histogram ({share} > {reach_ms * factor:.3g} {unit} not shown)" if beyond else TITLE  # fits 300 px
         if title != self._title:  # a new title repaints the plot's header
             self._title = title
             self.setTitle(title, color="#222", size="10pt")

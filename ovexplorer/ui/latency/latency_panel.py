@@ -13,16 +13,10 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
+from ovexplorer.core.bench.draw_clock import DrawClock
 from ovexplorer.core.bench.latency_export import export_csv, export_json
-from ovexplorer.core.bench.latency_state import (
-    UI_NICE,
-    USE_PROCESS,
-    DrawClock,
-    Inputs,
-    LatencyState,
-    RunEntry,
-    given_inputs,
-)
+from ovexplorer.core.bench.latency_options import Inputs, given_inputs
+from ovexplorer.core.bench.latency_state import UI_NICE, USE_PROCESS, LatencyState, RunEntry
 from ovexplorer.core.bench.plot_scale import log_ticks, nice_ceiling, rolling_percentiles
 from ovexplorer.core.model.document import ModelDocument
 from ovexplorer.core.run.session import CompileOptions

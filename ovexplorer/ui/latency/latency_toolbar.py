@@ -9,7 +9,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QPushButton, QSpinBox, QWidget
 
 from ovexplorer.core.bench.benchmark import MODES
-from ovexplorer.core.bench.latency_state import LIMITS, LatencySettings
+from ovexplorer.core.bench.latency_options import LIMITS, LatencySettings
 from ovexplorer.core.run.session import PERFORMANCE_HINTS
 from ovexplorer.ui.shell.flow_layout import FlowLayout
 

@@ -8,7 +8,8 @@ from PySide6.QtGui import QBrush, QColor, QPixmap
 from PySide6.QtWidgets import QTableWidget, QTableWidgetItem, QWidget
 
 from ovexplorer.core.bench.benchmark import BenchmarkRun, LatencyStats
-from ovexplorer.core.bench.latency_state import LIVE_STATS, used_by
+from ovexplorer.core.bench.latency_options import used_by
+from ovexplorer.core.bench.latency_state import LIVE_STATS
 
 STAT_COLUMNS = ("Run", "State", "Count", "Median", "Mean", "Min", "Max", "p90", "p99", "Std", "FPS", "Warm-up",
                 "Streams", "Requests")
