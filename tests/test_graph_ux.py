@@ -18,6 +18,14 @@ TIMEOUT = 30000
 WINDOW_SIZE = (1200, 800)  # the shared `window` fixture (conftest) uses it
 
 
+@pytest.fixture
+def outline_first(monkeypatch):
+    """First views open as the grouped outline, as those of graphs too costly to lay out whole do."""
+    from ovexplorer.core.layout import graph_layout
+
+    monkeypatch.setattr(graph_layout, "FIRST_VIEW_COST", 0)
+
+
 def _visible(panel: GraphPanel):
     return panel.view.mapToScene(panel.view.viewport().rect()).boundingRect()
 
@@ -36,11 +44,29 @@ def _screen_pos(panel: GraphPanel, node_id: int):
 
 # -- 1. first view and re-layouts ------------------------------------------------------------------
 def test_a_graph_opens_whole_with_nothing_cut_off(qtbot, window: MainWindow, transformer_dir: Path) -> None:
-    for name in ("t2.xml", "t12.xml"):
-        panel = open_graph(qtbot, window, transformer_dir / name)
-        bounds = panel.view.item.boundingRect()
-        assert _visible(panel).contains(bounds), name  # top and bottom both on screen
-        assert not panel.view.minimap.isVisible()  # nothing out of view: no minimap over the graph
+    from ovexplorer.resources import sample_model
+
+    panel = open_graph(qtbot, window, sample_model("regression"))
+    bounds = panel.view.item.boundingRect()
+    assert _visible(panel).contains(bounds)  # top and bottom both on screen
+    assert not panel.view.minimap.isVisible()  # nothing out of view: no minimap over the graph
+    panel = open_graph(qtbot, window, transformer_dir / "t12.xml")
+    with qtbot.waitSignal(panel.layout_ready, timeout=TIMEOUT):
+        panel.collapse_all()  # the outline: a few boxes
+    panel.view.show_start()
+    assert _visible(panel).contains(panel.view.item.boundingRect())
+
+
+def test_a_tall_graph_opens_fitted_to_width_with_its_ops_readable(qtbot, window: MainWindow,
+                                                                  transformer_dir: Path) -> None:
+    panel = open_graph(qtbot, window, transformer_dir / "t12.xml")  # every op drawn: 40,000 px tall
+    bounds, visible = panel.view.item.boundingRect(), _visible(panel)
+    assert len(panel.layout_data.nodes) == sum(1 for n in window.document.graph.nodes if n.type != "Constant")
+    assert bounds.height() > 10 * visible.height()
+    assert visible.left() <= bounds.left() and visible.right() >= bounds.right()  # across: fitted to width
+    assert visible.top() <= bounds.top() + 1  # from the start
+    on_screen = [b for b in panel.layout_data.nodes if visible.contains(QRectF(b.x, b.y, b.w, b.h))]
+    assert len(on_screen) >= 5 and panel.view.current_scale() >= TEXT_LOD  # ops on screen, with their text
 
 
 def test_relayout_keeps_the_selected_node_where_it_was(qtbot, window: MainWindow, transformer_dir: Path) -> None:
@@ -81,7 +107,8 @@ def test_relayout_without_selection_keeps_the_centre_not_the_top_left(qtbot, win
 
 
 # -- 2. labels at every zoom -------------------------------------------------------------------------
-def test_group_titles_stay_legible_when_zoomed_out(qtbot, window: MainWindow, transformer_dir: Path) -> None:
+def test_group_titles_stay_legible_when_zoomed_out(qtbot, window: MainWindow, transformer_dir: Path,
+                                                    outline_first) -> None:
     panel = open_graph(qtbot, window, transformer_dir / "t12.xml")
     panel.view.fit()
     assert panel.view.current_scale() < TEXT_LOD  # node text is gone at this zoom
@@ -216,7 +243,7 @@ def _export_entry(window: MainWindow, text: str):
 
 
 def test_export_from_the_file_menu_says_what_it_writes_and_where(qtbot, window: MainWindow, transformer_dir: Path,
-                                                                 tmp_path: Path, monkeypatch) -> None:
+                                                                 tmp_path: Path, monkeypatch, outline_first) -> None:
     import ovexplorer
     from ovexplorer.ui.graph import export_dialog as panel_module
 

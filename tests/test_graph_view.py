@@ -308,13 +308,43 @@ def test_loop_body_opens_and_back(qtbot, window: MainWindow, tmp_path: Path) -> 
     assert any(n.lines[0] == "Loop" for n in panel.layout_data.nodes) and _in_viewport(panel, loop)
 
 
+def test_a_cnn_without_name_scopes_opens_with_every_op_drawn(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    """Issue 14: a pose model without name scopes opened as 11 "part" boxes and no op. Its flat layout is cheap:
+    every op is drawn, fitted to width from the model's input, which is on screen with its name and shape."""
+    from PySide6.QtCore import QRectF
+
+    path = tmp_path / "resnet.xml"
+    ov.save_model(unnamed_resnet_model(200), str(path), compress_to_fp16=False)  # 1,000 ops, default names
+    panel = open_graph(qtbot, window, path)
+    lay, graph = panel.layout_data, window.document.graph
+    assert not lay.groups and len(lay.nodes) == sum(1 for n in graph.nodes if n.type != "Constant")
+    visible = panel.view.mapToScene(panel.view.viewport().rect()).boundingRect()
+    painted = [b for b in lay.nodes if visible.intersects(QRectF(b.x, b.y, b.w, b.h))]
+    assert len(painted) >= 5  # op nodes on screen in the first view
+    inputs = [b for b in painted if graph.nodes[b.id].type == "Parameter"]
+    assert len(inputs) == 1 and inputs[0].lines[2] == "[1,4,8,8]"
+    # the weights of each convolution are folded into it
+    conv = next(b for b in lay.nodes if graph.nodes[b.id].type == "Convolution")
+    assert conv.lines[1].endswith("⟨4×4×3×3⟩")
+
+
 def test_a_graph_without_name_scopes_opens_as_parts_and_search_opens_the_right_one(
-        qtbot, window: MainWindow, tmp_path: Path) -> None:
+        qtbot, window: MainWindow, tmp_path: Path, monkeypatch) -> None:
+    from ovexplorer.core.layout import graph_layout
+
+    monkeypatch.setattr(graph_layout, "FIRST_VIEW_COST", 0)  # as if the flat layout were too costly here
     path = tmp_path / "resnet.xml"
     ov.save_model(unnamed_resnet_model(200), str(path), compress_to_fp16=False)  # 1,000 ops, default names
     panel = open_graph(qtbot, window, path)
     labels = [g.label for g in panel.layout_data.groups]
-    assert labels and all(label.startswith("part ") for label in labels) and not panel.layout_data.nodes
+    assert labels and all(label.startswith("part ") for label in labels)
+    # the model's input and output stay outside the parts; the first part is open (the first view looks there)
+    graph = window.document.graph
+    outside = [b.id for b in panel.layout_data.nodes if b.group == 0]
+    assert sorted(graph.nodes[i].type for i in outside) == ["Parameter", "Result"]
+    parts = panel.layout_data.groups
+    assert parts[0].expanded and not parts[-1].expanded
+    start = panel.layout_data.expanded
     adds = [n for n in window.document.graph.nodes if n.type == "Add"]
     target = adds[len(adds) * 2 // 3]  # in a part two thirds of the way down
     panel.view.setFocus()
@@ -323,6 +353,6 @@ def test_a_graph_without_name_scopes_opens_as_parts_and_search_opens_the_right_o
         qtbot.keyClicks(panel.search.edit, target.name)
     assert target.id in panel.layout_data.node_index  # its part is open, the others stay closed
     part = panel.frame.layouter.grouping.holding_groups(target.id)[-1]
-    assert panel.layout_data.expanded == {0, part}
+    assert part not in start and panel.layout_data.expanded == start | {part}
     assert panel.view.item.selected == target.id and _in_viewport(panel, target.id)
     assert window.inspector.node_id == target.id

@@ -134,7 +134,11 @@ def test_default_view_of_a_large_model_is_an_outline() -> None:
     layouter = GraphLayouter(graph)
     lay = layouter.layout()
     collapsed = [g for g in lay.groups if not g.expanded]
-    assert len(collapsed) >= 60 and len(lay.nodes) < 40
+    assert len(collapsed) >= 55 and len(lay.nodes) < 250
+    # the start of the graph (where a tall outline's first view looks) is open: its ops are drawn
+    first_layer = next(g for g in lay.groups if g.label == "layers.0")
+    assert first_layer.expanded
+    assert any(first_layer.y < b.y < first_layer.y + first_layer.h for b in lay.nodes)
     layer = next(g for g in collapsed if g.label == "layers.7")
     assert layer.op_count > 30 and layer.group_count >= 3
 
@@ -184,7 +188,7 @@ def test_thousands_of_edges_into_one_node() -> None:
     assert time.perf_counter() - start < 20  # generous: it must finish, not hang
     assert len(lay.nodes) == 3002
     outline = layout_graph(graph)  # the default view: the 3,000 inputs in collapsed parts
-    assert sum(g.op_count for g in outline.groups) + len(outline.nodes) == 3002
+    assert sum(g.op_count for g in outline.groups if not g.expanded) + len(outline.nodes) == 3002
     assert 1 < len(outline.groups) <= 120
 
 
@@ -273,9 +277,14 @@ def test_a_large_graph_without_name_scopes_opens_as_an_outline_of_parts() -> Non
     grouping = add_sections(group_by_scope(graph), graph)
     parts = [g for g in grouping.groups if g.parent == ROOT]
     assert 1 < len(parts) <= SECTIONS_MAX
-    for k, g in enumerate(parts):  # named by their commonest op types
-        number, types = g.name.split(" · ")
-        assert number == f"part {k + 1}" and set(types.split(", ")) == {"Convolution", "Relu", "Add"}
+    for k, g in enumerate(parts):  # named by their commonest op types that compute, and the shape they end with
+        number, types = g.name.split(" · ")[:2]
+        assert number == f"part {k + 1}" and types.startswith(("Convolution ×", "Relu ×")) and "→ 1×4×8×8" in types
+    # named alike (the same ops, the same shape), they are told apart by the op they end with
+    assert len({g.name for g in parts}) == len(parts)
+    # the model's input and output stay outside the parts
+    io = [n.id for n in graph.nodes if n.type in ("Parameter", "Result")]
+    assert [grouping.node_group[i] for i in io] == [ROOT, ROOT]
     # Every node in exactly one group; each part a run of consecutive operations; constants beside their consumer.
     members = sorted(i for g in grouping.groups for i in g.nodes)
     assert members == list(range(len(graph.nodes)))
@@ -291,12 +300,16 @@ def test_a_large_graph_without_name_scopes_opens_as_an_outline_of_parts() -> Non
     part_of = grouping.node_group
     crossing = [sum(1 for e in graph.edges if part_of[e.src] == g.id != part_of[e.dst]) for g in parts[:-1]]
     assert max(crossing) <= 2
-    # The default view: the parts, collapsed; expanding one lays out its operations.
+    # The outline: the parts, collapsed but for the first (where the first view looks); expanding one lays out
+    # its operations. The model's input and output are drawn.
     layouter = GraphLayouter(graph)
     first = layouter.layout(layouter.default_expanded())
-    assert {b.label for b in first.groups} >= {parts[0].name, parts[-1].name} and not first.nodes
-    opened = layouter.layout(layouter.default_expanded() | {parts[0].id})
-    assert len(opened.nodes) == parts[0].op_count  # constants fold into their consumers
+    assert {b.label for b in first.groups} >= {parts[0].name, parts[-1].name}
+    assert {b.id for b in first.nodes if b.group == ROOT} == set(io)
+    assert parts[0].id in first.expanded and parts[-1].id not in first.expanded
+    opened = layouter.layout(layouter.default_expanded() | {parts[-1].id})
+    inside = [b for b in opened.nodes if layouter.grouping.contains(parts[-1].id, b.id)]
+    assert len(inside) == parts[-1].op_count  # constants fold into their consumers
 
 
 def test_named_groups_are_not_cut_into_parts(medium_graph: Graph) -> None:
@@ -310,7 +323,7 @@ def test_decompression_chains_sit_beside_the_matmul_they_feed() -> None:
     rng = np.random.default_rng(4)
     graph = extract_graph(square_chain_model([rng.standard_normal((4, 4)).astype(np.float32) for _ in range(300)],
                                              "u8"))[0]
-    lay = layout_graph(graph, LayoutOptions(grouped=False))
+    lay = layout_graph(graph, LayoutOptions(grouped=False, fold_constants=False))
     # Longest-path ranks put every chain on the first ranks with an edge down to its MatMul: ~45,000 dummies.
     assert lay.dummies < len(graph.nodes)
     box = {b.id: b for b in lay.nodes}
@@ -343,7 +356,7 @@ def test_hundreds_of_sibling_groups_are_gathered_into_parts() -> None:
         1 for i in grouping.groups[ROOT].nodes if graph.nodes[i].type != "Constant") == plain.groups[ROOT].op_count
     layouter = GraphLayouter(graph)
     first = layouter.layout(layouter.default_expanded())
-    assert len(first.groups) <= SECTIONS_MAX + 2
+    assert len([g for g in first.groups if g.depth == 1]) <= SECTIONS_MAX
 
 
 def test_a_resnet_skip_path_stays_one_straight_column() -> None:

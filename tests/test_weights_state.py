@@ -31,7 +31,7 @@ class Recorder:
 def _run(state: WeightsState) -> int:
     generation, work = state.begin_run()
     count = work(no_progress, CancelToken())
-    state.finish(generation, f"{count} constants")
+    state.finish(generation)
     return count
 
 
@@ -145,3 +145,37 @@ def test_compute_at_chosen_shapes_keeps_only_the_latest_count(flagged: WeightsSt
     assert events.names().count("totals_changed") == 2  # the failed count, then the count dropped
     flagged.set_document(None)
     assert flagged.begin_shape_totals({"x": (2, 8)}) is None
+
+
+def test_the_status_counts_through_the_filter(flagged: WeightsState) -> None:
+    _run(flagged)
+    flagged.set_filter_text("bias")
+    assert flagged.status == "2 of 8 constants — 3 flagged" and flagged.count_text() == "2 of 8 constants"
+    flagged.set_filter_text("")
+    flagged.set_flagged_only(True)
+    assert flagged.status == "4 of 8 constants — 3 flagged"
+    flagged.set_flagged_only(False)
+    assert flagged.status == "8 constants — 3 flagged"
+    generation, _ = flagged.begin_run()
+    assert flagged.status == "Computing statistics…"
+    flagged.finish(generation, "Statistics cancelled")
+    assert flagged.status == "Statistics cancelled"
+
+
+def test_a_node_selected_before_the_first_run_is_selected_when_its_row_arrives(flagged: WeightsState) -> None:
+    """Inspector > Show statistics before the Weights tab ever computed: the run starts after the selection."""
+    assert flagged.needs_statistics and not flagged.running
+    flagged.select_node(flagged.document.graph.find("nan.weight").id)
+    _run(flagged)
+    assert flagged.selected is not None and flagged.selected.name == "nan.weight"
+
+
+def test_the_filter_matches_consumer_names(tmp_path: Path) -> None:
+    rng = np.random.default_rng(3)
+    state = WeightsState()
+    state.set_document(open_model(save(square_chain_model([rng.standard_normal((8, 8)).astype(np.float32)] * 2),
+                                       tmp_path / "c.xml")))
+    _run(state)
+    assert [r.name for r in state.rows if state.accepts(r)] == [r.name for r in state.rows]
+    state.set_filter_text("layer1/matmul")  # the consumer's name, not the constant's
+    assert [r.name for r in state.rows if state.accepts(r)] == ["layer1.weight"]

@@ -11,10 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from ovexplorer.core.layout.first_screen import prepared_first_view
 from ovexplorer.core.layout.graph_layout import GraphLayout, GraphLayouter
-from ovexplorer.core.layout.grouping import ROOT
+from ovexplorer.core.layout.grouping import ROOT, Grouping
 from ovexplorer.core.layout.layout_records import LayoutOptions
 from ovexplorer.core.layout.search import SearchHits
+from ovexplorer.core.layout.weight_chains import shown_for
 from ovexplorer.core.model.graph import Graph
 from ovexplorer.core.util.events import Event
 
@@ -61,6 +63,11 @@ class GraphViewState:
         self.coloring = None
         self.document = doc
         self.stack = [] if doc is None else [Frame(doc.graph, doc.name)]
+        if doc is not None and hasattr(doc, "derived"):  # laid out while the model opened: its levels are cached
+            prepared = prepared_first_view(doc, self.options)
+            if prepared is not None:
+                frame = self.stack[0]
+                frame.layouter, frame.layout, frame.expanded = prepared[0], prepared[1], prepared[1].expanded
         self.frame_changed.emit()
 
     def open_body(self, node_id: int, index: int = 0) -> bool:
@@ -129,6 +136,16 @@ class GraphViewState:
             return frame.layouter
         return None
 
+    def reusable_grouping(self) -> Grouping | None:
+        """The current frame's grouping when today's options group alike (the ids of its expansion refer to it):
+        a change of direction or names keeps the groups the first view chose (with or without parts)."""
+        frame = self.frame
+        if frame is None or frame.layouter is None or frame.expanded is None:
+            return None
+        if frame.layouter.options.grouped != self.options.grouped:
+            return None
+        return frame.layouter.grouping
+
     @staticmethod
     def laid_out(frame: Frame, layouter: GraphLayouter, layout: GraphLayout, canvas: Any) -> None:
         """Keep a finished layout of ``frame``."""
@@ -186,12 +203,10 @@ class GraphViewState:
         return f"{node.type}  {node.name or '(no name)'}" + (f"\n→ {shapes}" if shapes else "")
 
     def visible_target(self, node_id: int) -> int:
-        """The node drawn for ``node_id``: a folded constant is shown by its first consumer."""
-        graph = self.frame.graph
-        if self.options.fold_constants and graph.nodes[node_id].type == "Constant":
-            consumers = graph.consumers(node_id)
-            if consumers:
-                return consumers[0]
+        """The node drawn for ``node_id``: a folded constant (or decompression op) is shown by its first
+        consumer."""
+        if self.options.fold_constants:
+            return shown_for(self.frame.graph, node_id)
         return node_id
 
     def select(self, node_id: int) -> int | None:

@@ -12,6 +12,7 @@ import itertools
 from collections import Counter
 from dataclasses import dataclass
 
+from ovexplorer.core.layout.node_boxes import short_name
 from ovexplorer.core.model.graph import Graph
 
 MAX_DEPTH = 12
@@ -188,7 +189,8 @@ def group_by_scope(graph: Graph) -> Grouping:
 
 
 def default_expanded(
-    grouping: Grouping, visible_count: list[int], budget: int = 160, wrapper_budget: int = 800
+    grouping: Grouping, visible_count: list[int], budget: int = 160, wrapper_budget: int = 800,
+    start_budget: int = 150,
 ) -> frozenset[int]:
     """Groups to show expanded first: depth by depth, a whole depth at once while the items fit ``budget``.
 
@@ -213,6 +215,17 @@ def default_expanded(
             expanded.add(g)
             shown += visible_count[g] - 1
         frontier = [c for g in chosen for c in groups[g].children]
+    # The start of the graph (where a tall outline's first view looks) opens until ``start_budget`` more items
+    # are shown, so that the first view shows operations, not only boxes (ids follow the graph's order).
+    extra = 0
+    for g in range(1, len(groups)):
+        if extra >= start_budget:
+            break
+        more = visible_count[g] - 1
+        if g not in expanded and groups[g].parent in expanded and visible_count[g] > 0 \
+                and extra + more <= start_budget:
+            expanded.add(g)
+            extra += more
     return frozenset(expanded)
 
 
@@ -221,6 +234,8 @@ def default_expanded(
 SECTION_LIMIT = 400
 #: At most this many sections per group (each then holds ops / SECTIONS_MAX operations or more).
 SECTIONS_MAX = 120
+#: A group's Parameters and Results stay outside its sections when there are at most this many.
+MAX_IO_OUTSIDE = 64
 #: At least this many operations per section.
 SECTION_MIN_OPS = 60
 
@@ -244,7 +259,10 @@ def add_sections(grouping: Grouping, graph: Graph) -> Grouping:
         first_node[old[g].parent] = min(first_node[old[g].parent], first_node[g])
     changed = False
     for g in range(count):
-        ops = [i for i in members[g] if nodes[i].type != "Constant"]
+        # the model's inputs and outputs stay in view, outside the parts (unless there are hundreds)
+        io_out = sum(1 for i in members[g] if nodes[i].type in _IO) <= MAX_IO_OUTSIDE
+        skip = _NOT_SECTIONED if io_out else frozenset({"Constant"})
+        ops = [i for i in members[g] if nodes[i].type not in skip]
         items = sorted([(i, -1) for i in ops] + [(first_node[c], c) for c in children[g]])
         if len(items) <= SECTION_LIMIT:
             continue
@@ -276,6 +294,9 @@ def add_sections(grouping: Grouping, graph: Graph) -> Grouping:
         for i in members[g]:  # constants: the section of their first consumer
             if i in section_of:
                 continue
+            if io_out and nodes[i].type in _IO:
+                kept.append(i)
+                continue
             dst = [unit[graph.edges[e].dst] for e in graph.out_edges[i] if graph.edges[e].dst in unit]
             if dst:
                 sid = next(s for s, (a, b) in zip(section_ids, sections, strict=True) if a <= min(dst) < b)
@@ -284,6 +305,7 @@ def add_sections(grouping: Grouping, graph: Graph) -> Grouping:
                 kept.append(i)
         members[g] = kept
         children[g] = section_ids
+        _distinct(graph, names, section_ids, [max(members[sid], default=-1) for sid in section_ids])
     if not changed:
         return grouping
     # Renumber in preorder (parents before children, siblings in topological order) and recount.
@@ -318,12 +340,34 @@ def add_sections(grouping: Grouping, graph: Graph) -> Grouping:
     return Grouping(tuple(groups), tuple(node_group), tuple(ancestors))
 
 
+#: Op types that say little about what a part computes (left out of its name when others are there).
+_PLUMBING = frozenset({"Convert", "Unsqueeze", "Squeeze", "Reshape", "Transpose", "Concat", "Split", "VariadicSplit",
+                       "ShapeOf", "Gather", "Slice", "StridedSlice", "Broadcast", "Constant"})
+_IO = frozenset({"Parameter", "Result"})
+_NOT_SECTIONED = _IO | {"Constant"}
+
+
 def _part_label(graph: Graph, groups: list[str], ops: list[int]) -> str:
-    """What a part holds, to find one's way among them: its first and last scope, or its commonest op types."""
+    """What a part holds, to find one's way among them: its first and last scope, or its commonest op types
+    that compute something (not Convert/Unsqueeze...) with their counts, and the shape it ends with."""
     if groups:
         return groups[0] if len(groups) == 1 else f"{groups[0]} … {groups[-1]}"
     counts = Counter(graph.nodes[i].type for i in ops)
-    return ", ".join(sorted(counts, key=lambda t: (-counts[t], t))[:3])  # ties by name: neighbours read alike
+    telling = [t for t in counts if t not in _PLUMBING] or list(counts)
+    top = sorted(telling, key=lambda t: (-counts[t], t))[:2]  # ties by name: neighbours read alike
+    label = ", ".join(f"{t} ×{counts[t]}" if counts[t] > 1 else t for t in top)
+    last = graph.nodes[max(ops)] if ops else None
+    if last is not None and last.outputs and last.outputs[0].dims:
+        label += " → " + "×".join("?" if d < 0 else str(d) for d in last.outputs[0].dims)
+    return label
+
+
+def _distinct(graph: Graph, names: list[str], ids: list[int], last_ops: list[int]) -> None:
+    """Parts named alike get the name of the op they end with added, in place."""
+    seen = Counter(names[i].split(" · ", 1)[-1] for i in ids)
+    for i, last in zip(ids, last_ops, strict=True):
+        if seen[names[i].split(" · ", 1)[-1]] > 1 and last >= 0:
+            names[i] += f" · to {short_name(graph.nodes[last])}"
 
 
 def _cut(graph: Graph, unit: dict[int, int], m: int, size: int) -> list[tuple[int, int]]:

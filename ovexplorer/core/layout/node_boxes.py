@@ -3,6 +3,7 @@ collapsed group's two lines, measured in a fixed-width estimate so layouts need 
 
 from __future__ import annotations
 
+from ovexplorer.core.layout.weight_chains import weight_roots
 from ovexplorer.core.model.graph import Graph, Node
 
 CHAR_W = 7.0
@@ -30,13 +31,48 @@ def elide(text: str, limit: int) -> str:
     return text[:half] + "…" + text[-(limit - 1 - half):]
 
 
-def const_line(node: Node) -> str:
+def const_line(node: Node, compressed: str = "") -> str:
+    """A folded constant's line: its name's last part and shape (and the compressed element type of a
+    decompression chain: ``weight ⟨576×576⟩ u8``)."""
     label = node.name.rsplit(".", 1)[-1] if "." in node.name else "const"
     if label.startswith("Constant_") or not label:
         label = "const"
     dims = node.const.shape if node.const is not None else ()
     shape = "×".join(str(d) for d in dims) if dims else "scalar"
-    return elide(f"{label} ⟨{shape}⟩", 30)
+    return elide(f"{label} ⟨{shape}⟩" + (f" {compressed}" if compressed else ""), 34)
+
+
+def folded_line(graph: Graph, v: int) -> str:
+    """The line of a folded input: a constant, or a decompression chain shown by the weight it expands."""
+    node = graph.nodes[v]
+    if node.type == "Constant":
+        return const_line(node)
+    roots = weight_roots(graph, v)
+    if not roots:
+        return elide(node.type, 30)
+    weight = graph.nodes[roots[0]]
+    return const_line(weight, weight.const.element_type if weight.const is not None else "")
+
+
+def io_lines(graph: Graph, v: int) -> list[str]:
+    """A model input's or output's name as a user passes or reads it (its tensor name; for an output without one,
+    its producer's) and its shape."""
+    node = graph.nodes[v]
+    if node.type == "Parameter":
+        port = node.outputs[0] if node.outputs else None
+        names = port.names if port is not None else ()
+    else:
+        port = node.inputs[0] if node.inputs else None
+        names = node.outputs[0].names if node.outputs else ()
+        if not names and graph.in_edges[v]:
+            e = graph.edges[graph.in_edges[v][0]]
+            src = graph.nodes[e.src]
+            names = src.outputs[e.src_port].names if e.src_port < len(src.outputs) else ()
+    name = sorted(names, key=lambda n: (len(n), n))[0] if names else (node.name or "(no name)")
+    lines = [elide(name, 34)]
+    if port is not None and port.shape:
+        lines.append(elide(port.shape, 34))
+    return lines
 
 
 def node_box(graph: Graph, v: int, folded: list[int] | tuple[int, ...], show_names: bool
@@ -46,9 +82,11 @@ def node_box(graph: Graph, v: int, folded: list[int] | tuple[int, ...], show_nam
     nodes = graph.nodes
     node = nodes[v]
     lines = [node.type]
-    if show_names or node.type in ("Parameter", "Result"):
+    if node.type in ("Parameter", "Result"):
+        lines.extend(io_lines(graph, v))
+    elif show_names:
         lines.append(elide(node.name or "(no name)", 34))
-    extra = [const_line(nodes[c]) for c in folded]
+    extra = [folded_line(graph, c) for c in folded]
     if len(extra) > MAX_CONST_LINES:
         extra = [*extra[: MAX_CONST_LINES - 1], f"+{len(extra) - MAX_CONST_LINES + 1} constants"]
     lines.extend(extra)

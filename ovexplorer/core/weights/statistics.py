@@ -186,6 +186,22 @@ def _find_chain(doc: ModelDocument, node: Node) -> Chain | None:
     return with_rows(Chain(tuple(names), zero_point, scale), tuple(shape))
 
 
+#: Stored types a ``Convert`` widens to f32/f64 without changing a value (the model computes with the same numbers).
+_LOSSLESS_UPCAST = frozenset({"f16", "bf16"})
+
+
+def _upcast_convert(graph: Graph, node: Node) -> str:
+    """The name of the ``Convert`` that widens an f16/bf16 constant to f32 or f64 for its consumers (its
+    de-quantized values are the stored ones), or ""."""
+    if node.const is None or node.const.element_type not in _LOSSLESS_UPCAST:
+        return ""
+    for c in graph.consumers(node.id):
+        convert = graph.nodes[c]
+        if convert.type == "Convert" and convert.outputs and convert.outputs[0].element_type in ("f32", "f64"):
+            return convert.name
+    return ""
+
+
 # -- one constant ------------------------------------------------------------------------------------
 @dataclass(slots=True)
 class _Job:
@@ -197,6 +213,8 @@ class _Job:
     chain: Chain | None = None
     body: str = ""
     is_layer_weight: bool = False
+    #: The Convert widening an f16/bf16 constant without a scale (see :func:`_upcast_convert`).
+    upcast: str = ""
 
 
 def _stored_bytes(job: _Job) -> int:
@@ -241,11 +259,13 @@ def _row(job: _Job, found: TensorStats) -> WeightStats:
     node = job.node
     info = node.const
     assert info is not None
+    dequant, chain = found.dequant, job.chain.nodes if job.chain is not None and found.dequant is not None else ()
+    if dequant is None and job.upcast and found.stats is not None:
+        dequant, chain = found.stats, (job.upcast,)  # f16 -> f32: the same values, which the model computes with
     return WeightStats(
         node_id=node.id, name=node.name, consumers=job.consumers, consumer_types=job.consumer_types,
         shape=info.shape, element_type=info.element_type, count=info.element_count, nbytes=info.byte_size,
-        stats=found.stats, note=found.note, dequant=found.dequant,
-        dequant_chain=job.chain.nodes if job.chain is not None and found.dequant is not None else (), body=job.body,
+        stats=found.stats, note=found.note, dequant=dequant, dequant_chain=chain, body=job.body,
         is_layer_weight=job.is_layer_weight,
     )
 
@@ -323,6 +343,8 @@ def _plan(doc: ModelDocument, releaser: PageReleaser | None = None) -> Iterator[
         )
         if job.codec is not None and node.const.element_type not in ("f32", "f64", "i32", "i64", "boolean"):
             job.chain = _find_chain(doc, node)
+            if job.chain is None:
+                job.upcast = _upcast_convert(graph, node)
             chains += 1
             if releaser is not None and chains % 64 == 0:
                 releaser.release_everything()
@@ -349,7 +371,8 @@ def _body_rows(doc: ModelDocument, options: dict[str, Any], cancel: CancelToken 
                              codec=codec_for(node.const.element_type),
                              consumers=tuple(ref.graph.nodes[c].name for c in consumers),
                              consumer_types=tuple(sorted({ref.graph.nodes[c].type for c in consumers})),
-                             body=ref.label, is_layer_weight=feeds_layer_weights(ref.graph, node.id, derived)))
+                             body=ref.label, is_layer_weight=feeds_layer_weights(ref.graph, node.id, derived),
+                             upcast=_upcast_convert(ref.graph, node)))
         items = [_item(job) for job in jobs]
         for i, j in windows(items):
             if cancel is not None:

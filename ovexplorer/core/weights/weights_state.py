@@ -81,6 +81,7 @@ class WeightsState:
         self.shape_note = ""
         self.shapes_generation = 0
         self.filter_text = ""  # lower case, stripped
+        self._shown = 0  # rows the filter lets through (kept as rows arrive: no pass over all rows per batch)
         self.flagged_only = False
         self.selected: WeightStats | None = None
         self.pending_select: int | None = None  # a node to select once its row arrives
@@ -88,6 +89,7 @@ class WeightsState:
         self.chart_by_scope = False
         self.sort: tuple[int, bool] | None = None  # (column, ascending) of the table, None: as computed
         self.running = False
+        self.end_note = ""  # why the last run did not complete (failed, cancelled), "" when it did
         self.status = ""
         self.generation = 0  # of the current run: results of older runs are dropped
         self.computed_for: ModelDocument | None = None
@@ -116,12 +118,14 @@ class WeightsState:
         self.shapes_generation += 1
         self.computed_for = None
         self.running = False
+        self.pending_select = None
+        self.end_note = ""
         self._clear_rows()
         self.select(None)
         self.document_changed.emit()
         self.totals_changed.emit()
         self.run_changed.emit(False)
-        self._set_status("No model is open." if doc is None else "")
+        self._update_status()
 
     @property
     def needs_statistics(self) -> bool:
@@ -140,9 +144,10 @@ class WeightsState:
         # A sink per run, so rows still buffered by a cancelled run never reach this one.
         sink = self.sink = RowSink()
         self.running = True
+        self.end_note = ""
         self.progress_changed.emit(0.0)
         self.run_changed.emit(True)
-        self._set_status("Computing statistics…")
+        self._update_status()
         return self.generation, statistics_work(doc, sink, stats, **options)
 
     def progress(self, generation: int, fraction: float) -> None:
@@ -161,20 +166,22 @@ class WeightsState:
         if not rows:
             return
         self.rows.extend(rows)
+        self._shown += sum(1 for r in rows if self.accepts(r)) if self.filtering() else len(rows)
         self.rows_added.emit(rows)
-        self._set_status(f"{len(self.rows)} constants…")
+        self._update_status()
         if self.pending_select is not None:
             self.select_node(self.pending_select)
 
-    def finish(self, generation: int, text: str) -> bool:
-        """The run ``generation`` ended with ``text`` (count, failure or cancel); False for an older run."""
+    def finish(self, generation: int, note: str = "") -> bool:
+        """The run ``generation`` ended: completed (``note`` ""), or failed or cancelled (``note`` says which);
+        False for an older run."""
         if generation != self.generation:
             return False
         self.drain()
         self.running = False
-        flagged = self.flagged_count()
+        self.end_note = note
         self.run_changed.emit(False)
-        self._set_status(text + (f" — {flagged} flagged" if flagged else ""))
+        self._update_status()
         self.totals_changed.emit()
         return True
 
@@ -198,32 +205,74 @@ class WeightsState:
 
     def _clear_rows(self) -> None:
         self.rows = []
+        self._shown = 0
         self.rows_reset.emit()
 
     def _set_status(self, text: str) -> None:
         self.status = text
         self.status_changed.emit(text)
 
+    def _update_status(self) -> None:
+        """The status line: what is computed so far or how the run ended, counted through the filter."""
+        if self.document is None:
+            text = "No model is open."
+        elif self.running:
+            text = f"{self.count_text()}…" if self.rows else "Computing statistics…"
+        elif self.computed_for is None:
+            text = ""
+        else:
+            flagged = self.flagged_count()
+            parts = [self.end_note] if self.end_note else []
+            if self.rows or not self.end_note:
+                parts.append(self.count_text())
+            if flagged:
+                parts.append(f"{flagged} flagged")
+            text = " — ".join(parts)
+        self._set_status(text)
+
+    def filtering(self) -> bool:
+        """Whether the filter hides rows (typed text, or 'flagged only')."""
+        return bool(self.filter_text) or self.flagged_only
+
+    def shown_count(self) -> int:
+        """The rows the filter lets through."""
+        return self._shown
+
+    def _count_shown(self) -> None:
+        self._shown = sum(1 for r in self.rows if self.accepts(r)) if self.filtering() else len(self.rows)
+
+    def count_text(self) -> str:
+        """'340 constants', or '12 of 340 constants' when the filter hides some."""
+        total = len(self.rows)
+        noun = "constant" if total == 1 else "constants"
+        return f"{self.shown_count():,} of {total:,} {noun}" if self.filtering() else f"{total:,} {noun}"
+
     def flagged_count(self) -> int:
         return sum(1 for r in self.rows if r.flags)
 
     # -- filter, sort, selection --------------------------------------------------------------------
     def set_filter_text(self, text: str) -> None:
+        """Show only rows with every typed word (the selection stays what it was, shown or not)."""
         self.filter_text = text.strip().lower()
+        self._count_shown()
         self.filter_changed.emit()
+        self._update_status()
 
     def set_flagged_only(self, on: bool) -> None:
         self.flagged_only = on
+        self._count_shown()
         self.filter_changed.emit()
+        self._update_status()
 
     def accepts(self, row: WeightStats) -> bool:
-        """Whether ``row`` passes the filter: every typed word in its name, type, consumers, flags or note."""
+        """Whether ``row`` passes the filter: every typed word in its name, type, consumers (their names and
+        types: a compressed weight's own name may lack its block's name scope), flags or note."""
         if self.flagged_only and not is_flagged(row):
             return False
         if not self.filter_text:
             return True
-        hay = " ".join((row.label, row.element_type, " ".join(row.consumer_types), " ".join(row.flags),
-                        row.note)).lower()
+        hay = " ".join((row.label, row.element_type, " ".join(row.consumers), " ".join(row.consumer_types),
+                        " ".join(row.flags), row.note)).lower()
         return all(word in hay for word in self.filter_text.split())
 
     def set_sort(self, column: int, ascending: bool) -> None:
@@ -241,8 +290,8 @@ class WeightsState:
         """Select the row of ``node_id`` (another panel selected that node); while the run goes on, once it
         arrives. A row hidden by the filter is not selected."""
         i = self.row_of_node(node_id)
-        if i < 0:
-            self.pending_select = node_id if self.running else None
+        if i < 0:  # not computed yet: selected when its row arrives (the run starts when the tab is shown)
+            self.pending_select = node_id if self.running or self.needs_statistics else None
             return
         self.pending_select = None
         if self.accepts(self.rows[i]):

@@ -4,22 +4,26 @@ with the optimized copy as B once NNCF has written it)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QProgressDialog
 
 from ovexplorer.core.compare.optimize import optimize_model
-from ovexplorer.ui.compare.compare_window import CompareWindow
-from ovexplorer.ui.compare.optimize_dialog import OptimizeDialog
 from ovexplorer.ui.run.image_decode import decode_image
 from ovexplorer.ui.shell.menus import add_menu_action
+
+if TYPE_CHECKING:  # imported when first used: the comparison window brings pyqtgraph, not needed at start-up
+    from ovexplorer.ui.compare.compare_window import CompareWindow
+    from ovexplorer.ui.compare.optimize_dialog import OptimizeDialog
 
 MODEL_FILTER = "OpenVINO IR (*.xml);;ONNX (*.onnx);;All files (*)"
 
 
 def open_comparison(window: Any, path_a: str | Path, path_b: str | Path) -> CompareWindow:
     """Open a comparison window of ``path_a`` with ``path_b`` (kept by ``window`` while it is open)."""
+    from ovexplorer.ui.compare.compare_window import CompareWindow
+
     compare = CompareWindow(path_a, path_b)
     window.compare_windows = [w for w in window.compare_windows if w.isVisible()] + [compare]
     compare.show()
@@ -39,6 +43,8 @@ def optimize_dialog(window: Any) -> OptimizeDialog | None:
     doc = window.document
     if doc is None:
         return None
+    from ovexplorer.ui.compare.optimize_dialog import OptimizeDialog
+
     dialog = OptimizeDialog(doc.path, window)
     dialog.accepted.connect(lambda: start_optimize(window, dialog))
     window.optimize_dialog_ = dialog

@@ -26,7 +26,7 @@ from ovexplorer.core.layout.group_summary import group_summary
 from ovexplorer.core.layout.grouping import ROOT
 from ovexplorer.core.model.document import ModelDocument
 from ovexplorer.ui.graph.export_dialog import GraphExporter
-from ovexplorer.ui.graph.graph_canvas import TEXT_LOD, CanvasData
+from ovexplorer.ui.graph.graph_canvas import TEXT_LOD, CanvasData, prepare_canvas
 from ovexplorer.ui.graph.graph_export import (
     MAX_EXPORT_PIXELS,
     MAX_EXPORT_SIDE,
@@ -181,8 +181,13 @@ class GraphPanel(QWidget):
             return
         layout = self.state.shown_layout()
         if layout is not None:
+            first = frame.canvas is None  # laid out while the model opened: shown here for the first time
+            if first:
+                frame.canvas = prepare_canvas(layout)
             self._show_layout(layout, frame.canvas)
             self.view.show_start()
+            if first:
+                self.layout_ready.emit()
             return
         self.view.set_layout(None)  # never show one graph's picture for another
         self._request_layout(frame.expanded, then=self.view.show_start)
@@ -211,6 +216,7 @@ class GraphPanel(QWidget):
         if frame is None:
             return None
         return self.layouts.start(frame.graph, self.state.options, self.state.reusable_layouter(), expanded,
+                                  grouping=self.state.reusable_grouping(),
                                   on_done=lambda result: self._layout_done(frame, result, then),
                                   on_failed=lambda exc: self._show_message(f"The graph could not be laid out: {exc}"))
 

@@ -37,6 +37,8 @@ MAX_SCALE = 4.0
 CLICK_SLOP = 4
 OUTLINE_SCALE = 0.05  # the smallest first view: boxes of a few pixels, titled at screen size
 READABLE_SCALE = 0.8  # where Find takes a hit that is too small to read
+SMALLEST_FIT = 0.3  # a graph with every op drawn opens fitted down to this scale (boxes and arrows show)...
+READABLE_START = 0.5  # ... else at its start, at least at this scale: node text reads (TEXT_LOD 0.42)
 MINIMAP_SIZE = (110, 140)
 
 
@@ -143,7 +145,10 @@ class GraphView(QGraphicsView):
     def _update_minimap(self) -> None:
         """The minimap shows only when it is enabled and part of the graph is out of view."""
         rect = self.item.boundingRect()
-        whole = rect.isEmpty() or self.mapToScene(self.viewport().rect()).boundingRect().contains(rect)
+        # 8 px: a fitted graph tens of thousands of units tall may sit a few pixels off (fit margins, rounding)
+        slack = 8.0 / max(self.current_scale(), 1e-9)
+        whole = rect.isEmpty() or self.mapToScene(self.viewport().rect()).boundingRect().contains(
+            rect.adjusted(slack, slack, -slack, -slack))
         show = self._big and self.minimap_enabled and not whole
         if show and not self.minimap.isVisible():
             self.minimap.refit()
@@ -207,8 +212,10 @@ class GraphView(QGraphicsView):
 
     def show_start(self) -> None:
         """The first view of a layout: the whole graph (group titles stay legible at any zoom, so it reads as an
-        outline); a graph so long that fitting shrinks it below ``OUTLINE_SCALE`` is fitted across instead (to
-        the width of a top-down graph, the height of a left-to-right one, at most 100 %) and shown from its start.
+        outline). A graph so long that fitting shrinks it below ``OUTLINE_SCALE`` (``SMALLEST_FIT`` when every op
+        is drawn: no outline to read, ops must; then at least ``READABLE_START``) is fitted across instead (to
+        the width of a top-down graph, the height of a left-to-right one, at most 100 %) and shown from its
+        start, at its inputs.
 
         While the view is hidden (another tab in front) its size is not the one it will have: the first view
         is then set when it is shown."""
@@ -218,17 +225,26 @@ class GraphView(QGraphicsView):
         self._pending_start = False
         self.fit()
         rect = self.item.boundingRect()
-        if self.current_scale() < OUTLINE_SCALE and not rect.isEmpty():
+        layout = self.layout_data
+        every_op = layout is not None and not any(not g.expanded for g in layout.groups)
+        # every op drawn (no collapsed group to read as an outline): fitted while its boxes and arrows show, else
+        # the start at a scale where ops read
+        smallest = READABLE_START if every_op else OUTLINE_SCALE
+        if self.current_scale() < (SMALLEST_FIT if every_op else OUTLINE_SCALE) and not rect.isEmpty():
             self.resetTransform()
             vp = self.viewport()
-            if rect.width() > rect.height():  # left to right: show the start (left end)
-                scale = max(OUTLINE_SCALE, min(1.0, vp.height() / max(1.0, rect.height() + 40)))
+            horizontal = layout.options.horizontal if layout is not None else rect.width() > rect.height()
+            inputs = [b for b in layout.nodes if b.category == "input"] if layout is not None else []
+            if horizontal:  # left to right: show the start (left end), at the inputs
+                scale = max(smallest, min(1.0, vp.height() / max(1.0, rect.height() + 40)))
                 self.scale(scale, scale)
-                self.centerOn(rect.left() + vp.width() / scale / 2 - 20, rect.center().y())
-            else:  # top down: show the top
-                scale = max(OUTLINE_SCALE, min(1.0, vp.width() / max(1.0, rect.width() + 40)))
+                y = sum(b.y + b.h / 2 for b in inputs) / len(inputs) if inputs else rect.center().y()
+                self.centerOn(rect.left() + vp.width() / scale / 2 - 20, y)
+            else:  # top down: show the top, at the inputs
+                scale = max(smallest, min(1.0, vp.width() / max(1.0, rect.width() + 40)))
                 self.scale(scale, scale)
-                self.centerOn(rect.center().x(), rect.top() + vp.height() / scale / 2 - 20)
+                x = sum(b.x + b.w / 2 for b in inputs) / len(inputs) if inputs else rect.center().x()
+                self.centerOn(x, rect.top() + vp.height() / scale / 2 - 20)
         self._update_minimap()
 
     def showEvent(self, event) -> None:

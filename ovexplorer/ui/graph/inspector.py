@@ -10,6 +10,7 @@ from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QUrl, Signal
 from PySide6.QtWidgets import QDockWidget, QTextBrowser, QToolTip, QWidget
 
 from ovexplorer.core.layout.group_summary import GroupSummary
+from ovexplorer.core.layout.weight_chains import chain_types, folded_inputs, weight_roots
 from ovexplorer.core.model.document import ModelDocument
 from ovexplorer.core.model.graph import Graph, Node
 from ovexplorer.core.model.summary import human_bytes
@@ -98,6 +99,25 @@ def _link(graph: Graph, node_id: int) -> str:
     return f"<a href='node:{node_id}'>{escape(n.name or '(no name)')}</a> <small>({escape(n.type)})</small>"
 
 
+def _folded_weights(graph: Graph, node: Node, weights_link: bool) -> list[tuple[str, Any]]:
+    """The constants (and decompression chains) folded into ``node``'s box: one row per input they feed."""
+    rows = []
+    for head in folded_inputs(graph, node.id):
+        roots = weight_roots(graph, head)
+        if not roots:
+            continue
+        weight = graph.nodes[roots[0]]
+        c = weight.const
+        shape = "×".join(str(d) for d in c.shape) or "scalar" if c is not None else "?"
+        chain = chain_types(graph, head)
+        how = f"{escape(c.element_type if c else '?')}" + (" → " + " → ".join(map(escape, chain)) if chain else "")
+        stats = f" · <a href='weights:{weight.id}'>statistics</a>" if weights_link else ""
+        ports = [graph.edges[e].dst_port for e in graph.in_edges[node.id] if graph.edges[e].src == head]
+        rows.append((f"in {ports[0]}" if ports else "in", Html(
+            f"{_link(graph, weight.id)} <code>{escape(shape)}</code><br><small>{how}</small>{stats}")))
+    return rows
+
+
 def node_html(graph: Graph, node: Node, *, weights_link: bool = True) -> str:
     """The inspector page of ``node``."""
     parts = [f"<h3>{escape(node.type)} <small>({escape(node.opset)})</small></h3>",
@@ -112,6 +132,9 @@ def node_html(graph: Graph, node: Node, *, weights_link: bool = True) -> str:
         ]))
         if weights_link:
             parts.append(f"<p><a href='weights:{node.id}'>Show statistics</a></p>")
+    folded = _folded_weights(graph, node, weights_link)
+    if folded:
+        parts.append("<h4>Weights</h4>" + _table(folded))
     parts.append("<h4>Attributes</h4>" + _table(list(node.attributes.items())))
     inputs = []
     for e_index in graph.in_edges[node.id] if node.id < len(graph.in_edges) else ():

@@ -8,7 +8,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QLabel, QProgressBar, QWidget
 
-from ovexplorer.core.layout.graph_layout import GraphLayouter, LayoutOptions
+from ovexplorer.core.layout.graph_layout import GraphLayouter, LayoutOptions, first_view
+from ovexplorer.core.layout.grouping import Grouping
 from ovexplorer.core.model.graph import Graph
 from ovexplorer.ui.graph.graph_canvas import prepare_canvas
 from ovexplorer.ui.shell.workers import Task, TaskRunner
@@ -36,14 +37,19 @@ class LayoutRunner:
 
     def start(self, graph: Graph, options: LayoutOptions, layouter: GraphLayouter | None,
               expanded: frozenset[int] | None, on_done: Callable[[Any], None],
-              on_failed: Callable[[BaseException], None]) -> Task:
-        """Lay out ``graph`` (reusing ``layouter``'s cache when given); ``on_done((layouter, layout, canvas))``."""
+              on_failed: Callable[[BaseException], None], grouping: Grouping | None = None) -> Task:
+        """Lay out ``graph`` (reusing ``layouter``'s cache when given, else ``grouping`` when given: the group
+        ids of ``expanded``); ``on_done((layouter, layout, canvas))``. Without either and without ``expanded``,
+        the first view (:func:`first_view`)."""
         self.cancel()
         generation = self.generation
 
         def work(progress, cancel):
-            lay_out = layouter or GraphLayouter(graph, options)
-            layout = lay_out.layout(expanded, progress=progress, cancel=cancel)
+            if layouter is None and expanded is None and grouping is None:  # a first view (every op if cheap)
+                lay_out, layout = first_view(graph, options, progress=progress, cancel=cancel)
+            else:
+                lay_out = layouter or GraphLayouter(graph, options, grouping)
+                layout = lay_out.layout(expanded, progress=progress, cancel=cancel)
             return lay_out, layout, prepare_canvas(layout)  # the scene's paths are built here too
 
         def done(result: Any) -> None:

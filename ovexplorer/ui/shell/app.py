@@ -177,6 +177,16 @@ class FileOpenFilter(QObject):
         return False
 
 
+def preload_model(path: str | Path) -> None:
+    """Start reading ``path`` (and laying out its first view) in a thread now; the window's load takes it."""
+    from ovexplorer.core.util import preload
+
+    p = Path(path)
+    if p.suffix.lower() == ".bin" and p.with_suffix(".xml").is_file():
+        p = p.with_suffix(".xml")  # as the window resolves it
+    preload.start(p, "ovexplorer.core.layout.first_screen:open_for_window")
+
+
 def run_smoke_command(models: list[str]) -> int:
     """``ovexplorer --smoke [MODEL]``: the core self-test, then the Qt part on the platform the window would use.
 
@@ -241,7 +251,12 @@ def run_app(argv: Sequence[str]) -> int:
     if problem:
         print(f"ovexplorer: {problem}", file=sys.stderr)
         return EXIT_NO_PLATFORM
+    preload_model(paths[0] if paths else sample_model("regression"))  # read while Qt starts (2 cores)
     app = make_application()
+    from ovexplorer.ui.shell import startup_trace
+
+    startup_trace.install(app)
+    startup_trace.mark("application_created")
     server = None
     if not args.new_instance:
         server = InstanceServer(parent=app)
@@ -259,6 +274,7 @@ def run_app(argv: Sequence[str]) -> int:
         manager.open_paths(paths)
     else:
         manager.open_sample()  # on macOS a file from Finder arrives just after start-up and replaces it
+    startup_trace.mark("window_shown")
     try:
         return app.exec()
     finally:

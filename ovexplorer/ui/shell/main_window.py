@@ -13,10 +13,11 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMessageBo
 
 from ovexplorer.core.model.document import ModelDocument
 from ovexplorer.core.util.errors import OvexplorerError
+from ovexplorer.core.util.tasks import CancelToken, ProgressFn
 from ovexplorer.ui.compare.compare_menu import install_compare
 from ovexplorer.ui.graph.graph_panel import install_graph_panel
-from ovexplorer.ui.latency.latency_panel import install_latency_panel
 from ovexplorer.ui.run.run_panel import install_run_panel
+from ovexplorer.ui.shell.deferred_panels import DeferredPanels
 from ovexplorer.ui.shell.file_drops import FileDrops
 from ovexplorer.ui.shell.file_watch import ModelFileWatcher
 from ovexplorer.ui.shell.help_pages import FIRST_STEPS, HelpDialog, shortcuts_html
@@ -27,7 +28,6 @@ from ovexplorer.ui.shell.window_state import restore_window_state, save_window_s
 from ovexplorer.ui.shell.workers import Task, TaskRunner, share_the_gil_quickly
 from ovexplorer.ui.text.text_install import install_text_view
 from ovexplorer.ui.vision.run_hook import install_vision_panel
-from ovexplorer.ui.weights.weights_panel import WeightsPanel
 
 __all__ = ["MainWindow", "load_document", "quit_application"]
 
@@ -64,8 +64,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self.summary_panel = SummaryPanel(self)
         self.add_panel(self.summary_panel, "Summary")
-        self.weights_panel = WeightsPanel(self)
-        self.add_panel(self.weights_panel, "Weights")
+        # Weights and Latency (pyqtgraph) are built when first shown or once the graph is drawn
+        self.deferred = DeferredPanels(self)
+        self.deferred.add("weights_panel", "Weights", _install_weights_panel, ready=self._weights_ready)
 
         self.opener = OpenFlow(self)  # the load in a worker, its progress in the status bar, Open Recent
         build_window_menus(self)  # File, View, Help and the main toolbar (menus.WINDOW_MENUS)
@@ -73,14 +74,14 @@ class MainWindow(QMainWindow):
         install_run_panel(self)
         install_vision_panel(self)
         # the Weights tab counts a dynamic model's FLOPs at the shapes set in the Run tab
-        self.run_panel.inputs_changed.connect(
-            lambda _name: self.weights_panel.set_input_shapes(self.run_panel.chosen_shapes()))
-        install_latency_panel(self)
+        self.run_panel.inputs_changed.connect(self._run_inputs_changed)
+        # (its colouring reaches the graph once it has the open model: building it must not clear the colours)
+        self.deferred.add("latency_panel", "Latency", _install_latency_panel,
+                          ready=lambda panel: panel.node_colors_changed.connect(self.graph_panel.set_node_coloring))
         install_text_view(self)  # language models: the text view in the Run tab, the architecture in the Summary
         self.document_changed.connect(self._update_title)
         self.graph_panel, self.inspector = install_graph_panel(self)
         install_compare(self)  # File > Compare with…, Tools > Optimize…
-        self.latency_panel.node_colors_changed.connect(self.graph_panel.set_node_coloring)
         self.file_watcher = ModelFileWatcher(self)  # "model.xml changed on disk — Reload"
         self.drops = FileDrops(self)
         self.drop_overlay = self.drops.overlay
@@ -89,6 +90,28 @@ class MainWindow(QMainWindow):
         restore_window_state(self, self.tabs)
 
     # -- panels -------------------------------------------------------------------------------
+    def __getattr__(self, name: str):
+        """A deferred panel (``weights_panel``, ``latency_panel``) is built when code first asks for it."""
+        deferred = self.__dict__.get("deferred")
+        if deferred is not None and name in deferred.pending:
+            return deferred.build(name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def _run_inputs_changed(self, _name: str) -> None:
+        # the Weights tab counts a dynamic model's FLOPs at the shapes set in the Run tab (once it is built)
+        if "weights_panel" in self.__dict__:
+            self.weights_panel.set_input_shapes(self.run_panel.chosen_shapes())
+
+    def _weights_ready(self, panel) -> None:
+        panel.set_input_shapes(self.run_panel.chosen_shapes())
+        self.warm_up_helpers()
+
+    def warm_up_helpers(self) -> None:
+        """Big weights start the statistics helpers ahead, once the Weights tab exists (processes: never during
+        the first screen), in a worker."""
+        if self.document is not None and "weights_panel" in self.__dict__:
+            self.runner.start(_warm_up_helpers, self.document)
+
     def add_panel(self, panel: QWidget, title: str) -> None:
         """Add a panel as a tab; it is told about every document change."""
         self.tabs.addTab(panel, title)
@@ -266,6 +289,29 @@ class MainWindow(QMainWindow):
             # every panel lets go of what it holds for the model (compiled sessions: on Windows they lock the .bin)
             self.set_document(None)
         super().closeEvent(event)
+
+
+def _install_weights_panel(window: MainWindow):
+    from ovexplorer.ui.weights.weights_panel import WeightsPanel
+
+    panel = WeightsPanel(window)
+    window.add_panel(panel, "Weights")
+    window.weights_panel = panel
+    return panel
+
+
+def _install_latency_panel(window: MainWindow):
+    from ovexplorer.ui.latency.latency_panel import install_latency_panel
+
+    return install_latency_panel(window)
+
+
+def _warm_up_helpers(doc: ModelDocument, progress: ProgressFn, cancel: CancelToken) -> None:
+    """Big weights start the statistics helpers ahead (processes: after the first screen, not during it)."""
+    from ovexplorer.core.weights.statistics import warm_up_helpers
+
+    if doc.model is not None:  # still open
+        warm_up_helpers(doc)
 
 
 def quit_application() -> None:

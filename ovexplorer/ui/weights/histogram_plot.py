@@ -7,10 +7,12 @@ from html import escape
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import QCheckBox, QLabel, QWidget
 
 from ovexplorer.core.weights.numbers import format_value
 from ovexplorer.core.weights.weights_state import WeightsState
+from ovexplorer.ui.weights.axes import ValueAxis, compact_count
 from ovexplorer.ui.weights.plot_column import plot_column
 
 
@@ -24,16 +26,17 @@ class HistogramPlot(QWidget):
         self.title.setWordWrap(True)
         self.log_check = QCheckBox("Log counts", self)
         self.dequant_check = QCheckBox("De-quantized", self)
-        self.dequant_check.setChecked(state.show_dequant)
-        self.dequant_check.setEnabled(False)
+        self.dequant_check.setEnabled(False)  # and unchecked: enabled and checked for constants that have them
+        self.dequant_check.setToolTip("Select a constant")
         self.log_check.toggled.connect(self.redraw)
         self.dequant_check.toggled.connect(state.set_show_dequant)
-        self.plot = pg.PlotWidget(self)
+        # values on the x axis and counts on the y axis as they are (-0.5, 2e-05; 1.5 k), never "(x0.001)"
+        self.plot = pg.PlotWidget(self, axisItems={"bottom": ValueAxis("bottom", format_value),
+                                                   "left": ValueAxis("left", compact_count)})
         self.plot.setBackground("w")
         self.plot.setMinimumHeight(160)
         self.plot.showGrid(y=True, alpha=0.3)
         self.plot.setMouseEnabled(x=True, y=False)
-        self.plot.getAxis("left").enableAutoSIPrefix(False)  # no "(x0.001)" on log counts
         self.bars: pg.BarGraphItem | None = None
         plot_column(self, self.title, [self.log_check, self.dequant_check], self.plot)
         state.selection_changed.connect(self._on_selection)
@@ -41,7 +44,17 @@ class HistogramPlot(QWidget):
 
     def _on_selection(self, row: object) -> None:
         selected = self.state.selected
-        self.dequant_check.setEnabled(selected is not None and selected.dequant is not None)
+        has = selected is not None and selected.dequant is not None
+        self.dequant_check.setEnabled(has)
+        with QSignalBlocker(self.dequant_check):  # checked only where it applies; the choice stays in the state
+            self.dequant_check.setChecked(has and self.state.show_dequant)
+        if selected is None:
+            tip = "Select a constant"
+        elif has:
+            tip = "Show the values the model computes with, through " + " → ".join(selected.dequant_chain)
+        else:
+            tip = f"No de-quantized values: the stored {selected.element_type} values are used as they are"
+        self.dequant_check.setToolTip(tip)
         self.redraw()
 
     def redraw(self) -> None:
@@ -62,7 +75,10 @@ class HistogramPlot(QWidget):
                                     pen=pg.mkPen(40, 90, 150, width=0.5))
         self.plot.addItem(self.bars)
         self.plot.getAxis("left").setLabel("log₁₀(count + 1)" if log else "count")
-        what = "de-quantized" if s is row.dequant else f"stored {row.element_type}"
+        if row.dequant is row.stats:  # f16/bf16 widened to f32: the same values
+            what = f"stored {row.element_type}, computed as f32"
+        else:
+            what = "de-quantized" if s is row.dequant else f"stored {row.element_type}"
         sampled = f", histogram of 1 in {s.hist_stride} values" if s.hist_stride > 1 else ""
         bad = "".join(f", <b style='color:#b00'>{n:,} {label}</b>"
                       for n, label in ((s.nan_count, "NaN"), (s.inf_count, "Inf")) if n)

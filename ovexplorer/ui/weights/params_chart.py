@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 from ovexplorer.core.model.summary import human_bytes, human_count
 from ovexplorer.core.weights.flops import ModelTotals
 from ovexplorer.core.weights.weights_state import WeightsState
+from ovexplorer.ui.weights.axes import ValueAxis, compact_count
 from ovexplorer.ui.weights.plot_column import plot_column
 
 
@@ -59,7 +60,7 @@ class ParamsChart(QWidget):
         self.chart_by = QComboBox(self)
         self.chart_by.addItems(["by consumer op type", "by name scope"])
         self.chart_by.currentIndexChanged.connect(lambda i: state.set_chart_by_scope(i == 1))
-        self.chart = pg.PlotWidget(self)
+        self.chart = pg.PlotWidget(self, axisItems={"bottom": ValueAxis("bottom", compact_count)})  # 20 M, not x1e+06
         self.chart.setBackground("w")
         self.chart.setMinimumHeight(200)
         self.chart.setMouseEnabled(x=False, y=False)

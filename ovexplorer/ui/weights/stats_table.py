@@ -8,8 +8,18 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QTableView, QWidget
+from PySide6.QtGui import QBrush, QColor, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QProxyStyle,
+    QStyle,
+    QStyleFactory,
+    QStyleOption,
+    QStyleOptionHeader,
+    QTableView,
+    QWidget,
+)
 
 from ovexplorer.core.model.summary import human_bytes
 from ovexplorer.core.weights.numbers import format_value
@@ -36,10 +46,11 @@ COLUMNS = (
     ("Deq. mean", "Mean of the de-quantized values"),
     ("Deq. std", "Standard deviation of the de-quantized values"),
     ("Consumers", "Operation types that read this constant (through decompression)"),
+    ("Read by", "The operations that read this constant (through decompression), by name"),
     ("Flags", "NaN, Inf, all zero, or why there are no statistics"),
 )
 COL_NAME, COL_TYPE, COL_SHAPE, COL_COUNT, COL_BYTES = range(5)
-COL_FLAGS = len(COLUMNS) - 1
+COL_CONSUMERS, COL_READ_BY, COL_FLAGS = len(COLUMNS) - 3, len(COLUMNS) - 2, len(COLUMNS) - 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 _DISPLAY, _SORT, _ALIGN = int(Qt.ItemDataRole.DisplayRole), int(SORT_ROLE), int(Qt.ItemDataRole.TextAlignmentRole)
 _BACKGROUND, _DECORATION = int(Qt.ItemDataRole.BackgroundRole), int(Qt.ItemDataRole.DecorationRole)
@@ -111,6 +122,7 @@ class WeightsTableModel(QAbstractTableModel):
             (str(s.inf_count) if s else "", s.inf_count if s else -1),
             *((format_value(_stat(d, a)), _sort_num(_stat(d, a))) for a in ("min", "max", "mean", "std")),
             (", ".join(r.consumer_types), ", ".join(r.consumer_types)),
+            (_read_by(r.consumers), " ".join(r.consumers).lower()),
             (flags, flags),
         ]
 
@@ -129,7 +141,7 @@ class WeightsTableModel(QAbstractTableModel):
         if role == _SORT:
             return cells[0][col][1]
         if role == _ALIGN:
-            return _RIGHT if COL_COUNT <= col < COL_FLAGS - 1 else None
+            return _RIGHT if COL_COUNT <= col < COL_CONSUMERS else None
         if role == _BACKGROUND:
             return cells[1]
         if role == _DECORATION:
@@ -153,6 +165,13 @@ class WeightsTableModel(QAbstractTableModel):
 
             self._warning = QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         return self._warning
+
+
+def _read_by(consumers: tuple[str, ...]) -> str:
+    """The first consumer's name, and how many more there are."""
+    if not consumers:
+        return ""
+    return consumers[0] + (f" (+{len(consumers) - 1} more)" if len(consumers) > 1 else "")
 
 
 def _sort_num(v: float | None) -> float:
@@ -186,9 +205,9 @@ class WeightsFilter(QSortFilterProxyModel):
         super().__init__(parent)
         self.state = state
         self.setSortRole(SORT_ROLE)
-        state.filter_changed.connect(self._refilter)
 
-    def _refilter(self) -> None:
+    def refilter(self) -> None:
+        """Apply the state's filter again."""
         if hasattr(self, "endFilterChange"):  # Qt >= 6.10 (invalidateFilter is deprecated there)
             self.beginFilterChange()
             self.endFilterChange()
@@ -202,12 +221,28 @@ class WeightsFilter(QSortFilterProxyModel):
         return self.state.accepts(rows[source_row])
 
 
+class AscendingUpStyle(QProxyStyle):
+    """Sort arrows as most applications draw them: up for ascending (small values first), down for descending.
+    (Qt's header asks the style for a "down" arrow when ascending, which reads inverted.)"""
+
+    def drawPrimitive(self, element: QStyle.PrimitiveElement, option: QStyleOption, painter: QPainter,
+                      widget: QWidget | None = None) -> None:
+        if element == QStyle.PrimitiveElement.PE_IndicatorHeaderArrow and isinstance(option, QStyleOptionHeader):
+            swapped = QStyleOptionHeader(option)
+            up, down = QStyleOptionHeader.SortIndicator.SortUp, QStyleOptionHeader.SortIndicator.SortDown
+            swapped.sortIndicator = {up: down, down: up}.get(option.sortIndicator, option.sortIndicator)
+            option = swapped
+        super().drawPrimitive(element, option, painter, widget)
+
+
 class StatsTable(QTableView):
-    """The sortable, filterable table of every constant's statistics; rows follow the state as they arrive."""
+    """The sortable, filterable table of every constant's statistics; rows follow the state as they arrive.
+    Filtering never changes the selected constant: hidden, it is shown again when the filter lets it through."""
 
     def __init__(self, state: WeightsState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = state
+        self.refiltering = False  # the filter is being applied: changes of the current row are not the user's
         self.source = WeightsTableModel(self)
         self.proxy = WeightsFilter(state, self)
         self.proxy.setSourceModel(self.source)
@@ -225,11 +260,38 @@ class StatsTable(QTableView):
         for col in range(1, len(COLUMNS)):
             header.resizeSection(col, 80)
         header.resizeSection(COL_SHAPE, 100)
+        header.resizeSection(COL_READ_BY, 260)
         header.setStretchLastSection(True)
+        self.setWordWrap(False)  # wrapped at '/', a name showed as its first scope and "..."
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # names differ at their end: keep both ends
+        arrows = AscendingUpStyle(QStyleFactory.create(header.style().name()))
+        arrows.setParent(header)
+        header.setStyle(arrows)
+        state.filter_changed.connect(self._refilter)
         header.sortIndicatorChanged.connect(
             lambda col, order: state.set_sort(col, order == Qt.SortOrder.AscendingOrder))
         state.rows_reset.connect(self.source.clear)
         state.rows_added.connect(self.source.append)
+
+    def _refilter(self) -> None:
+        self.refiltering = True
+        try:
+            self.proxy.refilter()
+            self.show_selected()
+        finally:
+            self.refiltering = False
+
+    def show_selected(self) -> None:
+        """Make the state's selected constant the current row, or none when the filter hides it."""
+        row = self.state.selected
+        index = self.index_of(row) if row is not None else QModelIndex()
+        if index.isValid():
+            if index.row() != self.currentIndex().row():
+                self.setCurrentIndex(index)
+            self.scrollTo(index)
+        else:
+            self.selectionModel().clearCurrentIndex()
+            self.clearSelection()
 
     def row_at(self, index: QModelIndex) -> WeightStats | None:
         return self.proxy.data(index, Qt.ItemDataRole.UserRole) if index.isValid() else None

@@ -201,7 +201,7 @@ class WeightsPanel(QWidget):
         state = self.state
         self.task = self.runner.start(
             work,
-            on_success=lambda n, g=generation: self._finished(g, f"{n} constants"),
+            on_success=lambda _n, g=generation: self._finished(g),
             on_failure=lambda e, g=generation: self._finished(g, f"Statistics failed: {e}"),
             on_progress=lambda f, t, g=generation: state.progress(g, f),
             on_cancel=lambda g=generation: self._finished(g, "Statistics cancelled"),
@@ -227,8 +227,8 @@ class WeightsPanel(QWidget):
             self._poll.stop()
             self.export_button.setEnabled(bool(self.state.rows))
 
-    def _finished(self, generation: int, text: str) -> None:
-        if self.state.finish(generation, text):
+    def _finished(self, generation: int, note: str = "") -> None:
+        if self.state.finish(generation, note):
             self.stats_finished.emit()
 
     # -- compute at chosen shapes -----------------------------------------------------------------
@@ -259,6 +259,8 @@ class WeightsPanel(QWidget):
         return self.table.row_at(self.table.currentIndex())
 
     def _on_current(self, current: QModelIndex, previous: QModelIndex) -> None:
+        if self.table.refiltering:  # the filter hid or showed rows: the selection stays what the user chose
+            return
         row = self.table.row_at(current)
         if row is not self.state.selected:
             self.state.select(row)
