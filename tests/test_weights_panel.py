@@ -240,7 +240,7 @@ def test_weights_rewritten_on_disk_are_refused_not_shown(qtbot, window: MainWind
     if not panel.running:  # the visible tab computes by itself on reopening; else the user presses Compute
         qtbot.mouseClick(panel.compute_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not panel.running, timeout=30000)
-    assert panel.model.rowCount() == 1
+    assert panel.model.rowCount() == 1, (panel.status.text(), panel.running)
     assert panel.proxy.index(0, COLUMNS.index(next(c for c in COLUMNS if c[0] == "Max"))).data() == "9"
 
 

@@ -190,7 +190,9 @@ class WeightsPanel(QWidget):
     # -- computing ---------------------------------------------------------------------------------
     @property
     def running(self) -> bool:
-        return self.task is not None and not self.task.done
+        """From the start of a run until its end reached the panel (a worker can be done while its last rows
+        and its outcome are still on their way to the UI thread)."""
+        return self.state.running and self.task is not None
 
     def compute(self, **options: Any) -> Task | None:
         """Start (or restart) the statistics in a worker; rows arrive in the table as they are ready."""
