@@ -113,6 +113,7 @@ class CompareWindow(QMainWindow):
         self.state.coloring_changed.connect(self._apply_coloring)
         self.activations.run_requested.connect(self.run_activations)
         self.latency.run_requested.connect(self.run_latency)
+        self.latency.round_done.connect(self._latency_round)
         self.resize(1400, 900)
         self._start(open_pair, self.path_a, self.path_b, on_success=self._opened, what="Opening and matching")
 
@@ -196,7 +197,13 @@ class CompareWindow(QMainWindow):
         if self.state.comparison is None:
             return None
         return self._start(latency_ab, self.path_a, self.path_b, rounds=rounds, seconds=seconds,
-                           on_success=self.state.set_latency, what="Benchmarking A and B")
+                           on_round=self.latency.round_done.emit, on_success=self.state.set_latency,
+                           what="Benchmarking A and B")
+
+    def _latency_round(self, result: Any) -> None:
+        """A round is in: shown at once (the plot and the speed-up so far) while the next ones run."""
+        if self._running:
+            self.state.set_latency(result)
 
     # -- graphs -------------------------------------------------------------------------------
     def _apply_coloring(self) -> None:
