@@ -13,8 +13,9 @@ Partner = Callable[[int], "int | None"]
 
 
 def counterpart_group(src: Grouping, dst: Grouping, partner: Partner, gid: int) -> int | None:
-    """The deepest group of ``dst`` holding more than half of the counterparts of the nodes of ``src``'s group
-    ``gid`` (by their group paths); None when no group but the root does (or nothing in ``gid`` is matched)."""
+    """The group of ``dst`` holding more than half of the counterparts of the nodes of ``src``'s group ``gid``
+    (by their group paths), the one nearest ``gid``'s depth (deeper on a tie); None when no group but the root
+    does (or nothing in ``gid`` is matched)."""
     if gid == ROOT:
         return ROOT
     counts: Counter[int] = Counter()
@@ -28,7 +29,8 @@ def counterpart_group(src: Grouping, dst: Grouping, partner: Partner, gid: int) 
     best = [g for g, n in counts.items() if g != ROOT and 2 * n > total]
     if not best:
         return None
-    return max(best, key=lambda g: (dst.groups[g].depth, counts[g]))
+    depth = src.groups[gid].depth  # the group at the same level (a parent's majority is often in a child)
+    return min(best, key=lambda g: (abs(dst.groups[g].depth - depth), -dst.groups[g].depth, -counts[g]))
 
 
 def _closed(dst: Grouping, expanded: Iterable[int], gid: int) -> frozenset[int]:
