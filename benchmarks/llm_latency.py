@@ -4,7 +4,9 @@ Both generate ``--new-tokens`` greedily after the same random prompt of ``--prom
 end-of-sequence), on the same device, with the same compile properties; rounds are interleaved (app, genai, app,
 genai, ...) so machine load hits both alike. The app's figures are what the LLM latency view shows
 (:func:`ovexplorer.core.text.llm_latency.measure_latency`: the prompt step, then the mean of the other steps);
-genai's are ``PerfMetrics.get_ttft()`` / ``get_tpot()``. The view measures a full export through openvino-genai
+genai's are ``PerfMetrics.get_ttft()`` / ``get_tpot()``. Who goes first alternates each round; the quartiles show
+the spread, and the process CPU time per generation the work done whatever the machine's load.
+The view measures a full export through openvino-genai
 (timestamps of the streamed tokens: must agree with PerfMetrics within 0.95-1.05) and other folders through the
 app's own loop (Python's set_tensor/infer per token: its ratio is printed as measured).
 Prints ``name: value unit (ratio vs baseline)`` lines.
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,9 +59,17 @@ def main() -> int:
     figures: dict[str, list[float]] = {k: [] for k in ("loop_ttft", "loop_tpot", "view_ttft", "view_tpot",
                                                         "genai_ttft", "genai_tpot")}
     same = True
+    cpu = {"loop": [], "genai": []}  # process CPU seconds per generation: the work done, whatever the load
     for i in range(args.rounds + 1):
-        mine = app.generate(ids, args.new_tokens, sampling=greedy)
-        theirs = pipe.generate(ids, args.new_tokens, sampling=greedy, ignore_eos=True)
+        first_app = i % 2 == 0  # alternate who goes first, so neither always follows the other
+        for side in ("app", "genai") if first_app else ("genai", "app"):
+            c0 = time.process_time()
+            if side == "app":
+                mine = app.generate(ids, args.new_tokens, sampling=greedy)
+            else:
+                theirs = pipe.generate(ids, args.new_tokens, sampling=greedy, ignore_eos=True)
+            if i:
+                cpu["loop" if side == "app" else "genai"].append(time.process_time() - c0)
         pm = pipe.last_metrics
         if i == 0:  # warm-up
             assert len(mine.tokens) == len(theirs.tokens) == args.new_tokens
@@ -75,13 +86,21 @@ def main() -> int:
           f"{args.rounds} interleaved rounds, {args.device}, openvino {ov.__version__}, "
           f"openvino-genai {genai.__version__})")
     print(f"same greedy tokens (own loop, genai): {same}")
+    def spread(values: list[float]) -> str:
+        q = statistics.quantiles(values, n=4) if len(values) > 1 else [values[0]] * 3
+        return f"quartiles {q[0]:.1f}-{q[2]:.1f}"
+
     for name in ("ttft", "tpot"):
         g = med(figures[f"genai_{name}"])
-        print(f"{name.upper()} openvino-genai PerfMetrics: {g:.3f} ms (baseline)")
+        print(f"{name.upper()} openvino-genai PerfMetrics: {g:.3f} ms (baseline; {spread(figures[f'genai_{name}'])})")
         for key, label in (("view", "LLM latency view, through openvino-genai"),
                            ("loop", "own loop (folders genai cannot take)")):
             v = med(figures[f"{key}_{name}"])
-            print(f"{name.upper()} ovexplorer {label}: {v:.3f} ms ({v / g:.3f} vs baseline)")
+            print(f"{name.upper()} ovexplorer {label}: {v:.3f} ms ({v / g:.3f} vs baseline; "
+                  f"{spread(figures[f'{key}_{name}'])})")
+    g = med(cpu["genai"])
+    print(f"CPU time per generation openvino-genai: {g * 1e3:.1f} ms (baseline)")
+    print(f"CPU time per generation own loop: {med(cpu['loop']) * 1e3:.1f} ms ({med(cpu['loop']) / g:.3f} vs baseline)")
     return 0
 
 

@@ -54,6 +54,46 @@ def test_drop_of_unrelated_file_is_refused(qtbot, window: MainWindow, tmp_path: 
     assert window.document is None and window.runner.running == 0
 
 
+def test_drop_export_folder_opens_its_model(qtbot, window: MainWindow, tiny_ir: Path, tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "export"
+    folder.mkdir()
+    shutil.copy(tiny_ir, folder / "openvino_model.xml")
+    shutil.copy(tiny_ir.with_suffix(".bin"), folder / "openvino_model.bin")
+    (folder / "openvino_tokenizer.xml").write_text("<net/>")  # beside the model, not a candidate
+    with qtbot.waitSignal(window.document_changed, timeout=30000):
+        assert drop_files(window, [folder])
+    assert window.document is not None and window.document.path == folder / "openvino_model.xml"
+    assert "[1,3,8,8]" in window.summary_panel.text()
+
+
+def test_drop_folder_with_one_ir_opens_it(qtbot, window: MainWindow, tiny_ir: Path) -> None:
+    assert [p.name for p in tiny_ir.parent.glob("*.xml")] == [tiny_ir.name]
+    with qtbot.waitSignal(window.document_changed, timeout=30000):
+        assert drop_files(window, [tiny_ir.parent])
+    assert window.document is not None and window.document.path == tiny_ir
+
+
+def test_drop_folder_without_model_names_it(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    folder = tmp_path / "pictures"
+    folder.mkdir()
+    (folder / "cat.png").write_bytes(b"x")
+    assert not drop_files(window, [folder])
+    overlay = window.drops.overlay
+    assert "pictures" in overlay.text and "no model" in overlay.text
+    assert window.document is None and window.runner.running == 0
+
+
+def test_drop_folder_with_several_irs_lists_them(qtbot, window: MainWindow, tiny_ir: Path, if_ir: Path,
+                                                 tmp_path: Path) -> None:
+    assert tiny_ir.parent == if_ir.parent == tmp_path
+    assert not drop_files(window, [tmp_path])
+    text = window.drops.overlay.text
+    assert "2 models" in text and tiny_ir.name in text and if_ir.name in text
+    assert window.document is None
+
+
 def test_ctrl_o_opens_file_dialog(qtbot, window: MainWindow, tiny_ir: Path, monkeypatch) -> None:
     from PySide6.QtWidgets import QFileDialog
 

@@ -188,3 +188,38 @@ def test_openvino_genai_generates_the_same_greedy_tokens_and_streams_them() -> N
     cancel.cancel()
     stopped = pipe.generate(ids, 12, tokenizer=tok, cancel=cancel)
     assert stopped.stopped and 1 <= len(stopped.tokens) < 12
+
+
+@pytest.mark.parametrize("name", ["llama_stateful", "gpt2_stateless"])
+def test_the_prompt_step_computes_the_last_positions_logits_only_and_the_same_values(name: str) -> None:
+    """As openvino-genai does (slice before the vocabulary projection): a 5-token prompt makes [1, 1, vocab]
+    logits, equal to the last row of the unchanged model's [1, 5, vocab]."""
+    import openvino as ov
+
+    session = _session(name)
+    assert session.sliced
+    ids = _tokenizer(name).encode("Return the number of items").ids
+    assert len(ids) >= 5
+    last = session.next_token(ids, k=3)
+    assert list(session.request.get_tensor(session.logits_name).shape)[:2] == [1, 1]
+    core = ov.Core()
+    full = core.compile_model(core.read_model(str(sample(name) / "openvino_model.xml")), "CPU",
+                              PRECISE if session.stateful else {})
+    request = full.create_infer_request()
+    feed = {"input_ids": np.array([ids], dtype=np.int64), "attention_mask": np.ones((1, len(ids)), dtype=np.int64)}
+    for port in full.inputs:
+        n = port.get_any_name()
+        if n == "position_ids":
+            feed[n] = np.arange(len(ids), dtype=np.int64).reshape(1, -1)
+        elif n == "beam_idx":
+            feed[n] = np.zeros(1, dtype=np.int32)
+        elif n.startswith("past_key_values"):
+            dims = [d.get_length() if d.is_static else 0 for d in port.get_partial_shape()]
+            feed[n] = np.zeros([1, *dims[1:]], dtype=port.get_element_type().to_dtype())
+    logits = request.infer(feed)[session.logits_name]
+    assert logits.shape[1] == len(ids)
+    reference_probs = np.exp(logits[0, -1] - logits[0, -1].max())
+    reference_probs /= reference_probs.sum()
+    top = np.argsort(-reference_probs)[:3]
+    assert list(last.ids) == top.tolist()
+    np.testing.assert_allclose(last.probs, reference_probs[top], rtol=1e-4, atol=1e-6)

@@ -193,3 +193,30 @@ def test_opening_another_model_clears_the_previous_generation(qtbot, window) -> 
     window.open_path(sample("bert_mlm"))
     qtbot.waitUntil(lambda: view.model is not None and not view.model.is_decoder, timeout=30000)
     assert view.output.toPlainText() == "" and view.result is None and view.chart.shown is None
+
+
+def test_at_the_minimum_window_size_text_and_inputs_share_a_splitter(qtbot, window, tiny_ir) -> None:
+    """The text view used to force the window to 1021x979; now the window keeps its minimum size, the text view
+    and the Run inputs/outputs split the height (both scroll), and dragging the handle collapses the text view."""
+    view = _open(qtbot, window, "llama_stateful")
+    window.resize(873, 621)
+    qtbot.waitUntil(lambda: window.size().width() == 873 and window.size().height() == 621, timeout=5000)
+    window.tabs.setCurrentWidget(window.run_panel)
+    splitter = window.text_splitter
+    text_part, run_part = splitter.widget(0), splitter.widget(1)
+    qtbot.waitUntil(lambda: splitter.isVisible(), timeout=5000)
+    assert text_part.isVisible() and run_part.isVisible()
+    qtbot.waitUntil(lambda: splitter.sizes()[0] > 150, timeout=5000)
+    top, bottom = splitter.sizes()
+    assert top > 150 and bottom > 100  # both usable, the text view scrolls rather than pushing the window
+    assert view.prompt.isVisible() and window.run_panel.table.isVisible()
+    splitter.moveSplitter(0, 1)  # the user drags the handle to the top: the text view collapses
+    assert splitter.sizes()[0] == 0 and splitter.sizes()[1] > bottom
+    window.open_path(tiny_ir)  # not a language model: the text part goes away with the view
+    qtbot.waitUntil(lambda: window.document is not None and window.document.path == tiny_ir, timeout=30000)
+    qtbot.waitUntil(lambda: not view.isVisibleTo(window.run_panel), timeout=30000)
+    assert not text_part.isVisibleTo(window) and run_part.isVisible()
+    from ovexplorer.ui.shell.window_state import _splitters
+
+    assert splitter not in _splitters(window.tabs).values()  # not remembered: the other splitters keep their keys
+    assert _splitters(window.tabs)["Run/0"] is window.run_panel.splitter

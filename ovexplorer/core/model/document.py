@@ -138,12 +138,37 @@ class ModelDocument:
         return dest
 
 
+#: IRs of an export folder that are not the model (openvino-tokenizers' conversions beside it)
+_HELPER_IRS = ("openvino_tokenizer.xml", "openvino_detokenizer.xml")
+
+
+def folder_models(folder: Path) -> list[Path]:
+    """The model files directly inside ``folder`` (tokenizer and detokenizer IRs left out), sorted by name."""
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return []
+    return [p for p in entries if p.suffix.lower() in MODEL_SUFFIXES and p.name.lower() not in _HELPER_IRS
+            and p.is_file()]
+
+
+def folder_model(folder: Path) -> Path | None:
+    """What opening ``folder`` opens: an export folder's ``openvino_model.xml``, a TensorFlow SavedModel (the
+    folder itself), or the folder's only model file; None when there is none or more than one to choose from."""
+    if (folder / "openvino_model.xml").is_file():
+        return folder / "openvino_model.xml"
+    if (folder / "saved_model.pb").is_file():
+        return folder
+    models = folder_models(folder)
+    return models[0] if len(models) == 1 else None
+
+
 def resolve_model_path(path: str | Path) -> Path:
-    """The model file to open for ``path``: a ``.bin`` stands for the ``.xml`` beside it, an export folder
-    (optimum-intel's layout) for its ``openvino_model.xml``."""
+    """The model file to open for ``path``: a ``.bin`` stands for the ``.xml`` beside it, a folder for the model
+    it holds (:func:`folder_model`: an export folder's ``openvino_model.xml`` or its only IR)."""
     p = Path(path)
-    if p.is_dir() and (p / "openvino_model.xml").is_file():
-        return p / "openvino_model.xml"
+    if p.is_dir():
+        return folder_model(p) or p
     if p.suffix.lower() == ".bin" and p.with_suffix(".xml").is_file():
         return p.with_suffix(".xml")
     return p
@@ -180,15 +205,22 @@ def _human_size(n: float) -> str:
     return f"{n:.1f} GiB"
 
 
+def folder_problem(folder: Path) -> str:
+    """Why ``folder`` cannot be opened as it is (it holds no model, or several to choose from)."""
+    models = folder_models(folder)
+    if not models:
+        return f"The folder {folder.name} ({folder}) holds no model to open (no .xml, .onnx, .tflite, .pdmodel or .pb)."
+    names = ", ".join(p.name for p in models[:4]) + (" …" if len(models) > 4 else "")
+    return f"The folder {folder.name} holds {len(models)} models ({names}): open one of them."
+
+
 def _check_file(path: Path) -> None:
     if not path.exists():
         raise errors.ModelFileNotFound(f"{path} does not exist.", path=path)
     if path.is_dir():
         if (path / "saved_model.pb").is_file():
             return
-        raise errors.ModelIsDirectory(
-            f"{path} is a folder, not a model file. Choose the model's .xml file inside it.", path=path
-        )
+        raise errors.ModelIsDirectory(folder_problem(path), path=path)
     if path.stat().st_size == 0:
         raise errors.EmptyModelFile(f"{path.name} is empty (0 bytes): the file was not written completely.", path=path)
     _check_lfs_pointer(path, errors.NotAModel)

@@ -73,6 +73,36 @@ def _logits_port(model: ov.Model) -> ov.Output:
     return model.outputs[0]
 
 
+#: Element-wise operations between the vocabulary projection and the logits (casts, logit soft-capping)
+_LOGITS_TAIL = {"Convert", "Multiply", "Divide", "Tanh", "Add"}
+
+
+def slice_last_position(model: ov.Model) -> bool:
+    """Compute the logits of the last position only, as openvino-genai's LLMPipeline does: a Slice of the hidden
+    states ``[batch, seq, hidden]`` to their last position before the vocabulary projection (the MatMul feeding
+    the logits). The prompt step then skips ``seq - 1`` projections of the vocabulary size and does not make a
+    ``[1, seq, vocab]`` array. False (model unchanged) when the logits do not come from such a MatMul."""
+    node = _logits_port(model).get_node()
+    if node.get_type_name() == "Result":
+        node = node.input_value(0).get_node()
+    while node.get_type_name() in _LOGITS_TAIL:
+        node = node.input_value(0).get_node()
+    if node.get_type_name() != "MatMul":
+        return False
+    hidden = node.input_value(0)
+    if hidden.get_partial_shape().rank.is_dynamic or hidden.get_partial_shape().rank.get_length() != 3:
+        return False
+    from openvino import opset13 as ops
+
+    def const(v: int) -> ov.Node:
+        return ops.constant(np.array([v], dtype=np.int64))
+
+    last = ops.slice(hidden, const(-1), const(-2), const(-1), const(1))
+    node.input(0).replace_source_output(last.output(0))
+    model.validate_nodes_and_infer_types()
+    return True
+
+
 class DecoderSession:
     """A causal LM compiled on a device, with one infer request and its KV cache (state or arrays)."""
 
@@ -91,6 +121,8 @@ class DecoderSession:
                 dims = [d.get_length() if d.is_static else 0 for d in p.get_partial_shape()]
                 dims[0] = 1
                 self.kv_shapes[p.get_any_name()] = (dims, p.get_element_type().to_dtype())
+        #: the logits of the last position only (openvino-genai's transformation; the model is changed in place)
+        self.sliced = slice_last_position(model)
         logits = _logits_port(model)
         self.logits_name = logits.get_any_name()
         shape = logits.get_partial_shape()
@@ -157,7 +189,7 @@ class DecoderSession:
             for name, value in feed.items():
                 self.request.set_tensor(name, ov.Tensor(value, shared_memory=True))
             if self.sync_infer:
-                self.request.infer()
+                self.request.infer(share_outputs=True)
             else:
                 self.request.start_async()
                 self.request.wait()

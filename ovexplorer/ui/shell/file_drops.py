@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
-from ovexplorer.core.model.document import MODEL_SUFFIXES, resolve_model_path
+from ovexplorer.core.model.document import MODEL_SUFFIXES, folder_model, folder_problem, resolve_model_path
 from ovexplorer.ui.shell.drop_overlay import DropOverlay
 
 #: ``handler(paths, drop) -> bool``: takes dropped files that are not models (``drop=False``: would it?).
@@ -22,10 +22,12 @@ def _local_paths(event: QDragEnterEvent | QDropEvent) -> list[Path]:
 
 
 def model_paths(event: QDragEnterEvent | QDropEvent) -> list[Path]:
-    """The dragged files that are models (or a model's .bin)."""
+    """The dragged files that are models (or a model's .bin), and folders that hold one model to open (an export
+    folder, a folder with a single IR: :func:`~ovexplorer.core.model.document.folder_model`)."""
     if not event.mimeData().hasUrls():
         return []
-    return [p for p in _local_paths(event) if p.suffix.lower() in (*MODEL_SUFFIXES, ".bin")]
+    return [p for p in _local_paths(event) if p.suffix.lower() in (*MODEL_SUFFIXES, ".bin")
+            or (p.is_dir() and folder_model(p) is not None)]
 
 
 class FileDrops(QObject):
@@ -49,7 +51,7 @@ class FileDrops(QObject):
         paths = _local_paths(event)
         models = [p for p in paths if p.suffix.lower() in MODEL_SUFFIXES or (
             p.suffix.lower() == ".bin" and p.with_suffix(".xml").is_file())]
-        if not paths or models:
+        if not paths or models or any(p.is_dir() for p in paths):
             return False
         return any(handler(paths, drop) for handler in self.handlers)
 
@@ -62,8 +64,12 @@ class FileDrops(QObject):
             return None
         models = model_paths(event)
         if models:
-            name = resolve_model_path(models[0]).name if models[0].suffix.lower() == ".bin" else models[0].name
-            return f"Drop to open {name}", True
+            first = models[0]
+            name = first.name if first.suffix.lower() in MODEL_SUFFIXES else resolve_model_path(first).name
+            return (f"Drop to open {name} from {first.name}" if first.is_dir() and resolve_model_path(first) != first
+                    else f"Drop to open {name}"), True
+        if paths[0].is_dir():
+            return folder_problem(paths[0]), False
         if self._extra_drop(event, False):
             names = ", ".join(p.name for p in paths[:3]) + (" …" if len(paths) > 3 else "")
             return f"Drop to load {names} as a model input (Run tab)", True

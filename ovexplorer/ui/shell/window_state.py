@@ -13,11 +13,13 @@ DEFAULT_SIZE = (1200, 800)
 
 
 def _splitters(tabs: QTabWidget) -> dict[str, QSplitter]:
-    """Each panel's splitters by a stable key: the tab's title and the splitter's rank in that panel."""
+    """Each panel's splitters by a stable key: the tab's title and the splitter's rank in that panel (those with
+    the property ``rememberSizes`` False are left out: they size themselves)."""
     found: dict[str, QSplitter] = {}
     for i in range(tabs.count()):
         title = tabs.tabText(i).replace("&", "")
-        for rank, splitter in enumerate(tabs.widget(i).findChildren(QSplitter)):
+        kept = [s for s in tabs.widget(i).findChildren(QSplitter) if s.property("rememberSizes") is not False]
+        for rank, splitter in enumerate(kept):
             found[f"{title}/{rank}"] = splitter
     return found
 

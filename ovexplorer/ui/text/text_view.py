@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PySide6.QtCore import QTimer, Signal
@@ -31,9 +31,11 @@ from ovexplorer.core.text.tokenizer import Tokens
 from ovexplorer.core.util.errors import OvexplorerError
 from ovexplorer.ui.shell.workers import Task, TaskRunner
 from ovexplorer.ui.text.generation_options import GenerationOptions
-from ovexplorer.ui.text.llm_latency_view import LlmLatencyView
-from ovexplorer.ui.text.next_token_chart import NextTokenChart
 from ovexplorer.ui.text.token_spans import TokenSpans
+
+if TYPE_CHECKING:
+    from ovexplorer.ui.text.llm_latency_view import LlmLatencyView
+    from ovexplorer.ui.text.next_token_chart import NextTokenChart
 
 _DRAIN_MS = 30
 _TOKENIZE_DELAY_MS = 200
@@ -106,15 +108,20 @@ class TextView(QWidget):
         self.status.setWordWrap(True)
         buttons.addWidget(self.status, 1)
         self.spans = TokenSpans(self)
-        self.chart = NextTokenChart(self)
+        # the chart and the latency view bring pyqtgraph (0.2 s of imports): built when a language model opens,
+        # not at start-up for every window (see the chart and latency properties)
+        self._chart: NextTokenChart | None = None
+        self._latency: LlmLatencyView | None = None
+        self._chart_slot = QWidget(self)
         self.output = QPlainTextEdit(self)
         self.output.setReadOnly(True)
         self.output.setPlaceholderText("Generated text streams here")
         lower = QSplitter(self)
         lower.addWidget(self.spans)
-        lower.addWidget(self.chart)
+        lower.addWidget(self._chart_slot)
         lower.addWidget(self.output)
         lower.setSizes([300, 260, 300])
+        self._lower = lower
         text_page = QWidget(self)
         page = QVBoxLayout(text_page)
         page.setContentsMargins(0, 0, 0, 0)
@@ -122,14 +129,39 @@ class TextView(QWidget):
             page.addWidget(w)
         page.addLayout(buttons)
         page.addWidget(lower, 1)
-        self.latency = LlmLatencyView(self.runner, self)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(text_page, "Text")
-        self.tabs.addTab(self.latency, "LLM latency")
+        self.tabs.addTab(QWidget(self), "LLM latency")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.header)
         layout.addWidget(self.tabs, 1)
+
+    @property
+    def chart(self) -> NextTokenChart:
+        """The next-token bar chart (built on first use)."""
+        if self._chart is None:
+            from ovexplorer.ui.text.next_token_chart import NextTokenChart
+
+            self._chart = NextTokenChart(self)
+            self._lower.replaceWidget(self._lower.indexOf(self._chart_slot), self._chart)
+            self._chart_slot.deleteLater()
+        return self._chart
+
+    @property
+    def latency(self) -> LlmLatencyView:
+        """The LLM latency page (built on first use)."""
+        if self._latency is None:
+            from ovexplorer.ui.text.llm_latency_view import LlmLatencyView
+
+            self._latency = LlmLatencyView(self.runner, self)
+            current = self.tabs.currentIndex()
+            placeholder = self.tabs.widget(1)
+            self.tabs.removeTab(1)
+            self.tabs.insertTab(1, self._latency, "LLM latency")
+            self.tabs.setCurrentIndex(current)
+            placeholder.deleteLater()
+        return self._latency
 
     # -- opening ------------------------------------------------------------------------------
     def set_path(self, path: Path | None) -> bool:
@@ -139,8 +171,10 @@ class TextView(QWidget):
         self.stop()
         self.model = None
         self.tokens = None
-        self.latency.set_model(None)
-        self.chart.show_next(None)
+        if self._latency is not None:
+            self._latency.set_model(None)
+        if self._chart is not None:
+            self._chart.show_next(None)
         self.spans.show_tokens(None)
         self.output.clear()
         self.result = None

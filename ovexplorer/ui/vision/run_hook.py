@@ -6,8 +6,57 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ovexplorer.ui.vision.tensor_view import TensorView
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
 from ovexplorer.ui.vision.vision_panel import VisionPanel
+
+
+class LazyTensorView(QWidget):
+    """The Tensors tab. The viewer brings pyqtgraph (0.2-0.3 s of imports), so it is built when the tab is first
+    shown or asked for (attributes pass through to it), not when every window starts; until then it keeps the
+    latest picture and tensors."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._view: Any = None
+        self._picture: Any = None
+        self._tensors: dict[str, Any] = {}
+        QVBoxLayout(self).setContentsMargins(0, 0, 0, 0)
+
+    def set_picture(self, picture: Any) -> None:
+        if self._view is None:
+            self._picture = picture
+        else:
+            self._view.set_picture(picture)
+
+    def set_tensors(self, tensors: dict[str, Any]) -> None:
+        if self._view is None:
+            self._tensors = dict(tensors)
+        else:
+            self._view.set_tensors(tensors)
+
+    def view(self) -> Any:
+        """The tensor viewer (built now if it was not)."""
+        if self._view is None:
+            from ovexplorer.ui.vision.tensor_view import TensorView
+
+            view = TensorView(self)
+            view.set_picture(self._picture)
+            view.set_tensors(self._tensors)
+            self._picture, self._tensors = None, {}
+            self.layout().addWidget(view)
+            view.show()  # at once (a layout would show it in a queued call): it draws when the tab is visible
+            self._view = view
+        return self._view
+
+    def showEvent(self, event: Any) -> None:
+        self.view()
+        super().showEvent(event)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.view(), name)
 
 
 def install_vision_panel(window: Any) -> VisionPanel:
@@ -29,7 +78,7 @@ def install_vision_panel(window: Any) -> VisionPanel:
             panel.set_picture(row.image, Path(row.source.path).name if row.source.path else name)
             tensors.set_picture(row.image)
 
-    tensors = TensorView(run)
+    tensors = LazyTensorView(run)
     run.add_side_view(tensors, "Tensors")
     run_outputs: dict[str, Any] = {}
 
