@@ -37,7 +37,7 @@ CORE_DEPENDS: dict[str, set[str]] = {
     "bench": {"model", "util", "run"},
     "text": {"model", "util"},
     "vision": {"model", "util"},
-    "compare": {"model", "util", "run", "weights", "bench"},
+    "compare": {"model", "util", "run", "weights", "bench", "layout"},
 }
 
 #: ui module -> (names other ui packages may import from it, the ui packages allowed to; None: all of them).

@@ -29,6 +29,16 @@ class LatencyAB:
     rounds_b: list[float] = field(default_factory=list)
     series_a: np.ndarray = field(default_factory=lambda: np.empty(0))  # every latency of A's rounds, in order
     series_b: np.ndarray = field(default_factory=lambda: np.empty(0))
+    planned: int = 0  # rounds asked for (fewer in ``rounds_a`` while the run goes on)
+
+    @property
+    def complete(self) -> bool:
+        return len(self.rounds_b) >= self.planned
+
+    def snapshot(self) -> LatencyAB:
+        """A copy the run does not change afterwards (for ``on_round`` listeners on another thread)."""
+        return LatencyAB(self.device, self.hint, list(self.rounds_a), list(self.rounds_b), self.series_a,
+                         self.series_b, self.planned)
 
     @property
     def ratios(self) -> list[float]:
@@ -46,7 +56,8 @@ def latency_ab(path_a: str | Path, path_b: str | Path, *, device: str = "CPU", h
                seconds: float = 2.0, rounds: int = 3, seed: int = 0,
                on_round: Callable[[LatencyAB], None] | None = None, progress: ProgressFn = no_progress,
                cancel: CancelToken | None = None) -> LatencyAB:
-    """Benchmark A and B interleaved (``rounds`` rounds of ``seconds`` each); ``on_round`` sees each result."""
+    """Benchmark A and B interleaved (``rounds`` rounds of ``seconds`` each); ``on_round`` sees the result after
+    each round (called on the worker thread: it gets a :meth:`LatencyAB.snapshot`)."""
     options = CompileOptions(device=device, performance_hint=hint)
     sessions = []
     for label, path in (("A", path_a), ("B", path_b)):
@@ -55,7 +66,7 @@ def latency_ab(path_a: str | Path, path_b: str | Path, *, device: str = "CPU", h
         sessions.append(compile_session(doc.model, options, model_name=doc.path.name, cancel=cancel))
         doc.close()
     inputs = [default_inputs(s, seed) for s in sessions]
-    result = LatencyAB(device, hint)
+    result = LatencyAB(device, hint, planned=rounds)
     series: list[list[np.ndarray]] = [[], []]
     total = 2 * rounds
     for r in range(rounds):
@@ -70,6 +81,6 @@ def latency_ab(path_a: str | Path, path_b: str | Path, *, device: str = "CPU", h
             (result.rounds_a if side == 0 else result.rounds_b).append(run.stats().median)
         result.series_a, result.series_b = np.concatenate(series[0]), np.concatenate(series[1])
         if on_round is not None:
-            on_round(result)
+            on_round(result.snapshot())
     progress(1.0, "Latency compared")
     return result

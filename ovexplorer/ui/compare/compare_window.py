@@ -29,6 +29,7 @@ from ovexplorer.core.util.errors import OvexplorerError
 from ovexplorer.ui.compare.activations_view import ActivationsView
 from ovexplorer.ui.compare.differences_view import DifferencesView
 from ovexplorer.ui.compare.latency_view import LatencyView
+from ovexplorer.ui.compare.view_sync import ViewSync
 from ovexplorer.ui.compare.weights_view import WeightsDiffView
 from ovexplorer.ui.graph.graph_pane import make_graph_pane
 from ovexplorer.ui.run.image_decode import decode_image
@@ -103,10 +104,16 @@ class CompareWindow(QMainWindow):
             panel.layout_ready.connect(lambda p=panel: self._first_layout(p))
         self._expanded: set[int] = set()
         self._expanding: set[int] = set()
+        self.sync = ViewSync(self.state, (self.side_a.panel, self.side_b.panel), self._layouts_in, self)
+        self.sync_action = self.sync.action
+        self.toolbar = self.addToolBar("Compare")
+        self.toolbar.setObjectName("compare_toolbar")
+        self.toolbar.addAction(self.sync_action)
         self.state.selection_changed.connect(self._show_selection)
         self.state.coloring_changed.connect(self._apply_coloring)
         self.activations.run_requested.connect(self.run_activations)
         self.latency.run_requested.connect(self.run_latency)
+        self.latency.round_done.connect(self._latency_round)
         self.resize(1400, 900)
         self._start(open_pair, self.path_a, self.path_b, on_success=self._opened, what="Opening and matching")
 
@@ -190,7 +197,13 @@ class CompareWindow(QMainWindow):
         if self.state.comparison is None:
             return None
         return self._start(latency_ab, self.path_a, self.path_b, rounds=rounds, seconds=seconds,
-                           on_success=self.state.set_latency, what="Benchmarking A and B")
+                           on_round=self.latency.round_done.emit, on_success=self.state.set_latency,
+                           what="Benchmarking A and B")
+
+    def _latency_round(self, result: Any) -> None:
+        """A round is in: shown at once (the plot and the speed-up so far) while the next ones run."""
+        if self._running:
+            self.state.set_latency(result)
 
     # -- graphs -------------------------------------------------------------------------------
     def _apply_coloring(self) -> None:
@@ -215,7 +228,15 @@ class CompareWindow(QMainWindow):
             self._expanding.add(id(panel))
             panel.expand_all()
 
+    def _layouts_in(self) -> bool:
+        """Both graphs have their first layout (expanded when small): from then on they move in step."""
+        return len(self._expanded) == 2 and not self._expanding
+
     def _show_selection(self, a: int | None, b: int | None) -> None:
+        with self.sync.paused():  # each graph centres its own node
+            self._select_both(a, b)
+
+    def _select_both(self, a: int | None, b: int | None) -> None:
         for side, node, view in ((0, a, self.side_a), (1, b, self.side_b)):
             if node is None:
                 view.caption.setText("<i>no counterpart</i>" if (a, b)[1 - side] is not None else "")

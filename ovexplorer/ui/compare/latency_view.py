@@ -15,6 +15,7 @@ class LatencyView(QWidget):
     """Run button, rounds and seconds, the overlaid latency plot and the result line."""
 
     run_requested = Signal(int, float)  # rounds, seconds per round
+    round_done = Signal(object)  # a LatencyAB after each round, emitted on the worker thread (delivered queued)
 
     def __init__(self, state: CompareState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,7 +60,9 @@ class LatencyView(QWidget):
                 self.plot.plot(np.arange(shown.size) * step, shown, pen=pg.mkPen(*color, width=1), name=label)
         d = result.to_dict()
         if d["rounds_a_ms"] and d["rounds_b_ms"]:
+            live = "" if result.complete else f"So far ({len(d['rounds_b_ms'])} of {result.planned} rounds): "
             self.result.setText(
-                f"<b>Speed-up of B: {d['speedup']:.2f}×</b> (rounds {d['speedup_low']:.2f}–{d['speedup_high']:.2f}); "
+                f"{live}<b>Speed-up of B: {d['speedup']:.2f}×</b> "
+                f"(rounds {d['speedup_low']:.2f}–{d['speedup_high']:.2f}); "
                 f"median latency A {d['a_ms']:.3f} ms, B {d['b_ms']:.3f} ms; {len(d['rounds_a_ms'])} rounds on "
                 f"{result.device}, hint {result.hint}")

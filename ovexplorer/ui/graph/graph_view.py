@@ -94,6 +94,7 @@ class GraphView(QGraphicsView):
     group_toggle_clicked = Signal(int)  # a click on a group's ▸/▾ (or its title when zoomed out)
     proxy_clicked = Signal(int)  # the source node the proxy names
     background_clicked = Signal()
+    view_moved = Signal()  # scrolled or zoomed (the comparison window keeps its other graph in step)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -166,6 +167,7 @@ class GraphView(QGraphicsView):
         factor = max(MIN_SCALE / scale, min(MAX_SCALE / scale, factor))
         self.scale(factor, factor)
         self._update_minimap()
+        self.view_moved.emit()
 
     def zoom_about(self, factor: float, scene_point: QPointF) -> None:
         """Zoom by ``factor`` keeping ``scene_point`` where it is on screen."""
@@ -346,6 +348,7 @@ class GraphView(QGraphicsView):
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)
         self.minimap.viewport().update()
+        self.view_moved.emit()
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
