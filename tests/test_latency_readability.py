@@ -8,22 +8,14 @@ from __future__ import annotations
 import openvino as ov
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
+from test_latency_panel import open_latency
 
 from ovexplorer.core.run.session import CompiledSession
 from ovexplorer.resources import sample_model
-from ovexplorer.ui.latency.latency_panel import LatencyPanel
 from ovexplorer.ui.latency.share_bar import BAR_COLOR
 from ovexplorer.ui.shell.main_window import MainWindow
 
 WINDOW_SIZE = (1280, 860)
-
-
-def open_latency(qtbot, window: MainWindow, name: str = "regression") -> LatencyPanel:
-    with qtbot.waitSignal(window.document_changed, timeout=30000):
-        window.open_path(sample_model(name))
-    panel = window.latency_panel
-    window.show_panel(panel)
-    return panel
 
 
 class _Scripted:

@@ -29,10 +29,10 @@ def open_vision(qtbot, window: MainWindow, path: Path):
     qtbot.waitUntil(lambda: run.document is not None and panel.state.model is run.document.model, timeout=30000)
     return run
 
-def answered(qtbot, window: MainWindow):
+def answered(qtbot, window: MainWindow, timeout: int = 30000):
     panel = window.vision_panel
     qtbot.waitUntil(lambda: (panel.task is not None and panel.task.done and panel.state.answer is not None)
-                    or panel.message.isVisible(), timeout=30000)
+                    or panel.message.isVisible(), timeout=timeout)
     return panel
 
 

@@ -16,7 +16,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from run_helpers import drop_on_window, open_in
+from run_helpers import drop_on_window
+from test_vision_panel import answered as vision_answered
+from test_vision_panel import open_vision
 
 from ovexplorer.ui.shell.main_window import MainWindow
 
@@ -48,18 +50,9 @@ def photo(tmp_path: Path, name: str) -> Path:
     return path
 
 
-
-def open_vision(qtbot, window: MainWindow, path: Path):
-    """Open a model in the window and wait until the Answers tab has looked at it (in a worker)."""
-    run = open_in(qtbot, window, path)
-    panel = window.vision_panel
-    qtbot.waitUntil(lambda: run.document is not None and panel.state.model is run.document.model, timeout=30000)
-    return run
-
 def answered(qtbot, window: MainWindow):
-    panel = window.vision_panel
-    qtbot.waitUntil(lambda: (panel.task is not None and panel.task.done and panel.state.answer is not None)
-                    or panel.message.isVisible(), timeout=60000)
+    """The Answers tab's answer (a real model on the CPU may take a while under load); no refusal shown."""
+    panel = vision_answered(qtbot, window, timeout=60000)
     assert not panel.message.isVisible(), panel.message.text()
     return panel
 

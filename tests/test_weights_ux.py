@@ -12,6 +12,7 @@ import pytest
 from models_weights import _weight, save
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage, QPainter, QTextCursor
+from test_weights_panel import _names, _open_and_compute
 
 from ovexplorer.ui.shell.main_window import MainWindow
 from ovexplorer.ui.weights.stats_table import COL_BYTES, COL_NAME, COL_READ_BY, COLUMNS, SORT_ROLE
@@ -47,18 +48,6 @@ def blocks(tmp_path: Path) -> Path:
 def _open(qtbot, window: MainWindow, path: Path) -> None:
     with qtbot.waitSignal(window.document_changed, timeout=30000):
         window.open_path(path)
-
-
-def _open_and_compute(qtbot, window: MainWindow, path: Path) -> WeightsPanel:
-    _open(qtbot, window, path)
-    panel = window.weights_panel
-    with qtbot.waitSignal(panel.stats_finished, timeout=30000):
-        window.tabs.setCurrentWidget(panel)  # statistics start when the tab is first shown
-    return panel
-
-
-def _names(panel: WeightsPanel) -> list[str]:
-    return [panel.proxy.index(i, COL_NAME).data() for i in range(panel.proxy.rowCount())]
 
 
 def _cell(panel: WeightsPanel, name: str, header: str) -> str:
