@@ -327,3 +327,21 @@ def test_a_classifier_with_fewer_than_five_classes_shows_them_all() -> None:
     assert config.topk == 3
     answer = VisionModel(model, config).answer(GRAY)[1]
     assert sorted(c.name for c in answer.classes) == ["circle", "square", "triangle"]
+
+
+def test_a_model_type_model_api_does_not_know_is_not_looked_at() -> None:
+    """The bundled regression sample says model_type "regression": no Model API wrapper, no picture input, so
+    opening it must not import Model API and OpenCV (~0.2 s and 30 MB at every start with the sample)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, openvino as ov\n"
+        "from ovexplorer.resources import sample_model\n"
+        "from ovexplorer.core.vision.vision_state import Found, look_at\n"
+        "m = ov.Core().read_model(str(sample_model('regression')))\n"
+        "print(m.get_rt_info(['model_info', 'model_type']).astype(str), look_at(m) == Found(),\n"
+        "      'cv2' in sys.modules, 'model_api' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.split() == ["regression", "True", "False", "False"], out.stderr[-2000:]

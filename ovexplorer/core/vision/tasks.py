@@ -55,6 +55,13 @@ def canonical_wrapper(wrapper: str) -> str | None:
     return None
 
 
+def names_a_wrapper(model: ov.Model) -> bool:
+    """True when rt_info ``model_info/model_type`` names a Model API wrapper (the bundled regression sample's
+    ``regression`` does not)."""
+    model_type = _rt(model, "model_info", "model_type")
+    return model_type is not None and canonical_wrapper(model_type) is not None
+
+
 def _static(shape: ov.PartialShape) -> list[int] | None:
     if shape.rank.is_dynamic:
         return None
