@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from pathlib import Path
 
 # One 1920x1080 screen (the plugin's default is 800x800, smaller than a window may be: restoreGeometry would
@@ -68,3 +69,20 @@ def window(request, qtbot, qt_settings):
     qtbot.waitExposed(w)
     yield w
     w.close()
+
+
+@pytest.fixture
+def held_load(monkeypatch):
+    """The window's model load waits until the test sets the returned event (set anyway at teardown)."""
+    from ovexplorer.ui.shell import open_flow
+
+    release = threading.Event()
+    real_load = open_flow.load_document
+
+    def slow_load(path, progress, cancel):
+        release.wait(20)
+        return real_load(path, progress, cancel)
+
+    monkeypatch.setattr(open_flow, "load_document", slow_load)
+    yield release
+    release.set()

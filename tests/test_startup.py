@@ -48,15 +48,8 @@ def test_the_model_named_at_launch_is_read_while_the_window_starts(qtbot, monkey
 
 
 def test_a_window_shows_the_loading_state_and_file_name_until_the_model_is_read(qtbot, window, tiny_ir: Path,
-                                                                               monkeypatch) -> None:
-    release = threading.Event()
-    real_load = open_flow_module.load_document
-
-    def slow_load(path, progress, cancel):
-        release.wait(20)
-        return real_load(path, progress, cancel)
-
-    monkeypatch.setattr(open_flow_module, "load_document", slow_load)
+                                                                               held_load) -> None:
+    release = held_load
     window.open_path(tiny_ir)
     try:
         qtbot.wait(50)
