@@ -1,7 +1,7 @@
 """Process launch to a drawn graph, against a bare PySide6 + OpenVINO start measured in the same run.
 
     python benchmarks/open_to_graph.py [MODEL.xml ...] [--generate DIR] [--sample] [--rounds 3] [--xvfb]
-                                       [--panels]
+                                       [--panels] [--compare OTHER_CHECKOUT]
 
 For each model, ``--rounds`` fresh processes of ``python -m ovexplorer --new-instance MODEL`` (median), timed
 from launch to the first paint of the graph view with the model's ops laid out (the app's own start-up trace,
@@ -17,7 +17,13 @@ that lie in the visible part of the graph view; ``rss_panels_mb`` (``--panels``)
 shown once. ``--generate DIR`` writes (once) and adds generated models: transformer-like IRs of ~500, 5,000 and
 20,000 ops, a CNN of ~1,200 ops without name scopes, and a ~3,400-op transformer with f16-compressed weights.
 ``--sample`` adds the bundled sample. ``--xvfb`` runs every process on a private Xvfb display (real xcb
-platform) instead of the offscreen one.
+platform) instead of the offscreen one. ``--compare DIR`` also times the app of another checkout (say the
+commit before a change) in the same rounds, alternating with this one: ``base_open_s``, ``base_ratio``...
+
+Every measured process (bare and app alike) finds its modules compiled, as an installed app does (pip writes the
+``.pyc`` files): byte code goes to a private ``PYTHONPYCACHEPREFIX`` written by one warm-up launch of each command
+before the timed rounds, whatever ``PYTHONDONTWRITEBYTECODE`` says (with it and no cache, every start compiled
+ovexplorer's ~150 modules: ~0.5 s).
 """
 
 from __future__ import annotations
@@ -142,25 +148,45 @@ class Xvfb:
             self.proc.wait(10)
 
 
-def measure(models: list[Path], rounds: int, env: dict[str, str], panels: bool) -> None:
+def with_root(env: dict[str, str], root: Path) -> dict[str, str]:
+    """``env`` with ``root`` first on the module path."""
+    return {**env, "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")])}
+
+
+def measure(models: list[Path], rounds: int, env: dict[str, str], panels: bool, compare: Path | None) -> None:
     bare_cmd = [sys.executable, "-c", BARE]
+    roots = [ROOT] if compare is None else [ROOT, compare]
     for model in models:
         bare, window, graph = [], [], []
+        base_window, base_graph = [], []
         last: dict[str, dict[str, str]] = {}
+        app_cmd = [sys.executable, "-m", "ovexplorer", "--new-instance", str(model)]
+        for root in roots:  # warm-up: the byte code of every module used, in the private cache
+            launch(app_cmd, with_root({**env, "OVEXPLORER_STARTUP_TRACE": "quit"}, root), "graph_painted")
+        launch(bare_cmd, env, "window_painted")
         for _ in range(rounds):
             start, marks = launch(bare_cmd, env, "window_painted")
             bare.append(since(start, marks, "window_painted"))
-            app_env = {**env, "OVEXPLORER_STARTUP_TRACE": "quit"}
-            start, marks = launch([sys.executable, "-m", "ovexplorer", "--new-instance", str(model)], app_env,
-                                  "graph_painted")
-            window.append(since(start, marks, "window_painted"))
-            graph.append(since(start, marks, "graph_painted"))
-            last = marks
+            for root in roots:
+                app_env = with_root({**env, "OVEXPLORER_STARTUP_TRACE": "quit"}, root)
+                start, marks = launch(app_cmd, app_env, "graph_painted")
+                if root is ROOT:
+                    window.append(since(start, marks, "window_painted"))
+                    graph.append(since(start, marks, "graph_painted"))
+                    last = marks
+                else:
+                    base_window.append(since(start, marks, "window_painted"))
+                    base_graph.append(since(start, marks, "graph_painted"))
+            roots.reverse()  # alternate which checkout goes first
         extra = ""
         if panels:
-            _, marks = launch([sys.executable, "-m", "ovexplorer", "--new-instance", str(model)],
-                              {**env, "OVEXPLORER_STARTUP_TRACE": "panels"}, "panels_opened")
+            _, marks = launch(app_cmd, with_root({**env, "OVEXPLORER_STARTUP_TRACE": "panels"}, ROOT),
+                              "panels_opened")
             extra = f" rss_panels_mb={marks['panels_opened']['rss_mb']}"
+        if base_graph:
+            bw, bg = statistics.median(base_window), statistics.median(base_graph)
+            b0 = statistics.median(bare)
+            extra += f" base_window_s={bw:.2f} base_open_s={bg:.2f} base_ratio={bg / b0:.2f}"
         b, w, g = statistics.median(bare), statistics.median(window), statistics.median(graph)
         p = last["graph_painted"]
         name = f"{model.parent.name}/{model.name}" if model.name == "openvino_model.xml" else model.name
@@ -177,6 +203,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--xvfb", action="store_true", help="a private Xvfb display instead of offscreen")
     parser.add_argument("--panels", action="store_true", help="also the RSS with every tab shown once")
+    parser.add_argument("--compare", type=Path, help="another checkout whose app is timed in the same rounds")
     args = parser.parse_args()
     models = list(args.models)
     if args.generate:
@@ -190,16 +217,18 @@ def main() -> int:
         parser.error("no model: give MODEL.xml, --generate DIR or --sample")
     config = Path(tempfile.mkdtemp(prefix="open_to_graph_"))  # the same fresh settings for every round
     env = {**os.environ, "OPENVINO_TELEMETRY_DISABLE": "1", "XDG_CONFIG_HOME": str(config),
-           "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+           "PYTHONPYCACHEPREFIX": str(config / "pycache")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    compare = args.compare.resolve() if args.compare else None
     try:
         if args.xvfb:
             with Xvfb() as display:
                 env.pop("QT_QPA_PLATFORM", None)
                 env.update(DISPLAY=display, QT_QPA_PLATFORM="xcb")
-                measure(models, args.rounds, env, args.panels)
+                measure(models, args.rounds, env, args.panels, compare)
         else:
             env["QT_QPA_PLATFORM"] = "offscreen"
-            measure(models, args.rounds, env, args.panels)
+            measure(models, args.rounds, env, args.panels, compare)
     finally:
         shutil.rmtree(config, ignore_errors=True)
     return 0
