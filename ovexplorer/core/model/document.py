@@ -20,6 +20,7 @@ import openvino as ov
 
 from ovexplorer.core.model.graph import Graph, extract_graph
 from ovexplorer.core.model.ir_check import NotStrictXml, check_text_guards, guard_note, looks_like_xml, validate_ir
+from ovexplorer.core.model.ir_guard_scan import passes_guards
 from ovexplorer.core.util import errors
 from ovexplorer.core.util.atomic import commit_files
 from ovexplorer.core.util.errors import openvino_reason as _first_message
@@ -271,23 +272,21 @@ def _open_model(
     # a problem the pre-check found in a file OpenVINO may still read: raised only if OpenVINO refuses the file too
     deferred: errors.ModelLoadError | None = None
     lenient_xml = False
+    prechecked = True
     if _is_ir_candidate(path):
         weights_path = Path(weights) if weights is not None else path.with_suffix(".bin")
         if weights is not None:
             _check_weights_file(Path(weights))
         if weights_path.is_file():
             _check_lfs_pointer(weights_path, errors.WeightsMissing)
-        fmt = "OpenVINO IR"
-        try:
-            fmt = f"OpenVINO IR v{validate_ir(path, weights_path).version}"
-        except NotStrictXml as exc:  # OpenVINO's parser is more lenient: it decides, after the guards
-            deferred, lenient_xml, fmt = exc.error, True, f"OpenVINO IR v{exc.header.version}"
-        except errors.ModelLoadError as exc:
-            if exc.guard or isinstance(exc, errors.NotAModel):  # a guard, or not an IR at all
-                raise
-            deferred = exc  # the pre-check is never stricter than OpenVINO: it decides
-        if deferred is not None:
-            check_text_guards(path)
+        # the full pre-check only when the guards cannot be cleared by a scan of the bytes; else it runs only if
+        # OpenVINO refuses the file (its other findings are used only then)
+        header = passes_guards(path)
+        if header is not None:
+            fmt, prechecked = f"OpenVINO IR v{header.version}", False
+        else:
+            fmt, deferred, lenient_xml = _precheck(path, weights_path)
+        ir_weights = weights_path
         if not weights_path.is_file():
             weights_path = None
     else:
@@ -313,6 +312,8 @@ def _open_model(
         else:
             model = shared_core().read_model(str(path))
     except (RuntimeError, ValueError, TypeError) as exc:
+        if not prechecked:  # the pre-check's message names the layer
+            _fmt, deferred, lenient_xml = _precheck(path, ir_weights)
         error = map_openvino_error(exc, path)
         if deferred is not None and (not lenient_xml or type(error) is errors.NotAModel):
             # OpenVINO refuses it too: the pre-check's message names the layer (or, when OpenVINO only says it cannot
@@ -344,6 +345,28 @@ def _open_model(
         extract_seconds=time.perf_counter() - start,
         weights_signature=signature,
     )
+
+
+def _precheck(path: Path, weights_path: Path) -> tuple[str, errors.ModelLoadError | None, bool]:
+    """The full IR pre-check: ``(format, deferred, lenient_xml)``; raises a guard's error or ``NotAModel``.
+
+    ``deferred``: the problem it found in a file OpenVINO may still read (raised only if OpenVINO refuses the
+    file too); ``lenient_xml``: the file is not strict XML (OpenVINO's more lenient parser decides).
+    """
+    deferred: errors.ModelLoadError | None = None
+    lenient_xml = False
+    fmt = "OpenVINO IR"
+    try:
+        fmt = f"OpenVINO IR v{validate_ir(path, weights_path).version}"
+    except NotStrictXml as exc:  # OpenVINO's parser is more lenient: it decides, after the guards
+        deferred, lenient_xml, fmt = exc.error, True, f"OpenVINO IR v{exc.header.version}"
+    except errors.ModelLoadError as exc:
+        if exc.guard or isinstance(exc, errors.NotAModel):  # a guard, or not an IR at all
+            raise
+        deferred = exc  # the pre-check is never stricter than OpenVINO: it decides
+    if deferred is not None:
+        check_text_guards(path)
+    return fmt, deferred, lenient_xml
 
 
 def _check_weights_file(weights: Path) -> None:
