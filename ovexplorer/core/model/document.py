@@ -35,25 +35,45 @@ MODEL_SUFFIXES = (".xml", *OTHER_MODEL_SUFFIXES)
 
 _core: ov.Core | None = None
 _core_lock = threading.Lock()
+_with_extensions = False
 
 
-def shared_core() -> ov.Core:
-    """The process-wide ``openvino.Core`` (creating one costs tens of milliseconds)."""
-    global _core
+def shared_core(extensions: bool = True) -> ov.Core:
+    """The process-wide ``openvino.Core`` (creating one costs tens of milliseconds).
+
+    ``extensions``: with the operations of openvino-tokenizers when it is installed (tokenizer and detokenizer
+    models). Importing it costs 0.1-0.15 s, so opening a model asks without them first (:func:`_read_model`).
+    """
+    global _core, _with_extensions
     with _core_lock:
+        if extensions and not _with_extensions:
+            _with_extensions = True
+            if _load_optional_extensions():
+                _core = None  # the import adds its operations to every Core made from now on
         if _core is None:
-            _load_optional_extensions()
             _core = ov.Core()
         return _core
 
 
-def _load_optional_extensions() -> None:
-    """Import openvino-tokenizers when it is installed: it adds its operations to every ``openvino.Core``, so
-    tokenizer and detokenizer models (which OpenVINO's Python API then reads) open too."""
+def _load_optional_extensions() -> bool:
+    """Import openvino-tokenizers when it is installed (True): it adds its operations to every ``openvino.Core``
+    made afterwards, so tokenizer and detokenizer models (which OpenVINO's Python API then reads) open too."""
     try:
         import openvino_tokenizers  # noqa: F401
     except Exception:  # noqa: BLE001 - not installed, or built for another OpenVINO: those models stay unreadable
-        pass
+        return False
+    return True
+
+
+def _read_model(path: Path, weights_path: Path | None) -> ov.Model:
+    """``read_model`` without openvino-tokenizers' operations, and with them when OpenVINO refuses the file."""
+    args = [str(path)] if weights_path is None else [str(path), str(weights_path)]
+    try:
+        return shared_core(extensions=False).read_model(*args)
+    except (RuntimeError, ValueError, TypeError):
+        if _with_extensions:
+            raise
+    return shared_core().read_model(*args)
 
 
 @dataclass(eq=False)
@@ -307,10 +327,7 @@ def _open_model(
     except OSError:
         signature = None
     try:
-        if weights_path is not None:
-            model = shared_core().read_model(str(path), str(weights_path))
-        else:
-            model = shared_core().read_model(str(path))
+        model = _read_model(path, weights_path)
     except (RuntimeError, ValueError, TypeError) as exc:
         if not prechecked:  # the pre-check's message names the layer
             _fmt, deferred, lenient_xml = _precheck(path, ir_weights)
