@@ -10,7 +10,11 @@ PySide6.QtWidgets and openvino, create the QApplication, show an empty QMainWind
 alternating with them so that the machine's load hits both alike. One line per model::
 
     model=<name> ops=<n> bare_s=<t> window_s=<t> open_s=<t> ratio=<open/bare> window_ratio=<window/bare>
-    drawn_nodes=<n> laid_nodes=<n> groups=<n> rss_mb=<MB> [rss_panels_mb=<MB>]
+    bare_cpu_s=<t> cpu_s=<t> cpu_ratio=<cpu/bare_cpu> drawn_nodes=<n> laid_nodes=<n> groups=<n> rss_mb=<MB>
+    [rss_panels_mb=<MB>]
+
+``cpu_s``: the CPU time all the process's threads used until that paint (less disturbed by a loaded machine than
+the wall time; on two free cores the wall time can be below it, as the model is read while Qt starts).
 
 ``window_s``: the first paint of the main window; ``drawn_nodes``: op nodes (not group boxes) of the first view
 that lie in the visible part of the graph view; ``rss_panels_mb`` (``--panels``): the RSS after every tab was
@@ -50,7 +54,8 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 class First(QObject):
     def eventFilter(self, watched, event):
         if event.type() == QEvent.Type.Paint and watched is window:
-            print(f"startup: window_painted t={time.time():.6f}", file=sys.stderr, flush=True)
+            print(f"startup: window_painted t={time.time():.6f} cpu_s={time.process_time():.3f}", file=sys.stderr,
+                  flush=True)
             QTimer.singleShot(0, app.quit)
             watched.removeEventFilter(self)
         return False
@@ -159,6 +164,7 @@ def measure(models: list[Path], rounds: int, env: dict[str, str], panels: bool, 
     for model in models:
         bare, window, graph = [], [], []
         base_window, base_graph = [], []
+        bare_cpu, cpu, base_cpu = [], [], []
         last: dict[str, dict[str, str]] = {}
         app_cmd = [sys.executable, "-m", "ovexplorer", "--new-instance", str(model)]
         for root in roots:  # warm-up: the byte code of every module used, in the private cache
@@ -167,16 +173,19 @@ def measure(models: list[Path], rounds: int, env: dict[str, str], panels: bool, 
         for _ in range(rounds):
             start, marks = launch(bare_cmd, env, "window_painted")
             bare.append(since(start, marks, "window_painted"))
+            bare_cpu.append(float(marks["window_painted"]["cpu_s"]))
             for root in roots:
                 app_env = with_root({**env, "OVEXPLORER_STARTUP_TRACE": "quit"}, root)
                 start, marks = launch(app_cmd, app_env, "graph_painted")
                 if root is ROOT:
                     window.append(since(start, marks, "window_painted"))
                     graph.append(since(start, marks, "graph_painted"))
+                    cpu.append(float(marks["graph_painted"].get("cpu_s", "nan")))
                     last = marks
                 else:
                     base_window.append(since(start, marks, "window_painted"))
                     base_graph.append(since(start, marks, "graph_painted"))
+                    base_cpu.append(float(marks["graph_painted"].get("cpu_s", "nan")))
             roots.reverse()  # alternate which checkout goes first
         extra = ""
         if panels:
@@ -186,12 +195,16 @@ def measure(models: list[Path], rounds: int, env: dict[str, str], panels: bool, 
         if base_graph:
             bw, bg = statistics.median(base_window), statistics.median(base_graph)
             b0 = statistics.median(bare)
-            extra += f" base_window_s={bw:.2f} base_open_s={bg:.2f} base_ratio={bg / b0:.2f}"
+            bc = statistics.median(base_cpu)
+            extra += (f" base_window_s={bw:.2f} base_open_s={bg:.2f} base_ratio={bg / b0:.2f} base_cpu_s={bc:.2f}"
+                      f" base_cpu_ratio={bc / statistics.median(bare_cpu):.2f}")
         b, w, g = statistics.median(bare), statistics.median(window), statistics.median(graph)
+        bc, c = statistics.median(bare_cpu), statistics.median(cpu)
         p = last["graph_painted"]
         name = f"{model.parent.name}/{model.name}" if model.name == "openvino_model.xml" else model.name
         print(f"model={name} ops={count_ops(model)} bare_s={b:.2f} window_s={w:.2f} open_s={g:.2f} "
-              f"ratio={g / b:.2f} window_ratio={w / b:.2f} drawn_nodes={p['drawn_nodes']} "
+              f"ratio={g / b:.2f} window_ratio={w / b:.2f} bare_cpu_s={bc:.2f} cpu_s={c:.2f} cpu_ratio={c / bc:.2f} "
+              f"drawn_nodes={p['drawn_nodes']} "
               f"laid_nodes={p['laid_nodes']} groups={p['groups']} rss_mb={p['rss_mb']}{extra}", flush=True)
 
 
