@@ -118,9 +118,11 @@ def milestones(stderr: str) -> dict[str, dict[str, str]]:
     return out
 
 
-def launch(cmd: list[str], env: dict[str, str], needed: str) -> tuple[float, dict[str, dict[str, str]]]:
+def launch(cmd: list[str], env: dict[str, str], needed: str, cwd: Path | None = None
+           ) -> tuple[float, dict[str, dict[str, str]]]:
     start = time.time()
-    result = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=TIMEOUT, check=False)
+    # (``python -m`` puts the working folder first on the module path: the app's checkout is the working folder)
+    result = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=TIMEOUT, check=False, cwd=cwd)
     marks = milestones(result.stderr)
     if needed not in marks:
         raise SystemExit(f"{cmd[-1]}: no {needed!r} milestone (exit {result.returncode}):\n{result.stderr[-3000:]}")
@@ -168,7 +170,7 @@ def measure(models: list[Path], rounds: int, env: dict[str, str], panels: bool, 
         last: dict[str, dict[str, str]] = {}
         app_cmd = [sys.executable, "-m", "ovexplorer", "--new-instance", str(model)]
         for root in roots:  # warm-up: the byte code of every module used, in the private cache
-            launch(app_cmd, with_root({**env, "OVEXPLORER_STARTUP_TRACE": "quit"}, root), "graph_painted")
+            launch(app_cmd, with_root({**env, "OVEXPLORER_STARTUP_TRACE": "quit"}, root), "graph_painted", root)
         launch(bare_cmd, env, "window_painted")
         for _ in range(rounds):
             start, marks = launch(bare_cmd, env, "window_painted")
@@ -176,7 +178,7 @@ def measure(models: list[Path], rounds: int, env: dict[str, str], panels: bool, 
             bare_cpu.append(float(marks["window_painted"]["cpu_s"]))
             for root in roots:
                 app_env = with_root({**env, "OVEXPLORER_STARTUP_TRACE": "quit"}, root)
-                start, marks = launch(app_cmd, app_env, "graph_painted")
+                start, marks = launch(app_cmd, app_env, "graph_painted", root)
                 if root is ROOT:
                     window.append(since(start, marks, "window_painted"))
                     graph.append(since(start, marks, "graph_painted"))
@@ -190,7 +192,7 @@ def measure(models: list[Path], rounds: int, env: dict[str, str], panels: bool, 
         extra = ""
         if panels:
             _, marks = launch(app_cmd, with_root({**env, "OVEXPLORER_STARTUP_TRACE": "panels"}, ROOT),
-                              "panels_opened")
+                              "panels_opened", ROOT)
             extra = f" rss_panels_mb={marks['panels_opened']['rss_mb']}"
         if base_graph:
             bw, bg = statistics.median(base_window), statistics.median(base_graph)
