@@ -15,11 +15,9 @@ from PySide6.QtGui import (
     QMouseEvent,
     QNativeGestureEvent,
     QPainter,
-    QPen,
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
-    QFrame,
     QGestureEvent,
     QGraphicsScene,
     QGraphicsView,
@@ -29,7 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from ovexplorer.core.layout.graph_layout import GraphLayout
-from ovexplorer.ui.graph.graph_canvas import CanvasData, GraphItem
+from ovexplorer.ui.graph.canvas_data import CanvasData
+from ovexplorer.ui.graph.graph_canvas import GraphItem
+from ovexplorer.ui.graph.minimap import MiniMap
 from ovexplorer.ui.graph.shortcuts import bind_shortcuts
 
 MIN_SCALE = 0.002
@@ -39,49 +39,6 @@ OUTLINE_SCALE = 0.05  # the smallest first view: boxes of a few pixels, titled a
 READABLE_SCALE = 0.8  # where Find takes a hit that is too small to read
 SMALLEST_FIT = 0.3  # a graph with every op drawn opens fitted down to this scale (boxes and arrows show)...
 READABLE_START = 0.5  # ... else at its start, at least at this scale: node text reads (TEXT_LOD 0.42)
-MINIMAP_SIZE = (110, 140)
-
-
-class MiniMap(QGraphicsView):
-    """An overview of the whole scene with the main view's visible area outlined; click or drag to move."""
-
-    def __init__(self, main: GraphView) -> None:
-        super().__init__(main.scene(), main)
-        self.main = main
-        self.setFrameShape(QFrame.Shape.Box)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setInteractive(False)
-        self.setBackgroundBrush(QColor(255, 255, 255, 235))
-        self.setFixedSize(*MINIMAP_SIZE)
-        self.viewport().setProperty("overview", True)  # GraphItem draws no labels here
-        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
-
-    def refit(self) -> None:
-        rect = self.scene().itemsBoundingRect()
-        if not rect.isEmpty():
-            self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-
-    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
-        visible = self.main.mapToScene(self.main.viewport().rect()).boundingRect()
-        pen = QPen(QColor("#e0457b"), 2)
-        pen.setCosmetic(True)
-        painter.setPen(pen)
-        painter.setBrush(QColor(224, 69, 123, 30))
-        painter.drawRect(visible)
-
-    def _jump(self, event: QMouseEvent) -> None:
-        self.main.centerOn(self.mapToScene(event.position().toPoint()))
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        self._jump(event)
-
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        if event.buttons() & Qt.MouseButton.LeftButton:
-            self._jump(event)
-
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        event.ignore()
 
 
 class GraphView(QGraphicsView):
