@@ -143,7 +143,7 @@ def test_an_ultralytics_pose_model_is_not_taken_for_a_detector() -> None:
     refused it ('number of labels must be smaller than out_shape[1] by 4'); a detector of the same export keeps it."""
     pose = _ultralytics_like(4 + 1 + 17 * 3)
     assert guess_task(pose) is None
-    assert "pose model (1 classes and 17 keypoints per box)" in no_wrapper_reason(pose)
+    assert "pose model (1 class and 17 keypoints per box)" in no_wrapper_reason(pose)
     detector = _ultralytics_like(4 + 1)
     assert guess_task(detector).wrapper == "YOLOv8" and no_wrapper_reason(detector) is None
 
