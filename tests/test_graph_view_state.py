@@ -144,3 +144,22 @@ def test_collapsed_groups_are_filled_for_the_colouring_on_the_model_graph(state:
     collapsed = {g.id for g in layout.groups if not g.expanded}
     assert fills and set(fills) <= collapsed and all(f.note.endswith(" ms") for f in fills.values())
     assert state.shown_group_fills(None, **colors) == {}
+
+
+def test_a_long_graph_starts_at_its_inputs_and_a_short_one_fitted() -> None:
+    from ovexplorer.core.layout.layout_records import LayoutOptions
+    from ovexplorer.core.layout.start_view import OUTLINE_SCALE, READABLE_START, SMALLEST_FIT, start_view
+
+    graph = extract_graph(transformer_model(2))[0]
+    flat = GraphLayouter(graph, LayoutOptions(grouped=False)).layout()  # every op drawn
+    bounds = (0.0, 0.0, flat.width, flat.height)
+    assert start_view(flat, bounds, SMALLEST_FIT, (800, 600)) is None  # fitted, boxes and arrows show
+    start = start_view(flat, bounds, SMALLEST_FIT / 2, (800, 600))
+    inputs = [b for b in flat.nodes if b.category == "input"]
+    assert start.scale == max(READABLE_START, min(1.0, 800 / (flat.width + 40)))
+    assert start.x == sum(b.x + b.w / 2 for b in inputs) / len(inputs)  # at the inputs...
+    assert start.y == 600 / start.scale / 2 - 20  # ...from the top
+    grouped = GraphLayouter(graph).layout(frozenset({ROOT}))  # an outline: fitted down to OUTLINE_SCALE
+    assert start_view(grouped, (0.0, 0.0, grouped.width, grouped.height), SMALLEST_FIT / 2, (800, 600)) is None
+    sideways = start_view(None, (10.0, 0.0, 5000.0, 100.0), OUTLINE_SCALE / 2, (800, 600))
+    assert sideways == (1.0, 10.0 + 800 / 2 - 20, 50.0)  # no layout: wider than tall reads left to right
