@@ -41,3 +41,24 @@ def test_showing_the_run_tab_builds_it_with_the_open_model(qtbot, window, tiny_i
     assert len(panel.rows) == sum(1 for n in window.document.graph.nodes if n.type == "Parameter") == 1
     panel.run_action.setEnabled(False)  # the toolbar's Run follows the panel's own action
     assert not window.run_actions.run.isEnabled()
+
+
+def test_the_run_tabs_splitters_come_back_when_it_is_built_late(qtbot, window, tiny_ir: Path) -> None:
+    """Splitter positions saved with the Run tab shown are restored in the next window, whose Run panel is built
+    only when its tab is shown."""
+    from ovexplorer.ui.shell.main_window import MainWindow
+
+    window.tabs.setCurrentIndex(_tabs(window).index("Run"))
+    splitter = window.run_panel.splitter
+    total = sum(splitter.sizes())
+    splitter.setSizes([total // 4, total - total // 4])
+    wanted = splitter.sizes()
+    window.tabs.setCurrentIndex(0)  # the next window starts on the Graph tab: its Run panel waits
+    window.save_layout()
+    second = MainWindow()
+    qtbot.addWidget(second)
+    second.show()
+    assert "run_panel" not in second.__dict__
+    second.tabs.setCurrentIndex(_tabs(second).index("Run"))
+    assert second.run_panel.splitter.sizes() == wanted
+    second.close()
