@@ -219,3 +219,38 @@ def test_picture_dropped_right_after_opening_is_answered(qtbot, window: MainWind
     answered(qtbot, window)
     qtbot.waitUntil(lambda: panel.table.rowCount() == 3, timeout=30000)
     assert run.side_tabs.currentWidget() is panel and panel.state.image_name == "gray"
+
+
+def test_a_picture_model_without_a_wrapper_says_why_and_lets_a_task_be_picked(qtbot, window: MainWindow,
+                                                                            tmp_path: Path) -> None:
+    """A YOLOv8-pose export (no Model API wrapper) greyed the whole form out without a word; it now says why, the
+    thresholds stay off, and the task chooser stays usable for a model the guess did not recognise."""
+    import openvino as ov
+    from openvino import opset13 as ops
+
+    def save(shape: tuple[int, ...], name: str, model_type: str | None) -> Path:
+        image = ops.parameter([1, 3, 32, 32], ov.Type.f32, name="images")
+        total = ops.reduce_sum(image, ops.constant(np.array([1, 2, 3], np.int64)), True)
+        out = ops.add(ops.reshape(total, ops.constant(np.ones(len(shape), np.int64)), False),
+                      ops.constant(np.zeros(shape, np.float32)))
+        model = ov.Model([ops.result(out)], [image], name)
+        if model_type:
+            model.set_rt_info(model_type, ["model_info", "model_type"])
+            model.set_rt_info("person", ["model_info", "labels"])
+        ov.save_model(model, tmp_path / f"{name}.xml")
+        return tmp_path / f"{name}.xml"
+
+    open_vision(qtbot, window, save((1, 4 + 1 + 17 * 3, 21), "pose", "YOLO"))
+    panel = window.vision_panel
+    form = panel.form
+    assert form.reason.text() == ("This is an Ultralytics pose model (1 class and 17 keypoints per box), which "
+                                  "OpenVINO Model API has no wrapper for: its raw outputs are in the Tensors tab.")
+    assert form.reason.isEnabled() and form.task_combo.isEnabled()
+    assert not form.confidence.isEnabled() and not form.labels_button.isEnabled()
+    assert form.task_combo.currentIndex() == -1 and form.wrapper_combo.count() == 0
+
+    open_vision(qtbot, window, save((1, 5, 7, 3, 2), "unknown", None))  # an output no wrapper reads
+    assert form.reason.text().startswith("No task recognised from the model's outputs or rt_info: pick a task")
+    form.task_combo.setCurrentIndex(form.task_combo.findData("classification"))
+    assert panel.state.config is not None and panel.state.config.wrapper == "Classification"
+    assert form.wrapper_combo.currentText() == "Classification" and form.labels_button.isEnabled()

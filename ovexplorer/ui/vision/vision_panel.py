@@ -194,7 +194,7 @@ class VisionPanel(QWidget):
     # -- rendering ------------------------------------------------------------------------------
     def _config_changed(self) -> None:
         s = self.state
-        self.form.show_config(s.config, s.classes, s.needs_size)
+        self.form.show_config(s.config, s.classes, s.needs_size, s.note, s.can_choose)
         self.slider.setEnabled(s.config is not None and s.config.task in ("detection", "instance-segmentation",
                                                                           "classification", "keypoints"))
         self.set_threshold(s.threshold)
