@@ -258,3 +258,23 @@ def test_strings_of_a_detokenizer_are_compared_for_equality() -> None:
     assert differ.to_dict()["strings_equal"] is False
 
 
+
+
+@pytest.mark.parametrize("pair", ["vision", "text"])
+def test_cancel_is_not_swallowed_into_a_note(pair: str, tmp_path: Path) -> None:
+    """Cancel raises (the window says 'cancelled'); it used to come back as 'could not be decoded'."""
+    from ovexplorer.core.util.errors import Cancelled
+    from ovexplorer.core.util.tasks import CancelToken
+
+    token = CancelToken()
+    token.cancel()
+    if pair == "vision":
+        pytest.importorskip("model_api")
+        doc = open_model(SAMPLES / "shapes.xml")
+        kwargs = {"pictures": [str(SAMPLES / "images")], "decode": _decode}
+    else:
+        pytest.importorskip("openvino_tokenizers")
+        doc = open_model(TEXT_DATA / "gpt2_stateful" / "openvino_model.xml")
+        kwargs = {}
+    with pytest.raises(Cancelled):
+        compare_answers(doc, doc, cancel=token, **kwargs)

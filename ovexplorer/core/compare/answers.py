@@ -16,7 +16,7 @@ import numpy as np
 
 from ovexplorer.core.compare.answer_agreement import TextAgreement, VisionAgreement, vision_agreement
 from ovexplorer.core.model.document import ModelDocument, shared_core
-from ovexplorer.core.util.errors import OvexplorerError
+from ovexplorer.core.util.errors import Cancelled, OvexplorerError
 from ovexplorer.core.util.tasks import CancelToken, ProgressFn, no_progress
 
 VISION, TEXT = "vision", "text"
@@ -122,6 +122,8 @@ def compare_answers(doc_a: ModelDocument, doc_b: ModelDocument, *, pictures: lis
         if answer_kind(doc_a) == TEXT:
             return _compare_text(doc_a, doc_b, prompt, new_tokens, device, progress, cancel)
         return _compare_vision(doc_a, doc_b, pictures or [], decode, device, progress, cancel)
+    except Cancelled:
+        raise
     except OvexplorerError as exc:
         return AnswersComparison(answer_kind(doc_a), f"The answers could not be decoded: {exc.message}")
 
@@ -249,6 +251,8 @@ def _compare_text(doc_a: ModelDocument, doc_b: ModelDocument, prompt: str, new_t
         tokens = tm.tokenize(prompt)
         nxt = tm.next_token(tokens, TOP_K)
         gen = tm.generate(tokens, new_tokens, SamplingConfig(), cancel=cancel)
+        if cancel is not None:
+            cancel.check()  # a stopped generation is not an answer to compare
         pieces = tuple(tm.tokenizer.pieces(gen.tokens)) if tm.tokenizer is not None else ()
         results.append((tokens, nxt, gen, pieces))
     (tok_a, next_a, gen_a, pieces_a), (tok_b, next_b, gen_b, pieces_b) = results
