@@ -91,6 +91,13 @@ def test_a_detector_and_its_fp16_copy_box_the_same_face(qtbot, monkeypatch, tmp_
     face = view.side_a.state.boxes[0]
     assert face.name == "FACE_FEMALE" and face.box[0] < 224 < face.box[2]  # her face, as the Run tab finds it
     shot(compare, "detector_fp16.png")
+    # a click beside the face clears the pair; a click on B's face box selects it again in both pictures
+    outside = view.side_b.view.to_widget((0, 0, 2, 2)).center().toPoint()
+    qtbot.mouseClick(view.side_b.view, Qt.MouseButton.LeftButton, pos=outside)
+    assert view.selected_pair() is None and view.side_a.state.selected is None
+    inside = view.side_b.view.to_widget(view.side_b.state.boxes[0].box).center().toPoint()
+    qtbot.mouseClick(view.side_b.view, Qt.MouseButton.LeftButton, pos=inside)
+    assert view.selected_pair() == 0 and view.side_a.state.selected == 0 and view.side_b.state.selected == 0
 
 
 def test_a_classifier_with_two_classes_swapped_over_a_folder(qtbot, monkeypatch, tmp_path: Path) -> None:

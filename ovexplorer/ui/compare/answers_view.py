@@ -142,6 +142,8 @@ class AnswersView(QWidget):
         self.pages.addWidget(self.message)
         # vision: both pictures, and the boxes paired
         self.side_a, self.side_b = _VisionSide("A", self), _VisionSide("B", self)
+        self.side_a.view.box_clicked.connect(lambda i: self._box_clicked(0, i))
+        self.side_b.view.box_clicked.connect(lambda i: self._box_clicked(1, i))
         pictures = QSplitter(Qt.Orientation.Horizontal, self)
         pictures.addWidget(self.side_a)
         pictures.addWidget(self.side_b)
@@ -266,6 +268,18 @@ class AnswersView(QWidget):
                 self.pairs.setItem(r, c, item)
         self.pairs.setVisible(bool(rows))
         self.pairs.blockSignals(False)
+
+    def _box_clicked(self, side: int, index: int | None) -> None:
+        """A click on a box of either picture selects its pair (both boxes outlined); elsewhere clears it."""
+        picture = self.current_picture()
+        if picture is None:
+            return
+        row = next((r for r, p in enumerate(picture.agreement.pairs) if index is not None
+                    and (p.a if side == 0 else p.b) == index), None)
+        if row is None:
+            self.pairs.clearSelection()
+        else:
+            self.pairs.selectRow(row)
 
     def selected_pair(self) -> int | None:
         rows = self.pairs.selectionModel().selectedRows()
