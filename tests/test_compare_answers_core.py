@@ -278,3 +278,28 @@ def test_cancel_is_not_swallowed_into_a_note(pair: str, tmp_path: Path) -> None:
         kwargs = {}
     with pytest.raises(Cancelled):
         compare_answers(doc, doc, cancel=token, **kwargs)
+
+
+def test_decoders_are_compiled_once_per_comparison(tmp_path: Path) -> None:
+    """A new picture or prompt reuses the compiled decoders: two per pair, however many runs."""
+    pytest.importorskip("model_api")
+    pytest.importorskip("openvino_tokenizers")
+    from ovexplorer.core.compare.answers import Decoders
+
+    decoders = Decoders()
+    doc = open_model(SAMPLES / "shapes.xml")
+    first = compare_answers(doc, doc, pictures=[str(SAMPLES / "images" / "circle.png")], decode=_decode,
+                            decoders=decoders)
+    second = compare_answers(doc, doc, pictures=[str(SAMPLES / "images" / "square.png")], decode=_decode,
+                             decoders=decoders)
+    assert decoders.made == 2
+    assert first.pictures[0].agreement.top_a[0] == "circle" and second.pictures[0].agreement.top_a[0] == "square"
+    text = Decoders()
+    for suffix in (".xml", ".bin"):
+        shutil.copy(TEXT_DATA / "llama_int4" / f"openvino_model{suffix}", tmp_path / f"int4{suffix}")
+    doc_a, doc_b = open_model(TEXT_DATA / "llama_stateful" / "openvino_model.xml"), open_model(tmp_path / "int4.xml")
+    runs = [compare_answers(doc_a, doc_b, prompt=p, new_tokens=4, decoders=text) for p in ("hello", "world")]
+    assert text.made == 2
+    assert runs[0].text.prompt == "hello" and runs[1].text.prompt == "world"
+    assert runs[0].text.prompt_ids_a != runs[1].text.prompt_ids_a
+    assert all("B has no tokenizer beside it: A's tokenizer and config.json are used for B." in r.notes for r in runs)

@@ -87,6 +87,25 @@ class AnswersComparison:
         return data
 
 
+class Decoders:
+    """The compiled decoders (Model API wrappers, language models with their tokenizers) of one comparison, kept
+    between its runs: a new picture or prompt does not compile both models again. One worker uses it at a time."""
+
+    def __init__(self) -> None:
+        self._items: dict[tuple, Any] = {}
+        self.made = 0  # decoders compiled so far
+
+    def get(self, key: tuple, make: Callable[[], Any]) -> Any:
+        item = self._items.get(key)
+        if item is None:
+            item = self._items[key] = make()
+            self.made += 1
+        return item
+
+    def clear(self) -> None:
+        self._items.clear()
+
+
 # -- which feature decodes the pair ----------------------------------------------------------------------
 def _text_export(doc: ModelDocument) -> Any:
     from ovexplorer.core.text.export_folder import find_export
@@ -113,15 +132,17 @@ def answer_kind(doc: ModelDocument) -> str:
 
 def compare_answers(doc_a: ModelDocument, doc_b: ModelDocument, *, pictures: list[str] | None = None,
                     decode: Decode | None = None, prompt: str = DEFAULT_PROMPT, new_tokens: int = NEW_TOKENS,
-                    device: str = "CPU", progress: ProgressFn = no_progress,
+                    device: str = "CPU", decoders: Decoders | None = None, progress: ProgressFn = no_progress,
                     cancel: CancelToken | None = None) -> AnswersComparison:
     """A's and B's decoded answers for the same input, when a feature decodes them: a language model continues
-    ``prompt``; a vision model answers each picture of ``pictures`` (files, or a folder's pictures). Never
-    raises for a model that does not decode: the comparison's ``note`` says why."""
+    ``prompt``; a vision model answers each picture of ``pictures`` (files, or a folder's pictures). ``decoders``
+    keeps the compiled decoders for the next call. Never raises for a model that does not decode (the
+    comparison's ``note`` says why); Cancel raises :class:`Cancelled`."""
+    decoders = decoders if decoders is not None else Decoders()
     try:
         if answer_kind(doc_a) == TEXT:
-            return _compare_text(doc_a, doc_b, prompt, new_tokens, device, progress, cancel)
-        return _compare_vision(doc_a, doc_b, pictures or [], decode, device, progress, cancel)
+            return _compare_text(doc_a, doc_b, prompt, new_tokens, device, decoders, progress, cancel)
+        return _compare_vision(doc_a, doc_b, pictures or [], decode, device, decoders, progress, cancel)
     except Cancelled:
         raise
     except OvexplorerError as exc:
@@ -130,15 +151,16 @@ def compare_answers(doc_a: ModelDocument, doc_b: ModelDocument, *, pictures: lis
 
 def run_and_answer(doc_a: ModelDocument, doc_b: ModelDocument, comparison: Any, *, seed: int = 0,
                    input_files: list[str] | None = None, layers: bool = True, decode: Decode | None = None,
-                   prompt: str = DEFAULT_PROMPT, device: str = "CPU", progress: ProgressFn = no_progress,
-                   cancel: CancelToken | None = None) -> tuple[list, list, list[str], AnswersComparison]:
+                   prompt: str = DEFAULT_PROMPT, device: str = "CPU", decoders: Decoders | None = None,
+                   progress: ProgressFn = no_progress, cancel: CancelToken | None = None
+                   ) -> tuple[list, list, list[str], AnswersComparison]:
     """:func:`~ovexplorer.core.compare.pair.run_both`, then the decoded answers on the same input."""
     from ovexplorer.core.compare.pair import run_both
 
     outputs, rows, notes = run_both(doc_a, doc_b, comparison, seed=seed, input_files=input_files, layers=layers,
                                     decode=decode, device=device, progress=progress, cancel=cancel)
     answers = compare_answers(doc_a, doc_b, pictures=input_files, decode=decode, prompt=prompt, device=device,
-                              progress=progress, cancel=cancel)
+                              decoders=decoders, progress=progress, cancel=cancel)
     return outputs, rows, notes, answers
 
 
@@ -157,7 +179,8 @@ def _picture_files(items: list[str]) -> list[Path]:
 
 
 def _compare_vision(doc_a: ModelDocument, doc_b: ModelDocument, items: list[str], decode: Decode | None,
-                    device: str, progress: ProgressFn, cancel: CancelToken | None) -> AnswersComparison:
+                    device: str, decoders: Decoders, progress: ProgressFn,
+                    cancel: CancelToken | None) -> AnswersComparison:
     from ovexplorer.core.vision.answer import VisionModel
     from ovexplorer.core.vision.vision_state import look_at
 
@@ -188,9 +211,11 @@ def _compare_vision(doc_a: ModelDocument, doc_b: ModelDocument, items: list[str]
                                  notes=tuple(notes))
     threshold = config_a.confidence if config_a.confidence is not None else DEFAULT_THRESHOLD
     progress(-1.0, f"Compiling A's {config_a.wrapper} wrapper")
-    vm_a = VisionModel(doc_a.model, config_a, device, shared_core())
+    vm_a = decoders.get((VISION, 0, config_a, device), lambda: VisionModel(doc_a.model, config_a, device,
+                                                                           shared_core()))
     progress(-1.0, f"Compiling B's {config_b.wrapper} wrapper")
-    vm_b = VisionModel(doc_b.model, config_b, device, shared_core())
+    vm_b = decoders.get((VISION, 1, config_b, device), lambda: VisionModel(doc_b.model, config_b, device,
+                                                                           shared_core()))
     results = []
     for k, path in enumerate(files):
         if cancel is not None:
@@ -226,12 +251,12 @@ def _text_model_b(doc_b: ModelDocument, text_a: Any, device: str, notes: list[st
 
 
 def _compare_text(doc_a: ModelDocument, doc_b: ModelDocument, prompt: str, new_tokens: int, device: str,
-                  progress: ProgressFn, cancel: CancelToken | None) -> AnswersComparison:
+                  decoders: Decoders, progress: ProgressFn, cancel: CancelToken | None) -> AnswersComparison:
     from ovexplorer.core.text.sampling import SamplingConfig
     from ovexplorer.core.text.text_state import open_text_model
 
     progress(-1.0, "Opening A's tokenizer")
-    text_a = open_text_model(doc_a.path, device)
+    text_a = decoders.get((TEXT, 0, device), lambda: open_text_model(doc_a.path, device))
     if text_a is None or text_a.tokenizer is None:
         return AnswersComparison(TEXT, "A has no openvino_tokenizer.xml beside it: there is no text to compare.")
     if not text_a.is_decoder:
@@ -239,7 +264,9 @@ def _compare_text(doc_a: ModelDocument, doc_b: ModelDocument, prompt: str, new_t
                                        "continuation to compare; its outputs are compared as numbers.")
     notes: list[str] = []
     progress(-1.0, "Opening B's tokenizer")
-    text_b = _text_model_b(doc_b, text_a, device, notes)
+    said: list[str] = []  # kept with B's model: the note holds on later runs that reuse it
+    text_b, said = decoders.get((TEXT, 1, device), lambda: (_text_model_b(doc_b, text_a, device, said), said))
+    notes += said
     if not text_b.is_decoder:
         return AnswersComparison(TEXT, "B is not a causal language model: the continuations cannot be compared.")
     prompt = prompt or DEFAULT_PROMPT

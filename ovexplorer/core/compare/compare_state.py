@@ -10,7 +10,7 @@ from typing import Any
 
 from ovexplorer.core.bench.profiling import Legend, color_scale
 from ovexplorer.core.compare.activations import LayerDiff, OutputDiff
-from ovexplorer.core.compare.answers import AnswersComparison
+from ovexplorer.core.compare.answers import AnswersComparison, Decoders
 from ovexplorer.core.compare.differences import STATUS_COLORS, STATUSES, Comparison, Difference
 from ovexplorer.core.compare.latency_ab import LatencyAB
 from ovexplorer.core.compare.weights_diff import WeightDiff
@@ -55,6 +55,7 @@ class CompareState:
         self.input_notes: list[str] = []
         self.latency: LatencyAB | None = None
         self.answers: AnswersComparison | None = None
+        self.decoders = Decoders()  # the answers' compiled decoders, kept while the pair is open
         self.answer_kind = ""  # "vision" or "text" when a feature decodes A's outputs (known at opening)
         self.color_mode = COLOR_BY_STATUS
         self.selected: tuple[int | None, int | None] = (None, None)
@@ -73,6 +74,7 @@ class CompareState:
         self.answer_kind = answer_kind
         self.weights, self.outputs, self.layers, self.input_notes, self.latency = [], [], [], [], None
         self.answers = None
+        self.decoders.clear()
         self.selected = (None, None)
         self.comparison_changed.emit()
         self.coloring_changed.emit()
@@ -96,6 +98,7 @@ class CompareState:
         self.latency_changed.emit()
 
     def close(self) -> None:
+        self.decoders.clear()
         for doc in (self.doc_a, self.doc_b):
             if doc is not None:
                 doc.close()

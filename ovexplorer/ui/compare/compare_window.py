@@ -196,7 +196,8 @@ class CompareWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.activations)
         return self._start(run_and_answer, st.doc_a, st.doc_b, st.comparison, seed=seed,
                            input_files=[input_path] if input_path else [], layers=layers, decode=decode_image,
-                           prompt=self.answers.prompt.text(), on_success=self._ran, what="Running A and B")
+                           prompt=self.answers.prompt.text(), decoders=st.decoders, on_success=self._ran,
+                           what="Running A and B")
 
     def _ran(self, result: tuple) -> None:
         outputs, layers, notes, answers = result
@@ -210,7 +211,8 @@ class CompareWindow(QMainWindow):
             return None
         path = self.activations.input_path
         return self._start(compare_answers, st.doc_a, st.doc_b, pictures=[path] if path else [],
-                           decode=decode_image, prompt=prompt, on_success=self.state.set_answers,
+                           decode=decode_image, prompt=prompt, decoders=st.decoders,
+                           on_success=self.state.set_answers,
                            what="Decoding the answers of A and B")
 
     def run_latency(self, rounds: int, seconds: float) -> Task | None:
