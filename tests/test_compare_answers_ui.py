@@ -56,11 +56,17 @@ def shot(compare: CompareWindow, name: str) -> None:
         compare.grab().save(str(SHOTS / name))
 
 
-def plain(label_text: str) -> str:
-    """A rich-text label as the user reads it."""
+def plain(label) -> str:
+    """A label's text as the user reads it: tags and entities rendered when Qt shows it as rich text, the raw
+    text otherwise (where an entity would show as typed)."""
     import re
 
-    return html.unescape(re.sub(r"<[^>]+>", "", label_text.replace("<br>", "\n")))
+    from PySide6.QtGui import Qt as QtGui_Qt
+
+    text = label.text()
+    rich = label.textFormat() == Qt.TextFormat.RichText or (
+        label.textFormat() == Qt.TextFormat.AutoText and QtGui_Qt.mightBeRichText(text))
+    return html.unescape(re.sub(r"<[^>]+>", "", text.replace("<br>", "\n"))) if rich else text
 
 
 def test_a_detector_and_its_fp16_copy_box_the_same_face(qtbot, monkeypatch, tmp_path: Path) -> None:
@@ -74,13 +80,13 @@ def test_a_detector_and_its_fp16_copy_box_the_same_face(qtbot, monkeypatch, tmp_
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kw: (str(picture), ""))
     qtbot.mouseClick(compare.activations.file_button, Qt.MouseButton.LeftButton)
     run_both(qtbot, compare)
-    assert "Answers: A found 1 box, B 1 box" in plain(compare.activations.notes.text())
+    assert "Answers: A found 1 box, B 1 box" in plain(compare.activations.notes)
     show_answers_tab(qtbot, compare)
     view = compare.answers
-    summary = plain(view.summary.text())
+    summary = plain(view.summary)
     assert summary.startswith("astronaut.png: Same answer — A found 1 box, B 1 box (scores ≥ 0.25): 1 matched")
-    assert plain(view.side_a.title.text()) == "A: 1 box: FACE_FEMALE"
-    assert plain(view.side_b.title.text()) == "B: 1 box: FACE_FEMALE"
+    assert plain(view.side_a.title) == "A: 1 box: FACE_FEMALE"
+    assert plain(view.side_b.title) == "B: 1 box: FACE_FEMALE"
     assert [view.pairs.item(0, c).text() for c in (0, 2, 5)] == ["FACE_FEMALE", "FACE_FEMALE", "same"]
     assert float(view.pairs.item(0, 4).text()) > 0.9  # the same box, give or take FP16
     assert view.side_a.view.image is not None and view.side_b.view.image is not None
@@ -113,15 +119,15 @@ def test_a_classifier_with_two_classes_swapped_over_a_folder(qtbot, monkeypatch,
     assert combo.isVisible()
     assert [combo.itemText(k) for k in range(combo.count())] == ["✓ circle.png", "✗ square.png", "✗ triangle.png"]
     assert combo.currentText() == "✗ square.png"  # the first picture where the answers differ is shown first
-    summary = plain(view.summary.text())
+    summary = plain(view.summary)
     assert summary.startswith("A and B give the same answer on 1 of 3 pictures.\nsquare.png: Answers differ — "
                               "Top-1 class differs: A square, B triangle")
-    assert plain(view.side_a.title.text()).startswith("A: top class: square (0.9")
-    assert plain(view.side_b.title.text()).startswith("B: top class: triangle")
+    assert plain(view.side_a.title).startswith("A: top class: square (0.9")
+    assert plain(view.side_b.title).startswith("B: top class: triangle")
     shot(compare, "classifier_swapped.png")
     combo.setCurrentIndex(0)  # the user picks the circle
-    assert "circle.png: Same answer — Top-1 class agrees: A circle, B circle" in plain(view.summary.text())
-    assert plain(view.side_b.title.text()).startswith("B: top class: circle")
+    assert "circle.png: Same answer — Top-1 class agrees: A circle, B circle" in plain(view.summary)
+    assert plain(view.side_b.title).startswith("B: top class: circle")
 
 
 def test_a_language_model_and_its_int4_copy_continue_a_typed_prompt(qtbot, tmp_path: Path) -> None:
@@ -148,17 +154,18 @@ def test_a_language_model_and_its_int4_copy_continue_a_typed_prompt(qtbot, tmp_p
         top.append(tm.next_token(tokens, 10))
     d = first_divergence(greedy[0].tokens, greedy[1].tokens)
     assert d is not None  # INT4 weights change what this tiny model says
-    summary = plain(view.summary.text())
+    summary = plain(view.summary)
     assert summary.startswith("Answers differ — Next token")
     pieces = [tm.tokenizer.pieces(g.tokens) for g, tm in zip(greedy, (open_text_model(a), open_text_model(b)),
                                                                strict=True)]
     said = f"A says {token_text(pieces[0][d], greedy[0].tokens[d])} and B says " \
            f"{token_text(pieces[1][d], greedy[1].tokens[d])}"
     assert said in summary
+    assert said in plain(compare.activations.notes)  # the Outputs tab gives the verdict too
     assert view.text_a.chart.shown.ids == top[0].ids and view.text_b.chart.shown.ids == top[1].ids
     assert len(view.text_a.chart.labels) == 10
     shown_b = view.text_b.continuation.text()
-    assert plain(shown_b).startswith("Greedy continuation: hello world")
+    assert plain(view.text_b.continuation).startswith("Greedy continuation: hello world")
     assert shown_b.count("text-decoration:underline") == 1  # the first token where B parts from A
     shot(compare, "language_model_int4.png")
 

@@ -73,6 +73,7 @@ class ActivationsView(QWidget):
         controls.addStretch(1)
         self.notes = QLabel("", self)
         self.notes.setWordWrap(True)
+        self.notes.setTextFormat(Qt.TextFormat.RichText)  # a single plain note with an escaped quote stays readable
         self.table = QTableWidget(0, len(OUTPUT_COLUMNS), self)
         self.table.setHorizontalHeaderLabels(OUTPUT_COLUMNS)
         self.table.verticalHeader().hide()
@@ -140,7 +141,7 @@ class ActivationsView(QWidget):
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
         self._plot()
-        notes = list(st.input_notes)
+        notes = [escape(n) for n in st.input_notes]
         worst = st.worst_layer()
         if worst is not None:
             first = next((r for r in st.error_by_depth()[2] if r.metrics.rel_l2 > 1e-2), None)
