@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from models_compare import swapped_classes
+from models_compare import save, swapped_classes
 from models_vision import DETECTOR_BOXES, make_detector_ir
 
 from ovexplorer.core.compare.answer_agreement import (
@@ -303,3 +303,31 @@ def test_decoders_are_compiled_once_per_comparison(tmp_path: Path) -> None:
     assert runs[0].text.prompt == "hello" and runs[1].text.prompt == "world"
     assert runs[0].text.prompt_ids_a != runs[1].text.prompt_ids_a
     assert all("B has no tokenizer beside it: A's tokenizer and config.json are used for B." in r.notes for r in runs)
+
+
+def test_a_language_model_against_a_model_that_is_not_one(tmp_path: Path) -> None:
+    """A's feature decoding B as well: a picture model as B of a language model raised IndexError and lost the
+    whole Run both; it is a note now."""
+    pytest.importorskip("openvino_tokenizers")
+    doc_a = open_model(TEXT_DATA / "llama_stateful" / "openvino_model.xml")
+    result = compare_answers(doc_a, open_model(SAMPLES / "shapes.xml"), new_tokens=3)
+    assert not result.decoded
+    assert result.note == ("B takes no token ids (input_ids): it is not a language model like A, so there are no "
+                           "continuations to compare.")
+
+
+def test_a_decoder_that_does_not_fit_b_becomes_a_note(tmp_path: Path) -> None:
+    """B takes token ids but its output is no [batch, sequence, vocabulary] logits: the decoding fails inside the
+    text feature (a numpy error, not one of ovexplorer's), and the comparison says so instead of failing Run both."""
+    pytest.importorskip("openvino_tokenizers")
+    import openvino as ov
+    from openvino import opset13 as ops
+
+    ids = ops.parameter([1, -1], ov.Type.i64, name="input_ids")
+    ids.output(0).get_tensor().set_names({"input_ids"})
+    out = ops.convert(ids, "f32")
+    out.output(0).get_tensor().set_names({"logits"})
+    b = save(ov.Model([ops.result(out)], [ids], "not_an_lm"), tmp_path / "b.xml")
+    result = compare_answers(open_model(TEXT_DATA / "llama_stateful" / "openvino_model.xml"), open_model(b),
+                             new_tokens=3)
+    assert not result.decoded and result.note.startswith("The answers could not be decoded: ")

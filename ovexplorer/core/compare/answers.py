@@ -16,7 +16,7 @@ import numpy as np
 
 from ovexplorer.core.compare.answer_agreement import TextAgreement, VisionAgreement, vision_agreement
 from ovexplorer.core.model.document import ModelDocument, shared_core
-from ovexplorer.core.util.errors import Cancelled, OvexplorerError
+from ovexplorer.core.util.errors import Cancelled, OvexplorerError, openvino_reason
 from ovexplorer.core.util.tasks import CancelToken, ProgressFn, no_progress
 
 VISION, TEXT = "vision", "text"
@@ -147,6 +147,9 @@ def compare_answers(doc_a: ModelDocument, doc_b: ModelDocument, *, pictures: lis
         raise
     except OvexplorerError as exc:
         return AnswersComparison(answer_kind(doc_a), f"The answers could not be decoded: {exc.message}")
+    except (RuntimeError, ValueError, TypeError, KeyError, IndexError) as exc:  # a decoder that does not fit B
+        return AnswersComparison(answer_kind(doc_a), f"The answers could not be decoded: {type(exc).__name__}: "
+                                                     f"{openvino_reason(str(exc)).splitlines()[0] if str(exc) else ''}")
 
 
 def run_and_answer(doc_a: ModelDocument, doc_b: ModelDocument, comparison: Any, *, seed: int = 0,
@@ -263,6 +266,9 @@ def _compare_text(doc_a: ModelDocument, doc_b: ModelDocument, prompt: str, new_t
         return AnswersComparison(TEXT, "A is an encoder, not a causal language model: it has no next token or "
                                        "continuation to compare; its outputs are compared as numbers.")
     notes: list[str] = []
+    if doc_b.model is None or "input_ids" not in {n for port in doc_b.model.inputs for n in port.get_names()}:
+        return AnswersComparison(TEXT, "B takes no token ids (input_ids): it is not a language model like A, so "
+                                       "there are no continuations to compare.")
     progress(-1.0, "Opening B's tokenizer")
     said: list[str] = []  # kept with B's model: the note holds on later runs that reuse it
     text_b, said = decoders.get((TEXT, 1, device), lambda: (_text_model_b(doc_b, text_a, device, said), said))
