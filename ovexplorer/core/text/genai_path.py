@@ -80,11 +80,11 @@ class GenaiGenerator:
         import openvino as ov
 
         inputs = g.TokenizedInputs(ov.Tensor(ids), ov.Tensor(np.ones_like(ids)))
+        config, streamer = self.config(max_new_tokens, sampling or SamplingConfig(), ignore_eos), Streamer()
         try:
             with self._lock:
-                state["last"] = time.perf_counter()
-                out = self.pipe.generate(inputs, self.config(max_new_tokens, sampling or SamplingConfig(), ignore_eos),
-                                         Streamer())
+                state["last"] = time.perf_counter()  # the clock starts at the call: the setup above is not timed
+                out = self.pipe.generate(inputs, config, streamer)
         except RuntimeError as exc:
             raise DeviceError(f"openvino-genai failed: {openvino_reason(str(exc))}") from exc
         self.last_metrics = out.perf_metrics
