@@ -20,6 +20,7 @@ from ovexplorer.ui.run.run_panel import install_run_panel
 from ovexplorer.ui.shell.deferred_panels import DeferredPanels
 from ovexplorer.ui.shell.file_drops import FileDrops
 from ovexplorer.ui.shell.file_watch import ModelFileWatcher
+from ovexplorer.ui.shell.heap_release import install_heap_release
 from ovexplorer.ui.shell.help_pages import FIRST_STEPS, HelpDialog, shortcuts_html
 from ovexplorer.ui.shell.menus import build_window_menus
 from ovexplorer.ui.shell.open_flow import OpenFlow, load_document, recent_files
@@ -80,6 +81,7 @@ class MainWindow(QMainWindow):
                           ready=lambda panel: panel.node_colors_changed.connect(self.graph_panel.set_node_coloring))
         install_text_view(self)  # language models: the text view in the Run tab, the architecture in the Summary
         self.document_changed.connect(self._update_title)
+        install_heap_release(self)  # a released model's freed C heap pages go back to the system
         self.graph_panel, self.inspector = install_graph_panel(self)
         install_compare(self)  # File > Compare with…, Tools > Optimize…
         self.file_watcher = ModelFileWatcher(self)  # "model.xml changed on disk — Reload"
