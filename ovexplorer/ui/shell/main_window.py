@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMessageBo
 
 from ovexplorer.core.model.document import ModelDocument
 from ovexplorer.core.util.errors import OvexplorerError
+from ovexplorer.core.util.gc_pause import freeze_start_up
 from ovexplorer.core.util.tasks import CancelToken, ProgressFn
 from ovexplorer.ui.compare.compare_menu import install_compare
 from ovexplorer.ui.graph.graph_panel import install_graph_panel
@@ -90,6 +91,7 @@ class MainWindow(QMainWindow):
         self.drops.watch(self.graph_panel.view.viewport(), self.summary_panel.browser.viewport(),
                          self.inspector.browser.viewport())
         restore_window_state(self, self.tabs)
+        QTimer.singleShot(0, freeze_start_up)  # once up: no full collection walks start-up's objects again
 
     # -- panels -------------------------------------------------------------------------------
     def __getattr__(self, name: str):
