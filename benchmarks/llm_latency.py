@@ -4,11 +4,13 @@ Both generate ``--new-tokens`` greedily after the same random prompt of ``--prom
 end-of-sequence), on the same device, with the same compile properties; rounds are interleaved (app, genai, app,
 genai, ...) so machine load hits both alike. The app's figures are what the LLM latency view shows
 (:func:`ovexplorer.core.text.llm_latency.measure_latency`: the prompt step, then the mean of the other steps);
-genai's are ``PerfMetrics.get_ttft()`` / ``get_tpot()``. Who goes first alternates each round; the quartiles show
-the spread, and the process CPU time per generation the work done whatever the machine's load.
-The view measures a full export through openvino-genai
-(timestamps of the streamed tokens: must agree with PerfMetrics within 0.95-1.05) and other folders through the
-app's own loop (Python's set_tensor/infer per token: its ratio is printed as measured).
+genai's are ``PerfMetrics.get_ttft()`` / ``get_tpot()`` (TTFT: from the start of generate to the end of the prompt
+step; TPOT: the mean of the token-to-token intervals after the first), which the own loop times the same way. Who
+goes first alternates each round; besides the ratio of the medians, the median of the per-round ratios (each pair
+run back to back, so a change of the machine's load hits both) and its quartiles; the process CPU time per
+generation is the work done whatever the load; the load average is printed before and after.
+The view measures a full export through openvino-genai (timestamps of the streamed tokens) and other folders
+through the app's own loop: both must agree with PerfMetrics within 0.95-1.05.
 Prints ``name: value unit (ratio vs baseline)`` lines.
 
     .venv/bin/python benchmarks/llm_latency.py [FOLDER] [--prompt-tokens 64] [--new-tokens 64] [--rounds 15]
@@ -17,6 +19,7 @@ Prints ``name: value unit (ratio vs baseline)`` lines.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -59,6 +62,7 @@ def main() -> int:
     figures: dict[str, list[float]] = {k: [] for k in ("loop_ttft", "loop_tpot", "view_ttft", "view_tpot",
                                                         "genai_ttft", "genai_tpot")}
     same = True
+    load_before = os.getloadavg()
     cpu = {"loop": [], "genai": []}  # process CPU seconds per generation: the work done, whatever the load
     for i in range(args.rounds + 1):
         first_app = i % 2 == 0  # alternate who goes first, so neither always follows the other
@@ -86,6 +90,8 @@ def main() -> int:
           f"{args.rounds} interleaved rounds, {args.device}, openvino {ov.__version__}, "
           f"openvino-genai {genai.__version__})")
     print(f"same greedy tokens (own loop, genai): {same}")
+    loads = " ".join(f"{x:.2f}" for x in load_before), " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"load average (1, 5, 15 min) before: {loads[0]}, after: {loads[1]}, on {os.cpu_count()} CPUs")
     def spread(values: list[float]) -> str:
         q = statistics.quantiles(values, n=4) if len(values) > 1 else [values[0]] * 3
         return f"quartiles {q[0]:.1f}-{q[2]:.1f}"
@@ -96,8 +102,11 @@ def main() -> int:
         for key, label in (("view", "LLM latency view, through openvino-genai"),
                            ("loop", "own loop (folders genai cannot take)")):
             v = med(figures[f"{key}_{name}"])
+            pairs = [a / b for a, b in zip(figures[f"{key}_{name}"], figures[f"genai_{name}"], strict=True)]
+            q = statistics.quantiles(pairs, n=4) if len(pairs) > 1 else [pairs[0]] * 3
             print(f"{name.upper()} ovexplorer {label}: {v:.3f} ms ({v / g:.3f} vs baseline; "
-                  f"{spread(figures[f'{key}_{name}'])})")
+                  f"{spread(figures[f'{key}_{name}'])}; per-round ratio median {med(pairs):.3f}, "
+                  f"quartiles {q[0]:.3f}-{q[2]:.3f})")
     g = med(cpu["genai"])
     print(f"CPU time per generation openvino-genai: {g * 1e3:.1f} ms (baseline)")
     print(f"CPU time per generation own loop: {med(cpu['loop']) * 1e3:.1f} ms ({med(cpu['loop']) / g:.3f} vs baseline)")

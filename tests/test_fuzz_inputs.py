@@ -23,6 +23,7 @@ from fuzz_inputs import Case, fuzz, npy_pickle, npz_bomb, npz_nested, npz_seeds
 from fuzz_runner import report
 
 from ovexplorer.core.run import inputs
+from ovexplorer.core.run.inputs import npy_files
 from ovexplorer.core.run.ports import PortSpec
 from ovexplorer.core.util.errors import InputError
 
@@ -230,7 +231,7 @@ def test_checked_reader_gives_writable_arrays_like_np_load(tmp_path: Path) -> No
                   np.zeros((0, 2), np.float32), np.float32(1.5)):
         np.save(tmp_path / "a.npy", array)
         np.savez(tmp_path / "a.npz", a=array)
-        for got in (inputs._load_npy(tmp_path / "a.npy"), inputs.read_npz(tmp_path / "a.npz")["a"]):
+        for got in (npy_files.load_npy(tmp_path / "a.npy"), inputs.read_npz(tmp_path / "a.npz")["a"]):
             assert got.flags.writeable and got.dtype == array.dtype and np.array_equal(got, array)
     (tmp_path / "tail.npy").write_bytes((tmp_path / "a.npy").read_bytes() + b"\x00" * 7)  # np.load ignores a tail
-    assert inputs._load_npy(tmp_path / "tail.npy") == np.float32(1.5)
+    assert npy_files.load_npy(tmp_path / "tail.npy") == np.float32(1.5)

@@ -114,3 +114,52 @@ def test_search_hits_step_round_and_say_where_they_are(state: GraphViewState) ->
     assert first == hits.hits[0] and len(hits.hits) > 2 and hits.label() == f"1 of {len(hits.hits)}"
     assert hits.step(1) == hits.hits[1] and hits.step(-2) == hits.hits[-1]
     assert hits.search(graph, "  ") is None and hits.label() == "" and hits.step(1) is None
+
+
+def test_the_selection_drawn_and_where_a_hidden_node_is_looked_for(state: GraphViewState) -> None:
+    assert state.selected_target() is None
+    graph = state.frame.graph
+    const = next(n for n in graph.nodes if n.type == "Constant" and graph.consumers(n.id))
+    state.select(const.id)
+    assert state.selected_target() == graph.consumers(const.id)[0]  # folded: drawn as its consumer
+    _lay_out(state, frozenset({ROOT}))
+    layout = state.frame.layout
+    hidden = next(n.id for n in graph.nodes if n.id not in layout.node_index)
+    holder = next(g for g in reversed(state.frame.layouter.grouping.holding_groups(hidden))
+                  if g in layout.group_index)
+    box = layout.groups[layout.group_index[holder]]
+    x, y = state.group_centre_holding(hidden, layout)
+    assert x == box.x + box.w / 2 and box.y <= y <= box.y + 20
+    assert GraphViewState().group_centre_holding(hidden, layout) is None  # nothing open
+
+
+def test_collapsed_groups_are_filled_for_the_colouring_on_the_model_graph(state: GraphViewState) -> None:
+    colors = {"time_color": lambda t, lo, hi: "#ff0000" if t == hi else "#00ff00", "text_color": lambda c: "#000000"}
+    _lay_out(state, frozenset({ROOT}))
+    layout = state.frame.layout
+    assert state.shown_group_fills(layout, **colors) == {}  # no colouring
+    state.set_coloring(SimpleNamespace(mode="time", colors={n.id: "#ff0000" for n in state.frame.graph.nodes},
+                                       values={n.id: 1.0 for n in state.frame.graph.nodes}, legend=None))
+    fills = state.shown_group_fills(layout, **colors)
+    collapsed = {g.id for g in layout.groups if not g.expanded}
+    assert fills and set(fills) <= collapsed and all(f.note.endswith(" ms") for f in fills.values())
+    assert state.shown_group_fills(None, **colors) == {}
+
+
+def test_a_long_graph_starts_at_its_inputs_and_a_short_one_fitted() -> None:
+    from ovexplorer.core.layout.layout_records import LayoutOptions
+    from ovexplorer.core.layout.start_view import OUTLINE_SCALE, READABLE_START, SMALLEST_FIT, start_view
+
+    graph = extract_graph(transformer_model(2))[0]
+    flat = GraphLayouter(graph, LayoutOptions(grouped=False)).layout()  # every op drawn
+    bounds = (0.0, 0.0, flat.width, flat.height)
+    assert start_view(flat, bounds, SMALLEST_FIT, (800, 600)) is None  # fitted, boxes and arrows show
+    start = start_view(flat, bounds, SMALLEST_FIT / 2, (800, 600))
+    inputs = [b for b in flat.nodes if b.category == "input"]
+    assert start.scale == max(READABLE_START, min(1.0, 800 / (flat.width + 40)))
+    assert start.x == sum(b.x + b.w / 2 for b in inputs) / len(inputs)  # at the inputs...
+    assert start.y == 600 / start.scale / 2 - 20  # ...from the top
+    grouped = GraphLayouter(graph).layout(frozenset({ROOT}))  # an outline: fitted down to OUTLINE_SCALE
+    assert start_view(grouped, (0.0, 0.0, grouped.width, grouped.height), SMALLEST_FIT / 2, (800, 600)) is None
+    sideways = start_view(None, (10.0, 0.0, 5000.0, 100.0), OUTLINE_SCALE / 2, (800, 600))
+    assert sideways == (1.0, 10.0 + 800 / 2 - 20, 50.0)  # no layout: wider than tall reads left to right

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from ovexplorer.core.run import inputs
+from ovexplorer.core.run.inputs import npy_files
 from ovexplorer.core.run.ports import PortSpec
 from ovexplorer.core.util.errors import InputError
 
@@ -196,8 +197,8 @@ def test_fit_file_reads_once_and_says_why_nothing_fits(tmp_path: Path, monkeypat
     p = tmp_path / "row.npy"
     np.save(p, np.array([[1.0, 2.0, 3.0]], np.float32))
     reads = []
-    original = inputs._npy_from_stream
-    monkeypatch.setattr(inputs, "_npy_from_stream", lambda *a, **k: reads.append(1) or original(*a, **k))
+    original = npy_files.npy_from_stream
+    monkeypatch.setattr(npy_files, "npy_from_stream", lambda *a, **k: reads.append(1) or original(*a, **k))
     assert list(inputs.fit_file(p, (X, IDS, DYN))) == ["data"]
     assert len(reads) == 1
     raw = tmp_path / "two.bin"

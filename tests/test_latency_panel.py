@@ -139,6 +139,10 @@ def test_runs_are_kept_as_toggleable_series_and_export(qtbot, window: MainWindow
     assert [s.run.state for s in panel.series] == ["finished", "finished"]
     labels = [panel.stats_table.item(r, 0).text() for r in range(2)]
     assert "LATENCY sync" in labels[0] and "THROUGHPUT async" in labels[1]
+    legend, plot_area = panel.latency_plot.plotItem.legend, panel.latency_plot.plotItem.vb
+    assert [label.text for _sample, label in legend.items] == labels
+    qtbot.waitUntil(lambda: legend.sceneBoundingRect().top() >= plot_area.sceneBoundingRect().bottom())  # laid out
+    assert not legend.sceneBoundingRect().intersects(plot_area.sceneBoundingRect())  # the key hides no inference
     assert [s.run.stats().count for s in panel.series] == [300, 300]
     # untick the first run: its curves go
     item = panel.stats_table.item(0, 0)

@@ -274,3 +274,18 @@ def test_the_latest_k_are_at_most_k_while_the_writer_adds_more() -> None:
     recorder.since = racing  # type: ignore[method-assign]
     first, lat, t = recorder.latest(4)
     assert (first, lat.tolist(), t.tolist()) == (11, [101.0, 102.0, 103.0, 104.0], [101.0, 102.0, 103.0, 104.0])
+
+
+def test_runs_with_the_same_settings_are_numbered() -> None:
+    """Two runs of the same settings showed two identical names in the table and the plot's key."""
+    state = make_state()
+    state.set_document(open_model(sample_model("regression")))
+    state.settings = LatencySettings(limit="iterations", iterations=5)
+    for _ in range(3):
+        state.start()
+    state.settings = LatencySettings(mode="async", limit="iterations", iterations=5)
+    state.start()
+    labels = [e.run.label for e in state.entries]
+    base = labels[0]
+    assert labels[1:3] == [f"{base} #2", f"{base} #3"] and "#" not in labels[3] and labels[3] != base
+    assert len({LatencyState.file_stem(e) for e in state.entries}) == 4  # exports do not overwrite each other

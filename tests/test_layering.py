@@ -321,7 +321,9 @@ def test_the_real_tree_is_what_the_rules_see() -> None:
     assert ("ovexplorer.ui.graph.graph_panel", "ovexplorer.ui.shell.workers") in ui_edges
 
 
-PACKAGES = sorted(module_name(p) for p in SOURCE.rglob("__init__.py") if (p.parent.parent.name in ("core", "ui")))
+#: The feature packages and the packages inside them (``core/run/inputs``).
+PACKAGES = sorted(module_name(p) for p in SOURCE.rglob("__init__.py")
+                  if p.relative_to(SOURCE).parts[0] in ("core", "ui") and len(p.relative_to(SOURCE).parts) >= 3)
 
 
 @pytest.mark.parametrize("name", PACKAGES)

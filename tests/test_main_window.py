@@ -120,3 +120,19 @@ def test_no_argument_start_opens_regression_sample(qtbot, qt_settings, monkeypat
     qtbot.waitUntil(lambda: w.document is not None, timeout=30000)
     assert w.document.path == sample_model("regression")
     assert "regression" in w.summary_panel.text()
+
+
+def test_an_export_folders_generic_file_name_is_titled_with_its_folder(qtbot, window: MainWindow,
+                                                                        tmp_path: Path) -> None:
+    """optimum-intel names every model openvino_model.xml (and OpenVINO numbers it Model0): the window and the
+    Inspector said "openvino_model" for every language model; the folder now names it."""
+    import shutil
+
+    from ovexplorer.core.model.document import file_title
+
+    folder = tmp_path / "llama_int4"
+    shutil.copytree(Path(__file__).parent / "data" / "text" / "llama_int4", folder)
+    _open(qtbot, window, folder / "openvino_model.xml")
+    assert window.windowTitle() == "llama_int4/openvino_model.xml — ovexplorer"
+    assert window.document.name == "llama_int4/openvino_model"
+    assert file_title(tmp_path / "resnet" / "resnet18.xml") == "resnet18"  # a file's own name stays as it is

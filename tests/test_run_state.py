@@ -104,3 +104,34 @@ def test_a_decoded_file_sets_a_dynamic_shape_and_random_edits_keep_their_range(t
     assert (source.role, source.seed, source.low, source.high) == ("", 3, 0, 1)  # random data after all
     ids = state.row_index("input_ids")
     assert state.set_random(ids, "uniform", 1, 0, 10).role == "token_ids"
+
+
+def test_a_run_waits_for_files_being_read_and_keeps_the_inputs_it_was_fed(state: RunState, tmp_path: Path) -> None:
+    import numpy as np
+
+    assert state.start_refusal(True, loading=True) == ("A file is still being read; run again when it is loaded.",
+                                                       None)
+    state.set_values("ids", "7")
+    assert state.start_refusal(True, loading=False) == ("Not run: fix the input marked in red first (ids).",
+                                                        state.rows[1])
+    assert state.start_refusal(False, loading=False) == ("", None)
+    fed = {"data": np.ones((1, 3), np.float32)}
+    state.show_outputs(state.key(), fed)
+    assert state.last_inputs is fed
+    state.show_outputs(state.key())  # outputs shown again without a new run: the inputs stay
+    assert state.last_inputs is fed
+    state.open(open_model(make_dynamic_ir(tmp_path / "again.xml")))
+    assert state.last_inputs == {}
+
+
+def test_picture_preprocessing_set_by_the_user_says_so(tmp_path: Path) -> None:
+    from ovexplorer.core.run.inputs import ImagePreprocess
+
+    state = RunState()
+    state.open(open_model(make_picture_ir(tmp_path / "p.xml", [1, 3, 8, 8])))
+    changed: list[int] = []
+    state.row_changed.connect(changed.append)
+    pre = ImagePreprocess(channel_order="BGR", mean=(1.0, 2.0, 3.0))
+    state.set_preprocess("images", pre)
+    row = state.rows[0]
+    assert (row.source.preprocess, row.preprocess_origin, changed) == (pre, "set by you", [0])

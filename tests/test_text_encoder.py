@@ -41,6 +41,22 @@ def test_embeddings_compare_by_cosine() -> None:
     assert cosine(np.array([1.0, 0.0]), np.array([0.0, 2.0])) == pytest.approx(0.0)
 
 
+def test_an_encoder_offers_its_tasks_and_says_what_it_pooled(tmp_path: Path) -> None:
+    """An encoder's headline names its tasks, not a KV cache it does not have; a causal LM's says where its cache is."""
+    text = open_text_model(sample("bert_mlm"))
+    assert text.tasks == ("fill-mask", "embeddings", "similarity")
+    assert "encoder (fill-mask, embeddings, similarity)" in text.headline()
+    assert "stateless" not in text.headline() and "stateful" not in text.headline()
+    vector, source = text.encoder.pooled(text.tokenize("return the number of items"))
+    assert vector.shape == (384,) and source == "the mean of the 9 tokens' 'logits'"  # with [CLS] and [SEP]
+    first, source = text.encoder.pooled(text.tokenize("return the number of items"), "cls")
+    assert first.shape == (384,) and source == "the first token's 'logits'"
+    tagger = open_text_model(_token_classifier(tmp_path))
+    assert tagger.tasks == ("token labels", "embeddings", "similarity")
+    decoder = open_text_model(sample("gpt2_stateless"))
+    assert decoder.tasks == ("next token", "generation") and "decoder, stateless" in decoder.headline()
+
+
 def _token_classifier(path: Path) -> Path:
     """A tiny token classifier built in code: logits = table[input_ids] (3 labels), attention_mask unused."""
     import openvino as ov

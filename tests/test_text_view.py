@@ -101,6 +101,35 @@ def test_an_encoder_fills_the_mask(qtbot, window) -> None:
     qtbot.waitUntil(lambda: "cosine similarity" in view.status.text(), timeout=20000)
 
 
+def test_an_encoder_shows_its_tasks_and_no_generation(qtbot, window) -> None:
+    """BERT's view said 'stateless' and 'Generated text streams here', and offered the LLM latency tab: an encoder
+    generates nothing. It shows the encoder's tasks and writes their answers where a decoder streams its text."""
+    view = _open(qtbot, window, "bert_mlm")
+    header = view.header.text()
+    assert "encoder (fill-mask, embeddings, similarity)" in header
+    assert "stateless" not in header and "stateful" not in header
+    assert "Generated" not in view.output.placeholderText() and "[MASK]" in view.output.placeholderText()
+    assert not view.tabs.isTabVisible(1)  # LLM latency
+    for button in (view.next_button, view.generate_button, view.stop_button, view.options):
+        assert not button.isVisibleTo(view)
+    for button in (view.fill_button, view.embedding_button, view.compare_button, view.second):
+        assert button.isVisibleTo(view)
+    view.prompt.setPlainText("return the number of items")
+    view.embedding_button.click()
+    qtbot.waitUntil(lambda: "Embedding:" in view.output.toPlainText(), timeout=20000)
+    # a masked LM has only its logits to pool: the answer says so (384 = the vocabulary, not a hidden size)
+    assert "Embedding: 384 values" in view.output.toPlainText() and "'logits'" in view.output.toPlainText()
+    view.second.setText("return the number of items")
+    view.compare_button.click()
+    qtbot.waitUntil(lambda: "cosine similarity" in view.output.toPlainText(), timeout=20000)
+    assert "cosine similarity of the two texts: 1.0000" in view.output.toPlainText()  # the same text twice
+    window.open_path(sample("gpt2_stateful"))  # a decoder again: its generation area and latency tab come back
+    qtbot.waitUntil(lambda: view.model is not None and view.model.is_decoder, timeout=30000)
+    assert "decoder, stateful" in view.header.text() and view.tabs.isTabVisible(1)
+    assert view.output.placeholderText() == "Generated text streams here" and view.output.toPlainText() == ""
+    assert view.generate_button.isVisibleTo(view) and not view.embedding_button.isVisibleTo(view)
+
+
 def test_use_as_inputs_fills_every_token_input_and_run_answers_the_next_token(qtbot, window) -> None:
     import numpy as np
 

@@ -143,7 +143,7 @@ def test_an_ultralytics_pose_model_is_not_taken_for_a_detector() -> None:
     refused it ('number of labels must be smaller than out_shape[1] by 4'); a detector of the same export keeps it."""
     pose = _ultralytics_like(4 + 1 + 17 * 3)
     assert guess_task(pose) is None
-    assert "pose model (1 classes and 17 keypoints per box)" in no_wrapper_reason(pose)
+    assert "pose model (1 class and 17 keypoints per box)" in no_wrapper_reason(pose)
     detector = _ultralytics_like(4 + 1)
     assert guess_task(detector).wrapper == "YOLOv8" and no_wrapper_reason(detector) is None
 
@@ -345,3 +345,45 @@ def test_a_model_type_model_api_does_not_know_is_not_looked_at() -> None:
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
     assert out.stdout.split() == ["regression", "True", "False", "False"], out.stderr[-2000:]
+
+
+def _brightness_segmenter(size: int = 64, stride: int = 1) -> ov.Model:
+    """Class 1 where the picture's first channel is bright (> 0.5 after scale 255), else 0: a map that follows the
+    picture, at the input's resolution divided by ``stride``."""
+    from openvino import opset13 as ops
+
+    x = ops.parameter([1, 3, size, size], ov.Type.f32, name="image")
+    first = ops.slice(x, np.array([0]), np.array([1]), np.array([1]), np.array([1]))  # [1, 1, S, S]
+    if stride > 1:
+        first = ops.avg_pool(first, [stride, stride], [0, 0], [0, 0], [stride, stride], True)
+    half = ops.constant(np.float32(0.5))
+    logits = ops.concat([ops.subtract(half, first), ops.subtract(first, half)], 1)
+    logits.output(0).get_tensor().set_names({"logits"})
+    return ov.Model([ops.result(logits)], [x], "brightness")
+
+
+@pytest.mark.parametrize("resize_type", ["fit_to_window_letterbox", "fit_to_window", "standard"])
+@pytest.mark.parametrize("stride", [1, 4])
+def test_a_segmentation_map_lies_on_a_padded_picture(resize_type: str, stride: int) -> None:
+    """Model API's Segmentation stretched the whole map, padding included, over a picture of another shape than the
+    input: with a letterbox the mask of a wide picture came out squashed and shifted. It now lies on the picture."""
+    from ovexplorer.core.vision.config import VisionConfig
+
+    picture = np.zeros((60, 160, 3), np.uint8)  # wide: a letterbox pads it above and below
+    picture[10:40, 20:70] = 255
+    picture[30:55, 100:150] = 255
+    config = VisionConfig(wrapper="Segmentation", scale=(255.0,), mean=(0.0,), resize_type=resize_type)
+    answer = VisionModel(_brightness_segmenter(stride=stride), config).answer(picture)[1]
+    truth = (picture[:, :, 0] > 127).astype(np.int32)
+    assert answer.class_map.shape == truth.shape
+    agree = float(np.mean(answer.class_map == truth))
+    assert agree >= (0.97 if stride == 1 else 0.9), agree
+
+
+def test_the_picture_region_follows_model_apis_resize() -> None:
+    from ovexplorer.core.vision.picture_region import picture_region
+
+    assert picture_region("fit_to_window_letterbox", (64, 64), (60, 160)) == (20, 44, 0, 64)  # 24 rows, centred
+    assert picture_region("fit_to_window", (64, 64), (60, 160)) == (0, 24, 0, 64)  # at the top left
+    assert picture_region("fit_to_window_letterbox", (64, 64), (100, 100)) is None  # same shape: no padding
+    assert picture_region("standard", (64, 64), (60, 160)) is None and picture_region(None, (64, 64), (1, 2)) is None

@@ -186,7 +186,7 @@ def test_segmentation_map_drawn_with_legend_colours(qtbot, window: MainWindow, t
     qtbot.waitUntil(lambda: panel.table.rowCount() == 3, timeout=30000)
     assert table_rows(panel) == [["class 0", "8,192", "50.0 %"], ["class 1", "4,096", "25.0 %"],
                                  ["class 2", "4,096", "25.0 %"]]
-    blend = tuple(int(100 * (1 - MASK_ALPHA) + c * MASK_ALPHA) for c in class_color(2))
+    blend = tuple(round(100 * (1 - MASK_ALPHA) + c * MASK_ALPHA) for c in class_color(2))  # (rounded)
     assert tuple(panel.drawn[100, 100]) == blend  # bottom-right quarter: class 2's colour over the picture
     assert tuple(panel.drawn[100, 20]) == (100, 100, 100)  # background (class 0) is not painted
     assert panel.table.item(2, 0).background().color().getRgb()[:3] == class_color(2)
@@ -219,3 +219,57 @@ def test_picture_dropped_right_after_opening_is_answered(qtbot, window: MainWind
     answered(qtbot, window)
     qtbot.waitUntil(lambda: panel.table.rowCount() == 3, timeout=30000)
     assert run.side_tabs.currentWidget() is panel and panel.state.image_name == "gray"
+
+
+def test_a_picture_model_without_a_wrapper_says_why_and_lets_a_task_be_picked(qtbot, window: MainWindow,
+                                                                            tmp_path: Path) -> None:
+    """A YOLOv8-pose export (no Model API wrapper) greyed the whole form out without a word; it now says why, the
+    thresholds stay off, and the task chooser stays usable for a model the guess did not recognise."""
+    import openvino as ov
+    from openvino import opset13 as ops
+
+    def save(shape: tuple[int, ...], name: str, model_type: str | None) -> Path:
+        image = ops.parameter([1, 3, 32, 32], ov.Type.f32, name="images")
+        total = ops.reduce_sum(image, ops.constant(np.array([1, 2, 3], np.int64)), True)
+        out = ops.add(ops.reshape(total, ops.constant(np.ones(len(shape), np.int64)), False),
+                      ops.constant(np.zeros(shape, np.float32)))
+        model = ov.Model([ops.result(out)], [image], name)
+        if model_type:
+            model.set_rt_info(model_type, ["model_info", "model_type"])
+            model.set_rt_info("person", ["model_info", "labels"])
+        ov.save_model(model, tmp_path / f"{name}.xml")
+        return tmp_path / f"{name}.xml"
+
+    open_vision(qtbot, window, save((1, 4 + 1 + 17 * 3, 21), "pose", "YOLO"))
+    panel = window.vision_panel
+    form = panel.form
+    assert form.reason.text() == ("This is an Ultralytics pose model (1 class and 17 keypoints per box), which "
+                                  "OpenVINO Model API has no wrapper for: its raw outputs are in the Tensors tab.")
+    assert form.reason.isEnabled() and form.task_combo.isEnabled()
+    assert not form.confidence.isEnabled() and not form.labels_button.isEnabled()
+    assert form.task_combo.currentIndex() == -1 and form.wrapper_combo.count() == 0
+
+    open_vision(qtbot, window, save((1, 5, 7, 3, 2), "unknown", None))  # an output no wrapper reads
+    assert form.reason.text().startswith("No task recognised from the model's outputs or rt_info: pick a task")
+    form.task_combo.setCurrentIndex(form.task_combo.findData("classification"))
+    assert panel.state.config is not None and panel.state.config.wrapper == "Classification"
+    assert form.wrapper_combo.currentText() == "Classification" and form.labels_button.isEnabled()
+
+
+def test_a_large_pictures_answer_is_drawn_in_a_worker(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    """A photo's class map (or 50 masks) drawn at 12 megapixels took 1.5-6 s on the UI thread; above ~2 MP the
+    drawing goes to a worker and the picture shown is the one drawn for the latest threshold and selection."""
+    from ovexplorer.core.vision.draw import MASK_ALPHA, class_color
+    from ovexplorer.ui.vision.vision_panel import DRAW_INLINE_PIXELS
+
+    open_vision(qtbot, window, make_segmenter_ir(tmp_path / "seg.xml"))
+    panel = window.vision_panel
+    size = (2400, 1600)
+    assert size[0] * size[1] > DRAW_INLINE_PIXELS
+    drop_on_window(qtbot, window, fill_picture(tmp_path / "big.png", QColor(100, 100, 100), size))
+    answered(qtbot, window)
+    assert panel.draw_task is not None  # drawn in a worker
+    blend = tuple(round(100 * (1 - MASK_ALPHA) + c * MASK_ALPHA) for c in class_color(2))
+    qtbot.waitUntil(lambda: panel.drawn is not None and panel.drawn.shape[:2] == (1600, 2400)
+                    and tuple(panel.drawn[1500, 2300]) == blend, timeout=30000)
+    assert tuple(panel.drawn[1500, 100]) == (100, 100, 100)  # background (class 0) is not painted

@@ -14,8 +14,8 @@ import pytest
 from models_weights import flagged_model, save, square_chain_model
 
 from ovexplorer.core.model.document import open_model
+from ovexplorer.core.weights import histograms, value_stats
 from ovexplorer.core.weights import statistics as weights_module
-from ovexplorer.core.weights import value_stats
 from ovexplorer.core.weights.statistics import compute_weight_stats, tensor_stats
 
 
@@ -43,7 +43,7 @@ def _same(a, b) -> None:
 def test_quick_path_matches_the_accumulator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     doc = open_model(save(square_chain_model(_awkward_weights()), tmp_path / "m.xml"))
     quick = compute_weight_stats(doc, hist_samples=1000)
-    monkeypatch.setattr(value_stats, "_quick_stats", lambda *args: None)  # always the general path
+    monkeypatch.setattr(value_stats, "quick_stats", lambda *args: None)  # always the general path
     general = compute_weight_stats(doc, hist_samples=1000)
     assert [r.name for r in quick] == [r.name for r in general]
     for a, b in zip(quick, general, strict=True):
@@ -162,7 +162,7 @@ def test_histogram_of_equal_values_needs_no_nan(dtype) -> None:
     big as 1e17) counts every value in the first bin, with no 'invalid value' warning (errors under pytest)."""
     big = np.full(6, 1e17 if dtype is not np.float16 else 6e4, dtype=dtype)
     lo = hi = float(big[0])
-    assert value_stats.histogram(big, lo, hi, 8).tolist() == [6, 0, 0, 0, 0, 0, 0, 0]
+    assert histograms.histogram(big, lo, hi, 8).tolist() == [6, 0, 0, 0, 0, 0, 0, 0]
     element_type = {np.float32: "f32", np.float64: "f64", np.float16: "f16"}[dtype]
     stats = value_stats.tensor_values(big.view(np.uint8), element_type, (6,)).stats
     assert sum(stats.hist_counts) == 6 and stats.min == stats.max == float(big[0]) and stats.std == 0

@@ -326,3 +326,20 @@ def test_a_picture_dropped_on_the_graph_goes_to_run(qtbot, window: MainWindow, t
     assert window.tabs.currentWidget() is panel
     assert panel.data_edit(0).text() == "red.png  (24 x 16 picture)"
 
+
+
+def test_a_narrow_window_keeps_the_inspector_to_a_quarter_of_it(qtbot, window: MainWindow) -> None:
+    """At 900 px the 320 px Inspector took a third of the window and the Run tab scrolled sideways; narrowing the
+    window now narrows the dock to a quarter (a width the user drags it to afterwards is theirs)."""
+    window.resize(1400, 800)
+    window.resizeDocks([window.inspector], [320], Qt.Orientation.Horizontal)
+    qtbot.waitUntil(lambda: abs(window.inspector.width() - 320) <= 2)
+    window.resize(900, 650)
+    qtbot.waitUntil(lambda: window.inspector.width() <= 900 // 4 + 2)
+    assert window.inspector.width() >= 220  # never narrower than a key/value table can be read at
+    window.resizeDocks([window.inspector], [300], Qt.Orientation.Horizontal)  # the user drags it wider
+    qtbot.wait(50)
+    assert abs(window.inspector.width() - 300) <= 2
+    window.resize(1400, 800)  # widening the window leaves the dock as it is
+    qtbot.wait(50)
+    assert abs(window.inspector.width() - 300) <= 2

@@ -269,6 +269,9 @@ class LatencyState:
 
     def _show_run(self, run: BenchmarkRun) -> RunEntry:
         """A new series for ``run`` (starting), followed by the live plots."""
+        same = sum(e.run.label == run.label or e.run.label.startswith(run.label + " #") for e in self.entries)
+        if same:  # the same settings again: the table and the key tell the runs apart
+            run.label = f"{run.label} #{same + 1}"
         entry = RunEntry(run, PALETTE[len(self.entries) % len(PALETTE)])
         self.entries.append(entry)
         self.active = entry

@@ -13,6 +13,7 @@ from typing import Any
 
 from ovexplorer.core.layout.first_screen import prepared_first_view
 from ovexplorer.core.layout.graph_layout import GraphLayout, GraphLayouter
+from ovexplorer.core.layout.group_colors import GroupFill, group_fills
 from ovexplorer.core.layout.grouping import ROOT, Grouping
 from ovexplorer.core.layout.layout_records import LayoutOptions
 from ovexplorer.core.layout.search import SearchHits
@@ -192,6 +193,15 @@ class GraphViewState:
         """The colouring of the graph shown: only the model's own graph is painted."""
         return self.coloring if self.at_top else None
 
+    def shown_group_fills(self, layout: GraphLayout | None, **colors: Any) -> dict[int, GroupFill]:
+        """How the collapsed groups of ``layout`` (the current frame's) are painted for the colouring shown
+        (``colors``: ``time_color`` and ``text_color``, see :func:`group_fills`); {} without a colouring."""
+        coloring, frame = self.shown_coloring(), self.frame
+        if coloring is None or frame is None or frame.layouter is None or layout is None:
+            return {}
+        return group_fills(frame.layouter.grouping, [g.id for g in layout.groups if not g.expanded], coloring,
+                           **colors)
+
     # -- nodes and selection ------------------------------------------------------------------------
     def describe_node(self, node_id: int) -> str:
         """A node's tooltip: type, name and output shapes."""
@@ -208,6 +218,24 @@ class GraphViewState:
         if self.options.fold_constants:
             return shown_for(self.frame.graph, node_id)
         return node_id
+
+    def selected_target(self) -> int | None:
+        """The node drawn for the current frame's selection (None: nothing selected)."""
+        frame = self.frame
+        return None if frame is None or frame.selected is None else self.visible_target(frame.selected)
+
+    def group_centre_holding(self, node_id: int, layout: GraphLayout) -> tuple[float, float] | None:
+        """Where to look for ``node_id`` hidden in ``layout`` (the current frame's): the middle of the innermost
+        drawn group holding it, near its title for a tall group; None when no drawn group holds it."""
+        frame = self.frame
+        if frame is None or frame.layouter is None:
+            return None
+        for gid in reversed(frame.layouter.grouping.holding_groups(node_id)):
+            index = layout.group_index.get(gid)
+            if index is not None:
+                g = layout.groups[index]
+                return g.x + g.w / 2, g.y + min(g.h / 2, 20)
+        return None
 
     def select(self, node_id: int) -> int | None:
         """Select ``node_id`` in the current graph; the node drawn for it, or None for no such node."""

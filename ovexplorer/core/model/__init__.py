@@ -5,7 +5,7 @@ from ovexplorer.core.util.lazy import lazy_exports
 
 #: Module -> the public names it defines (imported on first use: importing the package imports none).
 _EXPORTS = {
-    "document": ("MODEL_SUFFIXES", "ModelDocument", "open_model", "resolve_model_path", "shared_core"),
+    "document": ("MODEL_SUFFIXES", "ModelDocument", "file_title", "open_model", "resolve_model_path", "shared_core"),
     "graph": ("Edge", "Graph", "Node", "Port", "extract_graph"),
     "categories": ("CATEGORY_COLORS", "WEIGHT_PORTS", "category_of"),
     "ir_check": ("validate_ir",),

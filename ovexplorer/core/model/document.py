@@ -29,6 +29,16 @@ from ovexplorer.core.util.tasks import CancelToken, ProgressFn, no_progress
 #: Suffixes OpenVINO's frontends read besides IR ``.xml``; used for file dialogs and drops.
 #: The names OpenVINO gives models that have none (``Model102``).
 _AUTO_NAME = re.compile(r"Model\d+")
+#: File names that export tools give every model (optimum-intel's openvino_model.xml...): the folder names it.
+_GENERIC_STEM = re.compile(r"openvino_\w*model|model|openvino_(de)?tokenizer")
+
+
+def file_title(path: Path) -> str:
+    """A model file's name for titles: its stem, with its folder's name when the stem is an export tool's generic
+    one (``llama_int4/openvino_model``, not ``openvino_model`` for every language model)."""
+    if _GENERIC_STEM.fullmatch(path.stem) and path.parent.name:
+        return f"{path.parent.name}/{path.stem}"
+    return path.stem
 OTHER_MODEL_SUFFIXES = (".onnx", ".tflite", ".pdmodel", ".pb")
 MODEL_SUFFIXES = (".xml", *OTHER_MODEL_SUFFIXES)
 
@@ -77,7 +87,7 @@ class ModelDocument:
         """The model's own name, or its file's when it has none of its own (OpenVINO numbers unnamed models
         ``Model102``: a name that tells nothing)."""
         name = self.graph.name
-        return self.path.stem if not name or _AUTO_NAME.fullmatch(name) else name
+        return file_title(self.path) if not name or _AUTO_NAME.fullmatch(name) else name
 
     def weights_changed_in_place(self) -> str | None:
         """Why the weights OpenVINO mapped no longer match the model, or None.

@@ -16,6 +16,7 @@ import numpy as np
 from ovexplorer.core.model.document import ModelDocument
 from ovexplorer.core.run.input_roles import MASK, POSITIONS, role_tensor
 from ovexplorer.core.run.inputs import (
+    ImagePreprocess,
     InputSource,
     default_random_source,
     guess_layout,
@@ -128,6 +129,8 @@ class RunState:
         self.rows: list[InputRow] = []
         self.options = options or CompileOptions()
         self.shown: RunKey | None = None  # what the outputs shown were made from
+        #: The input tensors of the last run (what a latency benchmark would feed the session).
+        self.last_inputs: dict[str, np.ndarray] = {}
         self.stale_reason = ""
         self.reset = Event()
         self.row_changed = Event()
@@ -140,6 +143,7 @@ class RunState:
         specs = model_inputs(doc.model) if doc is not None and doc.model is not None else ()
         self.rows = [default_row(doc, spec) for spec in specs]
         self.shown = None
+        self.last_inputs = {}
         self._set_stale("")
         self.reset.emit()
 
@@ -207,6 +211,11 @@ class RunState:
         return self.update_row(i, source=replace(old, distribution=distribution, seed=seed, low=low, high=high,
                                                  role=role)).source
 
+    def set_preprocess(self, name: str, pre: ImagePreprocess) -> None:
+        """Input ``name``'s picture preprocessing, as set by the user."""
+        i = self.row_index(name)
+        self.update_row(i, source=replace(self.rows[i].source, preprocess=pre), preprocess_origin="set by you")
+
     def take_file(self, name: str, path: str, **decoded: Any) -> None:
         """A file decoded for input ``name`` (``tensor``, ``image``, ``thumbnail``): its source becomes the file;
         a dynamic input takes the tensor's shape; random-data settings and preprocessing are kept."""
@@ -236,12 +245,22 @@ class RunState:
         names = ", ".join(r.spec.name for r in bad)
         return f"Not run: fix the input{'s' if len(bad) > 1 else ''} marked in red first ({names}).", bad[0]
 
+    def start_refusal(self, infer: bool, *, loading: bool) -> tuple[str, InputRow | None]:
+        """Why a run (``infer``) or compile cannot start now (a file still being read, inputs marked red), and
+        the first bad row; ("", None) when it can."""
+        if loading:
+            return "A file is still being read; run again when it is loaded.", None
+        return self.refusal(infer)
+
     def key(self) -> RunKey:
         return RunKey.of(self.options, self.rows)
 
-    def show_outputs(self, key: RunKey) -> None:
-        """Outputs made from ``key`` are shown now (out of date at once if the inputs changed meanwhile)."""
+    def show_outputs(self, key: RunKey, inputs: dict[str, np.ndarray] | None = None) -> None:
+        """Outputs made from ``key`` (fed ``inputs``) are shown now (out of date at once if the inputs changed
+        meanwhile)."""
         self.shown = key
+        if inputs is not None:
+            self.last_inputs = inputs
         self._set_stale("")
         self.check_stale()
 

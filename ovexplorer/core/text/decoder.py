@@ -139,13 +139,20 @@ class DecoderSession:
         self._fast_feed = names <= {"input_ids", "attention_mask", "position_ids", "beam_idx"} and \
             all(p.get_element_type() == ov.Type.i64 for p in self.inputs
                 if p.get_any_name() in names - {"beam_idx"})
-        self._beam = np.zeros((1,), dtype=np.int32)
-        self.sync_infer = False  # start_async/wait: infer() from Python cost 3-4 ms more per token here
         self._names = names
+        self._logits_index = next(i for i, port in enumerate(self.compiled.outputs)
+                                  if port.get_any_name() == self.logits_name)
         self.request = self.compiled.create_infer_request()
         self.lock = threading.Lock()
         self.past = 0
         self._kv: dict[str, np.ndarray] = {}
+        # The decode step's inputs, written in place between steps (set on the request once per generation)
+        self._step_ids = np.zeros((1, 1), dtype=np.int64)
+        self._step_pos = np.zeros((1, 1), dtype=np.int64)
+        self._mask = np.ones((1, 0), dtype=np.int64)
+        self._mask_tensor: ov.Tensor | None = None
+        self._step_ready = False
+        self._held: dict[str, np.ndarray] = {}
         self.reset()
 
     def reset(self) -> None:
@@ -167,40 +174,83 @@ class DecoderSession:
             raise InputError(f"The prompt has {prompt_tokens:,} tokens, more than the model's context of "
                              f"{self.context:,} tokens: shorten it.")
 
-    def _token_feed(self, ids: np.ndarray) -> dict[str, np.ndarray]:
+    def _set(self, name: str, value: np.ndarray) -> ov.Tensor:
+        tensor = ov.Tensor(value, shared_memory=True)
+        self.request.set_tensor(name, tensor)
+        self._held[name] = value  # the request reads this memory: keep the array alive while it is set
+        return tensor
+
+    def _feed(self, ids: np.ndarray, capacity: int) -> None:
+        """Set every input for ``ids`` after the cached tokens. The usual inputs of an optimum-intel export are
+        set on the request with room for ``capacity`` tokens, so that the next steps only write into them
+        (:meth:`_feed_token`), as openvino-genai does."""
         n, past = ids.size, self.past
-        feed = {"input_ids": ids.reshape(1, n)}
-        if "attention_mask" in self._names:
-            feed["attention_mask"] = np.ones((1, past + n), dtype=np.int64)
+        if not self._fast_feed:
+            feed = fill_token_inputs(self.inputs, ids, past=past)
+            feed.update(self._kv)
+            for name, value in feed.items():
+                self._set(name, value)
+            self._mask_tensor = None
+            return
+        self._set("input_ids", ids.reshape(1, n))
         if "position_ids" in self._names:
-            feed["position_ids"] = np.arange(past, past + n, dtype=np.int64).reshape(1, n)
+            self._set("position_ids", np.arange(past, past + n, dtype=np.int64).reshape(1, n))
         if "beam_idx" in self._names:
-            feed["beam_idx"] = self._beam
-        return feed
+            self._set("beam_idx", np.zeros((1,), dtype=np.int32))
+        if "attention_mask" in self._names:
+            if self._mask.shape[1] < max(capacity, past + n):
+                self._mask = np.ones((1, max(capacity, past + n)), dtype=np.int64)
+            self._mask_tensor = self._set("attention_mask", self._mask)
+            self._mask_tensor.shape = [1, past + n]
+        for name, value in self._kv.items():
+            self._set(name, value)
+        self._step_ready = False
+
+    def _feed_token(self, token: int) -> None:
+        """The inputs of one decode step after :meth:`_feed`: written in place (no new arrays) on the fast path."""
+        if not self._fast_feed or (self._mask_tensor is not None and self._mask.shape[1] < self.past + 1):
+            self._feed(np.array([token], dtype=np.int64), self.past + 1)
+            return
+        self._step_ids[0, 0] = token
+        self._step_pos[0, 0] = self.past
+        if not self._step_ready:  # the first decode step: the [1, 1] arrays replace the prompt's
+            self._set("input_ids", self._step_ids)
+            if "position_ids" in self._names:
+                self._set("position_ids", self._step_pos)
+            self._step_ready = True
+        if self._mask_tensor is not None:
+            self._mask_tensor.shape = [1, self.past + 1]
+        for name, value in self._kv.items():
+            self._set(name, value)
+
+    def _run(self, wait: bool = True) -> None:
+        try:
+            self.request.start_async()
+            if wait:
+                self.request.wait()
+        except RuntimeError as exc:
+            raise DeviceError(f"Inference failed: {openvino_reason(str(exc))}") from exc
+
+    def _wait(self) -> None:
+        try:
+            self.request.wait()
+        except RuntimeError as exc:
+            raise DeviceError(f"Inference failed: {openvino_reason(str(exc))}") from exc
+
+    def _after_step(self, fed: int) -> np.ndarray:
+        """The logits of the last position (a view on the output, valid until the next step); the KV cache of
+        a stateless model is kept for the next step."""
+        for inp, out in zip(self.kv_inputs, self.kv_outputs, strict=True):
+            self._kv[inp] = np.array(self.request.get_tensor(out).data)
+        self.past += fed
+        return self.request.get_output_tensor(self._logits_index).data[0, -1]
 
     def forward(self, ids: np.ndarray) -> np.ndarray:
         """Feed ``ids`` after the cached tokens; the logits of the last position (float32, a copy)."""
         ids = np.asarray(ids, dtype=np.int64).reshape(-1)
-        feed = self._token_feed(ids) if self._fast_feed else fill_token_inputs(self.inputs, ids, past=self.past)
-        feed.update(self._kv)
-        try:
-            # set_tensor on arrays kept alive until wait(), and start_async/wait (which let go of the GIL): the
-            # dictionary form of infer() copied every input and output and cost 2-3 ms per token on a tiny model
-            for name, value in feed.items():
-                self.request.set_tensor(name, ov.Tensor(value, shared_memory=True))
-            if self.sync_infer:
-                self.request.infer(share_outputs=True)
-            else:
-                self.request.start_async()
-                self.request.wait()
-        except RuntimeError as exc:
-            raise DeviceError(f"Inference failed: {openvino_reason(str(exc))}") from exc
-        logits = self.request.get_tensor(self.logits_name).data
-        last = np.array(logits[0, -1], dtype=np.float32)
-        for inp, out in zip(self.kv_inputs, self.kv_outputs, strict=True):
-            self._kv[inp] = np.array(self.request.get_tensor(out).data)
-        self.past += ids.size
-        return last
+        self._feed(ids, self.past + ids.size)
+        self._run()
+        return np.array(self._after_step(ids.size), dtype=np.float32)
 
     def next_token(self, ids: np.ndarray, k: int = 10, tokenizer: TextTokenizer | None = None) -> NextToken:
         """The top-k of the next token after ``ids`` (from a fresh cache)."""
@@ -223,34 +273,59 @@ class DecoderSession:
         result = GenerationResult(prompt_tokens=int(ids.size))
         with self.lock:
             self.reset()
-            feed = ids
-            for index in range(max_new_tokens):
-                if cancel is not None and cancel.cancelled:
-                    result.stopped, result.reason = True, "stopped"
-                    break
-                if self.context is not None and self.past + feed.size > self.context:
-                    result.reason = "context"
-                    break
-                start = time.perf_counter()
-                logits = self.forward(feed)
-                token = sampler(logits)
-                seconds = time.perf_counter() - start
-                if index == 0:
-                    result.first_step = top_k_of(logits, top_k, tokenizer)
-                result.tokens.append(token)
-                result.step_seconds.append(seconds)
-                delta = self._text_delta(result, tokenizer)
-                if on_token is not None:
-                    on_token(TokenEvent(index, token, delta, seconds))
-                if token in eos:
-                    result.reason = "eos"
-                    break
-                feed = np.array([token], dtype=np.int64)
-            else:
+            if max_new_tokens <= 0:
                 result.reason = "length"
+            elif cancel is not None and cancel.cancelled:
+                result.stopped, result.reason = True, "stopped"
+            else:
+                self._decode(ids, max_new_tokens, sampler, result, tokenizer, eos, on_token, cancel, top_k)
         if tokenizer is not None and tokenizer.can_decode:
             result.text = tokenizer.decode(result.tokens)
         return result
+
+    def _decode(self, ids: np.ndarray, max_new_tokens: int, sampler: Sampler, result: GenerationResult,
+                tokenizer: TextTokenizer | None, eos: tuple[int, ...], on_token: Callable[[TokenEvent], None] | None,
+                cancel: CancelToken | None, top_k: int) -> None:
+        """The decoding loop. Times are taken as openvino-genai's PerfMetrics take them: the first token's from the
+        start (inputs set, prompt step, sampling), each next one from the previous token, so everything between two
+        tokens counts. Each step starts before the previous token is streamed (text, ``on_token``): the model
+        computes while Python works, and nothing but sampling and a few writes lies between two inferences."""
+        last = time.perf_counter()
+        self._feed(ids, ids.size + max_new_tokens)
+        self._run()
+        logits = self._after_step(ids.size)
+        for index in range(max_new_tokens):
+            token = sampler(logits)
+            first = np.array(logits, dtype=np.float32) if index == 0 else None  # the output is reused by the next step
+            now = time.perf_counter()
+            seconds, last = now - last, now
+            result.tokens.append(token)
+            result.step_seconds.append(seconds)
+            if token in eos:
+                result.reason = "eos"
+            elif index + 1 == max_new_tokens:
+                result.reason = "length"
+            elif self.context is not None and self.past + 1 > self.context:
+                result.reason = "context"
+            running = not result.reason
+            if running:
+                self._feed_token(token)
+                self._run(wait=False)
+            try:
+                if first is not None:
+                    result.first_step = top_k_of(first, top_k, tokenizer)
+                delta = self._text_delta(result, tokenizer)
+                if on_token is not None:
+                    on_token(TokenEvent(index, token, delta, seconds))
+            finally:
+                if running:
+                    self._wait()
+            if not running:
+                break
+            if cancel is not None and cancel.cancelled:  # the step in flight is dropped (the next use resets)
+                result.stopped, result.reason = True, "stopped"
+                break
+            logits = self._after_step(1)
 
     @staticmethod
     def _text_delta(result: GenerationResult, tokenizer: TextTokenizer | None) -> str:

@@ -69,8 +69,15 @@ class EncoderSession:
 
     def embedding(self, tokens: Tokens, pooling: str = "mean") -> np.ndarray:
         """A pooled vector: ``pooler_output`` when there is one, else the mean (or CLS) of the token outputs."""
+        return self.pooled(tokens, pooling)[0]
+
+    def pooled(self, tokens: Tokens, pooling: str = "mean") -> tuple[np.ndarray, str]:
+        """:meth:`embedding` and where it comes from, in words (a masked LM has only its logits to pool)."""
         out = self.run(tokens)
         if "pooler_output" in out:
-            return out["pooler_output"][0]
-        hidden = out.get("last_hidden_state", next(iter(out.values())))[0]
-        return hidden[0] if pooling == "cls" else hidden.mean(axis=0)
+            return out["pooler_output"][0], "the pooler output"
+        name = "last_hidden_state" if "last_hidden_state" in out else next(iter(out))
+        hidden = out[name][0]
+        if pooling == "cls":
+            return hidden[0], f"the first token's '{name}'"
+        return hidden.mean(axis=0), f"the mean of the {hidden.shape[0]} tokens' '{name}'"

@@ -35,7 +35,7 @@ class GenaiGenerator:
     def config(self, max_new_tokens: int, sampling: SamplingConfig, ignore_eos: bool) -> Any:
         cfg = self.pipe.get_generation_config()
         cfg.max_new_tokens = max_new_tokens
-        cfg.min_new_tokens = max_new_tokens if ignore_eos else 0
+        cfg.min_new_tokens = 0  # ignore_eos: genai makes the end-of-sequence token and goes on, as the own loop
         cfg.ignore_eos = ignore_eos
         cfg.do_sample = not sampling.greedy
         if not sampling.greedy:

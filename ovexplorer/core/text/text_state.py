@@ -47,6 +47,28 @@ class TextModel:
         return self.kind == "decoder"
 
     @property
+    def tasks(self) -> tuple[str, ...]:
+        """What the view offers for this model. A causal LM: the next token and generation. An encoder generates
+        nothing: token labels (a token classifier with ``id2label``) or fill-mask, then pooled embeddings and the
+        similarity of two texts."""
+        if self.is_decoder:
+            return ("next token", "generation")
+        names = " ".join(self.arch.architectures)
+        labelled = bool(self.export.config.get("id2label")) and "TokenClassification" in names
+        return ("token labels" if labelled else "fill-mask", "embeddings", "similarity")
+
+    def headline(self) -> str:
+        """One line about the model: kind, (for a causal LM) where its KV cache lives, size, tokenizer."""
+        a = self.arch
+        tok = "tokenizer" if self.tokenizer else "no tokenizer (type ids)"
+        if self.is_decoder:
+            cache = "stateful" if a.stateful else "stateless"
+            return (f"{a.model_type or '?'}, decoder, {cache}: {a.layers} layers, vocabulary {a.vocab}, context "
+                    f"{a.context}; {tok}")
+        return (f"{a.model_type or '?'}, encoder ({', '.join(self.tasks)}): {a.layers} layers, hidden size "
+                f"{a.hidden}, vocabulary {a.vocab}, up to {a.context} tokens; {tok}")
+
+    @property
     def compiled(self) -> bool:
         return self._session is not None
 

@@ -19,6 +19,7 @@ from openvino import opset13 as ops
 from ovexplorer.core.util.errors import openvino_reason
 from ovexplorer.core.vision.config import VisionConfig, needs_size
 from ovexplorer.core.vision.model_api import VisionError, make_adapter, require_model_api
+from ovexplorer.core.vision.picture_region import crop_maps, picture_region
 from ovexplorer.core.vision.results import ClassScore, Detection, Keypoint, VisionAnswer
 from ovexplorer.core.vision.tasks import at_static_size
 
@@ -118,13 +119,26 @@ class VisionModel:
             self._threshold = floor
         start = time.thread_time()  # this thread's CPU time: the decoding's own cost, not the UI's share of it
         try:
-            result = self.wrapper.postprocess(dict(raw.outputs), dict(raw.meta))
+            result = self.wrapper.postprocess(self._picture_outputs(raw), dict(raw.meta))
             answer = convert(result, self.task, self.config.wrapper, raw.image_size, self._labels(), floor)
         except Exception as exc:
             raise VisionError(f"{self.config.wrapper} could not decode the outputs: {_one_line(exc)}",
                               detail=str(exc)) from exc
         seconds = time.thread_time() - start
         return _timed(answer, raw.seconds, seconds)
+
+    def _picture_outputs(self, raw: RawAnswer) -> dict:
+        """The outputs Model API decodes; a segmentation map cut to where the picture lies in the input (Model API
+        stretches the padding of ``fit_to_window[_letterbox]`` over the picture)."""
+        outputs = dict(raw.outputs)
+        if self.task != "segmentation":
+            return outputs
+        resized = raw.meta.get("resized_shape")  # (width, height, channels)
+        if not resized or len(resized) < 2:
+            return outputs
+        input_hw = (int(resized[1]), int(resized[0]))
+        region = picture_region(getattr(self.wrapper.params, "resize_type", None), input_hw, raw.image_size)
+        return outputs if region is None else crop_maps(outputs, region, input_hw)
 
     def answer(self, image: np.ndarray, threshold: float | None = None) -> tuple[RawAnswer, VisionAnswer]:
         raw = self.infer(image)

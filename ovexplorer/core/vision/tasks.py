@@ -193,7 +193,8 @@ def no_wrapper_reason(model: ov.Model, static: ov.Model | None = None) -> str | 
         return None
     extra = outs[0][1] - 4 - len(labels)
     if extra > 0 and extra % 3 == 0:
-        return (f"an Ultralytics pose model ({len(labels)} classes and {extra // 3} keypoints per box), which "
+        classes = f"{len(labels)} class" + ("es" if len(labels) != 1 else "")
+        return (f"an Ultralytics pose model ({classes} and {extra // 3} keypoints per box), which "
                 "OpenVINO Model API has no wrapper for")
     return None
 

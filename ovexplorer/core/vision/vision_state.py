@@ -21,7 +21,14 @@ from ovexplorer.core.vision.config import VisionConfig, config_for, needs_size
 from ovexplorer.core.vision.labels import read_labels_file
 from ovexplorer.core.vision.model_api import MISSING, available
 from ovexplorer.core.vision.results import Detection, VisionAnswer
-from ovexplorer.core.vision.tasks import TASKS, TaskGuess, class_count, guess_task, names_a_wrapper
+from ovexplorer.core.vision.tasks import (
+    TASKS,
+    TaskGuess,
+    class_count,
+    guess_task,
+    names_a_wrapper,
+    no_wrapper_reason,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +47,7 @@ class Found:
     guess: TaskGuess | None = None
     config: VisionConfig | None = None
     error: str = ""
+    note: str = ""
 
 
 def looks_like_vision(model: ov.Model) -> bool:
@@ -61,7 +69,13 @@ def look_at(model: ov.Model, **_: Any) -> Found:
     if not available():
         return Found(error=MISSING)
     guess = guess_task(model)
-    return Found(guess, config_for(model, guess))
+    if guess is not None:
+        return Found(guess, config_for(model, guess))
+    why = no_wrapper_reason(model)
+    if why:
+        return Found(note=f"This is {why}: its raw outputs are in the Tensors tab.")
+    return Found(note="No task recognised from the model's outputs or rt_info: pick a task and a wrapper above to "
+                      "decode them, or read the raw outputs in the Tensors tab.")
 
 
 def compute(model: ov.Model, config: VisionConfig, image: np.ndarray, threshold: float, device: str = "CPU",
@@ -98,17 +112,24 @@ class VisionState:
         self.threshold = 0.25
         self.selected: int | None = None
         self.error = ""
+        self.note = ""  # why there is no task (a model with a picture input that no wrapper was found for)
 
     # -- model and configuration ---------------------------------------------------------------
     def open(self, model: ov.Model | None, found: Found | None = None) -> None:
         """A new model; ``found`` is what :func:`look_at` found (computed here when not given)."""
         self.model, self.guess, self.config, self.answer, self.raw, self.vm = model, None, None, None, None, None
         self.image, self.image_name, self.selected, self.error, self.classes = None, "", None, "", None
+        self.note = ""
         if model is not None:
             found = found if found is not None else look_at(model)
-            self.error, self.guess, self.config = found.error, found.guess, found.config
+            self.error, self.guess, self.config, self.note = found.error, found.guess, found.config, found.note
             self._after_config()
         self.config_changed.emit()
+
+    @property
+    def can_choose(self) -> bool:
+        """A task can be picked by hand: a picture model that Model API (installed) found no wrapper for."""
+        return self.model is not None and self.config is None and bool(self.note)
 
     @property
     def needs_size(self) -> bool:

@@ -30,24 +30,21 @@ from ovexplorer.core.model.graph import Graph, Node, body_ov_nodes, iter_bodies
 from ovexplorer.core.util.errors import Cancelled, OvexplorerError
 from ovexplorer.core.util.tasks import CancelToken, ProgressFn, no_progress
 from ovexplorer.core.weights import stats_pool
+from ovexplorer.core.weights.decompression import Chain, padded_to_rank, with_rows
 from ovexplorer.core.weights.dtypes import ElementCodec, codec_for
+from ovexplorer.core.weights.histograms import histogram
+from ovexplorer.core.weights.page_releaser import PageReleaser
 from ovexplorer.core.weights.value_stats import (
     CHUNK_BYTES,
-    CHUNK_ELEMENTS,
     HIST_BINS,
     HIST_SAMPLES,
-    Chain,
-    PageReleaser,
     TensorItem,
     TensorStats,
-    ValueStats,
-    histogram,
-    padded_to_rank,
     tensor_values,
     tensors_values,
     windows,
-    with_rows,
 )
+from ovexplorer.core.weights.value_summary import CHUNK_ELEMENTS, ValueStats
 
 log = logging.getLogger(__name__)
 

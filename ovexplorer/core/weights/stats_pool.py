@@ -21,14 +21,9 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ovexplorer.core.weights.value_stats import (
-    Chain,
-    PageReleaser,
-    TensorItem,
-    TensorStats,
-    tensors_values,
-    windows,
-)
+from ovexplorer.core.weights.decompression import Chain
+from ovexplorer.core.weights.page_releaser import PageReleaser
+from ovexplorer.core.weights.value_stats import TensorItem, TensorStats, tensors_values, windows
 
 
 class BlockItem(NamedTuple):

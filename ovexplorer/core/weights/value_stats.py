@@ -14,28 +14,29 @@ plus a histogram of an evenly strided sample of ``HIST_SAMPLES`` values.
 De-quantized statistics of per-channel chains with long rows come from per-row reductions of the codes
 (min, max, sum, sum of squares per row, combined with each row's scale and zero point), so the de-quantized
 values are never materialised; other chains (short groups, odd broadcasts) are de-quantized chunk by chunk.
+
+This module holds the knobs and the walk over a tensor's chunks (:func:`tensor_values`, :func:`tensors_values`);
+the parts live beside it: :mod:`.value_summary` (the statistics record and the reductions), :mod:`.histograms`,
+:mod:`.decompression` (chains and their per-row statistics), :mod:`.page_releaser` (the weights file's pages) and
+:mod:`.batch_stats` (many small constants at once).
 """
 
 from __future__ import annotations
 
-import ctypes
 import functools
 import math
-import os
-import sys
-import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numpy as np
 
 from ovexplorer.core.util.tasks import CancelToken
+from ovexplorer.core.weights.batch_stats import batch_stats, dequantize
+from ovexplorer.core.weights.decompression import Chain, RowDequant, chain_rows
 from ovexplorer.core.weights.dtypes import ElementCodec, codec_for
+from ovexplorer.core.weights.page_releaser import PageReleaser
+from ovexplorer.core.weights.value_summary import CHUNK_ELEMENTS, Accumulator, ValueStats, quick_stats
 
-#: Values decoded and reduced at a time: 1 MiB of float32, so the passes after the first one read the
-#: chunk from the core's L2 cache (4 MiB chunks made the passes over big constants 2x slower).
-CHUNK_ELEMENTS = 1 << 18
 #: Histogram bins.
 HIST_BINS = 64
 #: By default a histogram counts an evenly strided sample of at most this many values per constant, and at
@@ -55,510 +56,8 @@ BATCH_ELEMENTS = 512
 #: Bytes of small constants whose pages are mapped in ahead of their statistics, in one call.
 POPULATE_AHEAD = 16 << 20
 
-
-class ValueStats(NamedTuple):
-    """Statistics of a set of values (stored or de-quantized). A NamedTuple (immutable plain data): one is
-    made per constant and per de-quantized view, 4x cheaper than a frozen dataclass, and pickled fast."""
-
-    count: int
-    min: float
-    max: float
-    mean: float
-    std: float
-    zero_count: int
-    nan_count: int
-    inf_count: int
-    hist_counts: tuple[int, ...]
-    hist_range: tuple[float, float]
-    #: 1 when the histogram counts every finite value, k when it counts every k-th one.
-    hist_stride: int = 1
-
-    @property
-    def zero_fraction(self) -> float:
-        return self.zero_count / self.count if self.count else 0.0
-
-    @property
-    def finite_count(self) -> int:
-        return self.count - self.nan_count - self.inf_count
-
-    def hist_edges(self) -> np.ndarray:
-        return np.linspace(self.hist_range[0], self.hist_range[1], len(self.hist_counts) + 1)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "min": _num(self.min), "max": _num(self.max), "mean": _num(self.mean), "std": _num(self.std),
-            "zero_fraction": self.zero_fraction, "zero_count": self.zero_count,
-            "nan_count": self.nan_count, "inf_count": self.inf_count,
-            "histogram": {"counts": list(self.hist_counts), "range": [_num(v) for v in self.hist_range],
-                          "stride": self.hist_stride},
-        }
-
-
-def _num(v: float) -> float | None:
-    """JSON-safe number (NaN and infinities become None)."""
-    return v if math.isfinite(v) else None
-
-
-# -- accumulation -----------------------------------------------------------------------------
-class _Accumulator:
-    """Running min/max/sum/sum-of-squares/zero/NaN/Inf counts plus histogram samples over chunks."""
-
-    def __init__(self, count: int, bins: int, stride: int, keep_samples: bool) -> None:
-        self.count, self.bins, self.stride, self.keep = count, bins, stride, keep_samples
-        self.n = 0
-        self.s = 0.0
-        self.q = 0.0
-        self.mn = math.inf
-        self.mx = -math.inf
-        self.zeros = self.nans = self.infs = 0
-        self.samples: list[np.ndarray] = []
-        self.m2 = 0.0
-        self.hist: np.ndarray | None = None
-
-    def add(self, x: np.ndarray, first: int) -> None:
-        """Add the chunk ``x`` (flat), whose first value has flat index ``first``."""
-        if x.size == 0:
-            return
-        if self.keep:
-            if self.stride == 1:
-                self.samples.append(x)
-            elif x.size == self.count:  # the whole tensor in one chunk: a view does (finish() comes first)
-                self.samples.append(x[::self.stride])
-            else:
-                self.samples.append(x[(-first) % self.stride::self.stride].copy())
-        mn, mx = float(np.minimum.reduce(x)), float(np.maximum.reduce(x))
-        if not (math.isfinite(mn) and math.isfinite(mx)):
-            nan_mask = np.isnan(x)
-            nans = int(np.count_nonzero(nan_mask))
-            finite = np.isfinite(x)
-            self.nans += nans
-            self.infs += x.size - nans - int(np.count_nonzero(finite))
-            x = x[finite]
-            if x.size == 0:
-                return
-            mn, mx = float(np.minimum.reduce(x)), float(np.maximum.reduce(x))
-        self.mn, self.mx = min(self.mn, mn), max(self.mx, mx)
-        self.n += x.size
-        # einsum sums with SIMD lanes (2x faster than np.add.reduce's pairwise sum here); a chunk's relative
-        # error stays ~1e-7, and chunks are added in float64.
-        s = float(np.einsum("i->", x))
-        q = _sum_squares(x)
-        if not (math.isfinite(s) and math.isfinite(q)):  # float32 overflow near 3e38
-            x64 = x.astype(np.float64)
-            s, q = float(np.add.reduce(x64)), _sum_squares(x64)
-        self.s += s
-        self.q += q
-        if mn <= 0.0 <= mx:
-            self.zeros += _zero_count(x)
-
-    # Second pass (only when needed): precise variance and/or exact histogram of a large tensor.
-    @property
-    def mean(self) -> float:
-        return self.s / self.n if self.n else math.nan
-
-    @property
-    def needs_precise_var(self) -> bool:
-        """True when the mean dominates the spread and E[x²] - E[x]² would lose the variance."""
-        if self.n < 2:
-            return False
-        msq = self.q / self.n
-        var = msq - self.mean * self.mean  # (float ** overflows with an exception, * gives inf)
-        return math.isfinite(msq) and var <= 1e-3 * msq and self.mx > self.mn
-
-    @property
-    def needs_hist_pass(self) -> bool:
-        return not self.keep and self.n > 0
-
-    def add_second(self, x: np.ndarray, precise_var: bool) -> None:
-        if self.nans or self.infs:
-            x = x[np.isfinite(x)]
-        if x.size == 0:
-            return
-        if precise_var:
-            d = x - x.dtype.type(self.mean)
-            self.m2 += _sum_squares(d)
-        if self.needs_hist_pass:
-            counts = histogram(x, *self.hist_range(), self.bins)
-            self.hist = counts if self.hist is None else self.hist + counts
-
-    def hist_range(self) -> tuple[float, float]:
-        if self.n == 0:
-            return (0.0, 1.0)
-        if self.mn == self.mx:
-            return (self.mn - 0.5, self.mx + 0.5)
-        return (self.mn, self.mx)
-
-    def finish(self, precise_var: bool) -> ValueStats:
-        if self.n == 0:
-            return ValueStats(self.count, math.nan, math.nan, math.nan, math.nan, self.zeros, self.nans, self.infs,
-                              (0,) * self.bins, (0.0, 1.0), self.stride)
-        mean = self.s / self.n
-        if self.mn == self.mx:  # one value (float32 sums would leave a rounding residue in the variance)
-            mean, var = self.mn, 0.0
-        elif precise_var:
-            var = self.m2 / self.n
-        else:
-            var = max(0.0, self.q / self.n - mean * mean)
-        lo, hi = self.hist_range()
-        if self.hist is not None:
-            counts = self.hist
-        elif self.samples:
-            values = self.samples[0] if len(self.samples) == 1 else np.concatenate(self.samples)
-            if self.nans or self.infs:
-                values = values[np.isfinite(values)]
-            counts = histogram(values, lo, hi, self.bins)
-        else:
-            counts = np.zeros(self.bins, dtype=np.int64)
-        return ValueStats(self.count, self.mn, self.mx, mean, math.sqrt(var), self.zeros, self.nans, self.infs,
-                          tuple(counts.tolist()), (lo, hi), self.stride)
-
-
-_SCRATCH = threading.local()
-
-
-def _scratch_bools(size: int) -> np.ndarray:
-    """A reusable boolean buffer of this thread (a fresh one per tensor would be mapped and faulted each time)."""
-    buf = getattr(_SCRATCH, "bools", None)
-    if buf is None or buf.size < size:
-        buf = _SCRATCH.bools = np.empty(max(size, CHUNK_ELEMENTS), dtype=np.bool_)
-    return buf[:size]
-
-
-def _quick_stats(x: np.ndarray, count: int, bins: int, stride: int) -> ValueStats | None:
-    """Statistics of a whole float32 tensor in one chunk with the fewest numpy passes (the common case).
-
-    Exact min, max, mean, std, zero count; a histogram of every ``stride``-th value. None when the values
-    need the general path: NaN or Inf present, or values so big that float32 sums could overflow.
-    """
-    mn, mx = float(np.minimum.reduce(x)), float(np.maximum.reduce(x))
-    if not (-math.inf < mn and mx < math.inf):  # NaN fails both comparisons
-        return None
-    n = x.size
-    big = max(-mn, mx)
-    if big * big * n > 3e38 or big * n > 3e38:  # float32 sums could overflow: the general path goes float64
-        return None
-    # einsum sums with SIMD lanes (2x faster than np.add.reduce's pairwise sum); _sum_squares is BLAS sdot.
-    # Both keep ~1e-7 relative error here.
-    s, q = float(np.einsum("i->", x)), _sum_squares(x)
-    mean = s / n
-    msq = q / n
-    var = msq - mean * mean
-    if mn == mx:  # one value (float32 sums would leave a rounding residue in the variance)
-        mean, var = mn, 0.0
-    elif n >= 2 and var <= 1e-3 * msq:  # the mean dominates the spread: E[x²] - E[x]² would lose it
-        d = x - np.float32(mean)
-        var = _sum_squares(d) / n
-        if not math.isfinite(var):
-            return None
-    zeros = _zero_count(x) if mn <= 0.0 <= mx else 0
-    lo, hi = (mn, mx) if mx > mn else (mn - 0.5, mx + 0.5)
-    counts = histogram(x[::stride] if stride > 1 else x, lo, hi, bins)
-    return ValueStats(count, mn, mx, mean, math.sqrt(max(0.0, var)), zeros, 0, 0, tuple(counts.tolist()),
-                      (lo, hi), stride)
-
-
-def _zero_count(x: np.ndarray) -> int:
-    """Values equal to zero (+0.0 and -0.0): one compare into a reused buffer and a boolean count (1.5x faster
-    than counting integer views, 6x faster than ``count_nonzero`` of floats)."""
-    x = x.reshape(-1)
-    return int(np.count_nonzero(np.equal(x, 0, out=_scratch_bools(x.size))))
-
-
-def _sum_squares(x: np.ndarray) -> float:
-    """BLAS sdot/ddot through np.vdot: 2x faster than einsum's product sum, and unlike np.dot it does not wake
-    OpenBLAS's threads (np.dot of 256K floats used 1.6 CPU-seconds per second: a core taken from the helpers)."""
-    return float(np.vdot(x, x))
-
-
-def histogram(values: np.ndarray, lo: float, hi: float, bins: int) -> np.ndarray:
-    """Counts of ``values`` (all finite, within [lo, hi]) in ``bins`` equal bins; the last bin is closed."""
-    if values.size == 0:
-        return np.zeros(bins, dtype=np.int64)
-    width = hi - lo
-    if not width > 0:  # all values equal and so large that lo - 0.5 == hi + 0.5: everything in the first bin
-        counts = np.zeros(bins, dtype=np.int64)
-        counts[0] = values.size
-        return counts
-    if values.dtype == np.float32 and math.isfinite(float(np.float32(hi) - np.float32(lo))) and width > 1e-30:
-        t = np.subtract(values, np.float32(lo))  # float32 math: the values are float32 already
-        np.multiply(t, np.float32(bins / width), out=t)
-    elif math.isfinite(width):  # (v - lo) / width: no overflowing scale for a range of denormals
-        t = (values.astype(np.float64) - lo) / width * bins
-    else:  # a range wider than the largest float64 (-1e308..1e308): halves fit
-        t = (values.astype(np.float64) * 0.5 - lo * 0.5) / (hi * 0.5 - lo * 0.5) * bins
-    # lo <= v <= hi, so 0 <= t <= bins (+ rounding): no clipping pass; int32 converts ~10x faster than int64.
-    idx = t.astype(np.int32)
-    try:
-        counts = np.bincount(idx, minlength=bins + 1)
-    except ValueError:  # a value below lo: not expected, but never fail on it
-        counts = np.bincount(np.clip(idx, 0, bins), minlength=bins + 1)
-    if counts.size > bins + 1:
-        counts[bins] += counts[bins + 1:].sum()
-    counts[bins - 1] += counts[bins]  # the maximum falls in the last bin
-    return counts[:bins].astype(np.int64)
-
-
-# -- decompression chains -----------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class Chain:
-    """Const -> Convert -> [Subtract zp] -> Multiply scale, with the small zp/scale arrays decoded."""
-
-    nodes: tuple[str, ...]
-    zero_point: np.ndarray | None
-    scale: np.ndarray
-    #: When scale and zero point are constant along the trailing axes (per channel or per group), the weight
-    #: is seen as (rows, ``cols``) with one scale (and zero point) per row: statistics of the de-quantized
-    #: values then follow from per-row reductions of the codes, without materialising them.
-    cols: int = 0
-    scale_rows: np.ndarray | None = None
-    zero_point_rows: np.ndarray | None = None
-
-
-
 #: The note of a string constant: text has no value statistics (and nothing to flag).
 STRING_NOTE = "string values (text): no statistics"
-
-
-def with_rows(chain: Chain, shape: tuple[int, ...]) -> Chain:
-    """Add the per-row view of ``chain`` when scale and zero point allow it (and are finite)."""
-    arrays = [a for a in (chain.scale, chain.zero_point) if a is not None]
-    if not shape or not all(np.isfinite(a).all() for a in arrays):
-        return chain
-    k = len(shape)
-    while k > 1 and all(a.shape[k - 1] == 1 for a in arrays):
-        k -= 1
-    lead = shape[:k]
-
-    def rows(a: np.ndarray | None) -> np.ndarray | None:
-        if a is None:
-            return None
-        return np.ascontiguousarray(np.broadcast_to(a.reshape(a.shape[:k]), lead).reshape(-1), dtype=np.float64)
-
-    cols = int(np.prod(shape[k:], dtype=np.int64)) if k < len(shape) else 1
-    return Chain(chain.nodes, chain.zero_point, chain.scale, cols, rows(chain.scale), rows(chain.zero_point))
-
-
-def padded_to_rank(a: np.ndarray, rank: int, shape: tuple[int, ...]) -> np.ndarray:
-    if a.ndim > rank:
-        raise ValueError("broadcast rank")
-    a = a.reshape((1,) * (rank - a.ndim) + a.shape)
-    np.broadcast_shapes(a.shape, shape)  # raises ValueError when it does not broadcast
-    return a
-
-
-class _RowDequant:
-    """Statistics of de-quantized values ``(q - z[row]) * s[row]`` from per-row reductions of the codes ``q``."""
-
-    def __init__(self, chain: Chain, acc: _Accumulator) -> None:
-        self.chain, self.acc = chain, acc
-        self.cols = chain.cols
-        self.n = 0
-        self.s = self.q = 0.0
-        self.mn, self.mx = math.inf, -math.inf
-        self.zeros = 0
-        self.samples: list[np.ndarray] = []
-
-    def add(self, codes: np.ndarray, first: int) -> None:
-        """``codes``: decoded codes (float32, whole rows) starting at flat index ``first``."""
-        acc, cols = self.acc, self.cols
-        w = codes.reshape(-1, cols)
-        r0 = first // cols
-        rows = w.shape[0]
-        sc = self.chain.scale_rows[r0:r0 + rows]
-        zp = self.chain.zero_point_rows[r0:r0 + rows] if self.chain.zero_point_rows is not None else None
-        rmin = np.minimum.reduce(w, axis=1).astype(np.float64)
-        rmax = np.maximum.reduce(w, axis=1).astype(np.float64)
-        # 8-bit (or smaller) integer codes: float32 row sums are exact below 2**24.
-        rsum = np.add.reduce(w, axis=1, dtype=np.float32 if cols < 65536 else np.float64).astype(np.float64)
-        rsq = np.einsum("ij,ij->i", w, w).astype(np.float64)
-        # The stored codes.
-        acc.mn, acc.mx = min(acc.mn, float(rmin.min())), max(acc.mx, float(rmax.max()))
-        acc.n += codes.size
-        acc.s += float(rsum.sum())
-        acc.q += float(rsq.sum())
-        if acc.mn <= 0.0:
-            acc.zeros += _zero_count(codes)
-        if acc.keep:
-            start = (-first) % acc.stride
-            acc.samples.append(codes[start::acc.stride].copy())
-        # The de-quantized values, row by row.
-        z = zp if zp is not None else 0.0
-        lo = np.where(sc >= 0, rmin - z, rmax - z) * sc
-        hi = np.where(sc >= 0, rmax - z, rmin - z) * sc
-        self.mn, self.mx = min(self.mn, float(lo.min())), max(self.mx, float(hi.max()))
-        self.n += codes.size
-        self.s += float(np.dot(sc, rsum - cols * z))
-        self.q += float(np.dot(sc * sc, rsq - 2 * z * rsum + cols * np.square(z)))
-        live_w, live_zp = w, zp
-        dead = sc == 0  # rows whose scale is zero: every value is zero
-        if dead.any():
-            self.zeros += int(dead.sum()) * cols
-            live_w, live_zp = w[~dead], (zp[~dead] if zp is not None else None)
-        if live_zp is None:
-            self.zeros += _zero_count(live_w)
-        else:
-            self.zeros += int(np.count_nonzero(live_w == live_zp.astype(np.float32)[:, None]))
-        if acc.keep:
-            idx = np.arange((-first) % acc.stride, codes.size, acc.stride)
-            r = idx // cols
-            self.samples.append(((codes[idx] - (zp[r] if zp is not None else 0.0)) * sc[r]).astype(np.float32))
-
-    def finish(self, bins: int) -> ValueStats:
-        stride = self.acc.stride
-        if self.n == 0:
-            return ValueStats(self.n, math.nan, math.nan, math.nan, math.nan, 0, 0, 0, (0,) * bins, (0.0, 1.0), stride)
-        mean = self.s / self.n
-        var = max(0.0, self.q / self.n - mean * mean) if self.mx > self.mn else 0.0
-        if self.mx == self.mn:
-            mean = self.mn
-        lo, hi = (self.mn, self.mx) if self.mx > self.mn else (self.mn - 0.5, self.mx + 0.5)
-        values = np.concatenate(self.samples) if self.samples else np.zeros(0, np.float32)
-        values = np.clip(values, np.float32(lo), np.float32(hi))  # float32 rounding of the samples
-        counts = histogram(values, lo, hi, bins)
-        return ValueStats(self.n, self.mn, self.mx, mean, math.sqrt(var), self.zeros, 0, 0,
-                          tuple(counts.tolist()), (lo, hi), stride)
-
-
-def _rows(a: np.ndarray, r0: int, r1: int) -> np.ndarray:
-    return a if a.ndim == 0 or a.shape[0] == 1 else a[r0:r1]
-
-
-# -- pages of the weights file --------------------------------------------------------------------
-class PageReleaser:
-    """Maps pages of the read-only weights mapping in ahead of use and hands them back once done (Linux).
-
-    ``populate`` asks the kernel to map a whole byte range in one call (``MADV_POPULATE_READ``, Linux 5.14+):
-    about half the cost of the page faults the reductions would take as they first touch the pages.
-    ``release`` gives the pages back (``MADV_DONTNEED``) in batches, so the RSS stays bounded.
-    """
-
-    MADV_DONTNEED = 4
-    MADV_POPULATE_READ = 22
-    BATCH = 32 << 20
-
-    def __init__(self, weights_path: os.PathLike | str | None) -> None:
-        self._ranges: list[tuple[int, int]] = []
-        #: The mapping's start address and the file offset mapped there, per range.
-        self._offsets: dict[int, int] = {}
-        #: (st_dev, st_ino, st_size, st_mtime_ns) of the mapped file, when a mapping was found.
-        self.identity: tuple[int, int, int, int] | None = None
-        self._lock = threading.Lock()
-        self._pending: list[tuple[int, int, object]] = []
-        self._pending_bytes = 0
-        self._madvise: Any = None
-        self._can_populate = True
-        if sys.platform != "linux" or weights_path is None:
-            return
-        try:
-            st = os.stat(weights_path)
-            with open("/proc/self/maps", encoding="utf-8", errors="replace") as f:
-                for line in f:
-                    parts = line.split(maxsplit=5)
-                    if len(parts) < 6 or "w" in parts[1] or int(parts[4]) != st.st_ino:
-                        continue
-                    if os.path.realpath(parts[5].strip()) != os.path.realpath(weights_path):
-                        continue
-                    start, end = (int(v, 16) for v in parts[0].split("-"))
-                    self._ranges.append((start, end))
-                    self._offsets[start] = int(parts[2], 16)
-            if self._ranges:
-                self.identity = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
-                libc = ctypes.CDLL(None, use_errno=True)
-                libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
-                self._madvise = libc.madvise
-                self._page = os.sysconf("SC_PAGE_SIZE")
-        except (OSError, ValueError, AttributeError):
-            self._ranges = []
-
-    def _locate(self, raw: np.ndarray) -> tuple[int, int, int, int] | None:
-        """(mapping start, mapping end, first byte, end) addresses of ``raw`` in the weights mapping, or None
-        (a constant built in memory, which is never advised)."""
-        if not self._ranges or raw.size == 0:
-            return None
-        addr = raw.__array_interface__["data"][0]
-        end = addr + raw.nbytes
-        return next(((s, e, addr, end) for s, e in self._ranges if s <= addr and end <= e), None)
-
-    def _pages(self, raw: np.ndarray) -> tuple[int, int] | None:
-        """The page-aligned address range of ``raw`` inside the weights mapping, or None if it is not there."""
-        found = self._locate(raw)
-        if found is None:
-            return None
-        s, e, addr, end = found
-        return max(s, addr // self._page * self._page), min(e, -(-end // self._page) * self._page)
-
-    def file_offset(self, raw: np.ndarray) -> int | None:
-        """Where ``raw``'s first byte sits in the weights file, or None if it is not in the file's mapping."""
-        found = self._locate(raw)
-        return None if found is None else found[2] - found[0] + self._offsets[found[0]]
-
-    def populate(self, raws: list[np.ndarray]) -> list[tuple[int, int]]:
-        """Map the pages of ``raws`` in now, touching ranges merged into one call each; return those ranges
-        (for :meth:`release_spans` once done)."""
-        spans = sorted(r for r in map(self._pages, raws) if r is not None)
-        merged: list[list[int]] = []
-        for a0, a1 in spans:
-            if merged and a0 <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], a1)
-            else:
-                merged.append([a0, a1])
-        if self._can_populate:
-            for a0, a1 in merged:
-                if self._madvise(a0, a1 - a0, self.MADV_POPULATE_READ) != 0:
-                    self._can_populate = False  # an older kernel (EINVAL): the page faults do the work
-                    break
-        return [(a0, a1) for a0, a1 in merged]
-
-    def release_spans(self, spans: list[tuple[int, int]], keep: object) -> None:
-        """Hand back ranges :meth:`populate` returned (``keep`` holds their constants alive until then)."""
-        if not spans:
-            return
-        with self._lock:
-            self._pending.extend((a0, a1, keep) for a0, a1 in spans)
-            self._pending_bytes += sum(a1 - a0 for a0, a1 in spans)
-            if self._pending_bytes < self.BATCH:
-                return
-            pending, self._pending, self._pending_bytes = self._pending, [], 0
-        self._advise(pending)
-
-    def release(self, raw: np.ndarray) -> None:
-        """Note that ``raw``'s pages are done with; they are handed back in batches of ``BATCH`` bytes."""
-        span = self._pages(raw)
-        if span is None:
-            return
-        with self._lock:
-            # ``raw`` is kept until the advice is given: it holds its Constant, so the mapping cannot be
-            # unmapped (and the addresses reused) in between.
-            self._pending.append((span[0], span[1], raw))
-            self._pending_bytes += span[1] - span[0]
-            if self._pending_bytes < self.BATCH:
-                return
-            pending, self._pending, self._pending_bytes = self._pending, [], 0
-        self._advise(pending)
-
-    def flush(self) -> None:
-        with self._lock:
-            pending, self._pending, self._pending_bytes = self._pending, [], 0
-        self._advise(pending)
-
-    def release_everything(self) -> None:
-        """Hand back every mapped page of the weights file, including those the kernel mapped around a page
-        fault (up to 64 KiB around each: reading many small constants, such as scales, adds up)."""
-        self.flush()
-        for a0, a1 in self._ranges:
-            self._madvise(a0, a1 - a0, self.MADV_DONTNEED)
-
-    def _advise(self, ranges: list[tuple[int, int, object]]) -> None:
-        # Pages of a read-only file mapping: dropping them loses nothing (they are read again on access),
-        # so neighbouring ranges are merged into few calls (each call costs a TLB flush on every core).
-        merged: list[list[int]] = []
-        for a0, a1, _ in sorted(ranges, key=lambda r: r[0]):
-            if merged and a0 <= merged[-1][1]:  # touching or overlapping: one call
-                merged[-1][1] = max(merged[-1][1], a1)
-            else:
-                merged.append([a0, a1])
-        for a0, a1 in merged:
-            self._madvise(a0, a1 - a0, self.MADV_DONTNEED)
 
 
 def windows(items: list[TensorItem]) -> Iterator[tuple[int, int]]:
@@ -613,53 +112,85 @@ def tensor_values(
     """Statistics of one stored tensor from its raw bytes (a flat uint8 view, read in chunks, never copied)."""
     count = math.prod(shape)
     codec = codec_for(element_type)
-    if codec is None:
-        if element_type == "string":
-            return TensorStats(None, STRING_NOTE)
-        return TensorStats(None, f"unsupported element type {element_type}")
-    if any(d < 0 for d in shape):
-        return TensorStats(None, f"invalid shape {list(shape)}: a negative dimension")
-    if count == 0:
-        return TensorStats(None, f"zero-size constant (shape {list(shape)}): no values")
-    if raw is None:
-        return TensorStats(None, "the stored bytes could not be read")
-    need = codec.byte_size(count)
-    if raw.size < need:
-        return TensorStats(None, f"holds {raw.size} bytes but shape {list(shape)} of {element_type} needs {need}")
-
+    problem = _unreadable(raw, codec, element_type, shape, count)
+    if problem:
+        return TensorStats(None, problem)
     # At most hist_samples values, and at most 1 in 8 of a mid-size constant (at least SMALL_ELEMENTS, which
     # are counted exactly): the histogram of 8,192 strided values cost a quarter of a 128 KiB constant's time.
     stride = 1 if exact else max(1, -(-count // min(hist_samples, max(SMALL_ELEMENTS, count // 8))))
     chain = chain if shape else None
     if chain is None and count <= CHUNK_ELEMENTS:  # the common case, kept lean: one chunk, no de-quantization
-        values = codec.decode(raw, 0, count)
-        if values.dtype == np.float32:
-            quick = _quick_stats(values, count, bins, stride)
-            if quick is not None:
-                if releaser is not None:
-                    releaser.release(raw[:need])
-                return TensorStats(quick, "" if shape else "scalar")
-        acc = _Accumulator(count, bins, stride, True)
-        acc.add(values, 0)
-        precise = acc.needs_precise_var
-        if precise:
-            acc.add_second(values, True)
-        stats = acc.finish(precise)
-        if releaser is not None:
-            releaser.release(raw[:need])
-        return TensorStats(stats, _note(stats, shape))
-
+        return _one_chunk(raw, codec, shape, count, bins, stride, releaser)
     keep = (count // stride) <= CHUNK_ELEMENTS if exact else True
-    acc = _Accumulator(count, bins, stride, keep)
+    acc = Accumulator(count, bins, stride, keep)
     row_elems = int(np.prod(shape[1:], dtype=np.int64)) if len(shape) > 1 else 1
     if chain is not None and chain.scale_rows is not None and chain.cols >= ROW_PATH_MIN_COLS and not exact:
         return _by_rows(raw, codec, shape, count, chain, acc, row_elems, bins, cancel, releaser)
+    return _by_chunks(raw, codec, shape, count, chain, acc, row_elems, keep, cancel, releaser)
+
+
+def _unreadable(raw: np.ndarray | None, codec: ElementCodec | None, element_type: str, shape: tuple[int, ...],
+                count: int) -> str:
+    """Why a tensor has no statistics (its type, shape or bytes), or "" when it can have them."""
+    if codec is None:
+        if element_type == "string":
+            return STRING_NOTE
+        return f"unsupported element type {element_type}"
+    if any(d < 0 for d in shape):
+        return f"invalid shape {list(shape)}: a negative dimension"
+    if count == 0:
+        return f"zero-size constant (shape {list(shape)}): no values"
+    if raw is None:
+        return "the stored bytes could not be read"
+    need = codec.byte_size(count)
+    if raw.size < need:
+        return f"holds {raw.size} bytes but shape {list(shape)} of {element_type} needs {need}"
+    return ""
+
+
+def _one_chunk(raw: np.ndarray, codec: ElementCodec, shape: tuple[int, ...], count: int, bins: int, stride: int,
+               releaser: PageReleaser | None) -> TensorStats:
+    """Statistics of a tensor decoded in one chunk (no de-quantization): the quick float32 path when it can."""
+    need = codec.byte_size(count)
+    values = codec.decode(raw, 0, count)
+    if values.dtype == np.float32:
+        quick = quick_stats(values, count, bins, stride)
+        if quick is not None:
+            if releaser is not None:
+                releaser.release(raw[:need])
+            return TensorStats(quick, "" if shape else "scalar")
+    acc = Accumulator(count, bins, stride, True)
+    acc.add(values, 0)
+    precise = acc.needs_precise_var
+    if precise:
+        acc.add_second(values, True)
+    stats = acc.finish(precise)
+    if releaser is not None:
+        releaser.release(raw[:need])
+    return TensorStats(stats, _note(stats, shape))
+
+
+def _by_chunks(
+    raw: np.ndarray,
+    codec: ElementCodec,
+    shape: tuple[int, ...],
+    count: int,
+    chain: Chain | None,
+    acc: Accumulator,
+    row_elems: int,
+    keep: bool,
+    cancel: CancelToken | None,
+    releaser: PageReleaser | None,
+) -> TensorStats:
+    """Stored (and, for a chain, de-quantized) statistics chunk by chunk: whole rows per chunk for a chain; a
+    second pass when the variance needs precision or the histogram its range."""
+    need = codec.byte_size(count)
     if chain is not None:
         step_rows = max(1, CHUNK_ELEMENTS // max(1, row_elems))
         bounds = [(r * row_elems, min(count, (r + step_rows) * row_elems)) for r in range(0, shape[0], step_rows)]
     else:
         bounds = [(i, min(count, i + CHUNK_ELEMENTS)) for i in range(0, count, CHUNK_ELEMENTS)]
-    dacc = _Accumulator(count, bins, stride, keep) if chain is not None else None
+    dacc = Accumulator(count, acc.bins, acc.stride, keep) if chain is not None else None
     single = len(bounds) == 1
     kept: list[tuple[np.ndarray, np.ndarray | None]] = []
 
@@ -675,10 +206,10 @@ def tensor_values(
             r0, r1 = i0 // row_elems, i1 // row_elems
             w = values.reshape((r1 - r0, *shape[1:]))
             if chain.zero_point is not None:
-                dq = w - _rows(chain.zero_point, r0, r1)
-                dq *= _rows(chain.scale, r0, r1)  # in place: one temporary, not two
+                dq = w - chain_rows(chain.zero_point, r0, r1)
+                dq *= chain_rows(chain.scale, r0, r1)  # in place: one temporary, not two
             else:
-                dq = w * _rows(chain.scale, r0, r1)
+                dq = w * chain_rows(chain.scale, r0, r1)
             dq = dq.reshape(-1)
         return values, dq
 
@@ -716,22 +247,20 @@ def tensor_values(
     return TensorStats(stats, _note(stats, shape), dstats)
 
 
-
-
 def _by_rows(
     raw: np.ndarray,
     codec: ElementCodec,
     shape: tuple[int, ...],
     count: int,
     chain: Chain,
-    acc: _Accumulator,
+    acc: Accumulator,
     row_elems: int,
     bins: int,
     cancel: CancelToken | None,
     releaser: PageReleaser | None,
 ) -> TensorStats:
     """Stored and de-quantized statistics of a decompression chain with per-row scales (one pass of reductions)."""
-    deq = _RowDequant(chain, acc)
+    deq = RowDequant(chain, acc)
     step = max(1, CHUNK_ELEMENTS // max(1, row_elems)) * row_elems
     for i0 in range(0, count, step):
         if cancel is not None:
@@ -791,11 +320,11 @@ def tensors_values(
             values = codec.decode(item.raw, 0, count)
             small.append((k, values))
             if item.chain is not None:
-                dequantized.append((k, _dequantize(values.reshape(item.shape), item.chain)))
+                dequantized.append((k, dequantize(values.reshape(item.shape), item.chain)))
     if small:
         try:
-            stored = dict(zip((k for k, _ in small), _batch_stats([v for _, v in small], bins), strict=True))
-            deq = dict(zip((k for k, _ in dequantized), _batch_stats([v for _, v in dequantized], bins),
+            stored = dict(zip((k for k, _ in small), batch_stats([v for _, v in small], bins), strict=True))
+            deq = dict(zip((k for k, _ in dequantized), batch_stats([v for _, v in dequantized], bins),
                            strict=True))
         except (ArithmeticError, ValueError, MemoryError):  # one at a time below, each with its own note
             stored, deq = {}, {}
@@ -822,53 +351,3 @@ def _ahead_bytes(item: TensorItem) -> np.ndarray | None:
         return None
     need = codec.byte_size(math.prod(item.shape))
     return item.raw[:need] if 0 < need <= min(item.raw.size, CHUNK_BYTES) else None
-
-
-def _dequantize(codes: np.ndarray, chain: Chain) -> np.ndarray:
-    """``(codes - zero point) * scale`` of a whole (small) tensor, flat float32."""
-    if chain.zero_point is not None:
-        out = codes - chain.zero_point
-        out *= chain.scale
-    else:
-        out = codes * chain.scale
-    return np.asarray(out, dtype=np.float32).reshape(-1)
-
-
-def _batch_stats(values: list[np.ndarray], bins: int) -> list[ValueStats | None]:
-    """Statistics of many small tensors at once (reductions over their concatenation, per segment). None for a
-    tensor holding NaN/Inf or values whose range does not fit float64 arithmetic: the general path does those."""
-    if not values:
-        return []
-    counts = np.fromiter((v.size for v in values), dtype=np.int64, count=len(values))
-    starts = np.zeros(len(values), dtype=np.int64)
-    np.cumsum(counts[:-1], out=starts[1:])
-    x = np.concatenate(values, dtype=np.float64)
-    finite = np.isfinite(x)
-    ok = np.ones(len(values), dtype=bool) if finite.all() else np.logical_and.reduceat(finite, starts)
-    if not ok.all():
-        x = np.where(finite, x, 0.0)  # keeps the segments aligned; the bad ones are dropped below
-    mn = np.minimum.reduceat(x, starts)
-    mx = np.maximum.reduceat(x, starts)
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        mean = np.add.reduceat(x, starts) / counts
-        d = x - np.repeat(mean, counts)  # two passes: exact variance even when the mean dominates
-        var = np.add.reduceat(d * d, starts) / counts
-        flat = mx == mn
-        lo = np.where(flat, mn - 0.5, mn)
-        hi = np.where(flat, mx + 0.5, mx)
-        scale = bins / (hi - lo)
-        ok &= np.isfinite(mean) & np.isfinite(var) & np.isfinite(scale) & (scale > 0)
-        t = (x - np.repeat(lo, counts)) * np.repeat(np.where(ok, scale, 0.0), counts)
-    zeros = np.add.reduceat(x == 0, starts, dtype=np.int64)
-    idx = np.clip(np.nan_to_num(t, nan=0.0, posinf=0.0, neginf=0.0).astype(np.int64), 0, bins - 1)  # max: last bin
-    idx += np.repeat(np.arange(len(values), dtype=np.int64) * bins, counts)
-    hist = np.bincount(idx, minlength=len(values) * bins).reshape(len(values), bins)
-    std = np.sqrt(np.maximum(var, 0.0))
-    rows: list[ValueStats | None] = []
-    for k in range(len(values)):
-        if not ok[k]:
-            rows.append(None)
-            continue
-        rows.append(ValueStats(int(counts[k]), float(mn[k]), float(mx[k]), float(mean[k]), float(std[k]),
-                               int(zeros[k]), 0, 0, tuple(hist[k].tolist()), (float(lo[k]), float(hi[k])), 1))
-    return rows

@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog
 
 from ovexplorer.core.layout.graph_layout import GraphLayouter
-from ovexplorer.ui.graph.graph_canvas import prepare_canvas
+from ovexplorer.ui.graph.canvas_data import prepare_canvas
 from ovexplorer.ui.graph.graph_export import EXPORT_KINDS, export_layout, export_start_dir, remember_export_dir
 from ovexplorer.ui.shell.workers import Task, TaskRunner
 

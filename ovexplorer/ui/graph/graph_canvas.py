@@ -1,38 +1,35 @@
 """One QGraphicsItem that paints a whole :class:`GraphLayout` with level-of-detail drawing.
 
 Nodes are culled with numpy against the exposed rectangle; when zoomed out, boxes are drawn in batches per
-colour without text; edges are one batched path per group level. Hit testing works on the same arrays.
+colour without text; edges are one batched path per group level. Hit testing works on the same arrays
+(:mod:`ovexplorer.ui.graph.canvas_data` builds them). A paint reads top-down: groups, edges, edge labels, nodes,
+proxies, group titles at screen size (:mod:`ovexplorer.ui.graph.screen_labels`), then the selection and search hit.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF, QTransform
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from ovexplorer.core.bench.profiling import text_color
 from ovexplorer.core.layout.graph_layout import GraphLayout
 from ovexplorer.core.layout.group_colors import GroupFill
-from ovexplorer.core.layout.layout_svg import GROUP_FILLS, rounded
+from ovexplorer.core.layout.layout_svg import GROUP_FILLS
 from ovexplorer.core.model.categories import CATEGORY_COLORS
+from ovexplorer.ui.graph.canvas_data import CanvasData, prepare_canvas
+from ovexplorer.ui.graph.screen_labels import MIN_LABEL_PX, ScreenLabel, paint_screen_labels
 
 TEXT_LOD = 0.42  # below this scale, no text
 DETAIL_LOD = 0.22  # below this scale, plain rectangles, no arrows or proxies
 EDGE_COLOR = QColor("#55606e")
 SELECT_COLOR = QColor("#e0457b")
 HIT_COLOR = QColor("#ffb000")
-EDGE_CHUNK = 64
 NO_DATA_COLOR = "#f2f2f2"  # nodes without data while the graph is coloured by data
-MIN_LABEL_PX = 11  # group titles and counts never get smaller than this on screen (like map labels)
-LABEL_HALO = QColor(255, 255, 255, 215)
-MAX_SCREEN_LABELS = 400  # a screen holds no more legible labels than this; the rest are left out
-LABEL_CELL = 64  # pixels: the grid that finds overlapping labels
-
-
 TOGGLE_SIZE = 22  # the ▸/▾ square at a group's top-left corner: a click there expands or collapses it
 
 
@@ -41,98 +38,18 @@ def toggle_rect(g) -> QRectF:
     return QRectF(g.x + 2, g.y + 2, TOGGLE_SIZE, TOGGLE_SIZE - 2)
 
 
-def _polyline(points) -> QPolygonF:
-    return QPolygonF([QPointF(x, y) for x, y in points])
+class Exposed(NamedTuple):
+    """What one paint covers: the scene rectangle (and its edges), the level of detail, and whether text and
+    details (rounded boxes, arrow heads, proxies) are drawn at it."""
 
-
-def _add_route(path: QPainterPath, points) -> None:
-    """Append a polyline with rounded corners to ``path``."""
-    for cmd in rounded(points):
-        if cmd[0] == "M":
-            path.moveTo(cmd[1], cmd[2])
-        elif cmd[0] == "L":
-            path.lineTo(cmd[1], cmd[2])
-        else:
-            path.quadTo(cmd[1], cmd[2], cmd[3], cmd[4])
-
-
-@dataclass(slots=True)
-class CanvasData:
-    """What painting a layout needs, built once per layout (in a worker: no widget involved)."""
-
-    bounds: QRectF
-    nx: np.ndarray
-    ny: np.ndarray
-    nw: np.ndarray
-    nh: np.ndarray
-    node_rects: list[QRectF]
-    cat_index: np.ndarray
-    gx: np.ndarray
-    gy: np.ndarray
-    gw: np.ndarray
-    gh: np.ndarray
-    px: np.ndarray
-    py: np.ndarray
-    pw: np.ndarray
-    ph: np.ndarray
-    edge_paths: list[tuple[QRectF, QPainterPath, QPainterPath]]
-    label_pos: np.ndarray
-
-
-def _arrays(records, *names: str) -> list[np.ndarray]:
-    return [np.array([getattr(r, n) for r in records], dtype=float) for n in names]
-
-
-def prepare_canvas(layout: GraphLayout | None) -> CanvasData:
-    """Arrays, rectangles and batched edge paths of ``layout`` (safe to call from a worker thread)."""
-    if layout is None:
-        z = np.zeros(0)
-        return CanvasData(QRectF(), z, z, z, z, [], np.zeros(0, dtype=np.int64), z, z, z, z, z, z, z, z, [],
-                          np.zeros((0, 2)))
-    nodes = layout.nodes
-    cats = list(CATEGORY_COLORS)
-    cat_index = np.array([cats.index(n.category) if n.category in CATEGORY_COLORS else len(cats) - 1
-                          for n in nodes], dtype=np.int64)
-    # Batched edge paths: per group level, in chunks of edges close together (for culling).
-    by_group: dict[int, list] = {}
-    for e in layout.edges:
-        by_group.setdefault(e.group, []).append(e)
-    chunks: list[list] = []
-    for edges in by_group.values():
-        edges.sort(key=lambda e: (min(p[1] for p in e.points), min(p[0] for p in e.points)))
-        chunks.extend(edges[i:i + EDGE_CHUNK] for i in range(0, len(edges), EDGE_CHUNK))
-    edge_paths = []
-    for edges in chunks:
-        lines = QPainterPath()
-        heads = QPainterPath()
-        for e in edges:
-            pts = e.points
-            if len(pts) > 2:
-                _add_route(lines, pts)
-            else:
-                lines.addPolygon(_polyline(pts))
-            if e.dst >= 0 and len(pts) >= 2:
-                (ax, ay), (bx, by) = pts[-2], pts[-1]
-                dx, dy = bx - ax, by - ay
-                length = max((dx * dx + dy * dy) ** 0.5, 1e-6)
-                ux, uy = dx / length, dy / length
-                heads.addPolygon(_polyline([(bx, by), (bx - 7 * ux - 3.5 * uy, by - 7 * uy + 3.5 * ux),
-                                            (bx - 7 * ux + 3.5 * uy, by - 7 * uy - 3.5 * ux), (bx, by)]))
-        edge_paths.append((lines.boundingRect().adjusted(-8, -8, 8, 8), lines, heads))
-    label_pos = np.array(
-        [((e.points[0][0] + e.points[1][0]) / 2, (e.points[0][1] + e.points[1][1]) / 2)
-         if len(e.points) >= 2 else e.points[0] for e in layout.edges], dtype=float,
-    ).reshape(-1, 2)
-    return CanvasData(
-        QRectF(0, 0, max(layout.width, 1.0), max(layout.height, 1.0)),
-        *_arrays(nodes, "x", "y", "w", "h"),
-        [QRectF(n.x, n.y, n.w, n.h) for n in nodes],
-        cat_index,
-        *_arrays(layout.groups, "x", "y", "w", "h"),
-        *_arrays(layout.proxies, "x", "y", "w", "h"),
-        edge_paths,
-        label_pos,
-    )
+    rect: QRectF
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    lod: float
+    text: bool
+    detail: bool
 
 
 class GraphItem(QGraphicsItem):
@@ -167,7 +84,7 @@ class GraphItem(QGraphicsItem):
         self.count_font = QFont()
         self.count_font.setPixelSize(MIN_LABEL_PX - 1)
         #: group labels of the last paint drawn at screen size: (text, rectangle on the device, pixel size, group)
-        self.screen_labels: list[tuple[str, QRectF, int, int]] = []
+        self.screen_labels: list[ScreenLabel] = []
         self.labels_transform = QTransform()  # the world transform they were drawn with
 
     # -- data ---------------------------------------------------------------------------------
@@ -274,190 +191,172 @@ class GraphItem(QGraphicsItem):
         return self._bounds
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        layout = self.layout
-        if layout is None:
+        if self.layout is None:
             return
+        seen = self._exposed(painter, option)
+        small_labels = self._paint_groups(painter, seen)  # groups whose titles are drawn at screen size, last
+        self._paint_edges(painter, seen)
+        if self.show_edge_labels and seen.text and len(self.label_pos):
+            self._paint_edge_labels(painter, seen)
+        self._paint_nodes(painter, seen)
+        if seen.detail and len(self.px):
+            self._paint_proxies(painter, seen)
+        if not (widget is not None and bool(widget.property("overview"))):  # the minimap: no labels
+            self.screen_labels = []
+            if small_labels:
+                self.labels_transform = painter.worldTransform()
+                self.screen_labels = paint_screen_labels(painter, small_labels, self.label_font, self.count_font,
+                                                         self.group_fills)
+        self._paint_marks(painter)
+
+    def _exposed(self, painter: QPainter, option: QStyleOptionGraphicsItem) -> Exposed:
+        """The scene rectangle to paint and the level of detail of the painter's transform."""
         lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
         r = option.exposedRect if not option.exposedRect.isEmpty() else self._bounds
         inverse, ok = painter.worldTransform().inverted()
         if ok:  # QGraphicsView.render() exposes the whole item: cull to the painted device too
             r = r.intersected(inverse.mapRect(QRectF(painter.viewport())))
-        x0, y0, x1, y1 = r.left(), r.top(), r.right(), r.bottom()
-        text = lod >= TEXT_LOD
-        detail = lod >= DETAIL_LOD
-        # Groups, outermost first.
+        return Exposed(r, r.left(), r.top(), r.right(), r.bottom(), lod, lod >= TEXT_LOD, lod >= DETAIL_LOD)
+
+    def _paint_groups(self, painter: QPainter, seen: Exposed) -> list:
+        """Group boxes, outermost first; returns the groups whose titles are too small to draw in the scene."""
+        x0, y0, x1, y1 = seen.x0, seen.y0, seen.x1, seen.y1
         gi = np.nonzero((self.gx < x1) & (self.gx + self.gw > x0) & (self.gy < y1) & (self.gy + self.gh > y0))[0]
-        small_labels: list = []  # groups whose titles are drawn at screen size, after everything else
+        small_labels: list = []
         frame_pen = QPen(QColor("#9aa8ba"), 1.0)
         frame_pen.setCosmetic(True)
         box_pen = QPen(QColor("#6f819a"), 1.5)
         box_pen.setCosmetic(True)
         for i in gi:
-            g = layout.groups[int(i)]
-            rect = QRectF(g.x, g.y, g.w, g.h)
+            g = self.layout.groups[int(i)]
             if g.expanded:
-                painter.setPen(frame_pen)
-                painter.setBrush(QColor(GROUP_FILLS[g.depth % len(GROUP_FILLS)]))
-                painter.drawRoundedRect(rect, 6, 6) if detail else painter.drawRect(rect)
-                if text:
-                    painter.setFont(self.title_font)
-                    painter.setPen(QColor("#34495e"))
-                    painter.drawText(toggle_rect(g), Qt.AlignmentFlag.AlignCenter, "▾")
-                    painter.drawText(QRectF(g.x + TOGGLE_SIZE + 2, g.y + 4, g.w - TOGGLE_SIZE - 10, 18),
-                                     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, g.label)
-                else:
-                    small_labels.append(g)
+                self._paint_expanded_group(painter, g, frame_pen, seen)
             else:
-                fill = self.group_fills.get(g.id)
-                painter.setPen(box_pen)
-                painter.setBrush(QColor("#dfe7f1") if fill is None else QColor(fill.bands[0][0]))
-                painter.drawRoundedRect(rect, 6, 6) if detail else painter.drawRect(rect)
-                if fill is not None and len(fill.bands) > 1:  # a precision mix: bands left to right
-                    painter.setPen(Qt.PenStyle.NoPen)
-                    x = g.x + 1
-                    for color, fraction in fill.bands:
-                        painter.setBrush(QColor(color))
-                        painter.drawRect(QRectF(x, g.y + 1, (g.w - 2) * fraction, g.h - 2))
-                        x += (g.w - 2) * fraction
-                if text:
-                    on_dark = fill is not None and fill.text == "#ffffff"
-                    painter.setFont(self.title_font)
-                    painter.setPen(QColor("#ffffff" if on_dark else "#1f2d3d"))
-                    painter.drawText(toggle_rect(g), Qt.AlignmentFlag.AlignCenter, "▸")
-                    painter.drawText(QRectF(g.x + TOGGLE_SIZE, g.y + 5, g.w - TOGGLE_SIZE - 4, 16),
-                                     Qt.AlignmentFlag.AlignCenter, g.label)
-                    painter.setFont(self.text_font)
-                    painter.setPen(QColor("#ffffff" if on_dark else "#44505e"))
-                    kids = f" · {g.group_count} groups" if g.group_count else ""
-                    note = f" · {fill.note}" if fill is not None else ""
-                    painter.drawText(QRectF(g.x + 4, g.y + 22, g.w - 8, 14), Qt.AlignmentFlag.AlignCenter,
-                                     f"{g.op_count} ops{kids}{note}")
-                else:
-                    small_labels.append(g)
-        # Edges: one batched path per level.
-        edge_pen = QPen(EDGE_COLOR, 1.2 if detail else 1.0)
-        edge_pen.setCosmetic(not detail)
+                self._paint_collapsed_group(painter, g, box_pen, seen)
+            if not seen.text:
+                small_labels.append(g)
+        return small_labels
+
+    def _paint_expanded_group(self, painter: QPainter, g, pen: QPen, seen: Exposed) -> None:
+        """A frame around the group's contents, with ▾ and its title when text is readable."""
+        painter.setPen(pen)
+        painter.setBrush(QColor(GROUP_FILLS[g.depth % len(GROUP_FILLS)]))
+        rect = QRectF(g.x, g.y, g.w, g.h)
+        painter.drawRoundedRect(rect, 6, 6) if seen.detail else painter.drawRect(rect)
+        if seen.text:
+            painter.setFont(self.title_font)
+            painter.setPen(QColor("#34495e"))
+            painter.drawText(toggle_rect(g), Qt.AlignmentFlag.AlignCenter, "▾")
+            painter.drawText(QRectF(g.x + TOGGLE_SIZE + 2, g.y + 4, g.w - TOGGLE_SIZE - 10, 18),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, g.label)
+
+    def _paint_collapsed_group(self, painter: QPainter, g, pen: QPen, seen: Exposed) -> None:
+        """A box filled with its data colour (bands for a precision mix), with ▸, title and counts."""
+        fill = self.group_fills.get(g.id)
+        painter.setPen(pen)
+        painter.setBrush(QColor("#dfe7f1") if fill is None else QColor(fill.bands[0][0]))
+        rect = QRectF(g.x, g.y, g.w, g.h)
+        painter.drawRoundedRect(rect, 6, 6) if seen.detail else painter.drawRect(rect)
+        if fill is not None and len(fill.bands) > 1:  # a precision mix: bands left to right
+            painter.setPen(Qt.PenStyle.NoPen)
+            x = g.x + 1
+            for color, fraction in fill.bands:
+                painter.setBrush(QColor(color))
+                painter.drawRect(QRectF(x, g.y + 1, (g.w - 2) * fraction, g.h - 2))
+                x += (g.w - 2) * fraction
+        if seen.text:
+            on_dark = fill is not None and fill.text == "#ffffff"
+            painter.setFont(self.title_font)
+            painter.setPen(QColor("#ffffff" if on_dark else "#1f2d3d"))
+            painter.drawText(toggle_rect(g), Qt.AlignmentFlag.AlignCenter, "▸")
+            painter.drawText(QRectF(g.x + TOGGLE_SIZE, g.y + 5, g.w - TOGGLE_SIZE - 4, 16),
+                             Qt.AlignmentFlag.AlignCenter, g.label)
+            painter.setFont(self.text_font)
+            painter.setPen(QColor("#ffffff" if on_dark else "#44505e"))
+            kids = f" · {g.group_count} groups" if g.group_count else ""
+            note = f" · {fill.note}" if fill is not None else ""
+            painter.drawText(QRectF(g.x + 4, g.y + 22, g.w - 8, 14), Qt.AlignmentFlag.AlignCenter,
+                             f"{g.op_count} ops{kids}{note}")
+
+    def _paint_edges(self, painter: QPainter, seen: Exposed) -> None:
+        """One batched path per chunk of a group level's edges, with arrow heads at detail scale."""
+        edge_pen = QPen(EDGE_COLOR, 1.2 if seen.detail else 1.0)
+        edge_pen.setCosmetic(not seen.detail)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         for bounds, lines, heads in self.edge_paths:
-            if bounds.intersects(r):
+            if bounds.intersects(seen.rect):
                 painter.setPen(edge_pen)
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.drawPath(lines)
-                if detail:
+                if seen.detail:
                     painter.setPen(Qt.PenStyle.NoPen)
                     painter.setBrush(EDGE_COLOR)
                     painter.drawPath(heads)
-        if self.show_edge_labels and text and len(self.label_pos):
-            lp = self.label_pos
-            li = np.nonzero((lp[:, 0] > x0 - 80) & (lp[:, 0] < x1) & (lp[:, 1] > y0) & (lp[:, 1] < y1))[0]
-            painter.setFont(self.small_font)
-            painter.setPen(QColor("#5b6573"))
-            for i in li:
-                e = layout.edges[int(i)]
-                if e.label:
-                    painter.drawText(QPointF(lp[i, 0] + 4, lp[i, 1] + 3), e.label)
-        # Nodes.
+
+    def _paint_edge_labels(self, painter: QPainter, seen: Exposed) -> None:
+        """Tensor shapes beside the edges (the *Shapes* toggle)."""
+        lp = self.label_pos
+        li = np.nonzero((lp[:, 0] > seen.x0 - 80) & (lp[:, 0] < seen.x1) & (lp[:, 1] > seen.y0)
+                        & (lp[:, 1] < seen.y1))[0]
+        painter.setFont(self.small_font)
+        painter.setPen(QColor("#5b6573"))
+        for i in li:
+            e = self.layout.edges[int(i)]
+            if e.label:
+                painter.drawText(QPointF(lp[i, 0] + 4, lp[i, 1] + 3), e.label)
+
+    def _paint_nodes(self, painter: QPainter, seen: Exposed) -> None:
+        """Node boxes: batched plain rectangles per colour when zoomed out, else rounded boxes with their text."""
+        x0, y0, x1, y1 = seen.x0, seen.y0, seen.x1, seen.y1
         ni = np.nonzero((self.nx < x1) & (self.nx + self.nw > x0) & (self.ny < y1) & (self.ny + self.nh > y0))[0]
         rects = self.node_rects
         node_pen = QPen(QColor("#4a5562"), 1.0)
         node_pen.setCosmetic(True)
-        if not detail:
-            painter.setPen(Qt.PenStyle.NoPen if lod < 0.08 else node_pen)
+        if not seen.detail:
+            painter.setPen(Qt.PenStyle.NoPen if seen.lod < 0.08 else node_pen)
             cats = self.brush_index[ni]
             for c in np.unique(cats):
                 painter.setBrush(self.paint_brushes[int(c)])
                 painter.drawRects([rects[int(i)] for i in ni[cats == c]])
-        else:
-            painter.setPen(node_pen)
+            return
+        painter.setPen(node_pen)
+        for i in ni:
+            i = int(i)
+            painter.setBrush(self.paint_brushes[int(self.brush_index[i])])
+            painter.drawRoundedRect(rects[i], 4, 4)
+        if seen.text:
             for i in ni:
-                i = int(i)
-                painter.setBrush(self.paint_brushes[int(self.brush_index[i])])
-                painter.drawRoundedRect(rects[i], 4, 4)
-            if text:
-                for i in ni:
-                    n = layout.nodes[int(i)]
-                    painter.setPen(self.text_pens[int(self.brush_index[int(i)])])
-                    for k, line in enumerate(n.lines):
-                        painter.setFont(self.type_font if k == 0 else self.text_font)
-                        painter.drawText(QRectF(n.x + 3, n.y + 6 + 14 * k, n.w - 6, 14),
-                                         Qt.AlignmentFlag.AlignCenter, line)
-        # Proxies.
-        if detail and len(self.px):
-            pi = np.nonzero((self.px < x1) & (self.px + self.pw > x0) & (self.py < y1) & (self.py + self.ph > y0))[0]
-            proxy_pen = QPen(QColor("#b59b3b"), 1.0)
-            proxy_pen.setCosmetic(True)
-            for i in pi:
-                p = layout.proxies[int(i)]
-                painter.setPen(proxy_pen)
-                painter.setBrush(QColor("#fff7d6"))
-                rect = QRectF(p.x, p.y, p.w, p.h)
-                painter.drawRoundedRect(rect, 3, 3)
-                if text:
-                    painter.setFont(self.small_font)
-                    painter.setPen(QColor("#4d4013"))
-                    painter.drawText(rect.adjusted(3, 0, -2, 0), Qt.AlignmentFlag.AlignVCenter, p.label)
-        overview = widget is not None and bool(widget.property("overview"))  # the minimap: no labels
-        if not overview:
-            self.screen_labels = []
-        if small_labels and not overview:
-            self._paint_screen_labels(painter, small_labels)
-        # Selection and search hit.
+                n = self.layout.nodes[int(i)]
+                painter.setPen(self.text_pens[int(self.brush_index[int(i)])])
+                for k, line in enumerate(n.lines):
+                    painter.setFont(self.type_font if k == 0 else self.text_font)
+                    painter.drawText(QRectF(n.x + 3, n.y + 6 + 14 * k, n.w - 6, 14),
+                                     Qt.AlignmentFlag.AlignCenter, line)
+
+    def _paint_proxies(self, painter: QPainter, seen: Exposed) -> None:
+        """The small markers that stand for a detached long edge's source (a click jumps to it)."""
+        pi = np.nonzero((self.px < seen.x1) & (self.px + self.pw > seen.x0) & (self.py < seen.y1)
+                        & (self.py + self.ph > seen.y0))[0]
+        proxy_pen = QPen(QColor("#b59b3b"), 1.0)
+        proxy_pen.setCosmetic(True)
+        for i in pi:
+            p = self.layout.proxies[int(i)]
+            painter.setPen(proxy_pen)
+            painter.setBrush(QColor("#fff7d6"))
+            rect = QRectF(p.x, p.y, p.w, p.h)
+            painter.drawRoundedRect(rect, 3, 3)
+            if seen.text:
+                painter.setFont(self.small_font)
+                painter.setPen(QColor("#4d4013"))
+                painter.drawText(rect.adjusted(3, 0, -2, 0), Qt.AlignmentFlag.AlignVCenter, p.label)
+
+    def _paint_marks(self, painter: QPainter) -> None:
+        """The search hit and the selection, outlined over everything."""
         for node_id, color in ((self.highlight, HIT_COLOR), (self.selected, SELECT_COLOR)):
-            index = layout.node_index.get(node_id) if node_id is not None else None
+            index = self.layout.node_index.get(node_id) if node_id is not None else None
             if index is not None:
                 pen = QPen(color, 3.0)
                 pen.setCosmetic(True)
                 painter.setPen(pen)
                 painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.drawRoundedRect(rects[index].adjusted(-3, -3, 3, 3), 5, 5)
-
-    def _paint_screen_labels(self, painter: QPainter, groups: list) -> None:
-        """Group titles (and a collapsed group's counts) at a fixed size on screen, over a light halo; a label
-        that would overlap one already drawn (an outer group's, drawn first) is left out."""
-        transform = painter.worldTransform()
-        self.labels_transform = transform
-        painter.save()
-        painter.resetTransform()
-        title_metrics = QFontMetricsF(self.label_font)
-        count_metrics = QFontMetricsF(self.count_font)
-        taken: dict[tuple[int, int], list[QRectF]] = {}  # drawn labels by grid cell: collisions stay cheap
-        drawn = 0
-        for g in groups:
-            if drawn >= MAX_SCREEN_LABELS:
-                break
-            box = transform.mapRect(QRectF(g.x, g.y, g.w, g.h))
-            title = f"{'▾' if g.expanded else '▸'} {g.label}"
-            lines = [(title, self.label_font, title_metrics)]
-            if not g.expanded:
-                kids = f" · {g.group_count} groups" if g.group_count else ""
-                fill = self.group_fills.get(g.id)
-                note = f" · {fill.note}" if fill is not None else ""
-                lines.append((f"{g.op_count} ops{kids}{note}", self.count_font, count_metrics))
-            width = min(max(m.horizontalAdvance(t) for t, _f, m in lines) + 6, 320.0)
-            height = sum(m.height() for _t, _f, m in lines) + 2
-            if g.expanded:  # the title sits on the frame's top-left corner
-                rect = QRectF(box.left() + 2, box.top() + 2, width, height)
-            elif width <= box.width() - 4 and height <= box.height() - 2:  # centred on the box when it fits
-                rect = QRectF(box.center().x() - width / 2, box.center().y() - height / 2, width, height)
-            else:  # beside it, so the box (and its colour) stays visible
-                rect = QRectF(box.right() + 4, box.center().y() - height / 2, width, height)
-            cells = [(cx, cy) for cx in range(int(rect.left()) // LABEL_CELL, int(rect.right()) // LABEL_CELL + 1)
-                     for cy in range(int(rect.top()) // LABEL_CELL, int(rect.bottom()) // LABEL_CELL + 1)]
-            if any(rect.intersects(t) for c in cells for t in taken.get(c, ())):
-                continue
-            for c in cells:
-                taken.setdefault(c, []).append(rect)
-            drawn += 1
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(LABEL_HALO)
-            painter.drawRoundedRect(rect, 3, 3)
-            y = rect.top() + 1
-            for k, (line, font, metrics) in enumerate(lines):
-                painter.setFont(font)
-                painter.setPen(QColor("#1f2d3d" if k == 0 else "#44505e"))
-                line_rect = QRectF(rect.left() + 3, y, rect.width() - 6, metrics.height())
-                painter.drawText(line_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                                 metrics.elidedText(line, Qt.TextElideMode.ElideRight, line_rect.width()))
-                self.screen_labels.append((line, line_rect, font.pixelSize(), g.id))
-                y += metrics.height()
-        painter.restore()
+                painter.drawRoundedRect(self.node_rects[index].adjusted(-3, -3, 3, 3), 5, 5)

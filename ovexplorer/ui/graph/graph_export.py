@@ -14,7 +14,8 @@ import ovexplorer
 from ovexplorer.core.layout.graph_layout import GraphLayout
 from ovexplorer.core.layout.layout_svg import layout_to_svg
 from ovexplorer.core.util.atomic import atomic_write_bytes
-from ovexplorer.ui.graph.graph_canvas import CanvasData, GraphItem
+from ovexplorer.ui.graph.canvas_data import CanvasData
+from ovexplorer.ui.graph.graph_canvas import GraphItem
 from ovexplorer.ui.graph.graph_view import GraphView
 
 EXPORT_DIR_KEY = "graph/export_dir"

@@ -10,23 +10,23 @@ opens its body in the same view, with a breadcrumb back.
 
 from __future__ import annotations
 
-from html import escape
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ovexplorer.core.bench.profiling import text_color, time_color
 from ovexplorer.core.layout.graph_layout import GraphLayout
 from ovexplorer.core.layout.graph_view_state import Frame, GraphViewState
-from ovexplorer.core.layout.group_colors import group_fills
 from ovexplorer.core.layout.group_summary import group_summary
 from ovexplorer.core.layout.grouping import ROOT
 from ovexplorer.core.model.document import ModelDocument
+from ovexplorer.ui.graph.breadcrumb import Breadcrumb
+from ovexplorer.ui.graph.canvas_data import CanvasData, prepare_canvas
+from ovexplorer.ui.graph.coloring_legend import ColoringLegend
 from ovexplorer.ui.graph.export_dialog import GraphExporter
-from ovexplorer.ui.graph.graph_canvas import TEXT_LOD, CanvasData, prepare_canvas
+from ovexplorer.ui.graph.graph_canvas import TEXT_LOD
 from ovexplorer.ui.graph.graph_export import (
     MAX_EXPORT_PIXELS,
     MAX_EXPORT_SIDE,
@@ -38,7 +38,6 @@ from ovexplorer.ui.graph.graph_toolbar import GraphToolbar, export_menu
 from ovexplorer.ui.graph.graph_view import READABLE_SCALE, GraphView
 from ovexplorer.ui.graph.inspector import Inspector, dock_right
 from ovexplorer.ui.graph.layout_runner import LayoutRunner
-from ovexplorer.ui.graph.shortcuts import bind_shortcuts
 from ovexplorer.ui.graph.view_actions import install_view_actions
 from ovexplorer.ui.shell.workers import Task
 
@@ -67,16 +66,13 @@ class GraphPanel(QWidget):
         self.search.found.connect(self._on_search_hit)
         self.search.closed.connect(self.clear_search_highlight)
         self._find_pending = False
-        self.breadcrumb = QLabel(self)
-        self.breadcrumb.setTextFormat(Qt.TextFormat.RichText)
+        self.breadcrumb = Breadcrumb(self)
         self.breadcrumb.linkActivated.connect(self.state.follow)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.hide()
-        self.legend = QLabel(self)
-        self.legend.setTextFormat(Qt.TextFormat.RichText)
-        self.legend.hide()
+        self.legend = ColoringLegend(self)
         self.toolbar = GraphToolbar(self, self.view, find=lambda: self.search.open(), set_option=self._set_option,
                                     set_shapes=self._set_shapes, expand_all=self.expand_all,
                                     collapse_all=self.collapse_all, export=self.exporter.ask)
@@ -104,19 +100,12 @@ class GraphPanel(QWidget):
         self.view.group_clicked.connect(self._on_group_clicked)
         self.view.proxy_clicked.connect(self._on_node_clicked)
         self.view.background_clicked.connect(self._on_background)
-        self._bind_find_keys()
+        self.search.bind_find_keys(self)
         self.state.frame_changed.connect(self._enter_frame)
         self.state.coloring_changed.connect(self._apply_coloring)
         if window is not None:
             window.node_selected.connect(self.focus_node)
         self.set_document(None)
-
-    def _bind_find_keys(self) -> None:
-        bind_shortcuts(self, (
-            (QKeySequence.StandardKey.Find, "Ctrl+F", self.search.open),
-            (QKeySequence.StandardKey.FindNext, "F3", self.search.next),
-            (QKeySequence.StandardKey.FindPrevious, "Shift+F3", self.search.previous),
-        ))
 
     # -- document and frames ------------------------------------------------------------------
     @property
@@ -138,22 +127,9 @@ class GraphPanel(QWidget):
     def _apply_coloring(self) -> None:
         coloring = self.state.shown_coloring()
         self.view.item.set_node_colors(coloring.colors if coloring is not None else None)
-        frame, lay = self.frame, self.view.layout_data
-        fills = {}
-        if coloring is not None and frame is not None and frame.layouter is not None and lay is not None:
-            fills = group_fills(frame.layouter.grouping, [g.id for g in lay.groups if not g.expanded], coloring,
-                                time_color=time_color, text_color=text_color)
-        self.view.item.set_group_fills(fills)
-        legend = getattr(coloring, "legend", None)
-        if legend is None:
-            self.legend.hide()
-            return
-        swatches = "".join(
-            f"&nbsp;<span style='background:{color}'>&nbsp;&nbsp;&nbsp;&nbsp;</span>&nbsp;{escape(label)}&nbsp;"
-            for label, color in legend.entries
-        )
-        self.legend.setText(f"&nbsp;<b>{escape(legend.title)}</b>:{swatches}")
-        self.legend.show()
+        self.view.item.set_group_fills(self.state.shown_group_fills(self.view.layout_data, time_color=time_color,
+                                                                    text_color=text_color))
+        self.legend.show_legend(getattr(coloring, "legend", None))
 
     def set_document(self, doc: ModelDocument | None) -> None:
         self._cancel()
@@ -171,7 +147,7 @@ class GraphPanel(QWidget):
         self.clear_search_highlight()  # a hit of another graph never carries over
         frame = self.frame
         self.search.set_graph(frame.graph if frame is not None else None)
-        self._update_breadcrumb()
+        self.breadcrumb.show_crumbs(*self.state.breadcrumb())
         if frame is None:
             self._show_message("No model is open. Drop an OpenVINO IR (.xml) here or use File > Open.")
             return
@@ -195,13 +171,6 @@ class GraphPanel(QWidget):
     def _show_message(self, text: str) -> None:
         self.message.setText(text)
         self.message.show()
-
-    def _update_breadcrumb(self) -> None:
-        crumbs, others = self.state.breadcrumb()
-        parts = [escape(label) if link is None else f"<a href='{link}'>{escape(label)}</a>" for label, link in crumbs]
-        if others:
-            parts.append("(also: " + ", ".join(f"<a href='{link}'>{escape(name)}</a>" for name, link in others) + ")")
-        self.breadcrumb.setText(" › ".join(parts))
 
     def open_body(self, node_id: int, index: int = 0) -> bool:
         """Open the body graph ``index`` of node ``node_id`` of the current graph."""
@@ -233,9 +202,8 @@ class GraphPanel(QWidget):
         self.message.hide()
         self.view.item.show_edge_labels = self.shapes_action.isChecked()
         self.view.set_layout(layout, data)
-        frame = self.frame
-        if frame is not None:
-            self.view.item.selected = None if frame.selected is None else self.state.visible_target(frame.selected)
+        if self.frame is not None:
+            self.view.item.selected = self.state.selected_target()
         self.status.setText(f"{len(layout.nodes)} nodes · {len(layout.groups)} groups · "
                             f"{layout.crossings} crossings")
         self._apply_coloring()
@@ -243,33 +211,18 @@ class GraphPanel(QWidget):
     def _keep_place(self):
         """A callback that, after a re-layout, puts the selected node (or the node nearest the centre) back
         where it was on screen; the first view when neither is in the new layout."""
-        frame = self.frame
-        selected = None
-        if frame is not None and frame.selected is not None:
-            selected = self.state.visible_target(frame.selected)
-        anchor = self.view.anchor_node(selected)
+        anchor = self.view.anchor_node(self.state.selected_target())
 
         def restore() -> None:
             fallback = None
             lay = self.view.layout_data
             if anchor is not None and lay is not None and anchor[0] not in lay.node_index:
-                fallback = self._group_centre_holding(anchor[0])
+                centre = self.state.group_centre_holding(anchor[0], lay)
+                fallback = QPointF(*centre) if centre is not None else None
             if not self.view.restore_anchor(anchor, fallback):
                 self.view.show_start()
 
         return restore
-
-    def _group_centre_holding(self, node_id: int) -> QPointF | None:
-        """The centre of the innermost drawn group holding ``node_id``."""
-        frame, lay = self.frame, self.view.layout_data
-        if frame is None or frame.layouter is None or lay is None:
-            return None
-        for gid in reversed(frame.layouter.grouping.holding_groups(node_id)):
-            index = lay.group_index.get(gid)
-            if index is not None:
-                g = lay.groups[index]
-                return QPointF(g.x + g.w / 2, g.y + min(g.h / 2, 20))
-        return None
 
     def _set_option(self, **changes) -> None:
         if self.state.set_option(**changes):

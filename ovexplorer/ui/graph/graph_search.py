@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
 
 from ovexplorer.core.layout.search import SearchHits
 from ovexplorer.core.model.graph import Graph
+from ovexplorer.ui.graph.shortcuts import bind_shortcuts
 
 
 class SearchBar(QWidget):
@@ -47,6 +48,14 @@ class SearchBar(QWidget):
         self.state.index = -1
         hits = len(self.state.hits)
         self.count.setText(f"{hits} match{'es' if hits != 1 else ''}" if hits else self.state.label())
+
+    def bind_find_keys(self, widget: QWidget) -> list[QShortcut]:
+        """Find (Ctrl+F), Find next (F3) and Find previous (Shift+F3) anywhere in ``widget``."""
+        return bind_shortcuts(widget, (
+            (QKeySequence.StandardKey.Find, "Ctrl+F", self.open),
+            (QKeySequence.StandardKey.FindNext, "F3", self.next),
+            (QKeySequence.StandardKey.FindPrevious, "Shift+F3", self.previous),
+        ))
 
     def open(self) -> None:
         self.show()

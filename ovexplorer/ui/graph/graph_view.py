@@ -15,11 +15,9 @@ from PySide6.QtGui import (
     QMouseEvent,
     QNativeGestureEvent,
     QPainter,
-    QPen,
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
-    QFrame,
     QGestureEvent,
     QGraphicsScene,
     QGraphicsView,
@@ -29,59 +27,16 @@ from PySide6.QtWidgets import (
 )
 
 from ovexplorer.core.layout.graph_layout import GraphLayout
-from ovexplorer.ui.graph.graph_canvas import CanvasData, GraphItem
+from ovexplorer.core.layout.start_view import start_view
+from ovexplorer.ui.graph.canvas_data import CanvasData
+from ovexplorer.ui.graph.graph_canvas import GraphItem
+from ovexplorer.ui.graph.minimap import MiniMap
 from ovexplorer.ui.graph.shortcuts import bind_shortcuts
 
 MIN_SCALE = 0.002
 MAX_SCALE = 4.0
 CLICK_SLOP = 4
-OUTLINE_SCALE = 0.05  # the smallest first view: boxes of a few pixels, titled at screen size
 READABLE_SCALE = 0.8  # where Find takes a hit that is too small to read
-SMALLEST_FIT = 0.3  # a graph with every op drawn opens fitted down to this scale (boxes and arrows show)...
-READABLE_START = 0.5  # ... else at its start, at least at this scale: node text reads (TEXT_LOD 0.42)
-MINIMAP_SIZE = (110, 140)
-
-
-class MiniMap(QGraphicsView):
-    """An overview of the whole scene with the main view's visible area outlined; click or drag to move."""
-
-    def __init__(self, main: GraphView) -> None:
-        super().__init__(main.scene(), main)
-        self.main = main
-        self.setFrameShape(QFrame.Shape.Box)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setInteractive(False)
-        self.setBackgroundBrush(QColor(255, 255, 255, 235))
-        self.setFixedSize(*MINIMAP_SIZE)
-        self.viewport().setProperty("overview", True)  # GraphItem draws no labels here
-        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
-
-    def refit(self) -> None:
-        rect = self.scene().itemsBoundingRect()
-        if not rect.isEmpty():
-            self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-
-    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
-        visible = self.main.mapToScene(self.main.viewport().rect()).boundingRect()
-        pen = QPen(QColor("#e0457b"), 2)
-        pen.setCosmetic(True)
-        painter.setPen(pen)
-        painter.setBrush(QColor(224, 69, 123, 30))
-        painter.drawRect(visible)
-
-    def _jump(self, event: QMouseEvent) -> None:
-        self.main.centerOn(self.mapToScene(event.position().toPoint()))
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        self._jump(event)
-
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        if event.buttons() & Qt.MouseButton.LeftButton:
-            self._jump(event)
-
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        event.ignore()
 
 
 class GraphView(QGraphicsView):
@@ -214,10 +169,7 @@ class GraphView(QGraphicsView):
 
     def show_start(self) -> None:
         """The first view of a layout: the whole graph (group titles stay legible at any zoom, so it reads as an
-        outline). A graph so long that fitting shrinks it below ``OUTLINE_SCALE`` (``SMALLEST_FIT`` when every op
-        is drawn: no outline to read, ops must; then at least ``READABLE_START``) is fitted across instead (to
-        the width of a top-down graph, the height of a left-to-right one, at most 100 %) and shown from its
-        start, at its inputs.
+        outline), or, for a graph too long for that, its start (:func:`~ovexplorer.core.layout.start_view.start_view`).
 
         While the view is hidden (another tab in front) its size is not the one it will have: the first view
         is then set when it is shown."""
@@ -227,26 +179,12 @@ class GraphView(QGraphicsView):
         self._pending_start = False
         self.fit()
         rect = self.item.boundingRect()
-        layout = self.layout_data
-        every_op = layout is not None and not any(not g.expanded for g in layout.groups)
-        # every op drawn (no collapsed group to read as an outline): fitted while its boxes and arrows show, else
-        # the start at a scale where ops read
-        smallest = READABLE_START if every_op else OUTLINE_SCALE
-        if self.current_scale() < (SMALLEST_FIT if every_op else OUTLINE_SCALE) and not rect.isEmpty():
+        start = start_view(self.layout_data, (rect.left(), rect.top(), rect.width(), rect.height()),
+                           self.current_scale(), (self.viewport().width(), self.viewport().height()))
+        if start is not None:
             self.resetTransform()
-            vp = self.viewport()
-            horizontal = layout.options.horizontal if layout is not None else rect.width() > rect.height()
-            inputs = [b for b in layout.nodes if b.category == "input"] if layout is not None else []
-            if horizontal:  # left to right: show the start (left end), at the inputs
-                scale = max(smallest, min(1.0, vp.height() / max(1.0, rect.height() + 40)))
-                self.scale(scale, scale)
-                y = sum(b.y + b.h / 2 for b in inputs) / len(inputs) if inputs else rect.center().y()
-                self.centerOn(rect.left() + vp.width() / scale / 2 - 20, y)
-            else:  # top down: show the top, at the inputs
-                scale = max(smallest, min(1.0, vp.width() / max(1.0, rect.width() + 40)))
-                self.scale(scale, scale)
-                x = sum(b.x + b.w / 2 for b in inputs) / len(inputs) if inputs else rect.center().x()
-                self.centerOn(x, rect.top() + vp.height() / scale / 2 - 20)
+            self.scale(start.scale, start.scale)
+            self.centerOn(start.x, start.y)
         self._update_minimap()
 
     def showEvent(self, event) -> None:

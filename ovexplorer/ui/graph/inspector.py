@@ -23,6 +23,8 @@ MAX_TOOLTIP = 4000
 MAX_NESTED_ROWS = 60
 #: The dock's narrowest and first width (px): below ~200 px a key/value table wraps letter by letter.
 MIN_WIDTH, DEFAULT_WIDTH = 220, 320
+#: The share of a narrow window the dock may take when the window is resized (the user may drag it wider).
+MAX_SHARE = 0.25
 _KEY_BREAKS = str.maketrans({c: c + "\u200b" for c in "_./:-"})
 
 
@@ -260,7 +262,20 @@ class Inspector(QDockWidget):
             else:
                 QToolTip.hideText()
             return True
+        if watched is self.window_ and not self.isFloating():
+            if event.type() == QEvent.Type.Show and self.width() == DEFAULT_WIDTH:  # not a width the user chose
+                self.fit_window(self.window_.width())
+            elif event.type() == QEvent.Type.Resize and self.window_.isVisible() \
+                    and 0 < event.size().width() < event.oldSize().width():  # the user narrows the window
+                self.fit_window(event.size().width())
         return super().eventFilter(watched, event)
+
+    def fit_window(self, window_width: int) -> None:
+        """Give a narrow window's tabs their room: the dock takes at most :data:`MAX_SHARE` of it (never less than
+        :data:`MIN_WIDTH`); in a wide window it keeps the width it has."""
+        most = max(MIN_WIDTH, int(window_width * MAX_SHARE))
+        if self.width() > most and self.window_ is not None:
+            self.window_.resizeDocks([self], [most], Qt.Orientation.Horizontal)
 
     def _on_link(self, url: QUrl) -> None:
         kind, _, value = url.toString().partition(":")
@@ -288,6 +303,8 @@ class Inspector(QDockWidget):
 
 
 def dock_right(window: Any, inspector: Inspector) -> None:
-    """Dock the inspector at the right, :data:`DEFAULT_WIDTH` wide (a saved window state overrides it)."""
+    """Dock the inspector at the right, :data:`DEFAULT_WIDTH` wide (a saved window state overrides it; a narrow
+    window keeps it to :data:`MAX_SHARE` of its width)."""
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, inspector)
     window.resizeDocks([inspector], [DEFAULT_WIDTH], Qt.Orientation.Horizontal)
+    window.installEventFilter(inspector)  # a narrow window gives the dock at most MAX_SHARE of its width

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QWidget
 from ovexplorer.core.layout.graph_layout import GraphLayouter, LayoutOptions, first_view
 from ovexplorer.core.layout.grouping import Grouping
 from ovexplorer.core.model.graph import Graph
-from ovexplorer.ui.graph.graph_canvas import prepare_canvas
+from ovexplorer.ui.graph.canvas_data import prepare_canvas
 from ovexplorer.ui.shell.workers import Task, TaskRunner
 
 

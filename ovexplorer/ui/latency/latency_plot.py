@@ -20,6 +20,7 @@ ROLLING = 50  # inferences in the rolling median / p90 / p99
 ROLLING_STEP = 5  # ... at every 5th inference (400 points across the window)
 SHRINK_AFTER = 40  # ticks (2 s) the latency axis waits before shrinking
 ROLLING_NAMES = ("median", "p90", "p99")
+LEGEND_COLUMNS = 3  # runs per row of the key under the plot
 
 
 class LatencyPlot(pg.PlotWidget):
@@ -38,15 +39,17 @@ class LatencyPlot(pg.PlotWidget):
         self.outliers = 0  # inferences above the axis top, marked on its edge
 
     def _add_legend(self) -> None:
-        legend = self.addLegend(offset=(60, 10), labelTextColor="#222")  # top left: the oldest side
-        legend.setBrush(pg.mkBrush(255, 255, 255, 200))
+        """The runs' key in a row under the x axis (inside the plot it hid the oldest inferences)."""
+        legend = pg.LegendItem(colCount=LEGEND_COLUMNS, labelTextColor="#222")
+        self.plotItem.layout.addItem(legend, 4, 1)
+        self.plotItem.legend = legend  # curves plotted with a name join it
 
     def reset(self) -> None:
         """No curves (the runs were cleared)."""
         self.clear()
+        self.plotItem.legend.clear()
         self._range = StickyRange(SHRINK_AFTER)
         self.outliers = 0
-        self._add_legend()
 
     def add_series(self, series: Series) -> None:
         series.curves["latency"] = self.plot([], [], pen=pg.mkPen(series.color, width=1), name=series.run.label)

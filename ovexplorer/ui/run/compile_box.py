@@ -3,7 +3,7 @@ infer requests, model cache, profiling, the *Compile* button, a busy bar and the
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ovexplorer.core.run.session import PERFORMANCE_HINTS, PRECISION_HINTS, CompileOptions
-from ovexplorer.ui.run.devices_view import DevicePicker
+from ovexplorer.ui.run.devices_view import DevicePicker, DevicePropertiesDialog
 from ovexplorer.ui.shell.workers import TaskRunner
 
 
@@ -30,6 +30,7 @@ class CompileBox(QGroupBox):
     def __init__(self, parent: QWidget, picker: DevicePicker | None, runner: TaskRunner) -> None:
         super().__init__("Compile", parent)
         self.picker = picker
+        self.runner = runner
         self.device_label = QLabel(self)
         self.device_combo: DevicePicker | None = None
         if picker is None:  # a panel without a window toolbar gets its own picker
@@ -105,6 +106,19 @@ class CompileBox(QGroupBox):
             cache=self.cache_check.isChecked(),
             profiling=self.profiling_check.isChecked(),
         )
+
+    def show_device_properties(self, parent: QWidget) -> DevicePropertiesDialog:
+        """Open (not modal) the properties of the current device, over ``parent``."""
+        dialog = DevicePropertiesDialog(self.current_device().split(":", 1)[0], parent, self.runner)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def show_status(self, busy: bool, text: str) -> None:
+        """The busy bar shown while ``busy``; ``text`` as the status ("" while busy: the status stays)."""
+        self.busy.setVisible(busy)
+        if text:
+            self.status_label.setText(text)
 
     def _changed(self, *_args: object) -> None:
         self.device_label.setText(self.current_device())

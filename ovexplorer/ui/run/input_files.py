@@ -7,12 +7,15 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from ovexplorer.core.model.document import ModelDocument
 from ovexplorer.core.run.inputs import INPUT_SUFFIXES
-from ovexplorer.core.run.run_state import RunState
+from ovexplorer.core.run.run_state import InputRow, RunState
 from ovexplorer.core.util.errors import InputError
+from ovexplorer.ui.run.inputs_table import dropped_paths
 from ovexplorer.ui.run.run_work import Decoded, decode_file
 from ovexplorer.ui.shell.workers import Task, TaskRunner
 
@@ -34,6 +37,44 @@ class InputFiles(QObject):
     @staticmethod
     def accepts(paths: list[Path]) -> bool:
         return any(p.suffix.lower() in INPUT_SUFFIXES for p in paths)
+
+    def wanted(self, paths: list[Path]) -> bool:
+        """A model is open and one of ``paths`` is an input file."""
+        return self.state.document is not None and self.accepts(paths)
+
+    def window_drop(self, panel: QWidget, paths: list[Path], drop: bool) -> bool:
+        """Input files dropped anywhere on the window (``drop``; else only dragged over it): the window shows
+        ``panel`` and the files are loaded. False when none is an input file or no model is open."""
+        if not self.wanted(paths):
+            return False
+        if drop:
+            window = panel.window()
+            if hasattr(window, "show_panel"):
+                window.show_panel(panel)
+            for path in paths:
+                self.load(path)
+        return True
+
+    def take_drops(self, widget: QWidget) -> None:
+        """Files dropped on ``widget`` are loaded for the inputs they fit."""
+        widget.setAcceptDrops(True)
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if isinstance(event, QDragEnterEvent):
+            if self.wanted(dropped_paths(event)):
+                event.acceptProposedAction()
+            else:
+                event.ignore()
+            return True
+        if isinstance(event, QDropEvent) and event.type() == QEvent.Type.Drop:
+            paths = dropped_paths(event)
+            if self.wanted(paths):
+                event.acceptProposedAction()
+                for path in paths:
+                    self.load(path)
+            return True
+        return super().eventFilter(watched, event)
 
     def load(self, path: str | Path, target: str | None = None, shape: tuple[int, ...] | None = None) -> Task | None:
         """Decode ``path`` (in a worker) for input ``target`` (at ``shape`` when given, for a dynamic input),
@@ -63,4 +104,13 @@ class InputFiles(QObject):
         return ended
 
 
-__all__ = ["Decoded", "InputFiles"]
+def ask_input_file(parent: QWidget, row: InputRow) -> Path | None:
+    """The file the user picks for ``row`` (starting in the folder of its current file), or None."""
+    start = str(Path(row.source.path).parent) if row.source.path else ""
+    pattern = " ".join(f"*{s}" for s in INPUT_SUFFIXES)
+    path, _ = QFileDialog.getOpenFileName(parent, f"Data for {row.spec.name}", start,
+                                          f"Input data ({pattern});;All files (*)")
+    return Path(path) if path else None
+
+
+__all__ = ["Decoded", "InputFiles", "ask_input_file"]

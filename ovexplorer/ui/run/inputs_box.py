@@ -3,7 +3,7 @@ the selected input. It renders the rows of a :class:`~ovexplorer.core.run.run_st
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from ovexplorer.core.run.run_state import InputRow
@@ -14,7 +14,17 @@ INVALID_TEXT = "#a00000"
 
 
 class InputsBox(QGroupBox):
-    """The inputs table with the validity text under it and the selected input's editor."""
+    """The inputs table with the validity text under it and the selected input's editor.
+
+    Edits come out by input name: ``values_typed(name, text)`` (only when the typed values differ from the row's),
+    ``shape_typed(name, text)``, ``preprocess_set(name, ImagePreprocess)``, ``random_set(row, distribution, seed,
+    low, high)`` for the selected row, ``files_dropped(name or None, paths)`` (None: dropped below the rows)."""
+
+    values_typed = Signal(str, str)
+    shape_typed = Signal(str, str)
+    preprocess_set = Signal(str, object)
+    random_set = Signal(int, str, int, float, float)
+    files_dropped = Signal(object, list)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Inputs", parent)  # the drop hint below wraps: a long title set a 423-px minimum
@@ -29,6 +39,11 @@ class InputsBox(QGroupBox):
         self.invalid_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.invalid_label.setStyleSheet(f"color: {INVALID_TEXT};")
         self.invalid_label.hide()
+        self.table.values_edited.connect(self._values_edited)
+        self.table.shape_edited.connect(lambda i, text: self.shape_typed.emit(self.rows[i].spec.name, text))
+        self.table.files_dropped.connect(self._files_dropped)
+        self.editor.random_edited.connect(self._random_edited)
+        self.editor.preprocess_edited.connect(lambda pre: self.preprocess_set.emit(self.current().spec.name, pre))
         layout = QVBoxLayout(self)
         for widget, stretch in ((drop_hint, 0), (self.table, 1), (self.invalid_label, 0), (self.editor, 0)):
             layout.addWidget(widget, stretch)
@@ -49,6 +64,18 @@ class InputsBox(QGroupBox):
     def current(self) -> InputRow | None:
         i = self.table.currentRow()
         return self.rows[i] if 0 <= i < len(self.rows) else None
+
+    def _values_edited(self, i: int, text: str) -> None:
+        if i < len(self.rows) and self.rows[i].source.kind == "values" and text != self.rows[i].source.text:
+            self.values_typed.emit(self.rows[i].spec.name, text)
+
+    def _files_dropped(self, i: int, paths: list) -> None:
+        self.files_dropped.emit(self.rows[i].spec.name if 0 <= i < len(self.rows) else None, paths)
+
+    def _random_edited(self, distribution: str, seed: int, low: float, high: float) -> None:
+        i = self.table.currentRow()
+        if 0 <= i < len(self.rows):
+            self.random_set.emit(i, distribution, seed, low, high)
 
     def _show_editor(self) -> None:
         self.editor.show_row(self.current())

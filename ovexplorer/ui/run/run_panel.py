@@ -9,41 +9,33 @@ and changes nothing else.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
-    QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMenu,
-    QPushButton,
     QSplitter,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from ovexplorer.core.model.document import ModelDocument
-from ovexplorer.core.run.inputs import INPUT_SUFFIXES, ImagePreprocess, InputSource
+from ovexplorer.core.run.inputs import ImagePreprocess, InputSource
 from ovexplorer.core.run.run_state import InputRow, RunKey, RunState
 from ovexplorer.core.run.session import CompiledSession, CompileOptions
 from ovexplorer.core.util.errors import OvexplorerError
-from ovexplorer.ui.run.compile_box import CompileBox
 from ovexplorer.ui.run.devices_view import DevicePicker, DevicePropertiesDialog
-from ovexplorer.ui.run.input_files import InputFiles
-from ovexplorer.ui.run.inputs_box import InputsBox
-from ovexplorer.ui.run.inputs_table import dropped_paths
-from ovexplorer.ui.run.outputs_view import OutputsView
+from ovexplorer.ui.run.input_files import InputFiles, ask_input_file
+from ovexplorer.ui.run.run_actions import run_actions
 from ovexplorer.ui.run.run_control import RunControl
+from ovexplorer.ui.run.run_form import RunForm
 from ovexplorer.ui.run.run_work import Decoded, RunOutcome
+from ovexplorer.ui.run.side_views import SideViews
 from ovexplorer.ui.shell.workers import Task, TaskRunner
 
 #: Widgets of the parts, also reachable as the panel's attributes (as the window and tests knew them).
@@ -68,14 +60,12 @@ class RunPanel(QWidget):
         self, parent: QWidget | None = None, picker: DevicePicker | None = None, runner: TaskRunner | None = None
     ) -> None:
         super().__init__(parent)
-        self.setAcceptDrops(True)
         self.runner = runner or TaskRunner(self)
         self.picker = picker
         self.state = RunState()
         self.files = InputFiles(self.state, self.runner, self)
+        self.files.take_drops(self)  # files dropped on the panel: decoded for the inputs they fit
         self.control = RunControl(self.runner, self)
-        #: The input tensors of the last run (what a latency benchmark would feed the session).
-        self.last_inputs: dict[str, np.ndarray] = {}
         self.last_error = ""
         self._build()
         self.state.reset.connect(lambda: self.inputs_box.show_rows(self.state.rows))
@@ -95,6 +85,11 @@ class RunPanel(QWidget):
     @property
     def document(self) -> ModelDocument | None:
         return self.state.document
+
+    @property
+    def last_inputs(self) -> dict[str, np.ndarray]:
+        """The input tensors of the last run (what a latency benchmark would feed the session)."""
+        return self.state.last_inputs
 
     @property
     def rows(self) -> list[InputRow]:
@@ -132,63 +127,37 @@ class RunPanel(QWidget):
 
     # -- construction -------------------------------------------------------------------------
     def _build(self) -> None:
-        self.run_action = QAction("&Run", self)
-        self.run_action.setShortcuts([QKeySequence("F5"), QKeySequence("Ctrl+R")])
-        self.run_action.setToolTip("Run the model once with these inputs (F5 / Ctrl+R)")
-        self.run_action.triggered.connect(self.run)
-        self.compile_action = QAction("&Compile", self)
-        self.compile_action.triggered.connect(self.compile)
-        self.properties_action = QAction("Device &properties…", self)
-        self.properties_action.triggered.connect(self.show_device_properties)
-        self.options_box = CompileBox(self, self.picker, self.runner)
+        self.run_action, self.compile_action, self.properties_action = run_actions(
+            self, self.run, self.compile, self.show_device_properties)
+        form = RunForm(self, self.picker, self.runner)
+        self.options_box, self.inputs_box, self.message = form.options_box, form.inputs_box, form.message
         self.options_box.options_changed.connect(self._options_changed)
         self.options_box.compile_button.clicked.connect(self.compile)
         self.options_box.properties_button.clicked.connect(self.show_device_properties)
         for name in _OPTIONS_WIDGETS:
             setattr(self, name, getattr(self.options_box, name))
 
-        self.inputs_box = InputsBox(self)
         self.table, self.editor = self.inputs_box.table, self.inputs_box.editor
         self.invalid_label = self.inputs_box.invalid_label
-        self.table.files_dropped.connect(self._files_dropped_on_table)
         self.table.kind_chosen.connect(self._kind_chosen)
-        self.table.values_edited.connect(self._values_edited)
-        self.table.shape_edited.connect(lambda i, text: self.set_shape(self.rows[i].spec.name, text))
-        self.editor.random_edited.connect(self._random_edited)
-        self.editor.preprocess_edited.connect(lambda pre: self.set_preprocess(self.inputs_box.current().spec.name,
-                                                                              pre))
+        self.inputs_box.values_typed.connect(self.set_values)
+        self.inputs_box.shape_typed.connect(self.set_shape)
+        self.inputs_box.preprocess_set.connect(self.set_preprocess)
+        self.inputs_box.random_set.connect(self._random_edited)
+        self.inputs_box.files_dropped.connect(self._load_files)
         self.editor.preprocess_invalid.connect(self._preprocess_invalid)
         self.editor.load_requested.connect(self.open_file_dialog)
         for name in _EDITOR_WIDGETS:
             setattr(self, name, getattr(self.editor, name))
-
-        self.message = QLabel(self)
-        self.message.setWordWrap(True)
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.message.hide()
-        self.run_button = QPushButton("Run  (F5)", self)
+        self.run_button = form.run_button
         self.run_button.clicked.connect(self.run)
-        run_row = QHBoxLayout()
-        run_row.addWidget(self.run_button)
-        run_row.addWidget(self.message, 1)
-        left = QWidget(self)
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.options_box)
-        left_layout.addWidget(self.inputs_box, 1)
-        left_layout.addLayout(run_row)
 
-        outputs_box = QGroupBox("Outputs", self)
-        outputs_box.setMinimumWidth(260)
-        self.outputs = OutputsView(outputs_box)
+        self.side_tabs = SideViews(self)  # the outputs, and views other features add (add_side_view)
+        self.outputs = self.side_tabs.outputs
         self.outputs.failed.connect(lambda exc: self.show_message(getattr(exc, "message", str(exc))))
         self.outputs.saved.connect(lambda p: self.show_message(f"Saved {p}", error=False))
-        QVBoxLayout(outputs_box).addWidget(self.outputs)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.splitter.addWidget(left)
-        self.side_tabs = QTabWidget(self)  # the outputs, and views other features add (add_side_view)
-        self.side_tabs.setDocumentMode(True)
-        self.side_tabs.addTab(outputs_box, "Outputs")
+        self.splitter.addWidget(form)
         self.splitter.addWidget(self.side_tabs)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
@@ -206,14 +175,10 @@ class RunPanel(QWidget):
     def set_document(self, doc: ModelDocument | None) -> None:
         self.control.open(doc)
         self._drop_session("Not compiled")
-        self.last_inputs = {}
         self.outputs.clear()
         self.clear_message()
         self.state.open(doc)  # the inputs box shows the new rows
-        enabled = doc is not None
-        for w in (self.run_action, self.compile_action, self.run_button, self.compile_button):
-            w.setEnabled(enabled)
-        self._set_busy(False)
+        self._set_busy(False)  # Run and Compile enabled when a model is open
         if self.rows:
             self.table.selectRow(0)
         self._selection_changed()
@@ -223,16 +188,13 @@ class RunPanel(QWidget):
 
     # -- messages -----------------------------------------------------------------------------
     def show_message(self, text: str, *, error: bool = True) -> None:
-        self.message.setText(text)
-        self.message.setStyleSheet("color: #a00000; font-weight: bold;" if error else "color: #006000;")
-        self.message.show()
+        self.message.say(text, error=error)
         if error:
             self.last_error = text
             self.failed.emit(text)
 
     def clear_message(self) -> None:
-        self.message.clear()
-        self.message.hide()
+        self.message.clear_message()
 
     def _fail(self, exc: BaseException) -> None:
         self.show_message(exc.message if isinstance(exc, OvexplorerError) else f"Unexpected error: {exc}")
@@ -252,10 +214,6 @@ class RunPanel(QWidget):
             self.open_file_dialog()
             return
         self._set_source(i, self.state.values_for_kind(i, kind))
-
-    def _values_edited(self, i: int, text: str) -> None:
-        if i < len(self.rows) and self.rows[i].source.kind == "values" and text != self.rows[i].source.text:
-            self.set_values(self.rows[i].spec.name, text)
 
     def set_values(self, name: str, text: str) -> bool:
         """Type ``text`` as the values of input ``name``; a misfit stays as typed, marked red with the reason,
@@ -284,43 +242,35 @@ class RunPanel(QWidget):
             self.inputs_changed.emit(name)
         return True
 
-    def _random_edited(self, distribution: str, seed: int, low: float, high: float) -> None:
-        i = self.table.currentRow()
-        if 0 <= i < len(self.rows):
-            self.state.set_random(i, distribution, seed, low, high)
-            self.inputs_changed.emit(self.rows[i].spec.name)
+    def _random_edited(self, i: int, distribution: str, seed: int, low: float, high: float) -> None:
+        self.state.set_random(i, distribution, seed, low, high)
+        self.inputs_changed.emit(self.rows[i].spec.name)
 
     def _preprocess_invalid(self, exc: OvexplorerError) -> None:
         self._fail(exc)
         self._selection_changed()
 
     def set_preprocess(self, name: str, pre: ImagePreprocess) -> None:
-        i = self.row_index(name)
         self.clear_message()
-        self._set_source(i, replace(self.rows[i].source, preprocess=pre), preprocess_origin="set by you")
+        self.state.set_preprocess(name, pre)
+        self.inputs_changed.emit(name)
 
     # -- files --------------------------------------------------------------------------------
     def open_file_dialog(self) -> None:
         row = self.inputs_box.current()
-        if row is None:
-            return
-        start = str(Path(row.source.path).parent) if row.source.path else ""
-        pattern = " ".join(f"*{s}" for s in INPUT_SUFFIXES)
-        path, _ = QFileDialog.getOpenFileName(self, f"Data for {row.spec.name}", start,
-                                              f"Input data ({pattern});;All files (*)")
-        if path:
-            self.load_file(Path(path), row.spec.name)
-
-    def _files_dropped_on_table(self, row: int, paths: list[Path]) -> None:
-        target = self.rows[row].spec.name if 0 <= row < len(self.rows) else None
-        for path in paths:
-            self.load_file(path, target)
+        path = ask_input_file(self, row) if row is not None else None
+        if path is not None:
+            self.load_file(path, row.spec.name)
 
     def load_file(self, path: str | Path, target: str | None = None, shape: tuple[int, ...] | None = None
                   ) -> Task | None:
         """Decode ``path`` (in a worker) for input ``target`` (at ``shape`` when given, for a dynamic input),
         or for the input(s) it fits when ``target`` is None."""
         return self.files.load(path, target, shape)
+
+    def _load_files(self, target: str | None, paths: list[Path]) -> None:
+        for path in paths:
+            self.load_file(path, target)
 
     def _apply_decoded(self, decoded: list[Decoded]) -> None:
         self.clear_message()
@@ -330,32 +280,11 @@ class RunPanel(QWidget):
         self.show_message(f"{decoded[0].path.name} → {', '.join(d.name for d in decoded)}", error=False)
 
     def accepts(self, paths: list[Path]) -> bool:
-        return self.document is not None and self.files.accepts(paths)
+        return self.files.wanted(paths)
 
     def handle_window_drop(self, paths: list[Path], drop: bool) -> bool:
         """For ``MainWindow.extra_drop_handlers``: take input files dropped anywhere on the window."""
-        if not self.accepts(paths):
-            return False
-        if drop:
-            window = self.window()
-            if hasattr(window, "show_panel"):
-                window.show_panel(self)
-            for path in paths:
-                self.load_file(path)
-        return True
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if self.accepts(dropped_paths(event)):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        paths = dropped_paths(event)
-        if self.accepts(paths):
-            event.acceptProposedAction()
-            for path in paths:
-                self.load_file(path)
+        return self.files.window_drop(self, paths, drop)
 
     # -- compile and run ----------------------------------------------------------------------
     @property
@@ -375,11 +304,7 @@ class RunPanel(QWidget):
     def _set_busy(self, busy: bool, text: str = "") -> None:
         running = self.control.running
         busy = busy or running or self._loads > 0
-        self.busy.setVisible(busy)
-        if not busy:
-            self.status_label.setText(self.control.status)
-        elif text:
-            self.status_label.setText(text)
+        self.options_box.show_status(busy, text if busy else self.control.status)
         enabled = self.document is not None and not running
         for w in (self.run_action, self.run_button, self.compile_action, self.compile_button):
             w.setEnabled(enabled)
@@ -395,13 +320,11 @@ class RunPanel(QWidget):
         doc = self.document
         if doc is None or doc.model is None or self.control.running:
             return None
-        if self._loads > 0:
-            self.show_message("A file is still being read; run again when it is loaded.")
-            return None
-        refusal, bad = self.state.refusal(infer)
-        if bad is not None:
+        refusal, bad = self.state.start_refusal(infer, loading=self._loads > 0)
+        if refusal:
             self.show_message(refusal)
-            self.inputs_box.focus_invalid(self.row_index(bad.spec.name))
+            if bad is not None:
+                self.inputs_box.focus_invalid(self.row_index(bad.spec.name))
             return None
         self.clear_message()
         self.state.set_options(self.options())
@@ -414,10 +337,9 @@ class RunPanel(QWidget):
         if outcome.result is not None:
             session = outcome.session
             types = {s.name: s.element_type for s in session.outputs}
-            self.last_inputs = outcome.inputs
             self.outputs.set_result(outcome.result, types, doc.graph.rt_info, ", ".join(session.execution_devices),
                                     outcome.stats)
-            self.state.show_outputs(key)  # out of date at once if the inputs changed while it ran
+            self.state.show_outputs(key, outcome.inputs)  # out of date at once if the inputs changed while it ran
             self.ran.emit(outcome.result)
 
     def _run_failed(self, _doc: ModelDocument, exc: BaseException) -> None:
@@ -425,11 +347,8 @@ class RunPanel(QWidget):
         self._fail(exc)
 
     def show_device_properties(self) -> DevicePropertiesDialog:
-        dialog = DevicePropertiesDialog(self.current_device().split(":", 1)[0], self, self.runner)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        self.properties_dialog = dialog
-        return dialog
+        self.properties_dialog = self.options_box.show_device_properties(self)
+        return self.properties_dialog
 
 
 def install_run_panel(window: Any) -> RunPanel:

@@ -11,7 +11,7 @@ from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragLeaveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMessageBox, QTabWidget, QWidget
 
-from ovexplorer.core.model.document import ModelDocument
+from ovexplorer.core.model.document import ModelDocument, file_title
 from ovexplorer.core.util.errors import OvexplorerError
 from ovexplorer.core.util.gc_pause import freeze_start_up
 from ovexplorer.core.util.tasks import CancelToken, ProgressFn
@@ -171,7 +171,7 @@ class MainWindow(QMainWindow):
         self.set_document(None)
 
     def _update_title(self, doc: ModelDocument | None) -> None:
-        self.setWindowTitle(f"{doc.path.name} — ovexplorer" if doc else "ovexplorer")
+        self.setWindowTitle(f"{file_title(doc.path)}{doc.path.suffix} — ovexplorer" if doc else "ovexplorer")
 
     # -- errors -------------------------------------------------------------------------------
     def show_error(self, title: str, exc: BaseException | str) -> None:

@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, QSettings
 from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QProgressBar, QPushButton
 
 from ovexplorer.core.layout.first_screen import open_for_window
-from ovexplorer.core.model.document import ModelDocument, resolve_model_path
+from ovexplorer.core.model.document import ModelDocument, file_title, resolve_model_path
 from ovexplorer.core.util import preload
 from ovexplorer.core.util.tasks import CancelToken, ProgressFn
 from ovexplorer.ui.shell import startup_trace
@@ -92,7 +92,7 @@ class OpenFlow(QObject):
         )
         self.awaiting = True
         if self.window.document is None:  # an empty window says what it is opening, not "No model is open"
-            self.window.setWindowTitle(f"{target.name} — ovexplorer")
+            self.window.setWindowTitle(f"{file_title(target)}{target.suffix} — ovexplorer")
             for panel in self._loading_views():
                 panel.show_loading(target.name)
         return self.task

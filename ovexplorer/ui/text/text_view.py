@@ -23,13 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from ovexplorer.core.text.decoder import GenerationResult, NextToken
-from ovexplorer.core.text.encoder import cosine
 from ovexplorer.core.text.export_folder import find_export
 from ovexplorer.core.text.text_state import TextModel, TokenStream, open_text_model
 from ovexplorer.core.text.token_inputs import fill_token_inputs
 from ovexplorer.core.text.tokenizer import Tokens
 from ovexplorer.core.util.errors import OvexplorerError
 from ovexplorer.ui.shell.workers import Task, TaskRunner
+from ovexplorer.ui.text.encoder_actions import EncoderActions, encoder_placeholder
 from ovexplorer.ui.text.generation_options import GenerationOptions
 from ovexplorer.ui.text.token_spans import TokenSpans
 
@@ -45,7 +45,7 @@ def _message(exc: BaseException) -> str:
     return exc.message if isinstance(exc, OvexplorerError) else f"{type(exc).__name__}: {exc}"
 
 
-class TextView(QWidget):
+class TextView(EncoderActions, QWidget):
     """Prompt -> tokens -> next token / generation, for the export the open model belongs to."""
 
     opened = Signal(object)  # TextModel | None
@@ -91,6 +91,9 @@ class TextView(QWidget):
         self.labels_button = QPushButton("Label tokens", self)
         self.labels_button.setToolTip("Token classification: each token's label (id2label from config.json)")
         self.labels_button.clicked.connect(self.label_tokens)
+        self.embedding_button = QPushButton("Embedding", self)
+        self.embedding_button.setToolTip("The text's pooled embedding (pooler output, else the mean of its tokens)")
+        self.embedding_button.clicked.connect(self.embedding)
         self.inputs_button = QPushButton("Use as inputs", self)
         self.inputs_button.setToolTip("Fill the model's token inputs below (ids, attention mask, position ids, "
                                       "beam index, token types) from the prompt's tokens")
@@ -101,8 +104,8 @@ class TextView(QWidget):
         self.fill_button.clicked.connect(self.fill_mask)
         self.compare_button.clicked.connect(self.compare)
         buttons = QHBoxLayout()
-        for b in (self.next_button, self.generate_button, self.stop_button, self.fill_button, self.compare_button,
-                  self.labels_button, self.inputs_button):
+        for b in (self.next_button, self.generate_button, self.stop_button, self.fill_button, self.labels_button,
+                  self.embedding_button, self.compare_button, self.inputs_button):
             buttons.addWidget(b)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
@@ -196,13 +199,7 @@ class TextView(QWidget):
         self._open_task = None
         if model is None:
             return
-        a = model.arch
-        kind = "decoder" if model.is_decoder else "encoder"
-        tok = "tokenizer" if model.tokenizer else "no tokenizer (type ids)"
-        self.header.setText(
-            f"<b>Language model</b> {escape(model.export.folder.name)} ({escape(a.model_type or '?')}, {kind}, "
-            f"{'stateful' if a.stateful else 'stateless'}): {a.layers} layers, vocabulary {a.vocab}, context "
-            f"{a.context}; {tok}")
+        self.header.setText(f"<b>Language model</b> {escape(model.export.folder.name)}: {escape(model.headline())}")
         self.latency.set_model(model if model.is_decoder else None)
         self._set_enabled()
         self.opened.emit(model)
@@ -219,16 +216,19 @@ class TextView(QWidget):
         m = self.model
         generating = self._gen_task is not None
         decoder = m is not None and m.is_decoder
-        self.next_button.setVisible(m is None or decoder)
-        self.generate_button.setVisible(m is None or decoder)
-        self.stop_button.setVisible(m is None or decoder)
-        self.options.setVisible(m is None or decoder)
-        labelled = m is not None and not decoder and bool(m.export.config.get("id2label")) and any(
-            "TokenClassification" in a for a in m.arch.architectures)
-        self.labels_button.setVisible(labelled)
-        self.fill_button.setVisible(m is not None and not decoder and not labelled)
-        self.compare_button.setVisible(m is not None and not decoder)
-        self.second.setVisible(m is not None and not decoder)
+        tasks = m.tasks if m is not None else ("next token", "generation")
+        for button in (self.next_button, self.generate_button, self.stop_button, self.options):
+            button.setVisible("generation" in tasks)
+        self.fill_button.setVisible("fill-mask" in tasks)
+        self.labels_button.setVisible("token labels" in tasks)
+        self.embedding_button.setVisible("embeddings" in tasks)
+        self.compare_button.setVisible("similarity" in tasks)
+        self.second.setVisible("similarity" in tasks)
+        self.tabs.setTabVisible(1, "generation" in tasks)  # LLM latency: time to first token, time per token
+        if "generation" not in tasks and self.tabs.currentIndex() == 1:
+            self.tabs.setCurrentIndex(0)
+        self.output.setPlaceholderText("Generated text streams here" if "generation" in tasks
+                                       else encoder_placeholder(tasks))
         self.next_button.setEnabled(decoder and not generating)
         self.generate_button.setEnabled(decoder and not generating)
         self.stop_button.setEnabled(generating)
@@ -357,42 +357,3 @@ class TextView(QWidget):
         self._gen_task = None
         self.show_status(_message(exc), error=True)
         self._set_enabled()
-
-    # -- encoders -----------------------------------------------------------------------------
-    def fill_mask(self) -> Task | None:
-        model = self.model
-        if model is None or model.is_decoder:
-            return None
-
-        def fill(tokens: Tokens, cancel):
-            mask = model.tokenizer.encode("[MASK]", pieces=False).ids if model.tokenizer else []
-            mask_id = next((int(i) for i in mask if int(i) not in (tokens.ids[0], tokens.ids[-1])), None)
-            if mask_id is None:
-                mask_id = int(mask[len(mask) // 2]) if len(mask) else -1
-            return model.encoder.fill_mask(tokens, mask_id, 10, model.tokenizer)
-
-        def show(answers) -> None:
-            pos, nxt = answers[0]
-            self.chart.show_next(nxt)
-            self.show_status(f"[MASK] at token {pos}: " + ", ".join(
-                f"{p!r} {q:.1%}" for p, q in zip(nxt.pieces[:5], nxt.probs[:5], strict=True)))
-
-        return self._with_tokens(fill, show)
-
-    def label_tokens(self) -> Task | None:
-        model = self.model
-        if model is None or model.is_decoder:
-            return None
-        return self._with_tokens(lambda tokens, cancel: (tokens, model.encoder.token_labels(tokens)),
-                                 lambda pair: self.spans.show_tokens(*pair))
-
-    def compare(self) -> Task | None:
-        model = self.model
-        if model is None or model.is_decoder:
-            return None
-        other = self.second.text()
-
-        def sim(tokens: Tokens, cancel) -> float:
-            return cosine(model.encoder.embedding(tokens), model.encoder.embedding(model.tokenize(other)))
-
-        return self._with_tokens(sim, lambda c: self.show_status(f"cosine similarity of the two texts: {c:.4f}"))

@@ -99,13 +99,20 @@ class ParamsForm(QWidget):
         self.size_edit.editingFinished.connect(self._size_edited)
         self.labels_button.clicked.connect(self.labels_requested)
 
-    def show_config(self, config: VisionConfig | None, classes: int | None, needs_size: bool) -> None:
+    def show_config(self, config: VisionConfig | None, classes: int | None, needs_size: bool, note: str = "",
+                    can_choose: bool = False) -> None:
+        """Show ``config``; without one, ``note`` says why and ``can_choose`` leaves the task chooser usable."""
         self._filling = True
         try:
-            self.setEnabled(config is not None)
+            self.setEnabled(config is not None or can_choose)
+            for widget in (self.confidence, self.iou, self.labels_button, self.mean_edit, self.scale_edit,
+                           self.resize_combo, self.size_edit):
+                widget.setEnabled(config is not None)
             if config is None:
-                self.reason.setText("")
+                self.reason.setText(note)
                 self.labels_label.setText("")
+                self.task_combo.setCurrentIndex(-1)
+                self.wrapper_combo.clear()
                 return
             task = task_of_wrapper(config.wrapper) or "detection"
             self.task_combo.setCurrentIndex(self.task_combo.findData(task))
@@ -135,7 +142,7 @@ class ParamsForm(QWidget):
         self.wrapper_combo.setCurrentText(current)
 
     def _task_picked(self, _i: int) -> None:
-        if not self._filling:
+        if not self._filling and self.task_combo.currentIndex() >= 0:
             task = self.task_combo.currentData()
             self.wrapper_chosen.emit(TASKS[task][1][0])
 

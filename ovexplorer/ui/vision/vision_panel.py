@@ -35,6 +35,13 @@ from ovexplorer.ui.vision.answer_view import AnswerView
 from ovexplorer.ui.vision.params_form import ParamsForm
 from ovexplorer.ui.vision.results_table import ResultsTable
 
+#: Pictures up to this many pixels are drawn on the UI thread (~20 ms); larger ones in a worker.
+DRAW_INLINE_PIXELS = 2_100_000
+
+
+def _draw(image: Any, answer: Any, threshold: float, selected: int | None, **_: Any) -> Any:
+    return draw_answer(image, answer, threshold, selected=selected, legend=False)
+
 
 class VisionPanel(QWidget):
     """See the module docstring. ``device`` is a callable giving the device to compile for."""
@@ -50,6 +57,8 @@ class VisionPanel(QWidget):
         self.last_draw_ms = 0.0
         self._pending = False
         self._opening: Any = None
+        self.draw_task: Task | None = None
+        self._draw_again = False
         self.form = ParamsForm(self)
         self.slider = QSlider(Qt.Orientation.Horizontal, self)
         self.slider.setRange(1, 100)
@@ -194,7 +203,7 @@ class VisionPanel(QWidget):
     # -- rendering ------------------------------------------------------------------------------
     def _config_changed(self) -> None:
         s = self.state
-        self.form.show_config(s.config, s.classes, s.needs_size)
+        self.form.show_config(s.config, s.classes, s.needs_size, s.note, s.can_choose)
         self.slider.setEnabled(s.config is not None and s.config.task in ("detection", "instance-segmentation",
                                                                           "classification", "keypoints"))
         self.set_threshold(s.threshold)
@@ -204,16 +213,10 @@ class VisionPanel(QWidget):
         self.answer()
 
     def redraw(self) -> None:
-        """Draw the answer at the current threshold (the UI thread's only vision work)."""
+        """Draw the answer at the current threshold (a large picture's in a worker: see :meth:`draw_picture`)."""
         start = time.perf_counter()
         s = self.state
-        if s.image is None:
-            self.drawn = None
-        elif s.answer is None:
-            self.drawn = s.image
-        else:
-            self.drawn = draw_answer(s.image, s.answer, s.threshold, selected=s.selected, legend=False)
-        self.view.set_picture(self.drawn)
+        self.draw_picture()
         self.table.show_answer()
         has = s.answer is not None
         self.png_button.setEnabled(has)
@@ -229,10 +232,34 @@ class VisionPanel(QWidget):
         self.redraw_selection()
 
     def redraw_selection(self) -> None:
+        if self.state.answer is not None and self.state.image is not None:
+            self.draw_picture()
+
+    def draw_picture(self) -> None:
+        """The picture with the answer drawn on it, on the UI thread up to :data:`DRAW_INLINE_PIXELS`; a larger
+        one (a 12-megapixel photo's masks take 0.3-0.6 s) in a worker, one at a time, the newest state last."""
         s = self.state
-        if s.answer is not None and s.image is not None:
+        if s.image is None or s.answer is None:
+            self.drawn = s.image
+            self.view.set_picture(self.drawn)
+            return
+        if s.image.shape[0] * s.image.shape[1] <= DRAW_INLINE_PIXELS:
             self.drawn = draw_answer(s.image, s.answer, s.threshold, selected=s.selected, legend=False)
             self.view.set_picture(self.drawn)
+            return
+        if self.draw_task is not None and not self.draw_task.done:
+            self._draw_again = True  # drawn again with the state as it is when this one ends
+            return
+        self._draw_again = False
+        self.draw_task = self.runner.start(_draw, s.image, s.answer, s.threshold, s.selected,
+                                           on_success=self._drawn, on_failure=self._failed)
+
+    def _drawn(self, drawn: Any) -> None:
+        if self._draw_again:
+            self.draw_picture()
+            return
+        self.drawn = drawn
+        self.view.set_picture(drawn)
 
     def _row_selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()
