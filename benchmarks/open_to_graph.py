@@ -1,7 +1,7 @@
 """Process launch to a drawn graph, against a bare PySide6 + OpenVINO start measured in the same run.
 
     python benchmarks/open_to_graph.py [MODEL.xml ...] [--generate DIR] [--sample] [--rounds 3] [--xvfb]
-                                       [--panels]
+                                       [--panels] [--compare OTHER_CHECKOUT]
 
 For each model, ``--rounds`` fresh processes of ``python -m ovexplorer --new-instance MODEL`` (median), timed
 from launch to the first paint of the graph view with the model's ops laid out (the app's own start-up trace,
@@ -10,14 +10,24 @@ PySide6.QtWidgets and openvino, create the QApplication, show an empty QMainWind
 alternating with them so that the machine's load hits both alike. One line per model::
 
     model=<name> ops=<n> bare_s=<t> window_s=<t> open_s=<t> ratio=<open/bare> window_ratio=<window/bare>
-    drawn_nodes=<n> laid_nodes=<n> groups=<n> rss_mb=<MB> [rss_panels_mb=<MB>]
+    bare_cpu_s=<t> cpu_s=<t> cpu_ratio=<cpu/bare_cpu> drawn_nodes=<n> laid_nodes=<n> groups=<n> rss_mb=<MB>
+    [rss_panels_mb=<MB>]
+
+``cpu_s``: the CPU time all the process's threads used until that paint (less disturbed by a loaded machine than
+the wall time; on two free cores the wall time can be below it, as the model is read while Qt starts).
 
 ``window_s``: the first paint of the main window; ``drawn_nodes``: op nodes (not group boxes) of the first view
 that lie in the visible part of the graph view; ``rss_panels_mb`` (``--panels``): the RSS after every tab was
 shown once. ``--generate DIR`` writes (once) and adds generated models: transformer-like IRs of ~500, 5,000 and
 20,000 ops, a CNN of ~1,200 ops without name scopes, and a ~3,400-op transformer with f16-compressed weights.
 ``--sample`` adds the bundled sample. ``--xvfb`` runs every process on a private Xvfb display (real xcb
-platform) instead of the offscreen one.
+platform) instead of the offscreen one. ``--compare DIR`` also times the app of another checkout (say the
+commit before a change) in the same rounds, alternating with this one: ``base_open_s``, ``base_ratio``...
+
+Every measured process (bare and app alike) finds its modules compiled, as an installed app does (pip writes the
+``.pyc`` files): byte code goes to a private ``PYTHONPYCACHEPREFIX`` written by one warm-up launch of each command
+before the timed rounds, whatever ``PYTHONDONTWRITEBYTECODE`` says (with it and no cache, every start compiled
+ovexplorer's ~150 modules: ~0.5 s).
 """
 
 from __future__ import annotations
@@ -44,7 +54,8 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 class First(QObject):
     def eventFilter(self, watched, event):
         if event.type() == QEvent.Type.Paint and watched is window:
-            print(f"startup: window_painted t={time.time():.6f}", file=sys.stderr, flush=True)
+            print(f"startup: window_painted t={time.time():.6f} cpu_s={time.process_time():.3f}", file=sys.stderr,
+                  flush=True)
             QTimer.singleShot(0, app.quit)
             watched.removeEventFilter(self)
         return False
@@ -107,9 +118,11 @@ def milestones(stderr: str) -> dict[str, dict[str, str]]:
     return out
 
 
-def launch(cmd: list[str], env: dict[str, str], needed: str) -> tuple[float, dict[str, dict[str, str]]]:
+def launch(cmd: list[str], env: dict[str, str], needed: str, cwd: Path | None = None
+           ) -> tuple[float, dict[str, dict[str, str]]]:
     start = time.time()
-    result = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=TIMEOUT, check=False)
+    # (``python -m`` puts the working folder first on the module path: the app's checkout is the working folder)
+    result = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=TIMEOUT, check=False, cwd=cwd)
     marks = milestones(result.stderr)
     if needed not in marks:
         raise SystemExit(f"{cmd[-1]}: no {needed!r} milestone (exit {result.returncode}):\n{result.stderr[-3000:]}")
@@ -142,30 +155,58 @@ class Xvfb:
             self.proc.wait(10)
 
 
-def measure(models: list[Path], rounds: int, env: dict[str, str], panels: bool) -> None:
+def with_root(env: dict[str, str], root: Path) -> dict[str, str]:
+    """``env`` with ``root`` first on the module path."""
+    return {**env, "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")])}
+
+
+def measure(models: list[Path], rounds: int, env: dict[str, str], panels: bool, compare: Path | None) -> None:
     bare_cmd = [sys.executable, "-c", BARE]
+    roots = [ROOT] if compare is None else [ROOT, compare]
     for model in models:
         bare, window, graph = [], [], []
+        base_window, base_graph = [], []
+        bare_cpu, cpu, base_cpu = [], [], []
         last: dict[str, dict[str, str]] = {}
+        app_cmd = [sys.executable, "-m", "ovexplorer", "--new-instance", str(model)]
+        for root in roots:  # warm-up: the byte code of every module used, in the private cache
+            launch(app_cmd, with_root({**env, "OVEXPLORER_STARTUP_TRACE": "quit"}, root), "graph_painted", root)
+        launch(bare_cmd, env, "window_painted")
         for _ in range(rounds):
             start, marks = launch(bare_cmd, env, "window_painted")
             bare.append(since(start, marks, "window_painted"))
-            app_env = {**env, "OVEXPLORER_STARTUP_TRACE": "quit"}
-            start, marks = launch([sys.executable, "-m", "ovexplorer", "--new-instance", str(model)], app_env,
-                                  "graph_painted")
-            window.append(since(start, marks, "window_painted"))
-            graph.append(since(start, marks, "graph_painted"))
-            last = marks
+            bare_cpu.append(float(marks["window_painted"]["cpu_s"]))
+            for root in roots:
+                app_env = with_root({**env, "OVEXPLORER_STARTUP_TRACE": "quit"}, root)
+                start, marks = launch(app_cmd, app_env, "graph_painted", root)
+                if root is ROOT:
+                    window.append(since(start, marks, "window_painted"))
+                    graph.append(since(start, marks, "graph_painted"))
+                    cpu.append(float(marks["graph_painted"].get("cpu_s", "nan")))
+                    last = marks
+                else:
+                    base_window.append(since(start, marks, "window_painted"))
+                    base_graph.append(since(start, marks, "graph_painted"))
+                    base_cpu.append(float(marks["graph_painted"].get("cpu_s", "nan")))
+            roots.reverse()  # alternate which checkout goes first
         extra = ""
         if panels:
-            _, marks = launch([sys.executable, "-m", "ovexplorer", "--new-instance", str(model)],
-                              {**env, "OVEXPLORER_STARTUP_TRACE": "panels"}, "panels_opened")
+            _, marks = launch(app_cmd, with_root({**env, "OVEXPLORER_STARTUP_TRACE": "panels"}, ROOT),
+                              "panels_opened", ROOT)
             extra = f" rss_panels_mb={marks['panels_opened']['rss_mb']}"
+        if base_graph:
+            bw, bg = statistics.median(base_window), statistics.median(base_graph)
+            b0 = statistics.median(bare)
+            bc = statistics.median(base_cpu)
+            extra += (f" base_window_s={bw:.2f} base_open_s={bg:.2f} base_ratio={bg / b0:.2f} base_cpu_s={bc:.2f}"
+                      f" base_cpu_ratio={bc / statistics.median(bare_cpu):.2f}")
         b, w, g = statistics.median(bare), statistics.median(window), statistics.median(graph)
+        bc, c = statistics.median(bare_cpu), statistics.median(cpu)
         p = last["graph_painted"]
         name = f"{model.parent.name}/{model.name}" if model.name == "openvino_model.xml" else model.name
         print(f"model={name} ops={count_ops(model)} bare_s={b:.2f} window_s={w:.2f} open_s={g:.2f} "
-              f"ratio={g / b:.2f} window_ratio={w / b:.2f} drawn_nodes={p['drawn_nodes']} "
+              f"ratio={g / b:.2f} window_ratio={w / b:.2f} bare_cpu_s={bc:.2f} cpu_s={c:.2f} cpu_ratio={c / bc:.2f} "
+              f"drawn_nodes={p['drawn_nodes']} "
               f"laid_nodes={p['laid_nodes']} groups={p['groups']} rss_mb={p['rss_mb']}{extra}", flush=True)
 
 
@@ -177,6 +218,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--xvfb", action="store_true", help="a private Xvfb display instead of offscreen")
     parser.add_argument("--panels", action="store_true", help="also the RSS with every tab shown once")
+    parser.add_argument("--compare", type=Path, help="another checkout whose app is timed in the same rounds")
     args = parser.parse_args()
     models = list(args.models)
     if args.generate:
@@ -190,16 +232,18 @@ def main() -> int:
         parser.error("no model: give MODEL.xml, --generate DIR or --sample")
     config = Path(tempfile.mkdtemp(prefix="open_to_graph_"))  # the same fresh settings for every round
     env = {**os.environ, "OPENVINO_TELEMETRY_DISABLE": "1", "XDG_CONFIG_HOME": str(config),
-           "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+           "PYTHONPYCACHEPREFIX": str(config / "pycache")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    compare = args.compare.resolve() if args.compare else None
     try:
         if args.xvfb:
             with Xvfb() as display:
                 env.pop("QT_QPA_PLATFORM", None)
                 env.update(DISPLAY=display, QT_QPA_PLATFORM="xcb")
-                measure(models, args.rounds, env, args.panels)
+                measure(models, args.rounds, env, args.panels, compare)
         else:
             env["QT_QPA_PLATFORM"] = "offscreen"
-            measure(models, args.rounds, env, args.panels)
+            measure(models, args.rounds, env, args.panels, compare)
     finally:
         shutil.rmtree(config, ignore_errors=True)
     return 0

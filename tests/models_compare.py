@@ -73,3 +73,19 @@ def nncf_compressed(model: ov.Model, mode: str, **kwargs) -> ov.Model:
     modes = {"int8": nncf.CompressWeightsMode.INT8_ASYM, "int8_sym": nncf.CompressWeightsMode.INT8_SYM,
              "int4": nncf.CompressWeightsMode.INT4_SYM, "int4_asym": nncf.CompressWeightsMode.INT4_ASYM}
     return nncf.compress_weights(model.clone(), mode=modes[mode], **kwargs)
+
+
+def swapped_classes(source: Path, path: Path, i: int, j: int) -> Path:
+    """A copy of a classifier (its last MatMul + Add give [1, classes]) answering class ``j`` where it answered
+    ``i`` and back: the two rows of the weights and the bias are swapped, nothing else changes."""
+    model = ov.Core().read_model(source)
+    matmul = [op for op in model.get_ordered_ops() if op.get_type_name() == "MatMul"][-1]
+    add = next(t.get_node() for t in matmul.output(0).get_target_inputs())
+    for node, port in ((matmul, 1), (add, 1)):
+        const = node.input_value(port).get_node()
+        values = const.get_data().copy()
+        axis = 0 if values.shape[0] > 1 else values.ndim - 1
+        values.swapaxes(0, axis)[[i, j]] = values.swapaxes(0, axis)[[j, i]]
+        node.input(port).replace_source_output(ops.constant(values, name=const.get_friendly_name()).output(0))
+    model.validate_nodes_and_infer_types()
+    return save(model, path)

@@ -36,20 +36,21 @@ def _constant_head(x: ov.Node, values: np.ndarray, name: str) -> ov.Node:
     return out
 
 
-def detector_output(candidates: int = 64) -> np.ndarray:
+def detector_output(candidates: int = 64, boxes: tuple = DETECTOR_BOXES) -> np.ndarray:
     out = np.zeros((1, 4 + len(DETECTOR_LABELS), candidates), np.float32)
     out[0, 4:, :] = 0.001
-    for i, (cx, cy, w, h, cls, score) in enumerate(DETECTOR_BOXES):
+    for i, (cx, cy, w, h, cls, score) in enumerate(boxes):
         out[0, :4, i] = (cx, cy, w, h)
         out[0, 4 + cls, i] = score
     return out
 
 
-def make_detector_ir(path: Path, *, model_info: bool = True, size: int = 64, candidates: int = 64) -> Path:
-    """``images`` [1,3,S,S] -> ``output0`` [1, 4+3, N] (YOLOv8 layout) with :data:`DETECTOR_BOXES`; with
-    ``model_info`` its rt_info says model_type YOLOv8 and the labels cat dog bird."""
+def make_detector_ir(path: Path, *, model_info: bool = True, size: int = 64, candidates: int = 64,
+                     boxes: tuple = DETECTOR_BOXES) -> Path:
+    """``images`` [1,3,S,S] -> ``output0`` [1, 4+3, N] (YOLOv8 layout) with ``boxes`` (:data:`DETECTOR_BOXES`);
+    with ``model_info`` its rt_info says model_type YOLOv8 and the labels cat dog bird."""
     x = ops.parameter([1, 3, size, size], ov.Type.f32, name="images")
-    model = ov.Model([ops.result(_constant_head(x, detector_output(candidates), "output0"))], [x], "detector")
+    model = ov.Model([ops.result(_constant_head(x, detector_output(candidates, boxes), "output0"))], [x], "detector")
     if model_info:
         model.set_rt_info("YOLOv8", ["model_info", "model_type"])
         model.set_rt_info(" ".join(DETECTOR_LABELS), ["model_info", "labels"])

@@ -37,7 +37,7 @@ CORE_DEPENDS: dict[str, set[str]] = {
     "bench": {"model", "util", "run"},
     "text": {"model", "util"},
     "vision": {"model", "util"},
-    "compare": {"model", "util", "run", "weights", "bench", "layout"},
+    "compare": {"model", "util", "run", "weights", "bench", "layout", "vision", "text"},
 }
 
 #: ui module -> (names other ui packages may import from it, the ui packages allowed to; None: all of them).
@@ -48,8 +48,10 @@ UI_ENTRY_POINTS: dict[str, tuple[set[str], set[str] | None]] = {
     "ovexplorer.ui.graph.graph_panel": ({"install_graph_panel"}, {"shell"}),
     "ovexplorer.ui.graph.graph_pane": ({"make_graph_pane"}, {"compare"}),  # the comparison window's two graphs
     "ovexplorer.ui.run.image_decode": ({"decode_image"}, {"compare"}),  # pictures as inputs and calibration data
+    "ovexplorer.ui.vision.answer_view": ({"AnswerView"}, {"compare"}),  # the answers side by side
+    "ovexplorer.ui.text.next_token_chart": ({"NextTokenChart"}, {"compare"}),
     "ovexplorer.ui.compare.compare_menu": ({"install_compare"}, {"shell"}),
-    "ovexplorer.ui.run.run_panel": ({"install_run_panel"}, {"shell"}),
+    "ovexplorer.ui.run.run_tab": ({"install_run_tab", "build_run_panel"}, {"shell"}),  # the Run tab, built late
     "ovexplorer.ui.latency.latency_panel": ({"install_latency_panel"}, {"shell"}),
     "ovexplorer.ui.weights.weights_panel": ({"WeightsPanel"}, {"shell"}),
     "ovexplorer.ui.text.text_install": ({"install_text_view"}, {"shell"}),

@@ -50,6 +50,7 @@ def test_drop_model_file_opens_it(qtbot, window: MainWindow, tiny_ir: Path) -> N
 def test_drop_of_unrelated_file_is_refused(qtbot, window: MainWindow, tmp_path: Path) -> None:
     other = tmp_path / "notes.docx"
     other.write_bytes(b"x")
+    qtbot.waitUntil(lambda: window.runner.running == 0, timeout=30000)  # the device list is read at start-up
     assert not drop_files(window, [other])
     assert window.document is None and window.runner.running == 0
 
@@ -79,6 +80,7 @@ def test_drop_folder_without_model_names_it(qtbot, window: MainWindow, tmp_path:
     folder = tmp_path / "pictures"
     folder.mkdir()
     (folder / "cat.png").write_bytes(b"x")
+    qtbot.waitUntil(lambda: window.runner.running == 0, timeout=30000)  # the device list is read at start-up
     assert not drop_files(window, [folder])
     overlay = window.drops.overlay
     assert "pictures" in overlay.text and "no model" in overlay.text

@@ -120,6 +120,11 @@ LAZY = textwrap.dedent("""
     print("latency at first paint", "ovexplorer.ui.latency.latency_panel" in sys.modules)
     print("weights at first paint", "ovexplorer.ui.weights.weights_panel" in sys.modules)
     print("pyqtgraph at first paint", "pyqtgraph" in sys.modules)
+    print("tokenizers at first paint", "openvino_tokenizers" in sys.modules)
+    print("run panel at first paint", "ovexplorer.ui.run.run_panel" in sys.modules)
+    print("vision at first paint", "ovexplorer.ui.vision.vision_panel" in sys.modules)
+    print("text view at first paint", "ovexplorer.ui.text.text_view" in sys.modules)
+    print("devices at first paint", w.device_picker.count() > 0 and w.run_actions.run.isEnabled())
     tabs = [w.tabs.tabText(i) for i in range(w.tabs.count())]
     print("tabs", ",".join(tabs))
     w.tabs.setCurrentIndex(tabs.index("Latency"))  # the user opens the Latency tab
@@ -144,6 +149,13 @@ def test_the_first_screen_does_not_build_or_import_the_latency_and_weights_panel
     # no plot on the first screen: pyqtgraph (0.2-0.3 s of imports) waits for a tab that plots (the text view's
     # chart and the Tensors tab included)
     assert lines["pyqtgraph at first paint"] == "False"
+    # openvino-tokenizers' operations (0.1-0.15 s to import) are loaded only for a file OpenVINO cannot read without
+    assert lines["tokenizers at first paint"] == "False"
+    # nor the Run panel and the views hooked into it (~40 modules): the toolbar's device picker and Run are there
+    assert lines["run panel at first paint"] == "False"
+    assert lines["vision at first paint"] == "False"
+    assert lines["text view at first paint"] == "False"
+    assert lines["devices at first paint"] == "True"
     assert lines["tabs"] == "Graph,Summary,Weights,Run,Latency"  # every tab is there from the start
     assert lines["latency built"] == "LatencyPanel"
     assert lines["latency after"] == "True"

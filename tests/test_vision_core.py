@@ -387,3 +387,29 @@ def test_the_picture_region_follows_model_apis_resize() -> None:
     assert picture_region("fit_to_window", (64, 64), (60, 160)) == (0, 24, 0, 64)  # at the top left
     assert picture_region("fit_to_window_letterbox", (64, 64), (100, 100)) is None  # same shape: no padding
     assert picture_region("standard", (64, 64), (60, 160)) is None and picture_region(None, (64, 64), (1, 2)) is None
+
+
+SAMPLES = Path(__file__).resolve().parent.parent / "resources" / "samples"
+
+
+def _rgb(path: Path) -> np.ndarray:
+    import cv2
+
+    return np.ascontiguousarray(cv2.imread(str(path))[:, :, ::-1])
+
+
+def test_a_classifier_made_after_a_yolo_wrapper_answers_as_it_does_alone(tmp_path: Path) -> None:
+    """Model API's wrappers share their parameter defaults and YOLO's change them in place: a classifier made after
+    a YOLOv8 wrapper in the same process letterboxed its pictures and called the circle a triangle."""
+    pytest.importorskip("model_api")
+    from ovexplorer.core.vision.answer import VisionModel
+    from ovexplorer.core.vision.vision_state import look_at
+
+    core = ov.Core()
+    detector = core.read_model(make_detector_ir(tmp_path / "det.xml"))
+    VisionModel(detector, look_at(detector).config)
+    shapes = core.read_model(SAMPLES / "shapes.xml")
+    config = look_at(shapes).config
+    for name in ("circle", "square", "triangle"):
+        _, answer = VisionModel(shapes, config).answer(_rgb(SAMPLES / "images" / f"{name}.png"))
+        assert answer.classes[0].name == name

@@ -1,5 +1,7 @@
 """``ovexplorer compare A.xml B.xml [--input ...] [--layers] [--bench] [--json]``: match two models layer by layer,
-compare their weights, outputs on the same input, and (``--layers``) every matched layer's activations."""
+compare their weights, outputs on the same input, (``--layers``) every matched layer's activations, and the
+decoded answers where the vision or language-model feature decodes them (boxes paired by IoU, top-1 classes;
+next tokens and greedy continuations of ``--prompt``)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from pathlib import Path
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     from ovexplorer.core.compare.activations import compare_layers, compare_outputs
+    from ovexplorer.core.compare.answers import compare_answers
     from ovexplorer.core.compare.differences import compare_structure
     from ovexplorer.core.compare.matching import match_graphs
     from ovexplorer.core.compare.pair import input_pairs
@@ -33,6 +36,10 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     layers = compare_layers(doc_a, doc_b, comparison, pairs, device=args.device) if args.layers else None
     notes = list(pairs[0].notes) + ([f"metrics averaged over {len(pairs)} inputs"] if len(pairs) > 1 else [])
     extra = {}
+    given = {k: v for k, v in (("prompt", args.prompt), ("new_tokens", args.new_tokens)) if v is not None}
+    answers = compare_answers(doc_a, doc_b, pictures=args.input, decode=decode, device=args.device, **given)
+    if answers.kind:
+        extra["answers"] = answers.to_dict()
     if args.bench:
         from ovexplorer.core.compare.latency_ab import latency_ab
 
@@ -59,6 +66,9 @@ def add_parser(sub: argparse._SubParsersAction) -> Callable[[argparse.Namespace]
     p.add_argument("--samples", type=int, default=32, help="inputs taken at most from a folder or set (32)")
     p.add_argument("--seed", type=int, default=0, help="seed of the random inputs")
     p.add_argument("--layers", action="store_true", help="compare every matched layer's activations too")
+    p.add_argument("--prompt", help="language models: the text both continue, greedy (a sample sentence by default)")
+    p.add_argument("--new-tokens", type=int, metavar="N",
+                   help="language models: tokens of each greedy continuation (16 by default)")
     p.add_argument("--bench", action="store_true", help="benchmark A and B interleaved: latency and speed-up")
     p.add_argument("--bench-seconds", type=float, default=2.0, help="seconds per benchmark round (--bench)")
     p.add_argument("--bench-rounds", type=int, default=3, help="rounds of A then B (--bench)")

@@ -14,16 +14,18 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import openvino as ov
 
-from ovexplorer.core.bench.benchmark import default_inputs
 from ovexplorer.core.model.graph import Graph
-from ovexplorer.core.run.session import CompiledSession, CompileOptions, compile_session
 from ovexplorer.core.util import errors
 from ovexplorer.core.util.errors import openvino_reason
 from ovexplorer.core.util.tasks import CancelToken, ProgressFn, no_progress
+
+if TYPE_CHECKING:  # imported where used: the graph's colours (text_color, time_color) load with the first screen
+    from ovexplorer.core.run.session import CompiledSession, CompileOptions
 
 COLOR_MODES = ("time", "precision")
 #: Colours of runtime precisions (others get a neutral grey).
@@ -193,6 +195,8 @@ def profile_session(
     if not session.options.profiling:
         raise errors.DeviceError("Profiling needs a model compiled with profiling on (PERF_COUNT).")
     request = session.create_request()
+    from ovexplorer.core.bench.benchmark import default_inputs
+
     tensors = session.check_inputs(inputs if inputs is not None else default_inputs(session))
     for index, array in tensors.items():
         request.set_input_tensor(index, ov.Tensor(array))
@@ -338,6 +342,8 @@ def compile_and_profile(
     cancel: CancelToken | None = None,
 ) -> ProfileResult:
     """Compile ``model`` with profiling on and profile it (the worker function of the Profile view)."""
+    from ovexplorer.core.run.session import compile_session
+
     session = compile_session(model, replace(options, profiling=True), shapes, fixed_shapes=True,
                               model_name=model_name, progress=progress, cancel=cancel)
     try:

@@ -44,11 +44,13 @@ class OutputDiff:
     top1_agrees: bool | None = None  # classifiers only
     topk_overlap: float | None = None
     note: str = ""
+    strings_equal: bool | None = None  # text outputs only (no metrics): every string of B equals A's
+
 
     def to_dict(self) -> dict[str, Any]:
         return {"a": self.name_a, "b": self.name_b, "shape_a": list(self.shape_a), "shape_b": list(self.shape_b),
                 "metrics": self.metrics.to_dict() if self.metrics else None, "top1_agrees": self.top1_agrees,
-                "topk_overlap": self.topk_overlap, "note": self.note}
+                "topk_overlap": self.topk_overlap, "note": self.note, "strings_equal": self.strings_equal}
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +155,26 @@ def _infer(compiled: ov.CompiledModel, feeds: Mapping[str, np.ndarray], label: s
 
 
 def _values(request: ov.InferRequest, index: int) -> np.ndarray:
-    return np.array(request.get_output_tensor(index).data)
+    tensor = request.get_output_tensor(index)
+    if tensor.get_element_type() == ov.Type.string:  # a detokenizer's text (``data`` would warn and give bytes)
+        return np.asarray(tensor.str_data)
+    return np.array(tensor.data)
+
+
+def _is_text(a: np.ndarray) -> bool:
+    return a.dtype.kind in "USO"
+
+
+def string_note(a: np.ndarray, b: np.ndarray) -> tuple[bool, str]:
+    """Strings (a detokenizer's output) have no error metrics: whether every string of B equals A's, and a note
+    naming the first that differs."""
+    fa, fb = np.asarray(a).reshape(-1).tolist(), np.asarray(b).reshape(-1).tolist()
+    differ = [k for k, (x, y) in enumerate(zip(fa, fb, strict=True)) if x != y]
+    if not differ:
+        return True, f"text: {len(fa)} of {len(fa)} strings equal (strings have no error metrics)"
+    k = differ[0]
+    return False, (f"text: {len(differ)} of {len(fa)} strings differ (strings have no error metrics); "
+                   f"first at {k}: {fa[k]!r} vs {fb[k]!r}")
 
 
 def _pairs(inputs: InputPair | list[InputPair]) -> list[InputPair]:
@@ -184,6 +205,7 @@ def compare_outputs(doc_a: ModelDocument, doc_b: ModelDocument, inputs: InputPai
         match[k] = k if j is None and len(specs_a) == len(specs_b) else j
     found: dict[int, list[tuple[Metrics, bool | None, float | None]]] = {k: [] for k in match}
     shapes: dict[int, tuple[tuple[int, ...], tuple[int, ...], str]] = {}
+    strings: dict[int, list[tuple[bool, str]]] = {k: [] for k in match}
     for n, sample in enumerate(samples):
         if cancel is not None:
             cancel.check()
@@ -195,6 +217,10 @@ def compare_outputs(doc_a: ModelDocument, doc_b: ModelDocument, inputs: InputPai
                 shapes[k] = (tuple(out_a[k].shape), (), "only in A")
                 continue
             va, vb = out_a[k], out_b[j]
+            if va.shape == vb.shape and _is_text(va) and _is_text(vb):
+                shapes[k] = (tuple(va.shape), tuple(vb.shape), "")
+                strings[k].append(string_note(va, vb))
+                continue
             if va.shape != vb.shape or va.dtype.kind not in "fiub" or vb.dtype.kind not in "fiub":
                 shapes[k] = (va.shape, vb.shape, "shapes differ" if va.shape != vb.shape else "not numbers")
                 continue
@@ -209,6 +235,14 @@ def compare_outputs(doc_a: ModelDocument, doc_b: ModelDocument, inputs: InputPai
         j = match[k]
         shape_a, shape_b, note = shapes[k]
         rows = found[k]
+        if strings[k] and not note:
+            equal = sum(e for e, _ in strings[k])
+            text = strings[k][0][1] if len(strings[k]) == 1 else next(
+                (t for e, t in strings[k] if not e), strings[k][0][1]) + \
+                f"; equal on {equal} of {len(strings[k])} inputs"
+            diffs.append(OutputDiff(spec.name, specs_b[j].name, shape_a, shape_b, None, note=text,
+                                    strings_equal=equal == len(strings[k])))
+            continue
         if note or not rows:
             diffs.append(OutputDiff(spec.name, specs_b[j].name if j is not None else "", shape_a, shape_b, None,
                                     note=note))

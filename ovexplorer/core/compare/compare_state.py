@@ -1,5 +1,6 @@
 """The comparison view's state (no Qt): both documents, the comparison, the selected pair, the results of the
-weights, activations and latency runs, and the colouring of each graph (by status or by layer error)."""
+weights, activations, decoded answers and latency runs, and the colouring of each graph (by status or by layer
+error)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 from ovexplorer.core.bench.profiling import Legend, color_scale
 from ovexplorer.core.compare.activations import LayerDiff, OutputDiff
+from ovexplorer.core.compare.answers import AnswersComparison, Decoders
 from ovexplorer.core.compare.differences import STATUS_COLORS, STATUSES, Comparison, Difference
 from ovexplorer.core.compare.latency_ab import LatencyAB
 from ovexplorer.core.compare.weights_diff import WeightDiff
@@ -52,6 +54,9 @@ class CompareState:
         self.layers: list[LayerDiff] = []
         self.input_notes: list[str] = []
         self.latency: LatencyAB | None = None
+        self.answers: AnswersComparison | None = None
+        self.decoders = Decoders()  # the answers' compiled decoders, kept while the pair is open
+        self.answer_kind = ""  # "vision" or "text" when a feature decodes A's outputs (known at opening)
         self.color_mode = COLOR_BY_STATUS
         self.selected: tuple[int | None, int | None] = (None, None)
         self.comparison_changed = Event()  # ()
@@ -59,12 +64,17 @@ class CompareState:
         self.weights_changed = Event()  # ()
         self.activations_changed = Event()  # ()
         self.latency_changed = Event()  # ()
+        self.answers_changed = Event()  # ()
         self.coloring_changed = Event()  # ()
 
     # -- results ------------------------------------------------------------------------------
-    def set_comparison(self, doc_a: ModelDocument, doc_b: ModelDocument, comparison: Comparison) -> None:
+    def set_comparison(self, doc_a: ModelDocument, doc_b: ModelDocument, comparison: Comparison,
+                       answer_kind: str = "") -> None:
         self.doc_a, self.doc_b, self.comparison = doc_a, doc_b, comparison
+        self.answer_kind = answer_kind
         self.weights, self.outputs, self.layers, self.input_notes, self.latency = [], [], [], [], None
+        self.answers = None
+        self.decoders.clear()
         self.selected = (None, None)
         self.comparison_changed.emit()
         self.coloring_changed.emit()
@@ -79,11 +89,16 @@ class CompareState:
         if self.color_mode == COLOR_BY_ERROR:
             self.coloring_changed.emit()
 
+    def set_answers(self, answers: AnswersComparison | None) -> None:
+        self.answers = answers
+        self.answers_changed.emit()
+
     def set_latency(self, result: LatencyAB) -> None:
         self.latency = result
         self.latency_changed.emit()
 
     def close(self) -> None:
+        self.decoders.clear()
         for doc in (self.doc_a, self.doc_b):
             if doc is not None:
                 doc.close()

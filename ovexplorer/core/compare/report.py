@@ -55,6 +55,9 @@ def report_text(data: dict[str, Any], top: int = 10) -> str:
         lines.append(f"Note: {note}")
     for o in data.get("outputs", []):
         x = o["metrics"]
+        if o.get("strings_equal") is not None:
+            lines.append(f"Output {o['a']}: {o['note']}")
+            continue
         if x is None:
             lines.append(f"Output {o['a']}: {o['note']} ({o['shape_a']} vs {o['shape_b']})")
             continue
@@ -68,6 +71,16 @@ def report_text(data: dict[str, Any], top: int = 10) -> str:
         lines.append(f"Layers ({len(layers)} compared; worst {len(worst)} by relative L2 error):")
         lines += [f"  depth {r['depth']:>4}  rel L2 {_num(r['metrics']['rel_l2']):>9}  SNR "
                   f"{_num(r['metrics']['snr_db'], '.1f'):>6} dB  {r['type']} {r['name']}" for r in worst]
+    answers = data.get("answers")
+    if answers:
+        lines.append(f"Answers:     {answers['summary']}")
+        for picture in answers.get("pictures", [])[:top] if len(answers.get("pictures", [])) > 1 else []:
+            lines.append(f"  {picture['picture']}: {picture['summary']}")
+        text = answers.get("text")
+        if text:
+            lines.append(f"  A: {text['prompt']!r} → {text['text_a']!r}")
+            lines.append(f"  B: {text['prompt']!r} → {text['text_b']!r}")
+        lines += [f"  Note: {n}" for n in answers.get("notes", [])]
     bench = data.get("latency")
     if bench:
         lines.append(f"Latency:     A {bench['a_ms']:.3f} ms, B {bench['b_ms']:.3f} ms (median); speed-up "

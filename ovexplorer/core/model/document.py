@@ -20,6 +20,7 @@ import openvino as ov
 
 from ovexplorer.core.model.graph import Graph, extract_graph
 from ovexplorer.core.model.ir_check import NotStrictXml, check_text_guards, guard_note, looks_like_xml, validate_ir
+from ovexplorer.core.model.ir_guard_scan import passes_guards
 from ovexplorer.core.util import errors
 from ovexplorer.core.util.atomic import commit_files
 from ovexplorer.core.util.errors import openvino_reason as _first_message
@@ -44,25 +45,45 @@ MODEL_SUFFIXES = (".xml", *OTHER_MODEL_SUFFIXES)
 
 _core: ov.Core | None = None
 _core_lock = threading.Lock()
+_with_extensions = False
 
 
-def shared_core() -> ov.Core:
-    """The process-wide ``openvino.Core`` (creating one costs tens of milliseconds)."""
-    global _core
+def shared_core(extensions: bool = True) -> ov.Core:
+    """The process-wide ``openvino.Core`` (creating one costs tens of milliseconds).
+
+    ``extensions``: with the operations of openvino-tokenizers when it is installed (tokenizer and detokenizer
+    models). Importing it costs 0.1-0.15 s, so opening a model asks without them first (:func:`_read_model`).
+    """
+    global _core, _with_extensions
     with _core_lock:
+        if extensions and not _with_extensions:
+            _with_extensions = True
+            if _load_optional_extensions():
+                _core = None  # the import adds its operations to every Core made from now on
         if _core is None:
-            _load_optional_extensions()
             _core = ov.Core()
         return _core
 
 
-def _load_optional_extensions() -> None:
-    """Import openvino-tokenizers when it is installed: it adds its operations to every ``openvino.Core``, so
-    tokenizer and detokenizer models (which OpenVINO's Python API then reads) open too."""
+def _load_optional_extensions() -> bool:
+    """Import openvino-tokenizers when it is installed (True): it adds its operations to every ``openvino.Core``
+    made afterwards, so tokenizer and detokenizer models (which OpenVINO's Python API then reads) open too."""
     try:
         import openvino_tokenizers  # noqa: F401
     except Exception:  # noqa: BLE001 - not installed, or built for another OpenVINO: those models stay unreadable
-        pass
+        return False
+    return True
+
+
+def _read_model(path: Path, weights_path: Path | None) -> ov.Model:
+    """``read_model`` without openvino-tokenizers' operations, and with them when OpenVINO refuses the file."""
+    args = [str(path)] if weights_path is None else [str(path), str(weights_path)]
+    try:
+        return shared_core(extensions=False).read_model(*args)
+    except (RuntimeError, ValueError, TypeError):
+        if _with_extensions:
+            raise
+    return shared_core().read_model(*args)
 
 
 @dataclass(eq=False)
@@ -281,23 +302,21 @@ def _open_model(
     # a problem the pre-check found in a file OpenVINO may still read: raised only if OpenVINO refuses the file too
     deferred: errors.ModelLoadError | None = None
     lenient_xml = False
+    prechecked = True
     if _is_ir_candidate(path):
         weights_path = Path(weights) if weights is not None else path.with_suffix(".bin")
         if weights is not None:
             _check_weights_file(Path(weights))
         if weights_path.is_file():
             _check_lfs_pointer(weights_path, errors.WeightsMissing)
-        fmt = "OpenVINO IR"
-        try:
-            fmt = f"OpenVINO IR v{validate_ir(path, weights_path).version}"
-        except NotStrictXml as exc:  # OpenVINO's parser is more lenient: it decides, after the guards
-            deferred, lenient_xml, fmt = exc.error, True, f"OpenVINO IR v{exc.header.version}"
-        except errors.ModelLoadError as exc:
-            if exc.guard or isinstance(exc, errors.NotAModel):  # a guard, or not an IR at all
-                raise
-            deferred = exc  # the pre-check is never stricter than OpenVINO: it decides
-        if deferred is not None:
-            check_text_guards(path)
+        # the full pre-check only when the guards cannot be cleared by a scan of the bytes; else it runs only if
+        # OpenVINO refuses the file (its other findings are used only then)
+        header = passes_guards(path)
+        if header is not None:
+            fmt, prechecked = f"OpenVINO IR v{header.version}", False
+        else:
+            fmt, deferred, lenient_xml = _precheck(path, weights_path)
+        ir_weights = weights_path
         if not weights_path.is_file():
             weights_path = None
     else:
@@ -318,11 +337,10 @@ def _open_model(
     except OSError:
         signature = None
     try:
-        if weights_path is not None:
-            model = shared_core().read_model(str(path), str(weights_path))
-        else:
-            model = shared_core().read_model(str(path))
+        model = _read_model(path, weights_path)
     except (RuntimeError, ValueError, TypeError) as exc:
+        if not prechecked:  # the pre-check's message names the layer
+            _fmt, deferred, lenient_xml = _precheck(path, ir_weights)
         error = map_openvino_error(exc, path)
         if deferred is not None and (not lenient_xml or type(error) is errors.NotAModel):
             # OpenVINO refuses it too: the pre-check's message names the layer (or, when OpenVINO only says it cannot
@@ -354,6 +372,28 @@ def _open_model(
         extract_seconds=time.perf_counter() - start,
         weights_signature=signature,
     )
+
+
+def _precheck(path: Path, weights_path: Path) -> tuple[str, errors.ModelLoadError | None, bool]:
+    """The full IR pre-check: ``(format, deferred, lenient_xml)``; raises a guard's error or ``NotAModel``.
+
+    ``deferred``: the problem it found in a file OpenVINO may still read (raised only if OpenVINO refuses the
+    file too); ``lenient_xml``: the file is not strict XML (OpenVINO's more lenient parser decides).
+    """
+    deferred: errors.ModelLoadError | None = None
+    lenient_xml = False
+    fmt = "OpenVINO IR"
+    try:
+        fmt = f"OpenVINO IR v{validate_ir(path, weights_path).version}"
+    except NotStrictXml as exc:  # OpenVINO's parser is more lenient: it decides, after the guards
+        deferred, lenient_xml, fmt = exc.error, True, f"OpenVINO IR v{exc.header.version}"
+    except errors.ModelLoadError as exc:
+        if exc.guard or isinstance(exc, errors.NotAModel):  # a guard, or not an IR at all
+            raise
+        deferred = exc  # the pre-check is never stricter than OpenVINO: it decides
+    if deferred is not None:
+        check_text_guards(path)
+    return fmt, deferred, lenient_xml
 
 
 def _check_weights_file(weights: Path) -> None:

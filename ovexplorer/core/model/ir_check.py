@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import codecs
 import re
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ovexplorer.core.util.errors import (
     BrokenGraph,
@@ -28,6 +28,9 @@ from ovexplorer.core.util.errors import (
     WeightsTruncated,
 )
 from ovexplorer.core.util.gc_pause import empty_free_lists, gc_paused
+
+if TYPE_CHECKING:  # imported where a file is parsed: a file the byte scan clears (ir_guard_scan.py) needs no parser
+    import xml.etree.ElementTree as ET
 
 #: IR versions this OpenVINO reads.
 SUPPORTED_IR_VERSIONS = (10, 11)
@@ -365,6 +368,8 @@ def validate_ir(xml_path: Path, bin_path: Path | None) -> IrHeader:
 
 
 def _validate_ir(xml_path: Path, bin_path: Path | None) -> IrHeader:
+    import xml.etree.ElementTree as ET
+
     header = sniff_ir(xml_path)
     try:
         root = _parse_shallow(xml_path)
@@ -471,6 +476,8 @@ def _root_end(xml_path: Path, start: int) -> int | None:
 
 
 def _feed(xml_path: Path, start: int, end: int | None) -> ET.Element:
+    import xml.etree.ElementTree as ET
+
     parser = ET.XMLParser()
     with xml_path.open("rb") as f:
         f.seek(start)
@@ -489,6 +496,8 @@ def _parse_shallow(xml_path: Path) -> ET.Element:
     measured on the tree, descending only into elements that have children. What comes before the declaration or
     after ``</net>`` (both skipped by OpenVINO) is left out.
     """
+    import xml.etree.ElementTree as ET
+
     with xml_path.open("rb") as f:
         head = f.read(_SNIFF_BYTES)
     if b"<!ENTITY" in head or re.search(rb"<!DOCTYPE[^>\[]*\[", head):

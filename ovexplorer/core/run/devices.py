@@ -116,7 +116,7 @@ def _get(core: ov.Core, device: str, key: str) -> Any:
 
 def device_properties(device: str, core: ov.Core | None = None) -> tuple[DeviceProperty, ...]:
     """Every property ``device`` reports as supported, with its value (or the error reading it raised)."""
-    core = core or shared_core()
+    core = core or shared_core(extensions=False)
     base = device.split(":", 1)[0]
     try:
         supported = _get(core, base, "SUPPORTED_PROPERTIES")
@@ -159,7 +159,7 @@ def virtual_devices(physical: list[str]) -> list[str]:
 
 def list_devices(core: ov.Core | None = None, *, with_properties: bool = False) -> list[DeviceInfo]:
     """The devices Core reports, then the virtual ones, each with ``FULL_DEVICE_NAME``."""
-    core = core or shared_core()
+    core = core or shared_core(extensions=False)
     physical = list(core.available_devices)
     infos: list[DeviceInfo] = []
     for name in physical + virtual_devices(physical):

@@ -18,7 +18,13 @@ from openvino import opset13 as ops
 
 from ovexplorer.core.util.errors import openvino_reason
 from ovexplorer.core.vision.config import VisionConfig, needs_size
-from ovexplorer.core.vision.model_api import VisionError, make_adapter, require_model_api
+from ovexplorer.core.vision.model_api import (
+    WRAPPER_LOCK,
+    VisionError,
+    make_adapter,
+    pristine_defaults,
+    require_model_api,
+)
 from ovexplorer.core.vision.picture_region import crop_maps, picture_region
 from ovexplorer.core.vision.results import ClassScore, Detection, Keypoint, VisionAnswer
 from ovexplorer.core.vision.tasks import at_static_size
@@ -87,7 +93,10 @@ class VisionModel:
                              for i, o in enumerate(prepared.outputs)]
         try:
             cls = models.Model.get_model_class(config.wrapper)
-            self.wrapper = cls(make_adapter(prepared, core, device), config.configuration(MIN_THRESHOLD), preload=True)
+            with WRAPPER_LOCK:  # the wrapper reads its defaults now (Model API shares them between wrappers)
+                pristine_defaults()
+                self.wrapper = cls(make_adapter(prepared, core, device), config.configuration(MIN_THRESHOLD),
+                                   preload=True)
         except Exception as exc:
             raise VisionError(f"{config.wrapper} does not fit this model: {_one_line(exc)}", detail=str(exc)) from exc
         self._threshold = MIN_THRESHOLD

@@ -4,6 +4,7 @@ which package to install and how; nothing else in ovexplorer needs it."""
 from __future__ import annotations
 
 import importlib
+import threading
 from typing import Any
 
 import openvino as ov
@@ -27,11 +28,41 @@ class VisionError(OvexplorerError):
 def require_model_api() -> Any:
     """The ``model_api.models`` module, or :class:`VisionUnavailable` naming the package and the install command."""
     try:
-        return importlib.import_module("model_api.models")
+        models = importlib.import_module("model_api.models")
     except ImportError as exc:  # the package, or one it needs (cv2), is missing
         missing = getattr(exc, "name", "") or PACKAGE
         detail = "" if missing.startswith("model_api") else f" ({missing} is missing)"
         raise VisionUnavailable(MISSING + detail, detail=str(exc)) from exc
+    _snapshot_defaults()
+    return models
+
+
+#: Held while a wrapper is made: its class defaults are put back first (see :func:`pristine_defaults`).
+WRAPPER_LOCK = threading.Lock()
+_DEFAULTS: list[tuple[Any, Any]] | None = None
+
+
+def _snapshot_defaults() -> None:
+    """Model API's parameter defaults as it ships them, taken once at its first import (before any wrapper)."""
+    global _DEFAULTS
+    if _DEFAULTS is not None:
+        return
+    try:
+        from model_api.models.parameters import ParameterRegistry
+    except ImportError:  # another Model API layout: nothing to keep
+        _DEFAULTS = []
+        return
+    _DEFAULTS = [(value, value.default_value) for group in vars(ParameterRegistry).values() if isinstance(group, dict)
+                 for value in group.values() if hasattr(value, "default_value")]
+
+
+def pristine_defaults() -> None:
+    """Put Model API's shared parameter defaults back as shipped. Its wrappers share one registry of parameter
+    objects and YOLO's ``parameters()`` changes their defaults in place (letterbox resize, pad 114, scale 255...):
+    once a YOLO wrapper was made, a classifier made after it in the same process resized and scaled its pictures
+    as YOLO does and answered differently. Call with :data:`WRAPPER_LOCK` held, just before making a wrapper."""
+    for value, default in _DEFAULTS or ():
+        value.default_value = default
 
 
 def available() -> bool:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from ovexplorer.core.compare.compare_state import COLOR_BY_ERROR, COLOR_BY_STATUS, CompareState
 
-OUTPUT_COLUMNS = ("Output", "Shape A", "Shape B", "Max abs", "Mean abs", "Cosine", "SNR dB", "Top-1", "Top-5")
+OUTPUT_COLUMNS = ("Output", "Shape A", "Shape B", "Max abs", "Mean abs", "Cosine", "SNR dB", "Top-1", "Top-5", "Note")
 
 
 def _fmt(v: float | None, spec: str) -> str:
@@ -73,6 +73,7 @@ class ActivationsView(QWidget):
         controls.addStretch(1)
         self.notes = QLabel("", self)
         self.notes.setWordWrap(True)
+        self.notes.setTextFormat(Qt.TextFormat.RichText)  # a single plain note with an escaped quote stays readable
         self.table = QTableWidget(0, len(OUTPUT_COLUMNS), self)
         self.table.setHorizontalHeaderLabels(OUTPUT_COLUMNS)
         self.table.verticalHeader().hide()
@@ -95,6 +96,7 @@ class ActivationsView(QWidget):
         layout.addWidget(self.notes)
         layout.addWidget(split, 1)
         state.activations_changed.connect(self._fill)
+        state.answers_changed.connect(self._fill)
         state.comparison_changed.connect(self._clear)
 
     def set_input(self, path: str) -> None:
@@ -131,7 +133,7 @@ class ActivationsView(QWidget):
                      _fmt(m.max_abs if m else None, ".3g"), _fmt(m.mean_abs if m else None, ".3g"),
                      _fmt(m.cosine if m else None, ".5f"), _fmt(m.snr_db if m else None, ".1f"),
                      "—" if o.top1_agrees is None else ("agrees" if o.top1_agrees else "differs"),
-                     "—" if o.topk_overlap is None else f"{o.topk_overlap:.0%}"]
+                     "—" if o.topk_overlap is None else f"{o.topk_overlap:.0%}", o.note]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if o.note and c == 0:
@@ -139,7 +141,7 @@ class ActivationsView(QWidget):
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
         self._plot()
-        notes = list(st.input_notes)
+        notes = [escape(n) for n in st.input_notes]
         worst = st.worst_layer()
         if worst is not None:
             first = next((r for r in st.error_by_depth()[2] if r.metrics.rel_l2 > 1e-2), None)
@@ -150,6 +152,9 @@ class ActivationsView(QWidget):
         exact = sum(1 for r in st.error_by_depth()[2] if r.metrics.rel_l2 == 0)
         if exact:
             notes.append(f"{exact} layers give exactly A's values (drawn at the bottom of the plot)")
+        answers = st.answers
+        if answers is not None and answers.decoded:
+            notes.append(f"Answers: {escape(answers.summary())} (side by side in the Answers tab)")
         skipped = sum(1 for r in st.layers if r.metrics is None)
         if skipped:
             notes.append(f"{skipped} layer outputs not compared (shapes differ)")

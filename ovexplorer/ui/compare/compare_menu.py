@@ -9,8 +9,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QProgressDialog
 
-from ovexplorer.core.compare.optimize import optimize_model
-from ovexplorer.ui.run.image_decode import decode_image
 from ovexplorer.ui.shell.menus import add_menu_action
 
 if TYPE_CHECKING:  # imported when first used: the comparison window brings pyqtgraph, not needed at start-up
@@ -75,6 +73,9 @@ def start_optimize(window: Any, dialog: OptimizeDialog) -> Any:
     def cancelled() -> None:
         progress.reset()
         window.statusBar().showMessage("Optimization cancelled; nothing was written.", 10000)
+
+    from ovexplorer.core.compare.optimize import optimize_model  # (NNCF's side: not needed at start-up)
+    from ovexplorer.ui.run.image_decode import decode_image
 
     task = window.runner.start(optimize_model, request, open_paths=(doc.path,) if doc is not None else (),
                                decode=decode_image, on_success=done, on_failure=failed, on_cancel=cancelled,

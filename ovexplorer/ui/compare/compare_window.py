@@ -1,7 +1,7 @@
 """The comparison window: A and B side by side (the Graph tab's panel, twice), coloured by status or by layer
-error, with synchronised selection; below, the differences, the weights diff, outputs and activations, and
-latency A/B. Every long step runs in a worker with progress and Cancel; the state lives in
-:class:`ovexplorer.core.compare.compare_state.CompareState`."""
+error, with synchronised selection; below, the differences, the weights diff, outputs and activations, the
+decoded answers side by side, and latency A/B. Every long step runs in a worker with progress and Cancel; the
+state lives in :class:`ovexplorer.core.compare.compare_state.CompareState`."""
 
 from __future__ import annotations
 
@@ -22,11 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ovexplorer.core.compare.answers import answer_kind, compare_answers, run_and_answer
 from ovexplorer.core.compare.compare_state import CompareState
 from ovexplorer.core.compare.latency_ab import latency_ab
-from ovexplorer.core.compare.pair import compare_weights, open_pair, run_both
+from ovexplorer.core.compare.pair import compare_weights, open_pair
 from ovexplorer.core.util.errors import OvexplorerError
 from ovexplorer.ui.compare.activations_view import ActivationsView
+from ovexplorer.ui.compare.answers_view import AnswersView
 from ovexplorer.ui.compare.differences_view import DifferencesView
 from ovexplorer.ui.compare.latency_view import LatencyView
 from ovexplorer.ui.compare.view_sync import ViewSync
@@ -77,11 +79,13 @@ class CompareWindow(QMainWindow):
         self.differences = DifferencesView(self.state, self)
         self.weights = WeightsDiffView(self.state, self)
         self.activations = ActivationsView(self.state, self)
+        self.answers = AnswersView(self.state, self)
         self.latency = LatencyView(self.state, self)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.differences, "Differences")
         self.tabs.addTab(self.weights, "Weights")
         self.tabs.addTab(self.activations, "Outputs && layers")
+        self.tabs.addTab(self.answers, "Answers")
         self.tabs.addTab(self.latency, "Latency A/B")
         split = QSplitter(Qt.Orientation.Vertical, self)
         split.addWidget(graphs)
@@ -112,6 +116,7 @@ class CompareWindow(QMainWindow):
         self.state.selection_changed.connect(self._show_selection)
         self.state.coloring_changed.connect(self._apply_coloring)
         self.activations.run_requested.connect(self.run_activations)
+        self.answers.answer_requested.connect(self.run_answers)
         self.latency.run_requested.connect(self.run_latency)
         self.latency.round_done.connect(self._latency_round)
         self.resize(1400, 900)
@@ -173,7 +178,7 @@ class CompareWindow(QMainWindow):
         doc_a, doc_b, comparison = result
         self.side_a.panel.set_document(doc_a)
         self.side_b.panel.set_document(doc_b)
-        self.state.set_comparison(doc_a, doc_b, comparison)
+        self.state.set_comparison(doc_a, doc_b, comparison, answer_kind(doc_a))
         self.status.setStyleSheet("")
         self.status.setText(comparison.summary_text())
         self._start(compare_weights, comparison, doc_a, doc_b, on_success=self._weights_done,
@@ -189,9 +194,26 @@ class CompareWindow(QMainWindow):
         if st.comparison is None:
             return None
         self.tabs.setCurrentWidget(self.activations)
-        return self._start(run_both, st.doc_a, st.doc_b, st.comparison, seed=seed,
+        return self._start(run_and_answer, st.doc_a, st.doc_b, st.comparison, seed=seed,
                            input_files=[input_path] if input_path else [], layers=layers, decode=decode_image,
-                           on_success=lambda r: self.state.set_activations(*r), what="Running A and B")
+                           prompt=self.answers.prompt.text(), decoders=st.decoders, on_success=self._ran,
+                           what="Running A and B")
+
+    def _ran(self, result: tuple) -> None:
+        outputs, layers, notes, answers = result
+        self.state.set_activations(outputs, layers, notes)
+        self.state.set_answers(answers)
+
+    def run_answers(self, prompt: str) -> Task | None:
+        """Decode A's and B's answers for the Outputs tab's input (pictures) or ``prompt`` (language models)."""
+        st = self.state
+        if st.comparison is None:
+            return None
+        path = self.activations.input_path
+        return self._start(compare_answers, st.doc_a, st.doc_b, pictures=[path] if path else [],
+                           decode=decode_image, prompt=prompt, decoders=st.decoders,
+                           on_success=self.state.set_answers,
+                           what="Decoding the answers of A and B")
 
     def run_latency(self, rounds: int, seconds: float) -> Task | None:
         if self.state.comparison is None:

@@ -24,6 +24,7 @@ class LatencyView(QWidget):
         self.rounds.setRange(1, 20)
         self.rounds.setValue(3)
         self.rounds.setSuffix(" rounds")
+        self.rounds.valueChanged.connect(lambda n: self.rounds.setSuffix(" round" if n == 1 else " rounds"))
         self.seconds = QDoubleSpinBox(self)
         self.seconds.setRange(0.1, 60)
         self.seconds.setValue(2.0)
@@ -60,9 +61,11 @@ class LatencyView(QWidget):
                 self.plot.plot(np.arange(shown.size) * step, shown, pen=pg.mkPen(*color, width=1), name=label)
         d = result.to_dict()
         if d["rounds_a_ms"] and d["rounds_b_ms"]:
+            done = len(d["rounds_a_ms"])
+            rounds = "1 round" if done == 1 else f"{done} rounds"
             live = "" if result.complete else f"So far ({len(d['rounds_b_ms'])} of {result.planned} rounds): "
             self.result.setText(
                 f"{live}<b>Speed-up of B: {d['speedup']:.2f}×</b> "
                 f"(rounds {d['speedup_low']:.2f}–{d['speedup_high']:.2f}); "
-                f"median latency A {d['a_ms']:.3f} ms, B {d['b_ms']:.3f} ms; {len(d['rounds_a_ms'])} rounds on "
+                f"median latency A {d['a_ms']:.3f} ms, B {d['b_ms']:.3f} ms; {rounds} on "
                 f"{result.device}, hint {result.hint}")

@@ -5,7 +5,7 @@ from ovexplorer.core.util.lazy import lazy_exports
 
 #: Module -> the public names it defines (imported on first use: importing the package imports none).
 _EXPORTS = {
-    "run_panel": ("RunPanel", "install_run_panel"),
+    "run_panel": ("RunPanel",),
     "image_decode": ("array_to_image", "decode_image", "image_to_array"),
     "devices_view": ("DevicePicker", "DevicePropertiesDialog"),
 }

@@ -16,9 +16,7 @@ import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QLabel,
     QLineEdit,
-    QMenu,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -349,26 +347,3 @@ class RunPanel(QWidget):
     def show_device_properties(self) -> DevicePropertiesDialog:
         self.properties_dialog = self.options_box.show_device_properties(self)
         return self.properties_dialog
-
-
-def install_run_panel(window: Any) -> RunPanel:
-    """Add the device picker to the window's toolbar, the Run tab, the Run menu, and the drop hook."""
-    picker = DevicePicker(window, window.runner)
-    window.toolbar.addSeparator()
-    window.toolbar.addWidget(QLabel(" Device ", window))
-    window.toolbar.addWidget(picker)
-    panel = RunPanel(window, picker=picker, runner=window.runner)
-    window.add_panel(panel, "Run")
-    window.toolbar.addAction(panel.run_action)
-    bar = window.menuBar()
-    menu = QMenu("&Run", window)
-    if bar.actions():
-        bar.insertMenu(bar.actions()[-1], menu)  # before Help
-    else:
-        bar.addMenu(menu)
-    for action in (panel.run_action, panel.compile_action, panel.properties_action):
-        menu.addAction(action)
-    window.extra_drop_handlers.append(panel.handle_window_drop)
-    window.device_picker = picker
-    window.run_panel = panel
-    return panel

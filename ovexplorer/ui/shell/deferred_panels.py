@@ -15,6 +15,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from ovexplorer.ui.shell.window_state import restore_panel_splitters
+
 
 class PanelPlaceholder(QWidget):
     """Holds a deferred panel's tab until the panel is built."""
@@ -68,6 +70,7 @@ class DeferredPanels:
             self._building = False
         window.panels = [p for p in window.panels if p is not placeholder]
         placeholder.deleteLater()
+        restore_panel_splitters(tabs, panel)  # (the window restored those of the panels it had)
         if window.document is not None:
             panel.set_document(window.document)
         if ready is not None:

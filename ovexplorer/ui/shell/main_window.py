@@ -17,7 +17,7 @@ from ovexplorer.core.util.gc_pause import freeze_start_up
 from ovexplorer.core.util.tasks import CancelToken, ProgressFn
 from ovexplorer.ui.compare.compare_menu import install_compare
 from ovexplorer.ui.graph.graph_panel import install_graph_panel
-from ovexplorer.ui.run.run_panel import install_run_panel
+from ovexplorer.ui.run.run_tab import install_run_tab
 from ovexplorer.ui.shell.deferred_panels import DeferredPanels
 from ovexplorer.ui.shell.file_drops import FileDrops
 from ovexplorer.ui.shell.file_watch import ModelFileWatcher
@@ -28,8 +28,6 @@ from ovexplorer.ui.shell.open_flow import OpenFlow, load_document, recent_files
 from ovexplorer.ui.shell.summary_panel import SummaryPanel
 from ovexplorer.ui.shell.window_state import restore_window_state, save_window_state
 from ovexplorer.ui.shell.workers import Task, TaskRunner, share_the_gil_quickly
-from ovexplorer.ui.text.text_install import install_text_view
-from ovexplorer.ui.vision.run_hook import install_vision_panel
 
 __all__ = ["MainWindow", "load_document", "quit_application"]
 
@@ -73,15 +71,13 @@ class MainWindow(QMainWindow):
         self.opener = OpenFlow(self)  # the load in a worker, its progress in the status bar, Open Recent
         build_window_menus(self)  # File, View, Help and the main toolbar (menus.WINDOW_MENUS)
         self.opener.set_recent_menu(self.recent_menu)
-        install_run_panel(self)
-        install_vision_panel(self)
-        # the Weights tab counts a dynamic model's FLOPs at the shapes set in the Run tab
-        self.run_panel.inputs_changed.connect(self._run_inputs_changed)
+        install_run_tab(self)  # the device picker and Run (toolbar, menu); the Run panel when first needed
+        self.deferred.add("run_panel", "Run", _install_run_panel, ready=self._run_ready)
         # (its colouring reaches the graph once it has the open model: building it must not clear the colours)
         self.deferred.add("latency_panel", "Latency", _install_latency_panel,
                           ready=lambda panel: panel.node_colors_changed.connect(self.graph_panel.set_node_coloring))
-        install_text_view(self)  # language models: the text view in the Run tab, the architecture in the Summary
         self.document_changed.connect(self._update_title)
+        self.document_changed.connect(self._build_run_for_language_models)
         install_heap_release(self)  # a released model's freed C heap pages go back to the system
         self.graph_panel, self.inspector = install_graph_panel(self)
         install_compare(self)  # File > Compare with…, Tools > Optimize…
@@ -106,8 +102,24 @@ class MainWindow(QMainWindow):
         if "weights_panel" in self.__dict__:
             self.weights_panel.set_input_shapes(self.run_panel.chosen_shapes())
 
+    def _run_ready(self, panel) -> None:
+        # the Weights tab counts a dynamic model's FLOPs at the shapes set in the Run tab
+        panel.inputs_changed.connect(self._run_inputs_changed)
+        if self.document is not None:
+            self.text_view.set_path(self.document.path)  # (it was not there when the model opened)
+            self._run_inputs_changed("")
+
+    def _build_run_for_language_models(self, doc: ModelDocument | None) -> None:
+        """A language model's export: the Run tab's text view is built at once (it adds the architecture to the
+        Summary), just after the graph's first paint."""
+        from ovexplorer.core.text.export_folder import find_export
+
+        if doc is not None and "run_panel" in self.deferred.pending and find_export(doc.path) is not None:
+            QTimer.singleShot(0, lambda: self.deferred.build("run_panel") if self.document is doc else None)
+
     def _weights_ready(self, panel) -> None:
-        panel.set_input_shapes(self.run_panel.chosen_shapes())
+        if "run_panel" in self.__dict__:  # (else no shape was set yet: the Run tab was never shown)
+            panel.set_input_shapes(self.run_panel.chosen_shapes())
         self.warm_up_helpers()
 
     def warm_up_helpers(self) -> None:
@@ -301,6 +313,18 @@ def _install_weights_panel(window: MainWindow):
     panel = WeightsPanel(window)
     window.add_panel(panel, "Weights")
     window.weights_panel = panel
+    return panel
+
+
+def _install_run_panel(window: MainWindow):
+    """The Run panel and the views hooked into it: a picture model's Answers, a language model's text view."""
+    from ovexplorer.ui.run.run_tab import build_run_panel
+    from ovexplorer.ui.text.text_install import install_text_view
+    from ovexplorer.ui.vision.run_hook import install_vision_panel
+
+    panel = build_run_panel(window)
+    install_vision_panel(window)
+    install_text_view(window)  # language models: the text view in the Run tab, the architecture in the Summary
     return panel
 
 

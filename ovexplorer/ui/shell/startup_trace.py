@@ -2,8 +2,9 @@
 
 With ``OVEXPLORER_STARTUP_TRACE`` set, the app prints ``startup: <milestone> t=<epoch seconds> ...`` lines: the
 application created, the first paint of a main window, the model read, and the first paint of the graph view
-with a layout (with the op nodes painted in it and the process's RSS). With the value ``quit`` the app quits
-after that paint; with ``panels`` it first shows every tab once (the RSS with every panel opened).
+with a layout (with the op nodes painted in it, the process's RSS and the CPU time all its threads used so far).
+With the value ``quit`` the app quits after that paint; with ``panels`` it first shows every tab once (the RSS
+with every panel opened).
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ class StartupTrace(QObject):
     def _graph_painted(self, view: Any) -> None:
         layout = view.layout_data
         mark("graph_painted", drawn_nodes=painted_op_nodes(view), laid_nodes=len(layout.nodes),
-             groups=len(layout.groups), rss_mb=f"{rss_mb():.0f}")
+             groups=len(layout.groups), rss_mb=f"{rss_mb():.0f}", cpu_s=f"{time.process_time():.3f}")
         if self.then == "panels":
             self._open_panels(view.window())
         elif self.then == "quit":

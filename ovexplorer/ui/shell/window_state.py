@@ -5,23 +5,39 @@ from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget
+from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QWidget
 
 GROUP = "window"
 #: The first size of a window when nothing was saved, shrunk to fit the screen (a 1280x720 laptop).
 DEFAULT_SIZE = (1200, 800)
 
 
-def _splitters(tabs: QTabWidget) -> dict[str, QSplitter]:
-    """Each panel's splitters by a stable key: the tab's title and the splitter's rank in that panel (those with
-    the property ``rememberSizes`` False are left out: they size themselves)."""
+def _splitters(tabs: QTabWidget, only: int | None = None) -> dict[str, QSplitter]:
+    """Each panel's splitters (or those of tab ``only``) by a stable key: the tab's title and the splitter's rank
+    in that panel (those with the property ``rememberSizes`` False are left out: they size themselves)."""
     found: dict[str, QSplitter] = {}
-    for i in range(tabs.count()):
+    for i in range(tabs.count()) if only is None else (only,):
         title = tabs.tabText(i).replace("&", "")
         kept = [s for s in tabs.widget(i).findChildren(QSplitter) if s.property("rememberSizes") is not False]
         for rank, splitter in enumerate(kept):
             found[f"{title}/{rank}"] = splitter
     return found
+
+
+def restore_panel_splitters(tabs: QTabWidget, panel: QWidget) -> None:
+    """The saved splitter positions of a panel built after its window (a deferred tab: Run, Weights, Latency)."""
+    index = tabs.indexOf(panel)
+    if index < 0:
+        return
+    settings = QSettings()
+    settings.beginGroup(GROUP)
+    try:
+        for key, splitter in _splitters(tabs, index).items():
+            value = settings.value(f"splitters/{key}")
+            if isinstance(value, QByteArray):
+                splitter.restoreState(value)
+    finally:
+        settings.endGroup()
 
 
 def save_window_state(window: QMainWindow, tabs: QTabWidget) -> None:
