@@ -9,7 +9,13 @@ benchmark child's RSS (MB); at the end the least-squares slope of each over the 
 minutes, in MB per hour (0 for memory that comes back); and the same for the samples taken at the start of each
 round of models (the same point of the session each time, so the models' own sizes do not make the curve).
 
-    python benchmarks/soak.py [--minutes 60] [--every 30] [--warmup 2] [--run-seconds 3] [MODEL ...]
+Each sample also records what is alive in the window's process, to tell a leak from allocator noise: the Python
+objects the collector tracks (frozen ones included) and, with glibc, the C heap's bytes in use
+(``mallinfo2``: ``uordblks + hblkhd``). A leak grows those; memory the allocator keeps free grows only RSS.
+``--csv PATH`` writes every sample; the summary gives the values at 0, 10, 30 and 60 minutes and the slope
+over the last 30 minutes.
+
+    python benchmarks/soak.py [--minutes 60] [--every 30] [--warmup 2] [--run-seconds 3] [--csv PATH] [MODEL ...]
 
 Without MODEL: the two bundled samples and, when present, a few IRs of the corpus (``/work/corpus``: ResNet-18,
 MobileNetV3, YOLOv8n, BERT, GPT-2).
@@ -45,6 +51,28 @@ def rss(pid: int | str = "self") -> float:
     return float("nan")
 
 
+def heap_in_use() -> float:
+    """The C heap's bytes in use (glibc ``mallinfo2``: small blocks plus mmapped ones), MB; NaN elsewhere."""
+    try:
+        import ctypes
+
+        class MallInfo2(ctypes.Structure):
+            _fields_ = [(n, ctypes.c_size_t) for n in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks",
+                                                        "fsmblks", "uordblks", "fordblks", "keepcost")]
+
+        mallinfo2 = ctypes.CDLL(None).mallinfo2
+    except (OSError, AttributeError):
+        return float("nan")
+    mallinfo2.restype = MallInfo2
+    info = mallinfo2()
+    return (info.uordblks + info.hblkhd) / 1e6
+
+
+def python_objects() -> int:
+    """Objects the cyclic collector tracks, the frozen ones included."""
+    return len(gc.get_objects()) + gc.get_freeze_count()
+
+
 def slope_per_hour(samples: list[tuple[float, float]]) -> float:
     """Least-squares slope of ``(t_s, MB)`` samples, in MB per hour (NaN with fewer than two)."""
     points = [(t, v) for t, v in samples if v == v]
@@ -65,6 +93,8 @@ class Soak:
         self.app, self.window = app, window
         self.start = time.perf_counter()
         self.samples: list[tuple[float, float, float]] = []
+        #: (t_s, window RSS, child RSS, C heap in use, Python objects, frozen objects) per sample
+        self.rows: list[tuple[float, float, float, float, int, int]] = []
         self.timer = QTimer()
         self.timer.setInterval(int(every * 1000))
         self.timer.timeout.connect(self.sample)
@@ -76,7 +106,9 @@ class Soak:
         child = rss(worker.pid) if worker is not None and worker.alive else float("nan")
         t = time.perf_counter() - self.start
         self.samples.append((t, rss(), child))
-        print(f"{t:8.0f} s  window {self.samples[-1][1]:7.1f} MB  child {child:7.1f} MB", flush=True)
+        self.rows.append((t, self.samples[-1][1], child, heap_in_use(), python_objects(), gc.get_freeze_count()))
+        print(f"{t:8.0f} s  window {self.samples[-1][1]:7.1f} MB  child {child:7.1f} MB  "
+              f"heap in use {self.rows[-1][3]:7.1f} MB  objects {self.rows[-1][4]}", flush=True)
 
     def wait(self, done, seconds: float = 600.0) -> bool:
         end = time.perf_counter() + seconds
@@ -170,6 +202,7 @@ def main() -> None:
     parser.add_argument("--every", type=float, default=30.0, help="seconds between RSS samples")
     parser.add_argument("--warmup", type=float, default=2.0, help="minutes left out of the slope")
     parser.add_argument("--run-seconds", type=float, default=3.0)
+    parser.add_argument("--csv", type=Path, help="write every sample to this CSV file")
     args = parser.parse_args()
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
@@ -213,6 +246,36 @@ def main() -> None:
         print("child RSS at the start of each round: " + " ".join(f"{r[2]:.0f}" for r in rounds) + " MB")
         print(f"window RSS slope, round starts: {slope_per_hour([(t, w) for t, w, _ in late]):.1f} MB/h; "
               f"child: {slope_per_hour([(t, c) for t, _, c in late]):.1f} MB/h")
+        describe(soak.rows, args.minutes)
+        if args.csv:
+            write_csv(args.csv, soak.rows)
+            print(f"samples written to {args.csv}")
+
+
+COLUMNS = ("t_s", "window_rss_mb", "child_rss_mb", "window_heap_in_use_mb", "python_objects", "frozen_objects")
+
+
+def write_csv(path: Path, rows: list[tuple]) -> None:
+    import csv
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(COLUMNS)
+        for row in rows:
+            out.writerow([f"{v:.1f}" if isinstance(v, float) else v for v in row])
+
+
+def describe(rows: list[tuple], minutes: float) -> None:
+    """The curve: each column at 0, 10, 30 and 60 minutes (the sample nearest), and its slope over the last 30."""
+    marks = [m for m in (0, 10, 30, 60) if m <= minutes + 0.5]
+    for i, name in enumerate(COLUMNS[1:], 1):
+        at = []
+        for m in marks:
+            row = min(rows, key=lambda r: abs(r[0] - 60 * m))
+            at.append(f"{m} min {row[i]:.1f}" if isinstance(row[i], float) else f"{m} min {row[i]}")
+        last = [(r[0], float(r[i])) for r in rows if r[0] >= rows[-1][0] - 30 * 60]
+        print(f"{name}: " + ", ".join(at) + f"; slope over the last 30 min {slope_per_hour(last):.1f}/h")
 
 
 if __name__ == "__main__":

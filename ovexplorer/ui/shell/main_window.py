@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMessageBo
 
 from ovexplorer.core.model.document import ModelDocument, file_title
 from ovexplorer.core.util.errors import OvexplorerError
+from ovexplorer.core.util.gc_pause import freeze_start_up
 from ovexplorer.core.util.tasks import CancelToken, ProgressFn
 from ovexplorer.ui.compare.compare_menu import install_compare
 from ovexplorer.ui.graph.graph_panel import install_graph_panel
@@ -20,6 +21,7 @@ from ovexplorer.ui.run.run_tab import install_run_tab
 from ovexplorer.ui.shell.deferred_panels import DeferredPanels
 from ovexplorer.ui.shell.file_drops import FileDrops
 from ovexplorer.ui.shell.file_watch import ModelFileWatcher
+from ovexplorer.ui.shell.heap_release import install_heap_release
 from ovexplorer.ui.shell.help_pages import FIRST_STEPS, HelpDialog, shortcuts_html
 from ovexplorer.ui.shell.menus import build_window_menus
 from ovexplorer.ui.shell.open_flow import OpenFlow, load_document, recent_files
@@ -76,6 +78,7 @@ class MainWindow(QMainWindow):
                           ready=lambda panel: panel.node_colors_changed.connect(self.graph_panel.set_node_coloring))
         self.document_changed.connect(self._update_title)
         self.document_changed.connect(self._build_run_for_language_models)
+        install_heap_release(self)  # a released model's freed C heap pages go back to the system
         self.graph_panel, self.inspector = install_graph_panel(self)
         install_compare(self)  # File > Compare with…, Tools > Optimize…
         self.file_watcher = ModelFileWatcher(self)  # "model.xml changed on disk — Reload"
@@ -84,6 +87,7 @@ class MainWindow(QMainWindow):
         self.drops.watch(self.graph_panel.view.viewport(), self.summary_panel.browser.viewport(),
                          self.inspector.browser.viewport())
         restore_window_state(self, self.tabs)
+        QTimer.singleShot(0, freeze_start_up)  # once up: no full collection walks start-up's objects again
 
     # -- panels -------------------------------------------------------------------------------
     def __getattr__(self, name: str):
