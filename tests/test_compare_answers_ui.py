@@ -203,3 +203,28 @@ def test_a_detokenizer_s_strings_are_compared_in_the_outputs_table(qtbot) -> Non
     note = table.item(0, headers.index("Note")).text()
     assert note.startswith("text: 8 of 8 strings differ (strings have no error metrics); first at 0: ")
     assert table.item(0, headers.index("Cosine")).text() == "—"
+
+
+def test_a_large_pictures_answers_are_drawn_in_workers(qtbot, monkeypatch, tmp_path: Path) -> None:
+    """Both sides' answers on a photo above ~2 MP are drawn in a worker (two 12 MP class maps took seconds of the UI
+    thread before the drawing was sped up, and still 0.2 s after); the pictures shown are drawn at full size."""
+    pytest.importorskip("model_api")
+    from PySide6.QtGui import QColor, QImage
+
+    from ovexplorer.core.vision.draw import DRAW_INLINE_PIXELS
+
+    picture = tmp_path / "big.png"
+    image = QImage(2400, 1600, QImage.Format.Format_RGB32)
+    image.fill(QColor(230, 40, 40))
+    assert image.save(str(picture)) and 2400 * 1600 > DRAW_INLINE_PIXELS
+    b = swapped_classes(SAMPLES / "shapes.xml", tmp_path / "shapes_swapped.xml", 1, 2)
+    compare = open_pair(qtbot, SAMPLES / "shapes.xml", b)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kw: (str(picture), ""))
+    qtbot.mouseClick(compare.activations.file_button, Qt.MouseButton.LeftButton)
+    run_both(qtbot, compare)
+    show_answers_tab(qtbot, compare)
+    view = compare.answers
+    assert view.side_a.draw_task is not None and view.side_b.draw_task is not None  # drawn in workers
+    qtbot.waitUntil(lambda: all(s.view.image is not None and (s.view.image.width(), s.view.image.height())
+                                == (2400, 1600) for s in (view.side_a, view.side_b)), timeout=TIMEOUT)
+    assert plain(view.side_a.title).startswith("A: top class:")

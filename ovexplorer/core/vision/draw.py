@@ -11,6 +11,8 @@ import numpy as np
 from ovexplorer.core.vision.results import VisionAnswer
 
 MASK_ALPHA = 0.45
+#: Pictures up to this many pixels are drawn on the UI thread (~20 ms); larger ones in a worker.
+DRAW_INLINE_PIXELS = 2_100_000
 
 
 def class_color(label: int) -> tuple[int, int, int]:
@@ -121,6 +123,12 @@ def _paint_mask(out: np.ndarray, mask: np.ndarray, box: tuple[int, int, int, int
     layer = np.empty_like(region)
     layer[:] = color
     cv2.copyTo(cv2.addWeighted(region, 1 - MASK_ALPHA, layer, MASK_ALPHA, 0), part.view(np.uint8), region)
+
+
+def draw_for_view(image: np.ndarray, answer: VisionAnswer, threshold: float, selected: int | None,
+                  **_: object) -> np.ndarray:
+    """:func:`draw_answer` as a view shows it (no legend: the view draws its own); a worker's function."""
+    return draw_answer(image, answer, threshold, selected=selected, legend=False)
 
 
 def legend_rows(answer: VisionAnswer, threshold: float) -> list[tuple[str, tuple[int, int, int]]]:

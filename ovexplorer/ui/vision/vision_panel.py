@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from ovexplorer.core.util.errors import OvexplorerError
 from ovexplorer.core.vision.config import store_config
-from ovexplorer.core.vision.draw import draw_answer
+from ovexplorer.core.vision.draw import DRAW_INLINE_PIXELS, draw_answer, draw_for_view
 from ovexplorer.core.vision.export import write_answer, write_png
 from ovexplorer.core.vision.vision_state import VisionState, compute, look_at, redecode
 from ovexplorer.ui.shell.flow_layout import FlowLayout
@@ -34,13 +34,6 @@ from ovexplorer.ui.shell.workers import Task, TaskRunner
 from ovexplorer.ui.vision.answer_view import AnswerView
 from ovexplorer.ui.vision.params_form import ParamsForm
 from ovexplorer.ui.vision.results_table import ResultsTable
-
-#: Pictures up to this many pixels are drawn on the UI thread (~20 ms); larger ones in a worker.
-DRAW_INLINE_PIXELS = 2_100_000
-
-
-def _draw(image: Any, answer: Any, threshold: float, selected: int | None, **_: Any) -> Any:
-    return draw_answer(image, answer, threshold, selected=selected, legend=False)
 
 
 class VisionPanel(QWidget):
@@ -251,7 +244,7 @@ class VisionPanel(QWidget):
             self._draw_again = True  # drawn again with the state as it is when this one ends
             return
         self._draw_again = False
-        self.draw_task = self.runner.start(_draw, s.image, s.answer, s.threshold, s.selected,
+        self.draw_task = self.runner.start(draw_for_view, s.image, s.answer, s.threshold, s.selected,
                                            on_success=self._drawn, on_failure=self._failed)
 
     def _drawn(self, drawn: Any) -> None:
