@@ -10,12 +10,12 @@ import openvino as ov
 import openvino.opset13 as ops
 import pytest
 from models_weights import _weight, save
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPainter, QTextCursor
-from test_weights_panel import _names, _open_and_compute
+from test_weights_panel import _click_header, _click_row, _names, _open_and_compute
 
 from ovexplorer.ui.shell.main_window import MainWindow
-from ovexplorer.ui.weights.stats_table import COL_BYTES, COL_NAME, COL_READ_BY, COLUMNS, SORT_ROLE
+from ovexplorer.ui.weights.stats_table import COL_BYTES, COL_READ_BY, COLUMNS, SORT_ROLE
 from ovexplorer.ui.weights.weights_panel import WeightsPanel
 
 WINDOW_SIZE = (1300, 800)  # the shared `window` fixture (conftest) uses it
@@ -53,19 +53,6 @@ def _open(qtbot, window: MainWindow, path: Path) -> None:
 def _cell(panel: WeightsPanel, name: str, header: str) -> str:
     row = _names(panel).index(name)
     return panel.proxy.index(row, [c[0] for c in COLUMNS].index(header)).data()
-
-
-def _click_row(qtbot, panel: WeightsPanel, name: str) -> None:
-    row = _names(panel).index(name)
-    panel.table.scrollTo(panel.proxy.index(row, 0))
-    rect = panel.table.visualRect(panel.proxy.index(row, COL_NAME))
-    qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-
-
-def _click_header(qtbot, panel: WeightsPanel, column: int) -> None:
-    header = panel.table.horizontalHeader()
-    x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
-    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
 
 
 def _type_filter(qtbot, panel: WeightsPanel, text: str) -> None:
