@@ -120,18 +120,13 @@ def main() -> None:
     parser.add_argument("--synthetic", action="store_true", help="time the drawing steps on a full ring, no run")
     parser.add_argument("--repeat", type=int, default=200)
     args = parser.parse_args()
+    from bench_app import isolated_application
     from latency_vs_benchmark_app import small_model
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
 
     from ovexplorer.resources import sample_model
     from ovexplorer.ui.shell.main_window import MainWindow
 
-    settings_dir = tempfile.TemporaryDirectory()  # never the user's settings
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, settings_dir.name)
-    app = QApplication([])
-    app.setOrganizationName("ovexplorer-benchmark")
+    _app, _settings_dir = isolated_application("ovexplorer-benchmark")  # never the user's settings
     window = MainWindow()
     window.resize(1280, 860)
     window.show()

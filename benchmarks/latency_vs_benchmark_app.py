@@ -142,14 +142,10 @@ def agreement(label: str, model: Path, hint: str, niter: int, rounds: int) -> No
 # -- window vs headless -----------------------------------------------------------------------
 def child(kind: str, model: Path, seconds: float) -> None:
     """One measurement in a fresh process: prints the run's throughput as JSON."""
-    from PySide6.QtCore import QSettings, QTimer
-    from PySide6.QtWidgets import QApplication
+    from bench_app import isolated_application
+    from PySide6.QtCore import QTimer
 
-    settings_dir = tempfile.TemporaryDirectory()  # never the user's settings
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, settings_dir.name)
-    app = QApplication([])
-    app.setOrganizationName("ovexplorer-benchmark")
+    app, _settings_dir = isolated_application("ovexplorer-benchmark")  # never the user's settings
     if kind in ("window", "window-nice", "window-thread"):
         from ovexplorer.ui.latency.latency_panel import LatencyPanel
         from ovexplorer.ui.shell.main_window import MainWindow

@@ -204,14 +204,9 @@ def main() -> None:
     parser.add_argument("--run-seconds", type=float, default=3.0)
     parser.add_argument("--csv", type=Path, help="write every sample to this CSV file")
     args = parser.parse_args()
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
+    from bench_app import isolated_application
 
-    settings_dir = tempfile.TemporaryDirectory()  # never the user's settings
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, settings_dir.name)
-    app = QApplication([])
-    app.setOrganizationName("ovexplorer-soak")
+    app, _settings_dir = isolated_application("ovexplorer-soak")  # never the user's settings
     from ovexplorer.ui.shell.main_window import MainWindow
 
     with tempfile.TemporaryDirectory() as tmp:
