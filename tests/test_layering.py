@@ -49,6 +49,7 @@ UI_ENTRY_POINTS: dict[str, tuple[set[str], set[str] | None]] = {
     "ovexplorer.ui.graph.graph_pane": ({"make_graph_pane"}, {"compare"}),  # the comparison window's two graphs
     "ovexplorer.ui.run.image_decode": ({"decode_image"}, {"compare"}),  # pictures as inputs and calibration data
     "ovexplorer.ui.vision.answer_view": ({"AnswerView"}, {"compare"}),  # the answers side by side
+    "ovexplorer.ui.vision.answer_drawing": ({"AnswerDrawing"}, {"compare"}),  # ... drawn as the Run tab does
     "ovexplorer.ui.text.next_token_chart": ({"NextTokenChart"}, {"compare"}),
     "ovexplorer.ui.compare.compare_menu": ({"install_compare"}, {"shell"}),
     "ovexplorer.ui.run.run_tab": ({"install_run_tab", "build_run_panel"}, {"shell"}),  # the Run tab, built late

@@ -259,8 +259,7 @@ def test_a_picture_model_without_a_wrapper_says_why_and_lets_a_task_be_picked(qt
 def test_a_large_pictures_answer_is_drawn_in_a_worker(qtbot, window: MainWindow, tmp_path: Path) -> None:
     """A photo's class map (or 50 masks) drawn at 12 megapixels took 1.5-6 s on the UI thread; above ~2 MP the
     drawing goes to a worker and the picture shown is the one drawn for the latest threshold and selection."""
-    from ovexplorer.core.vision.draw import MASK_ALPHA, class_color
-    from ovexplorer.ui.vision.vision_panel import DRAW_INLINE_PIXELS
+    from ovexplorer.core.vision.draw import DRAW_INLINE_PIXELS, MASK_ALPHA, class_color
 
     open_vision(qtbot, window, make_segmenter_ir(tmp_path / "seg.xml"))
     panel = window.vision_panel

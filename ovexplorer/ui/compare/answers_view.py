@@ -31,6 +31,7 @@ from ovexplorer.core.compare.compare_state import CompareState
 from ovexplorer.core.vision.vision_state import VisionState
 from ovexplorer.ui.shell.workers import Task, TaskRunner
 from ovexplorer.ui.text.next_token_chart import NextTokenChart
+from ovexplorer.ui.vision.answer_drawing import AnswerDrawing
 from ovexplorer.ui.vision.answer_view import AnswerView
 
 PAIR_COLUMNS = ("A", "score A", "B", "score B", "IoU", "verdict")
@@ -69,9 +70,7 @@ class _VisionSide(QWidget):
         self.title.setWordWrap(True)
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.view = AnswerView(self.state, self)
-        self.runner = TaskRunner(self)
-        self.draw_task: Task | None = None
-        self._draw_next: tuple | None = None  # what to draw when the drawing in the worker ends
+        self.drawing = AnswerDrawing(TaskRunner(self), self.view.set_picture, parent=self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
@@ -79,12 +78,9 @@ class _VisionSide(QWidget):
 
     def show_answer(self, picture: PictureAnswers | None, answer: object, threshold: float,
                     selected: int | None = None) -> None:
-        from ovexplorer.core.vision.draw import DRAW_INLINE_PIXELS, draw_for_view
-
-        self._draw_next = None
         if picture is None or answer is None:
             self.state.set_picture(None, "")
-            self.view.set_picture(None)
+            self.drawing.draw(None, None, threshold, None)
             self.title.setText(f"<b>{self.label}</b>")
             return
         self.state.set_picture(picture.image, picture.name)
@@ -92,22 +88,11 @@ class _VisionSide(QWidget):
         self.state.take_decoded(answer)
         self.state.selected = selected
         self.title.setText(f"<b>{self.label}</b>: {escape(answer.summary(threshold))}")
-        work = (picture.image, answer, threshold, selected)
-        if picture.image.shape[0] * picture.image.shape[1] <= DRAW_INLINE_PIXELS:
-            self.view.set_picture(draw_for_view(*work))
-        elif self.draw_task is not None and not self.draw_task.done:
-            self._draw_next = work  # a large picture: one drawing at a time in a worker, the newest last
-        else:
-            self.draw_task = self.runner.start(draw_for_view, *work, on_success=self._drawn)
+        self.drawing.draw(picture.image, answer, threshold, selected)
 
-    def _drawn(self, drawn: object) -> None:
-        from ovexplorer.core.vision.draw import draw_for_view
-
-        if self._draw_next is not None:
-            work, self._draw_next = self._draw_next, None
-            self.draw_task = self.runner.start(draw_for_view, *work, on_success=self._drawn)
-        elif self.state.image is not None:  # (not cleared meanwhile)
-            self.view.set_picture(drawn)
+    @property
+    def draw_task(self) -> Task | None:
+        return self.drawing.task
 
 
 class _TextSide(QWidget):

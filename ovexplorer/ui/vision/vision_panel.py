@@ -26,11 +26,12 @@ from PySide6.QtWidgets import (
 
 from ovexplorer.core.util.errors import OvexplorerError
 from ovexplorer.core.vision.config import store_config
-from ovexplorer.core.vision.draw import DRAW_INLINE_PIXELS, draw_answer, draw_for_view
+from ovexplorer.core.vision.draw import draw_answer
 from ovexplorer.core.vision.export import write_answer, write_png
 from ovexplorer.core.vision.vision_state import VisionState, compute, look_at, redecode
 from ovexplorer.ui.shell.flow_layout import FlowLayout
 from ovexplorer.ui.shell.workers import Task, TaskRunner
+from ovexplorer.ui.vision.answer_drawing import AnswerDrawing
 from ovexplorer.ui.vision.answer_view import AnswerView
 from ovexplorer.ui.vision.params_form import ParamsForm
 from ovexplorer.ui.vision.results_table import ResultsTable
@@ -50,8 +51,7 @@ class VisionPanel(QWidget):
         self.last_draw_ms = 0.0
         self._pending = False
         self._opening: Any = None
-        self.draw_task: Task | None = None
-        self._draw_again = False
+        self.drawing = AnswerDrawing(runner, self._show_drawn, self._failed, self)
         self.form = ParamsForm(self)
         self.slider = QSlider(Qt.Orientation.Horizontal, self)
         self.slider.setRange(1, 100)
@@ -229,28 +229,15 @@ class VisionPanel(QWidget):
             self.draw_picture()
 
     def draw_picture(self) -> None:
-        """The picture with the answer drawn on it, on the UI thread up to :data:`DRAW_INLINE_PIXELS`; a larger
-        one (a 12-megapixel photo's masks take 0.3-0.6 s) in a worker, one at a time, the newest state last."""
+        """The picture with the answer drawn on it (a large one in a worker: see :class:`AnswerDrawing`)."""
         s = self.state
-        if s.image is None or s.answer is None:
-            self.drawn = s.image
-            self.view.set_picture(self.drawn)
-            return
-        if s.image.shape[0] * s.image.shape[1] <= DRAW_INLINE_PIXELS:
-            self.drawn = draw_answer(s.image, s.answer, s.threshold, selected=s.selected, legend=False)
-            self.view.set_picture(self.drawn)
-            return
-        if self.draw_task is not None and not self.draw_task.done:
-            self._draw_again = True  # drawn again with the state as it is when this one ends
-            return
-        self._draw_again = False
-        self.draw_task = self.runner.start(draw_for_view, s.image, s.answer, s.threshold, s.selected,
-                                           on_success=self._drawn, on_failure=self._failed)
+        self.drawing.draw(s.image, s.answer, s.threshold, s.selected)
 
-    def _drawn(self, drawn: Any) -> None:
-        if self._draw_again:
-            self.draw_picture()
-            return
+    @property
+    def draw_task(self) -> Task | None:
+        return self.drawing.task
+
+    def _show_drawn(self, drawn: Any) -> None:
         self.drawn = drawn
         self.view.set_picture(drawn)
 
