@@ -415,6 +415,8 @@ def test_exporting_a_full_ring_is_written_in_a_worker_without_stalling_the_windo
         recorder.add(1.0 + (i % 97) / 50.0, (i + 1) / 65_000)
     run.recorder = recorder
     panel.stats_table.selectRow(0)
+    qtbot.wait(300)  # the plots repaint for the selection (a user's earlier click, not the export's: under CI load
+    # that repaint fell inside the measured click and made it 0.1-0.4 s)
     for kind, button in (("csv", panel.export_csv_button), ("json", panel.export_json_button)):
         path = tmp_path / f"long.{kind}"
         monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, p=path, **k: (str(p), ""))

@@ -9,16 +9,17 @@ from __future__ import annotations
 import csv
 import json
 import math
+import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import numpy as np
 
 from ovexplorer.core.bench.benchmark import BenchmarkRun
 from ovexplorer.core.util.atomic import atomic_path
 
-_CHUNK = 8192  # rows (or values) written per call
+_CHUNK = 4096  # rows (or values) written per call
 
 
 def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
@@ -51,10 +52,7 @@ def export_csv(run: BenchmarkRun, path: str | Path) -> Path:
             if summary.missed:
                 f.write(f"# {summary.missed} inferences were overwritten before being aggregated\n")
             w.writerow(["inference", "time_s", "latency_ms"])
-            for a in range(0, lat.size, _CHUNK):  # in chunks: a worker writing gives the UI thread the GIL between
-                w.writerows(zip(range(first + a, first + a + lat[a:a + _CHUNK].size),
-                                np.char.mod("%.6f", t[a:a + _CHUNK]).tolist(),
-                                np.char.mod("%.6f", lat[a:a + _CHUNK]).tolist(), strict=True))
+            _write_rows(f, first, t, lat)
             f.write(f"\n# whole run: throughput over time, {summary.count} inferences in intervals of "
                     f"{summary.interval:g} s\n")
             w.writerow(["interval_start_s", "count", "inferences_per_s", "mean_ms", "min_ms", "max_ms"])
@@ -71,10 +69,21 @@ def export_csv(run: BenchmarkRun, path: str | Path) -> Path:
                 w.writerow([f"{bounds[i]:.6g}", f"{bounds[i + 1]:.6g}", int(counts[i])])
             f.write(f"\n# whole run: every {summary.stride}th inference\n")
             w.writerow(["inference", "time_s", "latency_ms"])
-            w.writerows(zip(d_idx.tolist(), np.char.mod("%.6f", d_t).tolist(), np.char.mod("%.6f", d_lat).tolist(),
-                            strict=True))
+            _write_rows(f, d_idx, d_t, d_lat)
 
     return atomic_write(path, write)
+
+
+def _write_rows(f: TextIO, index: int | np.ndarray, t: np.ndarray, lat: np.ndarray) -> None:
+    """``index,time_s,latency_ms`` rows (``index`` a first index or one per row), formatted in Python bytecode in
+    chunks: the interpreter hands the GIL to the UI thread every few ms (``np.char.mod`` held it for a whole
+    chunk, and its lazy import ran PySide's import hook in the worker), and the worker yields between chunks."""
+    for a in range(0, lat.size, _CHUNK):
+        b = min(a + _CHUNK, lat.size)
+        ids = range(index + a, index + b) if isinstance(index, int) else index[a:b].tolist()
+        f.write("".join([f"{i},{s:.6f},{ms:.6f}\r\n" for i, s, ms in zip(ids, t[a:b].tolist(), lat[a:b].tolist(),
+                                                                            strict=True)]))
+        time.sleep(0)  # a waiting UI thread takes the GIL now rather than at the next switch interval
 
 
 def _cell(value: float) -> str:
