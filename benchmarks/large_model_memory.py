@@ -11,7 +11,8 @@ The sparse variant is also opened in the main window (offscreen), as a user woul
 
 ``--reopen MODEL`` instead opens MODEL in the main window 10 times, each replacing the last, with the Graph,
 Weights and Run tabs visited (layout drawn, statistics computed, one inference run) and prints the RSS after each
-open and ``growth per reopen: X MB`` (RSS after the 10th minus after the 2nd, divided by 8; target <= 3 MB).
+open and ``growth per reopen: X MB`` (RSS after the 10th minus after the 2nd, divided by 8; target <= 3 MB), with the
+least-squares slope over opens 2-10 and the C heap's bytes in use after each open (glibc) to tell a trend from noise.
 ``--reopen generated`` builds a 20,000-op transformer-like IR first (tests/models_graph.py).
 
     python benchmarks/large_model_memory.py --reopen generated [--opens 10]
@@ -27,6 +28,8 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_MIB = 500
@@ -125,7 +128,9 @@ def settle(seconds=0.3):
         app.processEvents()
         time.sleep(0.01)
 
-out = {'rss': [], 'freeze': [], 'ran': []}
+sys.path.insert(0, sys.argv[3])
+from soak import heap_in_use
+out = {'rss': [], 'freeze': [], 'ran': [], 'heap': []}
 for i in range(int(sys.argv[2])):
     shown = []
     window.document_changed.connect(shown.append)
@@ -154,7 +159,9 @@ for i in range(int(sys.argv[2])):
     settle()
     out['rss'].append(rss())
     out['freeze'].append(gc.get_freeze_count())
-    print(f"# open {i + 1}: {out['rss'][-1] / 1e6:.0f} MB, frozen objects {out['freeze'][-1]}", file=sys.stderr,
+    out['heap'].append(heap_in_use())
+    print(f"# open {i + 1}: {out['rss'][-1] / 1e6:.0f} MB, C heap in use {out['heap'][-1]:.0f} MB, "
+          f"frozen objects {out['freeze'][-1]}", file=sys.stderr,
           flush=True)
 print(json.dumps(out))
 """
@@ -172,8 +179,8 @@ def reopen(model: Path, opens: int) -> int:
     """Open ``model`` ``opens`` times in one main window (offscreen) and report the RSS growth per reopen."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
                OPENVINO_TELEMETRY_DISABLE="1")
-    proc = subprocess.run([sys.executable, "-c", REOPEN_CHILD, str(model), str(opens)], env=env,
-                          capture_output=True, text=True, timeout=3600)
+    proc = subprocess.run([sys.executable, "-c", REOPEN_CHILD, str(model), str(opens), str(ROOT / "benchmarks")],
+                          env=env, capture_output=True, text=True, timeout=3600)
     if proc.returncode != 0:
         raise SystemExit(f"reopening {model} failed:\n{proc.stderr}")
     sys.stderr.write("".join(line for line in proc.stderr.splitlines(True) if line.startswith("#")))
@@ -183,7 +190,14 @@ def reopen(model: Path, opens: int) -> int:
     print("rss_after_each_open: " + " ".join(f"{r / 1e6:.0f}" for r in rss) + " MB")
     print("frozen_objects_after_each_open: " + " ".join(str(f) for f in out["freeze"]))
     print(f"runs_succeeded: {sum(out['ran'])}/{len(out['ran'])}")
+    print("c_heap_in_use_after_each_open: " + " ".join(f"{h:.0f}" for h in out["heap"]) + " MB")
     growth = (rss[-1] - rss[1]) / (len(rss) - 2) / 1e6
+    # One sample swings +-40 MB with what the open document holds at that moment, so two endpoints are noisy; the
+    # least-squares slope over every open after the first, and the C heap's bytes in use (a leak grows those,
+    # memory the allocator keeps free does not), say whether the trend is real.
+    slope = float(np.polyfit(np.arange(1, len(rss)), np.asarray(rss[1:]) / 1e6, 1)[0])
+    heap = float(np.polyfit(np.arange(1, len(rss)), np.asarray(out["heap"][1:]), 1)[0])
+    print(f"slope per reopen (least squares, opens 2-{len(rss)}): RSS {slope:.1f} MB, C heap in use {heap:.2f} MB")
     print(f"growth per reopen: {growth:.1f} MB (target <= {REOPEN_TARGET_MB:.0f} MB)")
     return 0 if growth <= REOPEN_TARGET_MB else 1
 

@@ -24,12 +24,14 @@ MobileNetV3, YOLOv8n, BERT, GPT-2).
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import os
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if "DISPLAY" not in os.environ and "WAYLAND_DISPLAY" not in os.environ:
@@ -53,19 +55,29 @@ def rss(pid: int | str = "self") -> float:
 
 def heap_in_use() -> float:
     """The C heap's bytes in use (glibc ``mallinfo2``: small blocks plus mmapped ones), MB; NaN elsewhere."""
-    try:
-        import ctypes
-
-        class MallInfo2(ctypes.Structure):
-            _fields_ = [(n, ctypes.c_size_t) for n in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks",
-                                                        "fsmblks", "uordblks", "fordblks", "keepcost")]
-
-        mallinfo2 = ctypes.CDLL(None).mallinfo2
-    except (OSError, AttributeError):
+    mallinfo2 = _mallinfo2()
+    if mallinfo2 is None:
         return float("nan")
-    mallinfo2.restype = MallInfo2
     info = mallinfo2()
     return (info.uordblks + info.hblkhd) / 1e6
+
+
+@functools.cache
+def _mallinfo2() -> Any:
+    """glibc's ``mallinfo2`` (None elsewhere), looked up once: each ``CDLL`` and ``Structure`` class lives in a
+    reference cycle, and one per sample showed up as the app's own frozen objects creeping."""
+    import ctypes
+
+    class MallInfo2(ctypes.Structure):
+        _fields_ = [(n, ctypes.c_size_t) for n in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks",
+                                                    "fsmblks", "uordblks", "fordblks", "keepcost")]
+
+    try:
+        mallinfo2 = ctypes.CDLL(None).mallinfo2
+    except (OSError, AttributeError):
+        return None
+    mallinfo2.restype = MallInfo2
+    return mallinfo2
 
 
 def python_objects() -> int:

@@ -74,8 +74,10 @@ def test_switching_models_with_runs_holds_the_latency_tab_flat(qtbot, window: Ma
     print(f"\nwindow RSS over {SWITCHES} switches with runs: " + " ".join(f"{s / MB:.0f}" for s in sizes) + " MB"
           + "; benchmark child: " + " ".join(f"{s / MB:.0f}" for s in child_sizes) + f" MB; frozen {frozen}")
     # the permanent generation from the second switch: the first open of each of the two models freezes what a
-    # first compile of its op types creates (about 800 objects in the window-thread variant)
-    assert_flat("latency", sizes, frozen[1:])
+    # first compile of its op types creates (about 800 objects in the window-thread variant); then it grows by the
+    # test's own 3 weak references per switch and pyqtgraph's pixel-vector cache (an LRU of 100 entries, 3 objects
+    # each), and by nothing else
+    assert_flat("latency", sizes, frozen[1:], kept_per_open=3, bounded=300)
     if not in_child:
         assert len(sessions) == 1  # the last model's, cached for its next run; none of the others
         assert rings == [] and panel.worker is None

@@ -45,7 +45,11 @@ def alive(kind: type, ids: set[int]) -> int:
         gc.freeze()
 
 
-def assert_flat(label: str, rss_values: list[int], frozen: list[int]) -> None:
+def assert_flat(label: str, rss_values: list[int], frozen: list[int], kept_per_open: int = 0,
+                bounded: int = 0) -> None:
+    """RSS within 10 % (or 30 MB) from the second open to the last; the permanent generation grows by no more than
+    the ``kept_per_open`` objects the test itself holds per open (its weak references), the objects of caches
+    known to be bounded (``bounded``), plus a few."""
     # the first open also pays for what is made once, after the first screen (the Weights and Latency panels and
     # their imports, the statistics helpers): growth is counted from the second
     rss_values = rss_values[1:] if len(rss_values) > 2 else rss_values
@@ -56,6 +60,7 @@ def assert_flat(label: str, rss_values: list[int], frozen: list[int]) -> None:
     assert last - first <= allowed, f"{label}: RSS grew {(last - first) / MB:.0f} MB over {len(rss_values)} opens " \
                                     f"({curve} MB)"
     # objects freed by reference counting leave the permanent generation; leaked ones stay and pile up
+    print(label, "frozen", frozen)
     assert frozen[-1] - frozen[0] <= 1000, f"{label}: permanent generation {frozen}"
 
 
@@ -88,7 +93,7 @@ def test_core_open_close_ten_times_returns_memory(generated: Path) -> None:
         frozen.append(gc.get_freeze_count())
     assert [d() is None for d in docs] == [True] * OPENS
     assert alive(Graph, graphs) == 0
-    assert_flat("core", sizes, frozen)
+    assert_flat("core", sizes, frozen, kept_per_open=1)
 
 
 def _visit_every_panel(qtbot, window: MainWindow, path: Path) -> None:
@@ -124,7 +129,7 @@ def test_window_reopening_a_model_ten_times_holds_memory_flat(qtbot, window: Mai
     assert [d() is not None for d in docs] == [False] * (OPENS - 1) + [True]
     assert [s() is not None for s in sessions] == [False] * (OPENS - 1) + [True]
     assert alive(Graph, graphs) == 1
-    assert_flat("window", sizes, frozen)
+    assert_flat("window", sizes, frozen, kept_per_open=2)
     window.close_action.trigger()  # File > Close model
     assert window.document is None
     gc.collect()
@@ -163,4 +168,4 @@ def test_weights_statistics_switching_models_holds_memory_flat(qtbot, window: Ma
             frozen.append(gc.get_freeze_count())
     gc.collect()
     assert sum(d() is not None for d in docs) == 1
-    assert_flat("weights", sizes, frozen)
+    assert_flat("weights", sizes, frozen, kept_per_open=2)

@@ -4,12 +4,24 @@ once done (Linux ``madvise``), so the process's RSS does not grow with the model
 from __future__ import annotations
 
 import ctypes
+import functools
 import os
 import sys
 import threading
 from typing import Any
 
 import numpy as np
+
+
+@functools.cache
+def _madvise() -> Any:
+    """libc's ``madvise``, looked up once per process: each ``ctypes.CDLL`` makes a function-pointer class that
+    lives in a reference cycle, and one per statistics run piled up (14 objects per model opened, frozen by the
+    next ``gc.freeze`` and never collected)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    madvise = libc.madvise
+    madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+    return madvise
 
 
 class PageReleaser:
@@ -51,9 +63,7 @@ class PageReleaser:
                     self._offsets[start] = int(parts[2], 16)
             if self._ranges:
                 self.identity = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
-                libc = ctypes.CDLL(None, use_errno=True)
-                libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
-                self._madvise = libc.madvise
+                self._madvise = _madvise()
                 self._page = os.sysconf("SC_PAGE_SIZE")
         except (OSError, ValueError, AttributeError):
             self._ranges = []
