@@ -389,6 +389,63 @@ def test_the_picture_region_follows_model_apis_resize() -> None:
     assert picture_region("standard", (64, 64), (60, 160)) is None and picture_region(None, (64, 64), (1, 2)) is None
 
 
+@pytest.mark.parametrize("stride", [1, 4])
+@pytest.mark.parametrize("shape", [(60, 160), (160, 60)])
+def test_a_segmentation_map_of_a_crop_resize_lies_on_the_centre_the_model_saw(stride: int,
+                                                                              shape: tuple[int, int]) -> None:
+    """With ``crop`` resize the model sees the centre of a picture of another shape, and Model API stretched that
+    centre's map over the whole picture. The map now lies on the centre; the rest is background and marked unseen."""
+    from ovexplorer.core.vision.config import VisionConfig
+    from ovexplorer.core.vision.draw import UNSEEN_GREY, draw_answer, legend_rows
+    from ovexplorer.core.vision.export import answer_dict
+
+    rng = np.random.default_rng(3)
+    picture = np.zeros((*shape, 3), np.uint8)
+    for _ in range(6):  # bright blocks everywhere, inside and outside the centre
+        y, x = int(rng.integers(0, shape[0] - 20)), int(rng.integers(0, shape[1] - 20))
+        picture[y:y + 20, x:x + 20] = 255
+    config = VisionConfig(wrapper="Segmentation", scale=(255.0,), mean=(0.0,), resize_type="crop")
+    answer = VisionModel(_brightness_segmenter(stride=stride), config).answer(picture)[1]
+    top, left, h, w = answer.seen
+    assert (h, w) == (60, 60) and (top, left) == ((0, 50) if shape == (60, 160) else (50, 0))
+    truth = (picture[:, :, 0] > 127).astype(np.int32)
+    assert answer.class_map.shape == truth.shape
+    inside = answer.class_map[top:top + h, left:left + w] == truth[top:top + h, left:left + w]
+    assert float(np.mean(inside)) >= (0.97 if stride == 1 else 0.9)
+    outside = answer.class_map.copy()
+    outside[top:top + h, left:left + w] = 0
+    assert not outside.any()  # nothing claimed where the model did not look
+    drawn = draw_answer(picture, answer, 0.5, legend=False)
+    out_y, out_x = (30, 10) if shape == (60, 160) else (10, 30)  # a pixel in the strip the model did not see
+    expected = np.round(0.4 * picture[out_y, out_x].astype(float) + 0.6 * 128).tolist()
+    assert np.abs(drawn[out_y, out_x].astype(float) - expected).max() <= 1  # greyed
+    in_y, in_x = np.argwhere(answer.class_map[top + 1:top + h - 1, left + 1:left + w - 1] == 0)[0] + (top + 1, left + 1)
+    assert drawn[in_y, in_x].tolist() == picture[in_y, in_x].tolist()  # the seen background is left as it is
+    assert ("grey: not seen by the model (crop resize)", UNSEEN_GREY) in legend_rows(answer, 0.5)
+    assert answer_dict(answer, 0.5)["seen"] == {"top": top, "left": left, "height": h, "width": w}
+    assert sum(answer.class_areas().values()) == h * w
+
+
+def test_an_answer_about_the_centre_is_moved_onto_the_whole_picture() -> None:
+    from ovexplorer.core.vision.picture_region import centre_crop, place_in_picture
+    from ovexplorer.core.vision.results import Detection, Keypoint, VisionAnswer
+
+    assert centre_crop((64, 64), (60, 160)) == (0, 50, 60, 60)
+    assert centre_crop((32, 64), (100, 100)) == (25, 0, 50, 100)  # a wide input: rows cut above and below
+    assert centre_crop((224, 224), (100, 100)) is None and centre_crop((64, 32), (129, 64)) is None
+    mask = np.zeros((60, 60), bool)
+    mask[5:10, 5:10] = True
+    about_centre = VisionAnswer("instance-segmentation", "MaskRCNNModel", (60, 60), 0.1,
+                                detections=(Detection(1, "cat", 0.9, (5, 5, 9, 9), mask),),
+                                keypoints=(Keypoint(0, 3.0, 4.0, 0.8),))
+    whole = place_in_picture(about_centre, (0, 50, 60, 60), (60, 160))
+    assert whole.image_size == (60, 160) and whole.seen == (0, 50, 60, 60)
+    assert whole.detections[0].box == (55, 5, 59, 9)
+    assert whole.detections[0].mask.shape == (60, 160) and whole.detections[0].mask[5:10, 55:60].all()
+    assert int(whole.detections[0].mask.sum()) == 25
+    assert (whole.keypoints[0].x, whole.keypoints[0].y) == (53.0, 4.0)
+
+
 SAMPLES = Path(__file__).resolve().parent.parent / "resources" / "samples"
 
 

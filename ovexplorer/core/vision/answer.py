@@ -25,7 +25,7 @@ from ovexplorer.core.vision.model_api import (
     pristine_defaults,
     require_model_api,
 )
-from ovexplorer.core.vision.picture_region import crop_maps, picture_region
+from ovexplorer.core.vision.picture_region import centre_crop, crop_maps, picture_region, place_in_picture
 from ovexplorer.core.vision.results import ClassScore, Detection, Keypoint, VisionAnswer
 from ovexplorer.core.vision.tasks import at_static_size
 
@@ -45,6 +45,8 @@ class RawAnswer:
     meta: dict[str, Any] = field(repr=False)
     image_size: tuple[int, int]
     seconds: float
+    #: ``(top, left, height, width)``: the centre of the picture given to Model API (``crop`` resize), or None
+    crop: tuple[int, int, int, int] | None = None
 
 
 def _one_line(exc: BaseException) -> str:
@@ -104,7 +106,9 @@ class VisionModel:
     def infer(self, image: np.ndarray) -> RawAnswer:
         """Preprocess (Model API's) and infer one RGB picture."""
         image = _as_rgb8(image)
-        bgr = np.ascontiguousarray(image[:, :, ::-1])
+        crop = self._centre_crop(image.shape[:2])
+        seen = image if crop is None else image[crop[0]:crop[0] + crop[2], crop[1]:crop[1] + crop[3]]
+        bgr = np.ascontiguousarray(seen[:, :, ::-1])
         start = time.perf_counter()
         try:
             inputs, meta = self.wrapper.base_preprocess(bgr)
@@ -117,7 +121,17 @@ class VisionModel:
         named = {}
         for i, (k, v) in enumerate(outputs.items()):
             named[k if isinstance(k, str) else (self.output_names[i] if i < len(self.output_names) else str(i))] = v
-        return RawAnswer(outputs, named, dict(meta), (image.shape[0], image.shape[1]), seconds)
+        return RawAnswer(outputs, named, dict(meta), (image.shape[0], image.shape[1]), seconds, crop)
+
+    def _centre_crop(self, picture_hw: tuple[int, int]) -> tuple[int, int, int, int] | None:
+        """Where ``crop`` resize cuts a picture of this size for a task whose answer lies on the picture (a
+        classifier's does not: it is left to Model API)."""
+        if self.task == "classification" or getattr(self.wrapper.params, "resize_type", None) != "crop":
+            return None
+        h, w = getattr(self.wrapper, "h", -1), getattr(self.wrapper, "w", -1)  # the model's input (ImageModel)
+        if not (isinstance(h, int) and isinstance(w, int) and h > 0 and w > 0):
+            return None
+        return centre_crop((h, w), (int(picture_hw[0]), int(picture_hw[1])))
 
     def decode(self, raw: RawAnswer, threshold: float | None = None) -> VisionAnswer:
         """Model API's post-processing of ``raw``, keeping scores down to ``threshold`` (the config's by default)."""
@@ -129,7 +143,10 @@ class VisionModel:
         start = time.thread_time()  # this thread's CPU time: the decoding's own cost, not the UI's share of it
         try:
             result = self.wrapper.postprocess(self._picture_outputs(raw), dict(raw.meta))
-            answer = convert(result, self.task, self.config.wrapper, raw.image_size, self._labels(), floor)
+            size = raw.image_size if raw.crop is None else (raw.crop[2], raw.crop[3])
+            answer = convert(result, self.task, self.config.wrapper, size, self._labels(), floor)
+            if raw.crop is not None:
+                answer = place_in_picture(answer, raw.crop, raw.image_size)
         except Exception as exc:
             raise VisionError(f"{self.config.wrapper} could not decode the outputs: {_one_line(exc)}",
                               detail=str(exc)) from exc

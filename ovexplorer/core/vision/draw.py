@@ -11,6 +11,8 @@ import numpy as np
 from ovexplorer.core.vision.results import VisionAnswer
 
 MASK_ALPHA = 0.45
+#: The part of a picture the model did not see (``crop`` resize): greyed out this much.
+UNSEEN_GREY, UNSEEN_ALPHA = (128, 128, 128), 0.6
 #: Pictures up to this many pixels are drawn on the UI thread (~20 ms); larger ones in a worker.
 DRAW_INLINE_PIXELS = 2_100_000
 
@@ -50,6 +52,8 @@ def draw_answer(image: np.ndarray, answer: VisionAnswer, threshold: float, *, se
     h, w = out.shape[:2]
     line = max(1, round(min(h, w) / 300))
     font = max(0.4, min(h, w) / 900)
+    if answer.seen is not None and answer.image_size == (h, w):
+        _dim_unseen(out, answer.seen)
     if answer.class_map is not None and answer.class_map.shape == (h, w):
         _paint_class_map(out, answer.class_map)
     if answer.anomaly_map is not None and answer.anomaly_map.shape == (h, w):
@@ -80,6 +84,17 @@ def draw_answer(image: np.ndarray, answer: VisionAnswer, threshold: float, *, se
     if rows:
         _legend(out, rows, font)
     return out
+
+
+def _dim_unseen(out: np.ndarray, seen: tuple[int, int, int, int]) -> None:
+    """Grey out the picture outside ``seen`` (``top, left, height, width``), the part the model never saw, and
+    outline that part."""
+    cv2 = _cv2()
+    top, left, ch, cw = seen
+    inside = out[top:top + ch, left:left + cw].copy()
+    out[:] = cv2.addWeighted(out, 1 - UNSEEN_ALPHA, np.full_like(out, UNSEEN_GREY[0]), UNSEEN_ALPHA, 0)
+    out[top:top + ch, left:left + cw] = inside
+    cv2.rectangle(out, (left, top), (left + cw - 1, top + ch - 1), UNSEEN_GREY, max(1, round(min(ch, cw) / 300)))
 
 
 def _paint_class_map(out: np.ndarray, class_map: np.ndarray) -> None:
@@ -132,14 +147,16 @@ def draw_for_view(image: np.ndarray, answer: VisionAnswer, threshold: float, sel
 
 
 def legend_rows(answer: VisionAnswer, threshold: float) -> list[tuple[str, tuple[int, int, int]]]:
-    """The text rows of the legend: top classes with scores, the class map's classes, or the anomaly verdict."""
+    """The text rows of the legend: top classes with scores, the class map's classes, or the anomaly verdict; and
+    what the grey means when the model saw only part of the picture."""
+    unseen = [("grey: not seen by the model (crop resize)", UNSEEN_GREY)] if answer.seen is not None else []
     if answer.classes:
-        return [(f"{c.name}  {c.score:.3f}", class_color(c.label)) for c in answer.classes[:5]]
+        return [(f"{c.name}  {c.score:.3f}", class_color(c.label)) for c in answer.classes[:5]] + unseen
     if answer.anomaly_score is not None:
-        return [(f"{answer.anomaly_label}  {answer.anomaly_score:.3f}", (255, 80, 80))]
+        return [(f"{answer.anomaly_label}  {answer.anomaly_score:.3f}", (255, 80, 80)), *unseen]
     if answer.class_map is not None:
-        return legend_entries(answer, threshold)[:12]
-    return []
+        return legend_entries(answer, threshold)[:12] + unseen
+    return unseen
 
 
 def _legend(out: np.ndarray, rows: list[tuple[str, tuple[int, int, int]]], font: float) -> None:

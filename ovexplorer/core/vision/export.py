@@ -21,6 +21,9 @@ def answer_dict(answer: VisionAnswer, threshold: float, source: str = "") -> dic
                            "image": {"height": answer.image_size[0], "width": answer.image_size[1]}}
     if source:
         out["source"] = source
+    if answer.seen is not None:  # crop resize: the model saw this part; boxes and maps are in picture pixels
+        top, left, h, w = answer.seen
+        out["seen"] = {"top": top, "left": left, "height": h, "width": w}
     if answer.task in ("detection", "instance-segmentation"):
         out["boxes"] = [{"label": d.label, "name": d.name, "score": round(d.score, 6), "box": list(d.box),
                          **({"mask_pixels": int(d.mask.sum())} if d.mask is not None else {})}

@@ -59,6 +59,8 @@ class VisionAnswer:
     anomaly_label: str = ""
     infer_seconds: float = 0.0
     decode_seconds: float = 0.0
+    #: ``(top, left, height, width)`` of the part of the picture the model saw (``crop`` resize), None for all of it
+    seen: tuple[int, int, int, int] | None = None
 
     def visible(self, threshold: float) -> tuple[Detection, ...]:
         """The boxes scoring at least ``threshold``."""
@@ -68,10 +70,14 @@ class VisionAnswer:
         return tuple(c for c in self.classes if c.score >= threshold)
 
     def class_areas(self) -> dict[int, int]:
-        """Pixel count of each class in the class map (background included)."""
+        """Pixel count of each class in the class map (background included), inside the part the model saw."""
         if self.class_map is None:
             return {}
-        values, counts = np.unique(self.class_map, return_counts=True)
+        part = self.class_map
+        if self.seen is not None:
+            top, left, h, w = self.seen
+            part = part[top:top + h, left:left + w]
+        values, counts = np.unique(part, return_counts=True)
         return {int(v): int(c) for v, c in zip(values, counts, strict=True)}
 
     def name_of(self, label: int) -> str:
