@@ -426,6 +426,24 @@ def test_a_segmentation_map_of_a_crop_resize_lies_on_the_centre_the_model_saw(st
     assert sum(answer.class_areas().values()) == h * w
 
 
+def test_an_anomaly_map_of_a_crop_resize_lies_on_the_centre_and_leaves_the_rest_grey(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from ovexplorer.core.vision.draw import draw_answer
+
+    model = read(make_anomaly_ir(tmp_path / "an.xml"))
+    config = replace(config_for(model), resize_type="crop")
+    wide = np.full((128, 256, 3), 100, np.uint8)
+    answer = VisionModel(model, config).answer(wide)[1]
+    assert answer.seen == (0, 64, 128, 128) and answer.anomaly_map.shape == (128, 256)
+    hot = np.argwhere(answer.anomaly_map > 128)
+    assert hot.min(0).tolist() == [32, 64 + 80] and hot.max(0).tolist() == [63, 64 + 111]  # not stretched sideways
+    drawn = draw_answer(wide, answer, 0.5, legend=False)
+    assert np.abs(drawn[100, 10].astype(int) - round(0.4 * 100 + 0.6 * 128)).max() <= 1  # grey, no heat colour
+    inside = drawn[48, 64 + 96].astype(int)
+    assert inside[0] > inside[2]  # red where anomalous
+
+
 def test_an_answer_about_the_centre_is_moved_onto_the_whole_picture() -> None:
     from ovexplorer.core.vision.picture_region import centre_crop, place_in_picture
     from ovexplorer.core.vision.results import Detection, Keypoint, VisionAnswer

@@ -57,8 +57,10 @@ def draw_answer(image: np.ndarray, answer: VisionAnswer, threshold: float, *, se
     if answer.class_map is not None and answer.class_map.shape == (h, w):
         _paint_class_map(out, answer.class_map)
     if answer.anomaly_map is not None and answer.anomaly_map.shape == (h, w):
-        heat = cv2.applyColorMap(answer.anomaly_map, cv2.COLORMAP_JET)[:, :, ::-1]
-        out = cv2.addWeighted(out, 0.5, heat, 0.5, 0)
+        top, left, sh, sw = answer.seen or (0, 0, h, w)  # no heat where the model did not look
+        part = out[top:top + sh, left:left + sw]
+        heat = cv2.applyColorMap(answer.anomaly_map[top:top + sh, left:left + sw], cv2.COLORMAP_JET)[:, :, ::-1]
+        out[top:top + sh, left:left + sw] = cv2.addWeighted(part, 0.5, np.ascontiguousarray(heat), 0.5, 0)
     boxes = answer.visible(threshold)
     for d in boxes:
         if d.mask is not None and d.mask.shape == (h, w):
