@@ -179,6 +179,7 @@ def test_a_missing_openvino_tokenizers_is_named_with_the_install_command(qtbot, 
     monkeypatch.setattr(deps.importlib.metadata, "version",
                         lambda name: (_ for _ in ()).throw(deps.importlib.metadata.PackageNotFoundError(name))
                         if name == "openvino-tokenizers" else real(name))
+    monkeypatch.setattr(deps, "_version", deps._version.__wrapped__)  # the app caches versions; this one changes
     monkeypatch.setitem(sys.modules, "openvino_tokenizers", None)
     window.open_path(sample("gpt2_stateful"))
     view = window.text_view

@@ -3,6 +3,7 @@ against the installed openvino, and a clear message naming both versions and the
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.metadata
 from types import ModuleType
@@ -18,7 +19,10 @@ class TextDependencyError(OvexplorerError):
     """A language-model library is missing or does not match the installed openvino."""
 
 
+@functools.cache
 def _version(distribution: str) -> str | None:
+    """The installed version of ``distribution``, looked up once per process: each importlib.metadata lookup leaves
+    a small reference cycle, which the window's next gc.freeze kept for good (one per model opened)."""
     try:
         return importlib.metadata.version(distribution)
     except importlib.metadata.PackageNotFoundError:
